@@ -1,0 +1,72 @@
+import type { Settings } from './config.js';
+import { wallTime } from './dates.js';
+import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
+import type { EpisodeSource } from './episode.js';
+import type { RenderedNotes } from './markdown.js';
+import { expandPermalink, outputFileOf } from './permalink.js';
+import { absoluteUrl, type Episode, type Site } from './site.js';
+import { prefixBasePath } from './urls.js';
+
+export interface RenderedSource {
+  source: EpisodeSource;
+  notes: RenderedNotes;
+}
+
+/** Orders entries, gives each its address and neighbours, and separates feed episodes from posts. */
+export function assembleSite(settings: Settings, rendered: readonly RenderedSource[]): Result<Site> {
+  const diagnostics: Diagnostic[] = [];
+  const entries = rendered
+    .map(({ source, notes }) => toEpisode(settings, source, notes))
+    .sort((a, b) => b.date.getTime() - a.date.getTime() || b.file.localeCompare(a.file));
+
+  const byOutput = new Map<string, Episode>();
+  for (const entry of entries) {
+    const other = byOutput.get(entry.outputFile);
+    if (other === undefined) {
+      byOutput.set(entry.outputFile, entry);
+      continue;
+    }
+    diagnostics.push(
+      diagnostic(entry.file, { line: 1, column: 1 }, 'error', 'duplicate-permalink', `this page's address \`${entry.path}\` is also the address of ${other.file}`, 'give one of them another `slug:`'),
+    );
+  }
+  entries.forEach((entry, index) => {
+    entry.newer = entries[index - 1];
+    entry.older = entries[index + 1];
+  });
+  const episodes = entries.filter((entry) => entry.kind === 'episode');
+  return { value: { settings, entries, episodes }, diagnostics };
+}
+
+function toEpisode(settings: Settings, source: EpisodeSource, notes: RenderedNotes): Episode {
+  const local = wallTime(source.date, settings.timezone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const path = expandPermalink(settings.build.permalink, {
+    year: String(local.year),
+    month: pad(local.month),
+    day: pad(local.day),
+    slug: source.slug,
+    episode: source.number === undefined ? source.slug : String(source.number),
+  });
+  return {
+    ...source,
+    html: prefixBasePath(notes.html, settings),
+    text: notes.text,
+    summary: source.description ?? excerpt(notes.text, settings.build.excerptLength),
+    path,
+    url: absoluteUrl(settings, path),
+    outputFile: outputFileOf(path),
+    newer: undefined,
+    older: undefined,
+  };
+}
+
+/** The start of a text, cut after a whole word, with an ellipsis when something was cut. */
+export function excerpt(text: string, length: number): string {
+  const characters = Array.from(text);
+  if (characters.length <= length) return text;
+  const cut = characters.slice(0, length + 1).join('');
+  const lastSpace = cut.lastIndexOf(' ');
+  const kept = lastSpace > length / 2 ? cut.slice(0, lastSpace) : characters.slice(0, length).join('');
+  return `${kept.replace(/[\s,;:.!?\-–—]+$/u, '')}…`;
+}

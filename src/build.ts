@@ -1,0 +1,180 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { assembleSite } from './assemble.js';
+import { parseSettings, type Overrides, type Settings } from './config.js';
+import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { parseEpisode, type EpisodeSource } from './episode.js';
+import { renderFeed } from './feed.js';
+import { listPublicFiles, loadEpisodeFiles, loadTheme, readSettingsFile } from './load.js';
+import { renderMarkdown } from './markdown.js';
+import { renderPages } from './pages.js';
+import type { Site } from './site.js';
+import { createRenderer } from './templates.js';
+import { validateArchive } from './validate.js';
+import { planOutput, writeSite } from './write.js';
+
+export interface BuildOptions extends Overrides {
+  /** The settings file; `podsite.yaml` in `cwd` by default. */
+  config?: string;
+  cwd?: string;
+  /** Set to false to check and render without touching the output folder. */
+  write?: boolean;
+}
+
+export interface StageTiming {
+  stage: string;
+  ms: number;
+}
+
+export interface BuildStats {
+  pages: number;
+  episodes: number;
+  posts: number;
+  feedItems: number;
+  files: number;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  /** Sorted by file and position. */
+  diagnostics: Diagnostic[];
+  timings: StageTiming[];
+  settings?: Settings;
+  site?: Site;
+  stats?: BuildStats;
+}
+
+/**
+ * The whole build, stage by stage. A build with errors stops before writing, so the previous
+ * output stays as it was.
+ */
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const configPath = path.resolve(cwd, options.config ?? 'podsite.yaml');
+  const diagnostics: Diagnostic[] = [];
+  const timings: StageTiming[] = [];
+  const stage = async <T>(name: string, run: () => T | Promise<T>): Promise<T> => {
+    const start = performance.now();
+    const value = await run();
+    timings.push({ stage: name, ms: performance.now() - start });
+    return value;
+  };
+  const finish = (extra: Partial<BuildResult> = {}): BuildResult => ({
+    ok: !hasErrors(diagnostics),
+    diagnostics: sortDiagnostics(diagnostics),
+    timings,
+    ...extra,
+  });
+
+  const settings = await stage('settings', async () => {
+    const file = await readSettingsFile(configPath, cwd);
+    if (file.diagnostic) {
+      diagnostics.push(file.diagnostic);
+      return undefined;
+    }
+    const loaded = parseSettings(file.text!, configPath, options, cwd);
+    diagnostics.push(...loaded.diagnostics);
+    return loaded.settings;
+  });
+  if (settings === undefined) return finish();
+
+  const [sources, theme, publicFiles] = await stage('load', () =>
+    Promise.all([
+      loadEpisodeFiles(cwd, settings.build.episodes),
+      loadTheme(cwd, settings.build.templates),
+      listPublicFiles(settings.build.public),
+    ]),
+  );
+  diagnostics.push(...sources.diagnostics, ...theme.diagnostics);
+  if (sources.files.length === 0 && sources.diagnostics.length === 0) {
+    diagnostics.push(
+      diagnostic(settings.build.configFile, { line: 0, column: 0 }, 'warning', 'no-episodes', `no episode files in ${path.relative(cwd, settings.build.episodes) || '.'}`, 'add Markdown files such as episodes/2024-01-31-first-episode.md'),
+    );
+  }
+
+  const parsed = await stage('parse', () =>
+    sources.files.flatMap((file) => {
+      const result = parseEpisode(file.file, file.text, settings);
+      diagnostics.push(...result.diagnostics);
+      return result.episode ? [result.episode] : [];
+    }),
+  );
+  const published: EpisodeSource[] = parsed.filter((episode) => settings.build.drafts || !episode.draft);
+
+  await stage('validate', () => diagnostics.push(...validateArchive(published)));
+
+  const rendered = await stage('markdown', () =>
+    published.map((source) => ({ source, notes: renderMarkdown(source.markdown, { html: settings.build.html }) })),
+  );
+
+  const site = await stage('assemble', () => {
+    const assembled = assembleSite(settings, rendered);
+    diagnostics.push(...assembled.diagnostics);
+    return assembled.value;
+  });
+
+  const templates = theme.theme.templates;
+  const { renderer, strings, diagnostics: templateDiagnostics } = await stage('templates', () =>
+    createRenderer(settings, templates, settings.build.templates),
+  );
+  diagnostics.push(...templateDiagnostics);
+  if (renderer === undefined || hasErrors(diagnostics)) return finish({ settings, site });
+
+  const pages = await stage('pages', () => renderPages(site, renderer, templates, strings));
+  const feed = await stage('feed', () => renderFeed(site));
+  diagnostics.push(...pages.diagnostics, ...feed.diagnostics);
+
+  const plan = planOutput(
+    [...pages.value, feed.value],
+    [
+      ...[...theme.theme.assets.values()].map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
+      ...publicFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
+    ],
+  );
+  diagnostics.push(...plan.diagnostics);
+  const stats: BuildStats = {
+    pages: pages.value.length,
+    episodes: site.episodes.length,
+    posts: site.entries.length - site.episodes.length,
+    feedItems: site.episodes.length,
+    files: plan.value.files.length + plan.value.copies.length,
+  };
+  if (hasErrors(diagnostics)) return finish({ settings, site, stats });
+
+  if (options.write !== false) {
+    await stage('write', async () => {
+      try {
+        await writeSite(settings.build.output, plan.value);
+      } catch (error) {
+        const failure = writeFailure(settings, cwd, error as NodeJS.ErrnoException);
+        if (failure === undefined) throw error;
+        diagnostics.push(failure);
+      }
+    });
+  }
+  return finish({ settings, site, stats });
+}
+
+const WRITE_FAILURE_HINTS: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full; free some space and build again',
+  EDQUOT: 'the disk quota is used up; free some space and build again',
+  EACCES: 'podsite may not write there; check the permissions of the output folder and its parent',
+  EPERM: 'podsite may not write there; check the permissions of the output folder and its parent',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a file stands where a folder of the output should be',
+  EEXIST: 'a file stands where a folder of the output should be',
+};
+
+/** Problems of the machine, not of podsite, become diagnostics; anything else is a bug and is thrown. */
+function writeFailure(settings: Settings, cwd: string, error: NodeJS.ErrnoException): Diagnostic | undefined {
+  const hint = error.code === undefined ? undefined : WRITE_FAILURE_HINTS[error.code];
+  if (hint === undefined) return undefined;
+  return diagnostic(
+    path.relative(cwd, settings.build.output) || settings.build.output,
+    { line: 0, column: 0 },
+    'error',
+    'write-failed',
+    `could not write the site (${error.message}); the previous site was left as it was`,
+    hint,
+  );
+}

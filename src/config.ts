@@ -1,0 +1,289 @@
+import path from 'node:path';
+import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import { PERMALINK_TOKENS } from './permalink.js';
+import { fieldAt, readMapping, type Positions, type Schema } from './schema.js';
+import { parseYaml } from './yaml.js';
+import { EPISODE_SCHEMA } from './episode-schema.js';
+
+export type ShowType = 'episodic' | 'serial';
+export type HtmlPolicy = 'keep' | 'sanitize';
+
+/** Everything `podsite.yaml` can say, after defaults. Paths are absolute. */
+export interface Settings {
+  title: string;
+  description: string;
+  language: string;
+  author: string;
+  owner: { name: string; email: string | undefined };
+  /** An absolute URL, or a path on the site such as `/artwork.png`. */
+  artwork: string | undefined;
+  categories: string[];
+  explicit: boolean;
+  type: ShowType;
+  copyright: string | undefined;
+  /** The site's absolute URL, with a trailing slash; its path is the base path of every page. */
+  url: string;
+  timezone: string;
+  build: {
+    root: string;
+    /** How diagnostics name the settings file: relative to the working folder. */
+    configFile: string;
+    episodes: string;
+    templates: string;
+    public: string;
+    output: string;
+    perPage: number;
+    permalink: string;
+    audioUrl: string | undefined;
+    html: HtmlPolicy;
+    drafts: boolean;
+    excerptLength: number;
+  };
+  frontMatter: {
+    aliases: Record<string, string>;
+    ignore: string[];
+  };
+}
+
+/** What the command line may override. */
+export interface Overrides {
+  output?: string;
+  baseUrl?: string;
+  drafts?: boolean;
+}
+
+export const defaults = {
+  author: '',
+  categories: [] as string[],
+  explicit: false,
+  type: 'episodic' as ShowType,
+  timezone: 'UTC',
+  build: {
+    episodes: 'episodes',
+    templates: 'templates',
+    public: 'public',
+    output: 'dist',
+    perPage: 10,
+    permalink: '/:year/:month/:day/:slug/',
+    html: 'keep' as HtmlPolicy,
+    drafts: false,
+    excerptLength: 280,
+  },
+} satisfies Partial<Record<keyof Settings, unknown>>;
+
+export const SETTINGS_SCHEMA: Schema = {
+  title: { type: { kind: 'string' }, required: true, description: "The show's name." },
+  description: { type: { kind: 'string' }, required: true, description: 'What the show is about, for apps and search engines.' },
+  language: { type: { kind: 'string' }, required: true, description: 'ISO 639 language code, e.g. `en` or `fr`.' },
+  author: { type: { kind: 'string' }, description: 'Who makes the show, as apps display it.' },
+  owner: {
+    type: {
+      kind: 'object',
+      fields: {
+        name: { type: { kind: 'string' }, description: "The owner's name (defaults to `author`)." },
+        email: { type: { kind: 'string' }, description: 'Contact e-mail for podcast directories.' },
+      },
+    },
+    description: 'Who to contact about the feed.',
+  },
+  artwork: { type: { kind: 'string' }, description: 'Square show artwork, 1400–3000 px: a path on the site (`/artwork.png`) or an absolute URL.' },
+  categories: {
+    type: { kind: 'string-list' },
+    description: 'Apple Podcasts categories; a subcategory is written `Parent > Child`.',
+  },
+  explicit: { type: { kind: 'boolean' }, description: 'Whether the show contains explicit content.' },
+  type: { type: { kind: 'enum', values: ['episodic', 'serial'] }, description: '`episodic` (newest first) or `serial` (in order).' },
+  copyright: { type: { kind: 'string' }, description: 'Copyright notice.' },
+  url: { type: { kind: 'string' }, required: true, description: "The site's absolute URL; its path is the base path of every page." },
+  timezone: { type: { kind: 'string' }, description: 'IANA time zone for dates written without a time, and for displayed dates.' },
+  build: {
+    type: {
+      kind: 'object',
+      fields: {
+        episodes: { type: { kind: 'string' }, description: 'Folder of episode Markdown files.' },
+        templates: { type: { kind: 'string' }, description: 'Folder of templates that override the default theme.' },
+        public: { type: { kind: 'string' }, description: 'Folder copied as-is into the site.' },
+        output: { type: { kind: 'string' }, description: 'Folder the site is written to.' },
+        perPage: { type: { kind: 'integer', min: 1 }, description: 'Episodes per home page.' },
+        permalink: {
+          type: { kind: 'string' },
+          description: `URL pattern of episode pages, from ${PERMALINK_TOKENS.map((t) => `\`:${t}\``).join(' ')}.`,
+        },
+        audioUrl: {
+          type: { kind: 'string' },
+          description: 'Audio URL for episodes whose front matter has none, with `{episode}` (and `{season}`, `{slug}`) placeholders.',
+        },
+        html: { type: { kind: 'enum', values: ['keep', 'sanitize'] }, description: 'Raw HTML in notes: `keep` it, or `sanitize` it.' },
+        drafts: { type: { kind: 'boolean' }, description: 'Include drafts.' },
+        excerptLength: { type: { kind: 'integer', min: 1 }, description: 'Characters in a generated excerpt.' },
+      },
+    },
+    description: 'Where things are and how the site is built.',
+  },
+  frontMatter: {
+    type: {
+      kind: 'object',
+      fields: {
+        aliases: { type: { kind: 'string-map' }, description: 'Other names for front-matter fields, e.g. `mp3_length: audio.length`.' },
+        ignore: { type: { kind: 'string-list' }, description: 'Front-matter keys to ignore silently, e.g. `layout`.' },
+      },
+    },
+    description: 'How episode front matter from another tool is read.',
+  },
+};
+
+export interface LoadedSettings {
+  settings: Settings | undefined;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Turns the text of a settings file into Settings. `file` is how diagnostics name it; `configPath`
+ * is where it is, since folders in it are relative to it.
+ */
+export function parseSettings(text: string, configPath: string, overrides: Overrides = {}, cwd = process.cwd()): LoadedSettings {
+  const root = path.dirname(configPath);
+  const file = path.relative(cwd, configPath) || path.basename(configPath);
+  const yaml = parseYaml({ file, text });
+  if (yaml.root === null && yaml.diagnostics.length > 0) return { settings: undefined, diagnostics: yaml.diagnostics };
+  const read = readMapping(yaml.root, SETTINGS_SCHEMA, { file, yaml, unknownKeySeverity: 'error', what: 'the settings' });
+  const diagnostics = [...yaml.diagnostics, ...read.diagnostics];
+  const raw = read.value as RawSettings;
+  const at = (key: string): Position => read.positions.get(key) ?? read.positions.get('') ?? { line: 1, column: 1 };
+  const problem = (key: string, rule: string, message: string, hint?: string) =>
+    diagnostics.push(diagnostic(file, at(key), 'error', rule, message, hint));
+
+  const url = overrides.baseUrl ?? raw.url ?? '';
+  const siteUrl = normalizeSiteUrl(url);
+  if (siteUrl === undefined && raw.url !== undefined) {
+    problem('url', 'invalid-url', `\`url\` must be an absolute http(s) URL (found \`${url}\`)`, 'e.g. https://example.com/');
+  }
+  const timezone = raw.timezone ?? defaults.timezone;
+  if (!isTimeZone(timezone)) {
+    problem('timezone', 'invalid-timezone', `unknown time zone \`${timezone}\``, 'use an IANA name such as `Europe/Paris` or `UTC`');
+  }
+  const permalink = raw.build?.permalink ?? defaults.build.permalink;
+  checkPermalink(permalink, (message, hint) => problem('build.permalink', 'invalid-permalink', message, hint));
+  checkAliases(raw.frontMatter?.aliases ?? {}, read.positions, file, diagnostics);
+
+  const folder = (value: string | undefined, fallback: string) => path.resolve(root, value ?? fallback);
+  const output =
+    overrides.output !== undefined ? path.resolve(cwd, overrides.output) : folder(raw.build?.output, defaults.build.output);
+  const build = {
+    root,
+    configFile: file,
+    episodes: folder(raw.build?.episodes, defaults.build.episodes),
+    templates: folder(raw.build?.templates, defaults.build.templates),
+    public: folder(raw.build?.public, defaults.build.public),
+    output,
+    perPage: raw.build?.perPage ?? defaults.build.perPage,
+    permalink,
+    audioUrl: raw.build?.audioUrl,
+    html: raw.build?.html ?? defaults.build.html,
+    drafts: overrides.drafts ?? raw.build?.drafts ?? defaults.build.drafts,
+    excerptLength: raw.build?.excerptLength ?? defaults.build.excerptLength,
+  };
+  for (const message of outputFolderProblems(build)) problem('build.output', 'invalid-output-folder', message);
+
+  if (diagnostics.some((d) => d.severity === 'error') || siteUrl === undefined) {
+    return { settings: undefined, diagnostics };
+  }
+  const author = raw.author ?? defaults.author;
+  const settings: Settings = {
+    title: raw.title!,
+    description: raw.description!,
+    language: raw.language!,
+    author,
+    owner: { name: raw.owner?.name ?? author, email: raw.owner?.email },
+    artwork: raw.artwork,
+    categories: raw.categories ?? defaults.categories,
+    explicit: raw.explicit ?? defaults.explicit,
+    type: raw.type ?? defaults.type,
+    copyright: raw.copyright,
+    url: siteUrl,
+    timezone,
+    build,
+    frontMatter: { aliases: raw.frontMatter?.aliases ?? {}, ignore: raw.frontMatter?.ignore ?? [] },
+  };
+  return { settings, diagnostics };
+}
+
+type RawSettings = Partial<Omit<Settings, 'build' | 'frontMatter' | 'owner'>> & {
+  owner?: { name?: string; email?: string };
+  build?: Partial<Omit<Settings['build'], 'root' | 'configFile'>>;
+  frontMatter?: Partial<Settings['frontMatter']>;
+};
+
+function normalizeSiteUrl(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  parsed.search = '';
+  parsed.hash = '';
+  if (!parsed.pathname.endsWith('/')) parsed.pathname += '/';
+  return parsed.href;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function checkPermalink(pattern: string, report: (message: string, hint?: string) => void): void {
+  if (!pattern.startsWith('/')) report(`the permalink \`${pattern}\` must start with \`/\``);
+  for (const [, token] of pattern.matchAll(/:([a-z_]+)/gi)) {
+    if (!(PERMALINK_TOKENS as readonly string[]).includes(token!)) {
+      report(`unknown permalink token \`:${token}\``, `known tokens: ${PERMALINK_TOKENS.map((t) => `:${t}`).join(' ')}`);
+    }
+  }
+  if (!/:(slug|episode)\b/.test(pattern)) {
+    report(`the permalink \`${pattern}\` must contain \`:slug\` or \`:episode\`, or every page would have the same address`);
+  }
+  if (/(^|\/)\.\.?(\/|$)/.test(pattern) || pattern.includes('\\')) report(`the permalink \`${pattern}\` may not contain \`.\`, \`..\` or \`\\\``);
+}
+
+function checkAliases(aliases: Record<string, string>, positions: Positions, file: string, diagnostics: Diagnostic[]): void {
+  for (const [alias, target] of Object.entries(aliases)) {
+    if (fieldAt(EPISODE_SCHEMA, target) === undefined) {
+      diagnostics.push(
+        diagnostic(
+          file,
+          positions.get('frontMatter.aliases') ?? { line: 1, column: 1 },
+          'error',
+          'invalid-alias',
+          `the alias \`${alias}\` points to \`${target}\`, which is not an episode field`,
+          `episode fields: ${Object.keys(EPISODE_SCHEMA).join(', ')}`,
+        ),
+      );
+    }
+  }
+}
+
+/** The build replaces the output folder wholesale, so it must never hold the project or its sources. */
+function outputFolderProblems(build: Pick<Settings['build'], 'root' | 'episodes' | 'templates' | 'public' | 'output'>): string[] {
+  const problems: string[] = [];
+  const { output } = build;
+  const contains = (outer: string, inner: string) => {
+    const relative = path.relative(outer, inner);
+    return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  };
+  if (contains(output, build.root)) {
+    problems.push(`the output folder \`${output}\` is or contains the project folder; building would replace the project`);
+  }
+  for (const source of ['episodes', 'templates', 'public'] as const) {
+    const folder = build[source];
+    if (contains(output, folder) || contains(folder, output)) {
+      problems.push(`the output folder \`${output}\` overlaps the ${source} folder \`${folder}\``);
+    }
+  }
+  if (path.parse(output).root === output) problems.push('the output folder may not be the root of the file system');
+  return problems;
+}

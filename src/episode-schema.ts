@@ -1,0 +1,39 @@
+import type { Schema } from './schema.js';
+
+export const EPISODE_TYPES = ['full', 'trailer', 'bonus'] as const;
+export type EpisodeType = (typeof EPISODE_TYPES)[number];
+
+/** Front matter of an episode or news post. docs/episodes.md describes each field for people. */
+export const EPISODE_SCHEMA: Schema = {
+  title: { type: { kind: 'string' }, required: true, description: 'The episode title.' },
+  date: {
+    type: { kind: 'string' },
+    description: 'Publication date, `YYYY-MM-DD` with an optional time and offset; else the `YYYY-MM-DD-` prefix of the file name.',
+  },
+  episode: { type: { kind: 'integer', min: 1 }, description: 'Episode number.' },
+  season: { type: { kind: 'integer', min: 1 }, description: 'Season number.' },
+  type: { type: { kind: 'enum', values: EPISODE_TYPES }, description: '`full` (default), `trailer` or `bonus`.' },
+  description: { type: { kind: 'string' }, description: 'Summary for apps and search engines; else an excerpt of the notes.' },
+  audio: {
+    type: {
+      kind: 'object',
+      fields: {
+        url: { type: { kind: 'string' }, description: 'Absolute http(s) URL of the audio file.' },
+        length: { type: { kind: 'integer', min: 1 }, description: 'Size of the audio file in bytes.' },
+        type: { type: { kind: 'string' }, description: 'MIME type; inferred from the file extension when absent.' },
+        duration: { type: { kind: 'string-or-number' }, description: 'Duration in seconds, or `H:MM:SS`.' },
+      },
+    },
+    description: 'The audio file.',
+  },
+  image: { type: { kind: 'string' }, description: 'Episode artwork: a path on the site or an absolute URL.' },
+  explicit: { type: { kind: 'boolean' }, description: 'Explicit content; defaults to the show setting.' },
+  guid: { type: { kind: 'string' }, description: 'Globally unique id in the feed; defaults to the page URL. Never change it once published.' },
+  slug: { type: { kind: 'string' }, description: 'The `:slug` of the permalink; defaults to the file name without its date prefix.' },
+  draft: { type: { kind: 'boolean' }, description: 'Left out of the build unless `--drafts`.' },
+  youtube: { type: { kind: 'string' }, description: 'A YouTube video id or URL.' },
+  tags: { type: { kind: 'string-list', commaSeparated: true }, description: 'Tags, as a list or comma-separated text.' },
+  hosts: { type: { kind: 'string-list', commaSeparated: true }, description: 'Hosts of this episode, as a list or comma-separated text.' },
+  guests: { type: { kind: 'string-list', commaSeparated: true }, description: 'Guests of this episode, as a list or comma-separated text.' },
+  author: { type: { kind: 'string' }, description: 'Author of the post, when different from the show author.' },
+};

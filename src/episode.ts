@@ -1,0 +1,253 @@
+import type { Settings } from './config.js';
+import { parseDate, parseDuration } from './dates.js';
+import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import { EPISODE_SCHEMA, type EpisodeType } from './episode-schema.js';
+import { splitFrontMatter } from './frontmatter.js';
+import { mediaTypeOf } from './mime.js';
+import { readMapping, type Positions } from './schema.js';
+
+export interface Audio {
+  url: string;
+  /** Bytes; undefined when the front matter does not say (a warning). */
+  length: number | undefined;
+  type: string;
+  /** Seconds. */
+  duration: number | undefined;
+}
+
+/** An episode or news post as written, before Markdown is rendered. */
+export interface EpisodeSource {
+  /** Path relative to the project root, with forward slashes. */
+  file: string;
+  /** A news post has neither an episode number nor audio: it gets a page but is not a feed item. */
+  kind: 'episode' | 'post';
+  title: string;
+  date: Date;
+  slug: string;
+  number: number | undefined;
+  season: number | undefined;
+  episodeType: EpisodeType;
+  description: string | undefined;
+  audio: Audio | undefined;
+  image: string | undefined;
+  explicit: boolean | undefined;
+  guid: string | undefined;
+  draft: boolean;
+  youtube: string | undefined;
+  tags: string[];
+  hosts: string[];
+  guests: string[];
+  author: string | undefined;
+  markdown: string;
+  bodyLine: number;
+  /** Where each front-matter value was written, for diagnostics found later in the build. */
+  positions: Positions;
+}
+
+export type EpisodeSettings = Pick<Settings, 'timezone' | 'frontMatter'> & { build: Pick<Settings['build'], 'audioUrl'> };
+
+interface RawEpisode {
+  title?: string;
+  date?: string;
+  episode?: number;
+  season?: number;
+  type?: EpisodeType;
+  description?: string;
+  audio?: { url?: string; length?: number; type?: string; duration?: string | number };
+  image?: string;
+  explicit?: boolean;
+  guid?: string;
+  slug?: string;
+  draft?: boolean;
+  youtube?: string;
+  tags?: string[];
+  hosts?: string[];
+  guests?: string[];
+  author?: string;
+}
+
+const FILE_NAME = /^(?:(\d{4})-(\d{2})-(\d{2})-)?(.+?)\.(?:md|markdown)$/i;
+
+/** Parses one episode file. Returns no episode when it has errors; warnings travel either way. */
+export function parseEpisode(
+  file: string,
+  source: string,
+  settings: EpisodeSettings,
+): { episode: EpisodeSource | undefined; diagnostics: Diagnostic[] } {
+  const split = splitFrontMatter(file, source);
+  const diagnostics = [...split.diagnostics];
+  if (split.yaml === undefined) {
+    if (diagnostics.length === 0) {
+      diagnostics.push(
+        diagnostic(file, { line: 1, column: 1 }, 'error', 'missing-front-matter', 'this file has no front matter', 'start it with a `---` line, a `title:` line and another `---` line'),
+      );
+    }
+    return { episode: undefined, diagnostics };
+  }
+  if (split.yaml.root === null && diagnostics.length > 0) return { episode: undefined, diagnostics };
+  const read = readMapping(split.yaml.root, EPISODE_SCHEMA, {
+    file,
+    yaml: split.yaml,
+    unknownKeySeverity: 'warning',
+    aliases: settings.frontMatter.aliases,
+    ignore: settings.frontMatter.ignore,
+    what: 'the front matter',
+  });
+  diagnostics.push(...read.diagnostics);
+  const raw = read.value as RawEpisode;
+  const at = (key: string): Position => read.positions.get(key) ?? { line: 1, column: 1 };
+  const error = (key: string, rule: string, message: string, hint?: string) =>
+    diagnostics.push(diagnostic(file, at(key), 'error', rule, message, hint));
+  const warn = (key: string, rule: string, message: string, hint?: string) =>
+    diagnostics.push(diagnostic(file, at(key), 'warning', rule, message, hint));
+
+  const baseName = file.split('/').at(-1)!;
+  const nameMatch = FILE_NAME.exec(baseName);
+  const date = episodeDate(raw.date, nameMatch, settings.timezone, error);
+
+  const slug = raw.slug ?? nameMatch?.[4] ?? baseName.replace(/\.[^.]+$/, '');
+  if (!isSafeSlug(slug)) {
+    error(raw.slug === undefined ? '' : 'slug', 'invalid-slug', `the slug \`${slug}\` cannot be part of a URL`, 'use letters, digits, `-`, `_` and `.`, with no `/`, `\\` or `..`');
+  }
+
+  const audio = episodeAudio(raw, settings, error, warn);
+  const youtube = raw.youtube === undefined ? undefined : youtubeId(raw.youtube);
+  if (raw.youtube !== undefined && youtube === undefined) {
+    warn('youtube', 'invalid-youtube', `\`${raw.youtube}\` is neither a YouTube video id nor a YouTube video URL`);
+  }
+  if (raw.image !== undefined && !isUrlOrSitePath(raw.image)) {
+    error('image', 'invalid-url', `\`image\` must be an absolute http(s) URL or a path on the site starting with \`/\` (found \`${raw.image}\`)`);
+  }
+
+  if (diagnostics.some((d) => d.severity === 'error') || date === undefined || raw.title === undefined) {
+    return { episode: undefined, diagnostics };
+  }
+  const episode: EpisodeSource = {
+    file,
+    kind: raw.episode !== undefined || audio !== undefined ? 'episode' : 'post',
+    title: raw.title,
+    date,
+    slug,
+    number: raw.episode,
+    season: raw.season,
+    episodeType: raw.type ?? 'full',
+    description: raw.description,
+    audio,
+    image: raw.image,
+    explicit: raw.explicit,
+    guid: raw.guid,
+    draft: raw.draft ?? false,
+    youtube,
+    tags: raw.tags ?? [],
+    hosts: raw.hosts ?? [],
+    guests: raw.guests ?? [],
+    author: raw.author,
+    markdown: split.body,
+    bodyLine: split.bodyLine,
+    positions: read.positions,
+  };
+  return { episode, diagnostics };
+}
+
+type Report = (key: string, rule: string, message: string, hint?: string) => void;
+
+function episodeDate(
+  frontMatterDate: string | undefined,
+  nameMatch: RegExpExecArray | null,
+  timeZone: string,
+  error: Report,
+): Date | undefined {
+  if (frontMatterDate !== undefined) {
+    const parsed = parseDate(frontMatterDate, timeZone);
+    if ('error' in parsed) {
+      error('date', 'invalid-date', parsed.error, 'write `YYYY-MM-DD`, optionally followed by `HH:MM` and an offset such as `+02:00`');
+      return undefined;
+    }
+    return parsed.instant;
+  }
+  if (nameMatch?.[1] !== undefined) {
+    const fromName = `${nameMatch[1]}-${nameMatch[2]}-${nameMatch[3]}`;
+    const parsed = parseDate(fromName, timeZone);
+    if ('error' in parsed) {
+      error('', 'invalid-date', `the file name starts with ${parsed.error.replace(/^`/, '`')}`, 'rename the file with a real date, or set `date:` in the front matter');
+      return undefined;
+    }
+    return parsed.instant;
+  }
+  error('', 'missing-date', 'this episode has no date', 'add `date: YYYY-MM-DD` to the front matter, or start the file name with `YYYY-MM-DD-`');
+  return undefined;
+}
+
+function episodeAudio(raw: RawEpisode, settings: EpisodeSettings, error: Report, warn: Report): Audio | undefined {
+  const template = settings.build.audioUrl;
+  let url = raw.audio?.url;
+  if (url === undefined && template !== undefined && raw.episode !== undefined) {
+    url = expandAudioTemplate(template, raw);
+  }
+  if (url === undefined) {
+    if (raw.audio !== undefined) error('audio', 'missing-audio-url', 'the audio has no `url`');
+    return undefined;
+  }
+  if (!isHttpUrl(url)) {
+    error(raw.audio?.url === undefined ? 'episode' : 'audio.url', 'invalid-url', `the audio URL \`${url}\` is not an absolute http(s) URL`);
+    return undefined;
+  }
+  const type = raw.audio?.type ?? mediaTypeOf(url);
+  if (type === undefined) {
+    error('audio.url', 'unknown-media-type', `cannot tell the media type of \`${url}\` from its extension`, 'add `type:` under `audio:`, e.g. `audio/mpeg`');
+    return undefined;
+  }
+  let duration: number | undefined;
+  if (raw.audio?.duration !== undefined) {
+    duration = parseDuration(raw.audio.duration);
+    if (duration === undefined) {
+      error('audio.duration', 'invalid-duration', `\`${raw.audio.duration}\` is not a duration`, 'write seconds (`3723`) or `H:MM:SS` (`1:02:03`)');
+    }
+  }
+  if (raw.audio?.length === undefined) {
+    warn(raw.audio === undefined ? 'episode' : 'audio', 'missing-audio-length', `the audio file \`${url}\` has no length in bytes`, 'add `length:` under `audio:`; Apple and Spotify need the size of the file');
+  }
+  return { url, length: raw.audio?.length, type, duration };
+}
+
+function expandAudioTemplate(template: string, raw: RawEpisode): string {
+  return template
+    .replaceAll('{episode}', String(raw.episode))
+    .replaceAll('{season}', raw.season === undefined ? '' : String(raw.season))
+    .replaceAll('{slug}', raw.slug ?? '');
+}
+
+export function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function isUrlOrSitePath(text: string): boolean {
+  return isHttpUrl(text) || (text.startsWith('/') && !text.startsWith('//') && !text.split('/').includes('..'));
+}
+
+function isSafeSlug(slug: string): boolean {
+  return slug.length > 0 && slug.length <= 200 && !/[/\\\0?#%]/.test(slug) && slug !== '.' && slug !== '..' && !/^\s|\s$/.test(slug);
+}
+
+function youtubeId(value: string): string | undefined {
+  const text = value.trim();
+  if (/^[\w-]{11}$/.test(text)) return text;
+  try {
+    const url = new URL(text);
+    const host = url.hostname.replace(/^www\.|^m\./, '');
+    const id =
+      host === 'youtu.be'
+        ? url.pathname.slice(1)
+        : host === 'youtube.com' || host === 'youtube-nocookie.com'
+          ? (url.searchParams.get('v') ?? /^\/(?:embed|shorts|live)\/([\w-]+)/.exec(url.pathname)?.[1])
+          : undefined;
+    return id !== undefined && /^[\w-]{11}$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}

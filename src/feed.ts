@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { XMLBuilder } from 'fast-xml-parser';
+import { rfc2822 } from './dates.js';
+import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
+import { FEED_PATH, type OutputFile } from './pages.js';
+import { absoluteUrl, type Episode, type Site } from './site.js';
+import { absolutizeUrls } from './urls.js';
+import { hasForbiddenXmlCharacters, removeForbiddenXmlCharacters } from './xml-text.js';
+
+/** The only door to fast-xml-parser. */
+const NAMESPACES = {
+  '@_xmlns:itunes': 'http://www.itunes.com/dtds/podcast-1.0.dtd',
+  '@_xmlns:podcast': 'https://podcastindex.org/namespace/1.0',
+  '@_xmlns:atom': 'http://www.w3.org/2005/Atom',
+  '@_xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
+};
+
+/** Podcasting 2.0's namespace for `podcast:guid`, a UUID v5 of the feed URL. */
+const PODCAST_GUID_NAMESPACE = 'ead4c236-bf58-58c6-a2c6-a6b28d128cb6';
+
+const APPLE_DESCRIPTION_LIMIT = 4000;
+
+type XmlElement = Record<string, unknown>;
+
+/** The podcast RSS feed: RSS 2.0 with the itunes, podcast, atom and content namespaces. */
+export function renderFeed(site: Site): Result<OutputFile> {
+  const { settings } = site;
+  const diagnostics: Diagnostic[] = [];
+  const settingsFile = settings.build.configFile;
+  const feedUrl = absoluteUrl(settings, FEED_PATH);
+  const warnSettings = (rule: string, message: string, hint?: string) =>
+    diagnostics.push(diagnostic(settingsFile, { line: 0, column: 0 }, 'warning', rule, message, hint));
+
+  if (settings.artwork === undefined) {
+    warnSettings('missing-artwork', 'the show has no artwork; Apple Podcasts requires it', 'set `artwork:` to a square PNG or JPEG of 1400–3000 px');
+  }
+  if (settings.categories.length === 0) {
+    warnSettings('missing-category', 'the show has no category; Apple Podcasts requires one', 'set `categories:`, e.g. `[Technology]`');
+  }
+  if (Buffer.byteLength(settings.description) > APPLE_DESCRIPTION_LIMIT) {
+    warnSettings('description-too-long', `the show description is longer than Apple's limit of ${APPLE_DESCRIPTION_LIMIT} bytes`);
+  }
+
+  const newest = site.episodes[0];
+  const channel: XmlElement = {
+    'atom:link': { '@_href': feedUrl, '@_rel': 'self', '@_type': 'application/rss+xml' },
+    title: settings.title,
+    link: settings.url,
+    description: settings.description,
+    language: settings.language,
+    copyright: settings.copyright,
+    generator: 'podsite',
+    // The newest episode's date, not the clock: an unchanged archive gives an unchanged feed.
+    lastBuildDate: newest ? rfc2822(newest.date, settings.timezone) : undefined,
+    image: settings.artwork ? { url: absoluteUrl(settings, settings.artwork), title: settings.title, link: settings.url } : undefined,
+    'itunes:author': settings.author || undefined,
+    'itunes:owner':
+      settings.owner.email === undefined ? undefined : { 'itunes:name': settings.owner.name || undefined, 'itunes:email': settings.owner.email },
+    'itunes:image': settings.artwork ? { '@_href': absoluteUrl(settings, settings.artwork) } : undefined,
+    'itunes:category': appleCategories(settings.categories),
+    'itunes:explicit': String(settings.explicit),
+    'itunes:type': settings.type,
+    'podcast:guid': podcastGuid(feedUrl),
+    item: site.episodes.map((episode) => feedItem(site, episode)),
+  };
+  if (settings.type === 'serial') {
+    for (const episode of site.episodes.filter((e) => e.number === undefined && e.episodeType === 'full')) {
+      diagnostics.push(diagnostic(episode.file, { line: 1, column: 1 }, 'warning', 'serial-needs-number', 'a serial show needs an `episode:` number on every full episode'));
+    }
+  }
+  for (const episode of site.episodes) {
+    if (hasForbiddenXmlCharacters(episode.title + episode.summary + episode.html)) {
+      diagnostics.push(
+        diagnostic(episode.file, { line: 1, column: 1 }, 'warning', 'invalid-xml-character', 'control characters that XML forbids were removed from the feed', 'remove them from the file; they are often pasted from word processors'),
+      );
+    }
+  }
+
+  const builder = new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    cdataPropName: '#cdata',
+    format: true,
+    indentBy: '  ',
+    suppressEmptyNode: true,
+  });
+  const xml = builder.build({
+    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
+    rss: { '@_version': '2.0', ...NAMESPACES, channel: cleanForXml(channel) },
+  }) as string;
+  return { value: { path: FEED_PATH.slice(1), contents: xml }, diagnostics };
+}
+
+function feedItem(site: Site, episode: Episode): XmlElement {
+  const { settings } = site;
+  const { audio } = episode;
+  const guid = episode.guid === undefined ? { '#text': episode.url } : { '#text': episode.guid, '@_isPermaLink': 'false' };
+  return {
+    title: episode.title,
+    link: episode.url,
+    guid,
+    pubDate: rfc2822(episode.date, settings.timezone),
+    description: episode.summary,
+    'content:encoded': episode.html.trim() === '' ? undefined : { '#cdata': absolutizeUrls(episode.html, settings) },
+    enclosure: audio ? { '@_url': audio.url, '@_length': String(audio.length ?? 0), '@_type': audio.type } : undefined,
+    'itunes:duration': audio?.duration === undefined ? undefined : String(audio.duration),
+    'itunes:image': episode.image ? { '@_href': absoluteUrl(settings, episode.image) } : undefined,
+    'itunes:explicit': episode.explicit === undefined ? undefined : String(episode.explicit),
+    'itunes:episodeType': episode.episodeType,
+    'itunes:episode': episode.number === undefined ? undefined : String(episode.number),
+    'itunes:season': episode.season === undefined ? undefined : String(episode.season),
+    'itunes:author': episode.author,
+    'podcast:season': episode.season === undefined ? undefined : String(episode.season),
+    'podcast:episode': episode.number === undefined ? undefined : String(episode.number),
+  };
+}
+
+/** `["Technology", "Society & Culture > Documentary"]` → nested `itunes:category` elements. */
+function appleCategories(categories: readonly string[]): XmlElement[] | undefined {
+  if (categories.length === 0) return undefined;
+  const byParent = new Map<string, string[]>();
+  for (const category of categories) {
+    const [parent, child] = category.split('>').map((part) => part.trim());
+    const children = byParent.get(parent!) ?? [];
+    if (child) children.push(child);
+    byParent.set(parent!, children);
+  }
+  return [...byParent].map(([parent, children]) => ({
+    '@_text': parent,
+    ...(children.length > 0 ? { 'itunes:category': children.map((child) => ({ '@_text': child })) } : {}),
+  }));
+}
+
+/** UUID v5 (RFC 4122) of the feed URL without its scheme and trailing slashes. */
+export function podcastGuid(feedUrl: string): string {
+  const name = feedUrl.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
+  const namespace = Buffer.from(PODCAST_GUID_NAMESPACE.replaceAll('-', ''), 'hex');
+  const hash = createHash('sha1').update(namespace).update(name, 'utf8').digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Drops absent values and removes characters that would make the XML ill-formed. */
+function cleanForXml(value: unknown): unknown {
+  if (typeof value === 'string') return removeForbiddenXmlCharacters(value);
+  if (Array.isArray(value)) return value.map(cleanForXml);
+  if (typeof value === 'object' && value !== null) {
+    const cleaned: XmlElement = {};
+    for (const [key, inner] of Object.entries(value)) {
+      if (inner !== undefined) cleaned[key] = cleanForXml(inner);
+    }
+    return cleaned;
+  }
+  return value;
+}

@@ -1,0 +1,48 @@
+import matter from 'gray-matter';
+import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { parseYaml, type ParsedYaml } from './yaml.js';
+
+export interface SplitFile {
+  yaml: ParsedYaml | undefined;
+  body: string;
+  /** 1-based line of the file on which the body starts. */
+  bodyLine: number;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * gray-matter finds the front matter; the `yaml` package parses it, keeping positions. Passing an
+ * engine also keeps gray-matter from caching results by content (a leak in long watch sessions).
+ */
+export function splitFrontMatter(file: string, source: string): SplitFile {
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  if (/^---[ \t]*\r?\n/.test(text) && !/\r?\n---[ \t]*(\r?\n|$)/.test(text.slice(3))) {
+    return {
+      yaml: undefined,
+      body: '',
+      bodyLine: 1,
+      diagnostics: [
+        diagnostic(file, { line: 1, column: 1 }, 'error', 'unclosed-front-matter', 'the front matter opened on line 1 is never closed', 'end it with a line of three dashes: `---`'),
+      ],
+    };
+  }
+  let yaml: ParsedYaml | undefined;
+  const parsed = matter(text, {
+    engines: {
+      // The text starts with the rest of the opening `---` line, so its line numbers are the file's.
+      yaml: (frontMatter: string) => {
+        yaml = parseYaml({ file, text: frontMatter });
+        return {};
+      },
+    },
+  });
+  const headerLength = text.length - parsed.content.length;
+  const bodyLine = yaml === undefined ? 1 : countLines(text.slice(0, headerLength)) + 1;
+  return { yaml, body: parsed.content, bodyLine, diagnostics: yaml?.diagnostics ?? [] };
+}
+
+function countLines(text: string): number {
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
+}

@@ -1,0 +1,58 @@
+import type { Diagnostic } from './diagnostics.js';
+
+export interface ReportOptions {
+  /** The text of a file, for code frames; undefined when it cannot be read. */
+  sourceOf(file: string): string | undefined;
+  color: boolean;
+}
+
+const ANSI = { red: 31, yellow: 33, dim: 2, bold: 1, cyan: 36 } as const;
+
+/**
+ * Diagnostics grouped by file, each with a code frame, then a one-line summary
+ * (`2 errors, 5 warnings in 3 files`). The same text serves the terminal and tests.
+ */
+export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: ReportOptions): string {
+  const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+  const blocks: string[] = [];
+  for (const [file, list] of byFile) {
+    const lines = [paint(ANSI.bold, file || '(project)')];
+    const source = file ? options.sourceOf(file) : undefined;
+    for (const d of list) {
+      const where = d.line > 0 ? `${file}:${d.line}:${d.column}` : file || '(project)';
+      const severity = d.severity === 'error' ? paint(ANSI.red, 'error') : paint(ANSI.yellow, 'warning');
+      lines.push(`  ${where}  ${severity}  ${d.message}  ${paint(ANSI.dim, d.rule)}`);
+      if (source !== undefined && d.line > 0) lines.push(codeFrame(source, d.line, d.column, (t) => paint(ANSI.dim, t)));
+      if (d.hint) lines.push(`    ${paint(ANSI.cyan, 'hint:')} ${d.hint}`);
+    }
+    blocks.push(lines.join('\n'));
+  }
+  blocks.push(summaryLine(diagnostics));
+  return blocks.join('\n\n');
+}
+
+export function summaryLine(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  const files = new Set(diagnostics.map((d) => d.file)).size;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
+}
+
+/** Numbered lines around `line`, with a caret under `column`. */
+export function codeFrame(source: string, line: number, column: number, dim: (text: string) => string = (t) => t): string {
+  const lines = source.split(/\r?\n/);
+  const first = Math.max(1, line - 2);
+  const last = Math.min(lines.length, line + 1);
+  const width = String(last).length;
+  const out: string[] = [];
+  for (let n = first; n <= last; n++) {
+    const marker = n === line ? '>' : ' ';
+    const text = (lines[n - 1] ?? '').replace(/\t/g, ' ');
+    out.push(`  ${marker} ${dim(`${String(n).padStart(width)} |`)} ${text.length > 160 ? `${text.slice(0, 157)}...` : text}`);
+    if (n === line) out.push(`    ${' '.repeat(width)} ${dim('|')} ${' '.repeat(Math.max(0, column - 1))}^`);
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,254 @@
+import { diagnostic, type Diagnostic, type Position, type Severity } from './diagnostics.js';
+import { didYouMean } from './suggest.js';
+import { mappingEntries, scalarOf, sequenceItems, type ParsedYaml, type YamlNode } from './yaml.js';
+
+/**
+ * One schema machinery for `podsite.yaml` and episode front matter, so both report problems
+ * with the same rules, positions and wording. The descriptions feed the docs.
+ */
+export type FieldType =
+  | { kind: 'string' }
+  | { kind: 'integer'; min?: number }
+  | { kind: 'boolean' }
+  | { kind: 'enum'; values: readonly string[] }
+  /** A number of seconds or a `H:MM:SS` text; checked by the stage that uses it. */
+  | { kind: 'string-or-number' }
+  | { kind: 'string-list'; commaSeparated?: boolean }
+  | { kind: 'object'; fields: Schema }
+  | { kind: 'string-map' };
+
+export interface FieldSpec {
+  type: FieldType;
+  description: string;
+  required?: boolean;
+}
+
+export type Schema = Readonly<Record<string, FieldSpec>>;
+
+/** Where each value was written, by dotted path (`audio.length`), for later diagnostics. */
+export type Positions = Map<string, Position>;
+
+export interface ReadOptions {
+  file: string;
+  yaml: ParsedYaml;
+  unknownKeySeverity: Severity;
+  /** Other names for fields, e.g. `mp3_length` → `audio.length`, so existing archives build unchanged. */
+  aliases?: Readonly<Record<string, string>>;
+  /** Keys that another tool uses and podsite deliberately ignores (e.g. Jekyll's `layout`). */
+  ignore?: readonly string[];
+  what: string;
+}
+
+export interface ReadResult {
+  value: Record<string, unknown>;
+  positions: Positions;
+  diagnostics: Diagnostic[];
+}
+
+export function readMapping(node: YamlNode | null, schema: Schema, options: ReadOptions): ReadResult {
+  const reader = new MappingReader(options, schema);
+  const value = reader.readObject(node, schema, '', true) ?? {};
+  return { value, positions: reader.positions, diagnostics: reader.diagnostics };
+}
+
+/** Own properties only: a key named `constructor` or `__proto__` must stay an unknown key. */
+function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+export function fieldAt(schema: Schema, path: string): FieldSpec | undefined {
+  const [head, ...rest] = path.split('.');
+  const spec = ownValue(schema, head!);
+  if (spec === undefined || rest.length === 0) return spec;
+  return spec.type.kind === 'object' ? fieldAt(spec.type.fields, rest.join('.')) : undefined;
+}
+
+function describe(type: FieldType): string {
+  switch (type.kind) {
+    case 'string':
+      return 'a text';
+    case 'integer':
+      return type.min === undefined ? 'a whole number' : `a whole number ≥ ${type.min}`;
+    case 'boolean':
+      return '`true` or `false`';
+    case 'enum':
+      return `one of ${type.values.map((v) => `\`${v}\``).join(', ')}`;
+    case 'string-or-number':
+      return 'a number or a text';
+    case 'string-list':
+      return type.commaSeparated ? 'a list, or a comma-separated text' : 'a list of texts';
+    case 'object':
+    case 'string-map':
+      return 'a mapping of keys to values';
+  }
+}
+
+class MappingReader {
+  readonly positions: Positions = new Map();
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(
+    private readonly options: ReadOptions,
+    private readonly rootSchema: Schema,
+  ) {}
+
+  readObject(
+    node: YamlNode | null,
+    schema: Schema,
+    prefix: string,
+    topLevel: boolean,
+  ): Record<string, unknown> | undefined {
+    const { yaml, file } = this.options;
+    const entries = mappingEntries(node);
+    if (entries === undefined) {
+      if (node === null && topLevel) return {};
+      this.report(node, 'error', 'wrong-type', `${prefix || this.options.what} must be a mapping of keys to values`);
+      return undefined;
+    }
+    if (prefix === '') this.positions.set('', yaml.positionOf(node));
+    const result: Record<string, unknown> = {};
+    for (const { key, keyNode, valueNode } of entries) {
+      if (topLevel && this.options.ignore?.includes(key)) continue;
+      const aliasTarget = topLevel ? ownValue(this.options.aliases, key) : undefined;
+      const path = aliasTarget ?? (prefix ? `${prefix}.${key}` : key);
+      const spec = aliasTarget ? fieldAt(this.rootSchema, aliasTarget) : ownValue(schema, key);
+      if (spec === undefined) {
+        const shown = prefix ? `${prefix}.${key}` : key;
+        const hint =
+          didYouMean(key, [...Object.keys(schema), ...(topLevel ? Object.keys(this.options.aliases ?? {}) : [])]) ??
+          `known keys: ${Object.keys(schema).join(', ')}`;
+        this.diagnostics.push(
+          diagnostic(
+            file,
+            yaml.positionOf(keyNode),
+            this.options.unknownKeySeverity,
+            'unknown-key',
+            `unknown key \`${shown}\` in ${this.options.what}`,
+            hint,
+          ),
+        );
+        continue;
+      }
+      if (this.positions.has(path)) {
+        this.report(keyNode, 'warning', 'duplicate-key', `\`${key}\` sets \`${path}\` a second time; the first value is kept`);
+        continue;
+      }
+      const value = this.readValue(valueNode, spec.type, path);
+      if (value === undefined) continue;
+      this.positions.set(path, yaml.positionOf(valueNode ?? keyNode));
+      setPath(result, aliasTarget ? aliasTarget : key, value);
+    }
+    const missing = Object.entries(schema)
+      .filter(([key, spec]) => spec.required && !(key in result))
+      .map(([key]) => (prefix ? `${prefix}.${key}` : key));
+    if (missing.length > 0) {
+      const s = missing.length > 1 ? 's' : '';
+      this.report(
+        node,
+        'error',
+        'missing-field',
+        `${this.options.what} is missing the required field${s} ${missing.map((m) => `\`${m}\``).join(', ')}`,
+      );
+    }
+    return result;
+  }
+
+  private readValue(node: YamlNode | null, type: FieldType, path: string): unknown {
+    if (type.kind === 'object') return this.readObject(node, type.fields, path, false);
+    if (type.kind === 'string-map') return this.readStringMap(node, path);
+    if (type.kind === 'string-list') return this.readStringList(node, type, path);
+    const scalar = scalarOf(node);
+    const wrong = (extraHint?: string) => {
+      const shown = scalar ? ` (found \`${scalar.source}\`)` : '';
+      this.report(node, 'error', 'wrong-type', `\`${path}\` must be ${describe(type)}${shown}`, extraHint);
+      return undefined;
+    };
+    if (scalar === undefined) return wrong();
+    if (scalar.value === null) return undefined;
+    switch (type.kind) {
+      case 'string':
+        return typeof scalar.value === 'string' ? scalar.value : scalar.source;
+      case 'string-or-number':
+        return typeof scalar.value === 'number' ? scalar.value : scalar.source;
+      case 'integer': {
+        const { value } = scalar;
+        if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+          return wrong(typeof value === 'string' && /^\d+$/.test(value) ? 'remove the quotes' : undefined);
+        }
+        if (type.min !== undefined && value < type.min) return wrong();
+        return value;
+      }
+      case 'boolean':
+        if (typeof scalar.value === 'boolean') return scalar.value;
+        return wrong(/^(yes|no|on|off|y|n)$/i.test(scalar.source) ? 'YAML 1.2 reads only `true` and `false` as booleans' : undefined);
+      case 'enum': {
+        if (typeof scalar.value === 'string' && type.values.includes(scalar.value)) return scalar.value;
+        return wrong(didYouMean(scalar.source, type.values));
+      }
+    }
+  }
+
+  private readStringList(node: YamlNode | null, type: FieldType & { kind: 'string-list' }, path: string): string[] | undefined {
+    const scalar = scalarOf(node);
+    if (scalar !== undefined && scalar.value !== null && type.commaSeparated) {
+      return scalar.source
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+    }
+    const items = sequenceItems(node);
+    if (items === undefined) {
+      if (scalar?.value === null) return undefined;
+      this.report(node, 'error', 'wrong-type', `\`${path}\` must be ${describe(type)}`);
+      return undefined;
+    }
+    const list: string[] = [];
+    for (const item of items) {
+      const itemScalar = scalarOf(item);
+      if (itemScalar === undefined || itemScalar.value === null) {
+        this.report(item, 'error', 'wrong-type', `each item of \`${path}\` must be a text`);
+        continue;
+      }
+      list.push(typeof itemScalar.value === 'string' ? itemScalar.value : itemScalar.source);
+    }
+    return list;
+  }
+
+  private readStringMap(node: YamlNode | null, path: string): Record<string, string> | undefined {
+    const entries = mappingEntries(node);
+    if (entries === undefined) {
+      this.report(node, 'error', 'wrong-type', `\`${path}\` must be a mapping of keys to values`);
+      return undefined;
+    }
+    const map: Record<string, string> = Object.create(null);
+    for (const { key, valueNode } of entries) {
+      const scalar = scalarOf(valueNode);
+      if (scalar === undefined || scalar.value === null) {
+        this.report(valueNode, 'error', 'wrong-type', `\`${path}.${key}\` must be a text`);
+        continue;
+      }
+      map[key] = typeof scalar.value === 'string' ? scalar.value : scalar.source;
+    }
+    return map;
+  }
+
+  private report(node: YamlNode | null, severity: Severity, rule: string, message: string, hint?: string): void {
+    this.diagnostics.push(diagnostic(this.options.file, this.options.yaml.positionOf(node), severity, rule, message, hint));
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let cursor = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = cursor[key];
+    if (typeof next === 'object' && next !== null) {
+      cursor = next as Record<string, unknown>;
+    } else {
+      const created: Record<string, unknown> = {};
+      cursor[key] = created;
+      cursor = created;
+    }
+  }
+  cursor[keys.at(-1)!] = value;
+}

@@ -1,0 +1,41 @@
+import type { Settings } from './config.js';
+import type { EpisodeSource } from './episode.js';
+import { encodePath } from './permalink.js';
+
+/** An episode or post ready for templates and the feed. */
+export interface Episode extends EpisodeSource {
+  html: string;
+  /** Plain text of the notes. */
+  text: string;
+  /** `description`, else the start of the notes as plain text. */
+  summary: string;
+  /** URL path under the site's base path, e.g. `/2009/04/12/slug/` (not yet percent-encoded). */
+  path: string;
+  /** Absolute, percent-encoded URL of the page. */
+  url: string;
+  /** Where the page is written, relative to the output folder. */
+  outputFile: string;
+  /** Newer and older neighbours in publication order. */
+  newer: Episode | undefined;
+  older: Episode | undefined;
+}
+
+export interface Site {
+  settings: Settings;
+  /** Episodes and posts, newest first. */
+  entries: Episode[];
+  /** Podcast episodes only (what the feed lists), newest first. */
+  episodes: Episode[];
+}
+
+/** The site's absolute URL for a path on the site (`/feed.xml`), with the base path applied. */
+export function absoluteUrl(settings: Pick<Settings, 'url'>, sitePath: string): string {
+  if (/^https?:\/\//i.test(sitePath)) return sitePath;
+  return new URL(encodePath(sitePath.replace(/^\/+/, '')), settings.url).href;
+}
+
+/** The root-relative URL of a path on the site, base path included: what links in pages use. */
+export function siteHref(settings: Pick<Settings, 'url'>, sitePath: string): string {
+  if (/^https?:\/\//i.test(sitePath)) return sitePath;
+  return new URL(settings.url).pathname + encodePath(sitePath.replace(/^\/+/, ''));
+}
