@@ -110,7 +110,7 @@ export function parseEpisode(
     error(raw.slug === undefined ? '' : 'slug', 'invalid-slug', `the slug \`${slug}\` cannot be part of a URL`, 'use letters, digits, `-`, `_` and `.`, with no `/`, `\\` or `..`');
   }
 
-  const audio = episodeAudio(raw, settings, error, warn);
+  const audio = episodeAudio(raw, read.positions, settings, error, warn);
   const youtube = raw.youtube === undefined ? undefined : youtubeId(raw.youtube);
   if (raw.youtube !== undefined && youtube === undefined) {
     warn('youtube', 'invalid-youtube', `\`${raw.youtube}\` is neither a YouTube video id nor a YouTube video URL`);
@@ -178,7 +178,7 @@ function episodeDate(
   return undefined;
 }
 
-function episodeAudio(raw: RawEpisode, settings: EpisodeSettings, error: Report, warn: Report): Audio | undefined {
+function episodeAudio(raw: RawEpisode, positions: Positions, settings: EpisodeSettings, error: Report, warn: Report): Audio | undefined {
   const template = settings.build.audioUrl;
   let url = raw.audio?.url;
   if (url === undefined && template !== undefined && raw.episode !== undefined) {
@@ -205,7 +205,8 @@ function episodeAudio(raw: RawEpisode, settings: EpisodeSettings, error: Report,
     }
   }
   if (raw.audio?.length === undefined) {
-    warn(raw.audio === undefined ? 'episode' : 'audio', 'missing-audio-length', `the audio file \`${url}\` has no length in bytes`, 'add `length:` under `audio:`; Apple and Spotify need the size of the file');
+    const lengthKey = positions.has('audio.length') ? 'audio.length' : raw.audio === undefined ? 'episode' : 'audio';
+    warn(lengthKey, 'missing-audio-length', `the audio file \`${url}\` has no length in bytes`, 'add `length:` under `audio:`; Apple and Spotify need the size of the file');
   }
   return { url, length: raw.audio?.length, type, duration };
 }

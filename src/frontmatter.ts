@@ -15,8 +15,10 @@ export interface SplitFile {
  * engine also keeps gray-matter from caching results by content (a leak in long watch sessions).
  */
 export function splitFrontMatter(file: string, source: string): SplitFile {
-  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
-  if (/^---[ \t]*\r?\n/.test(text) && !/\r?\n---[ \t]*(\r?\n|$)/.test(text.slice(3))) {
+  // CRLF and a BOM give the same result as plain LF; line numbers are unchanged.
+  const withoutBom = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  const text = withoutBom.includes('\r') ? withoutBom.replace(/\r\n?/g, '\n') : withoutBom;
+  if (/^---[ \t]*\n/.test(text) && !/\n---[ \t]*(\n|$)/.test(text.slice(3))) {
     return {
       yaml: undefined,
       body: '',

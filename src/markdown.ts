@@ -53,7 +53,7 @@ export function renderMarkdown(markdown: string, options: MarkdownOptions): Rend
   return { html: options.html === 'sanitize' ? sanitizeHtml(html) : html, text };
 }
 
-const INLINE = new Set(['emphasis', 'strong', 'delete', 'link', 'linkReference', 'inlineCode', 'text']);
+const INLINE = new Set(['emphasis', 'strong', 'delete', 'link', 'linkReference', 'inlineCode', 'text', 'html', 'image', 'imageReference', 'break', 'footnoteReference']);
 
 function plainText(tree: Nodes): string {
   return textOf(tree).replace(/\s+/g, ' ').trim();

@@ -86,6 +86,7 @@ function describe(type: FieldType): string {
 class MappingReader {
   readonly positions: Positions = new Map();
   readonly diagnostics: Diagnostic[] = [];
+  private readonly assigned = new Set<string>();
 
   constructor(
     private readonly options: ReadOptions,
@@ -129,13 +130,15 @@ class MappingReader {
         );
         continue;
       }
-      if (this.positions.has(path)) {
+      if (this.assigned.has(path)) {
         this.report(keyNode, 'warning', 'duplicate-key', `\`${key}\` sets \`${path}\` a second time; the first value is kept`);
         continue;
       }
       const value = this.readValue(valueNode, spec.type, path);
+      // An empty value keeps its position, so a later "missing" diagnostic can point at it.
+      if (!this.positions.has(path) || value !== undefined) this.positions.set(path, yaml.positionOf(valueNode ?? keyNode));
       if (value === undefined) continue;
-      this.positions.set(path, yaml.positionOf(valueNode ?? keyNode));
+      this.assigned.add(path);
       setPath(result, aliasTarget ? aliasTarget : key, value);
     }
     const missing = Object.entries(schema)

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { parseEpisode, type EpisodeSettings } from '../src/episode.js';
+import { episodeFile } from './helpers.js';
+
+const settings: EpisodeSettings = {
+  timezone: 'Europe/Paris',
+  frontMatter: { aliases: {}, ignore: [] },
+  build: { audioUrl: undefined },
+};
+
+const FULL = episodeFile(`
+title: "The humble brick: part 1"
+date: 2024-03-05 08:30
+season: 2
+episode: 7
+description: About bricks.
+audio:
+  url: https://media.example.com/s02e07.mp3
+  length: 48213377
+  duration: "1:02:03"
+image: /images/brick.png
+explicit: false
+guid: brick-1
+tags: bricks, clay
+hosts: [Maya, Tom]
+guests: [Ann]
+youtube: https://youtu.be/dQw4w9WgXcQ
+`);
+
+describe('parseEpisode', () => {
+  it('reads every field of a full episode', () => {
+    const { episode, diagnostics } = parseEpisode('episodes/2024-03-05-brick.md', FULL, settings);
+    expect(diagnostics).toEqual([]);
+    expect(episode).toMatchObject({
+      kind: 'episode',
+      title: 'The humble brick: part 1',
+      date: new Date('2024-03-05T07:30:00Z'),
+      slug: 'brick',
+      number: 7,
+      season: 2,
+      episodeType: 'full',
+      audio: { url: 'https://media.example.com/s02e07.mp3', length: 48213377, type: 'audio/mpeg', duration: 3723 },
+      image: '/images/brick.png',
+      guid: 'brick-1',
+      tags: ['bricks', 'clay'],
+      hosts: ['Maya', 'Tom'],
+      guests: ['Ann'],
+      youtube: 'dQw4w9WgXcQ',
+      draft: false,
+      markdown: 'Some notes.\n',
+      bodyLine: 19,
+    });
+  });
+
+  it('takes the date and slug from a Jekyll file name', () => {
+    const { episode } = parseEpisode('posts/2009-04-12-episode-1.md', episodeFile('title: One'), settings);
+    expect(episode?.date).toEqual(new Date('2009-04-11T22:00:00Z'));
+    expect(episode?.slug).toBe('episode-1');
+    expect(episode?.kind).toBe('post');
+  });
+
+  it('reports an impossible date in the file name', () => {
+    const { episode, diagnostics } = parseEpisode('posts/2021-02-30-x.md', episodeFile('title: X'), settings);
+    expect(episode).toBeUndefined();
+    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'invalid-date' })]);
+  });
+
+  it('reports an impossible front-matter date at its line', () => {
+    const { diagnostics } = parseEpisode('e/x.md', episodeFile('title: X\ndate: 2021-02-30'), settings);
+    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'invalid-date', line: 3, column: 7 })]);
+  });
+
+  it('requires a date from somewhere', () => {
+    const { diagnostics } = parseEpisode('e/x.md', episodeFile('title: X'), settings);
+    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'missing-date' })]);
+  });
+
+  it('builds the audio URL from the template and reads aliases', () => {
+    const { episode, diagnostics } = parseEpisode(
+      'posts/2020-01-01-lcc-220.md',
+      episodeFile("title: LCC 220\nlayout: blog-post\nepisode: 220\nmp3_length: 123\nteam: 'A, B'"),
+      {
+        ...settings,
+        build: { audioUrl: 'https://host/LesCastCodeurs-Episode-{episode}.mp3' },
+        frontMatter: { aliases: { mp3_length: 'audio.length', team: 'hosts' }, ignore: ['layout'] },
+      },
+    );
+    expect(diagnostics).toEqual([]);
+    expect(episode?.audio).toEqual({ url: 'https://host/LesCastCodeurs-Episode-220.mp3', length: 123, type: 'audio/mpeg', duration: undefined });
+    expect(episode?.hosts).toEqual(['A', 'B']);
+  });
+
+  it('warns about unknown keys with a suggestion, and about missing audio length', () => {
+    const { episode, diagnostics } = parseEpisode(
+      'e/2020-01-01-x.md',
+      episodeFile('title: X\naudio:\n  url: https://h/x.m4a\n  lenght: 5'),
+      settings,
+    );
+    expect(episode?.audio?.type).toBe('audio/x-m4a');
+    expect(diagnostics.map((d) => [d.rule, d.severity, d.line, d.hint])).toEqual([
+      ['unknown-key', 'warning', 5, 'did you mean `length`?'],
+      ["missing-audio-length", "warning", 4, expect.any(String)],
+    ]);
+  });
+
+  it('reports wrong types at the value', () => {
+    const { episode, diagnostics } = parseEpisode(
+      'e/2020-01-01-x.md',
+      episodeFile('title: X\nepisode: "12"\ntype: trailor\nexplicit: no\naudio:\n  url: ftp://h/x.mp3\n  duration: 1:75:00'),
+      settings,
+    );
+    expect(episode).toBeUndefined();
+    expect(diagnostics.map((d) => [d.rule, d.line, d.hint])).toEqual([
+      ['wrong-type', 3, 'remove the quotes'],
+      ['wrong-type', 4, 'did you mean `trailer`?'],
+      ['wrong-type', 5, expect.stringContaining('YAML 1.2')],
+      ['invalid-url', 7, undefined],
+    ]);
+  });
+
+  it('reports a duration that is not one', () => {
+    const { diagnostics } = parseEpisode('e/2020-01-01-x.md', episodeFile('title: X\naudio:\n  url: https://h/x.mp3\n  length: 5\n  duration: 1:75:00'), settings);
+    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'invalid-duration', line: 6 })]);
+  });
+
+  it('lists every missing required field', () => {
+    const { diagnostics } = parseEpisode('e/2020-01-01-x.md', episodeFile('season: 1'), settings);
+    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'missing-field', message: 'the front matter is missing the required field `title`' })]);
+  });
+
+  it('refuses a slug that would leave its folder', () => {
+    for (const slug of ['../../etc', 'a/b', '..', 'a\\\\b']) {
+      const { diagnostics } = parseEpisode('e/2020-01-01-x.md', episodeFile(`title: X\nslug: "${slug}"`), settings);
+      expect(diagnostics.map((d) => d.rule), slug).toEqual(['invalid-slug']);
+    }
+  });
+
+  it('reports unclosed front matter and YAML errors with the file line', () => {
+    expect(parseEpisode('e/2020-01-01-x.md', '---\ntitle: X\nbody', settings).diagnostics).toEqual([
+      expect.objectContaining({ rule: 'unclosed-front-matter', line: 1 }),
+    ]);
+    const broken = parseEpisode('e/2020-01-01-x.md', '---\ntitle: X\ntags: [a\n---\nbody', settings);
+    expect(broken.episode).toBeUndefined();
+    expect(broken.diagnostics[0]).toMatchObject({ rule: 'yaml-syntax' });
+    expect(broken.diagnostics[0]!.line).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reads a file with a BOM and CRLF line endings like any other', () => {
+    const crlf = `\ufeff${episodeFile('title: X\nepisode: 3').replace(/\n/g, '\r\n')}`;
+    const { episode, diagnostics } = parseEpisode('e/2020-01-01-x.md', crlf, settings);
+    expect(diagnostics).toEqual([]);
+    expect(episode).toMatchObject({ title: 'X', number: 3 });
+  });
+
+  it('keeps a draft flag, and marks files without number or audio as posts', () => {
+    const { episode } = parseEpisode('e/2020-01-01-x.md', episodeFile('title: X\ndraft: true'), settings);
+    expect(episode).toMatchObject({ draft: true, kind: 'post' });
+  });
+});
