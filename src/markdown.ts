@@ -49,8 +49,8 @@ export function renderMarkdown(markdown: string, options: MarkdownOptions): Rend
   processor ??= createProcessor();
   const tree = processor.parse(markdown);
   const text = plainText(tree);
-  const html = processor.stringify(processor.runSync(tree) as typeof tree);
-  return { html: options.html === 'sanitize' ? sanitizeHtml(html) : html, text };
+  const html = withoutObsoleteAlign(processor.stringify(processor.runSync(tree) as typeof tree));
+  return { html: options.html === 'sanitize' ? sanitizeHtml(html) : wellFormed(html), text };
 }
 
 const INLINE = new Set(['emphasis', 'strong', 'delete', 'link', 'linkReference', 'inlineCode', 'text', 'html', 'image', 'imageReference', 'break', 'footnoteReference']);
@@ -78,6 +78,19 @@ function textOf(node: Nodes): string {
   // Blocks are separated so a heading and the next paragraph do not run together.
   const separator = node.children.every((child) => INLINE.has(child.type)) ? '' : ' ';
   return node.children.map((child) => textOf(child as Nodes)).join(separator);
+}
+
+/** GFM table alignment comes out as `align`, which HTML5 made obsolete; the same thing in CSS is valid. */
+function withoutObsoleteAlign(html: string): string {
+  return html.replace(/<(td|th) align="(left|right|center)">/g, '<$1 style="text-align: $2">');
+}
+
+/**
+ * Raw HTML in notes is often broken (`<Devoxx>` read as a tag, a stray `</div>`); parsed and
+ * written again as browsers would read it, it can no longer swallow or close the page around it.
+ */
+function wellFormed(html: string): string {
+  return toHtml(fromHtml(html, { fragment: true }));
 }
 
 function sanitizeHtml(html: string): string {

@@ -3,6 +3,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
+import { writeSite } from '../src/write.js';
 import { child, children, episodeFile, MINIMAL_SETTINGS, parseXmlStrict, readText, tempProject } from './helpers.js';
 
 const EPISODE_ONE = episodeFile(
@@ -263,5 +264,36 @@ describe('build', () => {
       ['episodes/2024-06-02-b.md', 'yaml-syntax'],
       ['episodes/2024-06-03-c.md', 'invalid-utf8'],
     ]);
+  });
+});
+
+describe('writing the site', () => {
+  it('turns a machine problem into a diagnostic', async () => {
+    const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, blocker: 'a file where a folder should be' });
+    const result = await build({ cwd: root, output: 'blocker/dist' });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([
+      expect.objectContaining({ rule: 'write-failed', message: expect.stringContaining('the previous site was left as it was') }),
+    ]);
+    expect(await readText(path.join(root, 'blocker'))).toBe('a file where a folder should be');
+  });
+
+  it('a write that fails halfway leaves the previous output as it was and no staging folder', async () => {
+    const root = await tempProject({ 'dist/index.html': 'previous site' });
+    const output = path.join(root, 'dist');
+    const plan = {
+      files: [{ path: 'index.html', contents: 'new site' }],
+      copies: [{ sitePath: 'gone.png', absolutePath: path.join(root, 'deleted-since-listing.png') }],
+    };
+    await expect(writeSite(output, plan)).rejects.toThrow(/ENOENT/);
+    expect(await readText(path.join(output, 'index.html'))).toBe('previous site');
+    expect(await readdir(root)).toEqual(['dist']);
+  });
+
+  it('checks everything without writing when asked to', async () => {
+    const root = await sampleProject();
+    const result = await build({ cwd: root, write: false });
+    expect(result.ok).toBe(true);
+    expect(existsSync(path.join(root, 'dist'))).toBe(false);
   });
 });

@@ -44,11 +44,13 @@ export async function runBuild(options: BuildCommandOptions, io: CliIo): Promise
     return 1;
   }
   const { stats, settings } = result;
-  const warnings = result.diagnostics.length;
   const where = path.relative(io.cwd, settings!.build.output) || '.';
-  io.stdout(
-    `Built ${stats!.pages} pages (${stats!.episodes} episodes, ${stats!.posts} posts) and a feed of ${stats!.feedItems} items into ${where}/ in ${elapsed} ms` +
-      (warnings > 0 ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''),
-  );
+  const counted = [plural(stats!.pages, 'page'), `${plural(stats!.episodes, 'episode')}, ${plural(stats!.posts, 'post')}`];
+  const warnings = result.diagnostics.length > 0 ? `, ${plural(result.diagnostics.length, 'warning')}` : '';
+  io.stdout(`Built ${counted[0]} (${counted[1]}) and a feed of ${plural(stats!.feedItems, 'item')} into ${where}/ in ${elapsed} ms${warnings}`);
   return 0;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }

@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { main, type CliIo } from '../src/cli.js';
+import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
+
+const repository = fileURLToPath(new URL('..', import.meta.url));
+
+async function run(argv: string[], cwd: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), cwd, color: false };
+  const code = await main(argv, io);
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+describe('podsite CLI', () => {
+  it('builds and prints a one-line summary', async () => {
+    const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/2024-01-01-a.md': episodeFile('title: A\nepisode: 1\naudio:\n  url: https://h.example/a.mp3\n  length: 9') });
+    const { code, stdout, stderr } = await run(['build'], root);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Built 4 pages \(1 episode, 0 posts\) and a feed of 1 item into dist\/ in \d+ ms$/);
+    expect(existsSync(path.join(root, 'dist/feed.xml'))).toBe(true);
+  });
+
+  it('honours --config, --out, --base-url and --drafts', async () => {
+    const root = await tempProject({
+      'show/settings.yaml': MINIMAL_SETTINGS,
+      'show/episodes/2024-01-01-a.md': episodeFile('title: A\ndraft: true'),
+    });
+    const { code } = await run(['build', '--config', 'show/settings.yaml', '--out', 'site', '--base-url', 'https://x.example/p/', '--drafts'], root);
+    expect(code).toBe(0);
+    expect(existsSync(path.join(root, 'site/2024/01/01/a/index.html'))).toBe(true);
+  });
+
+  it('prints diagnostics with file:line:column, a code frame and a summary, and exits 1', async () => {
+    const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/2024-01-01-a.md': episodeFile('title: A\nseason: first') });
+    const { code, stdout, stderr } = await run(['build'], root);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('episodes/2024-01-01-a.md:3:9  error  `season` must be a whole number ≥ 1 (found `first`)  wrong-type');
+    expect(stderr).toContain('  > 3 | season: first');
+    expect(stderr).toContain('1 error, 0 warnings in 1 file');
+    expect(stderr).toContain('Build failed; nothing was written.');
+    expect(existsSync(path.join(root, 'dist'))).toBe(false);
+  });
+
+  it('says how to start when there is no settings file', async () => {
+    const root = await tempProject({});
+    const { code, stderr } = await run(['build'], root);
+    expect(code).toBe(1);
+    expect(stderr).toContain('no settings file at');
+    expect(stderr).toContain('hint: run podsite in the folder that has podsite.yaml');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('shows help, the version, and refuses unknown commands and flags', async () => {
+    expect((await run(['--help'], repository)).stdout).toContain('Usage: podsite <command>');
+    expect((await run(['--version'], repository)).stdout).toMatch(/^\d+\.\d+\.\d+$/);
+    const unknown = await run(['serve'], repository);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('unknown command `serve`');
+    expect((await run(['build', '--nope'], repository)).code).toBe(1);
+  });
+
+  it('runs as the compiled bin', async () => {
+    const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(repository, 'bin/podsite.js'), 'build'], { cwd: root });
+    expect(stdout).toMatch(/^Built 3 pages/);
+    expect(stderr).toContain('no-episodes');
+  });
+});

@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HtmlValidate } from 'html-validate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, type BuildResult } from '../src/build.js';
+import { child, children, parseXmlStrict } from './helpers.js';
+
+const repository = fileURLToPath(new URL('..', import.meta.url));
+const corpus = path.resolve(repository, '../shared/corpus/lescastcodeurs/posts');
+const present = existsSync(corpus);
+if (!present) console.warn(`Skipping the Les Cast Codeurs archive tests: ${corpus} is absent (it is not part of a user's clone).`);
+
+/** The real 359-post Jekyll archive, built unchanged with only docs/examples/lescastcodeurs.yaml. */
+describe.skipIf(!present)('the Les Cast Codeurs archive (needs ../shared/corpus)', () => {
+  let output: string;
+  let result: BuildResult;
+
+  beforeAll(async () => {
+    output = await mkdtemp(path.join(tmpdir(), 'podsite-lcc-'));
+    result = await build({ cwd: repository, config: 'docs/examples/lescastcodeurs.yaml', output });
+  }, 120_000);
+  afterAll(() => rm(output, { recursive: true, force: true }));
+
+  it('builds 341 episodes and 18 news posts, with no errors', () => {
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(result.stats).toMatchObject({ episodes: 341, posts: 18, feedItems: 341 });
+  });
+
+  it('writes Jekyll permalinks, ten entries a page, French dates', async () => {
+    const first = await readFile(path.join(output, '2009/04/12/les-cast-codeurs-podcast-episode-1/index.html'), 'utf8');
+    expect(first).toContain('<html lang="fr">');
+    expect(first).toContain('12 avril 2009');
+    expect(first).toContain('src="https://traffic.libsyn.com/lescastcodeurs/LesCastCodeurs-Episode-1.mp3"');
+    expect(existsSync(path.join(output, 'page/36/index.html'))).toBe(true);
+    expect(existsSync(path.join(output, 'page/37/index.html'))).toBe(false);
+  });
+
+  it('gives every feed item a libsyn audio URL, and the length from mp3_length', async () => {
+    const rss = parseXmlStrict(await readFile(path.join(output, 'feed.xml'), 'utf8'));
+    const items = children(child(rss, 'channel')!, 'item');
+    expect(items).toHaveLength(341);
+    for (const item of items) {
+      expect(child(item, 'enclosure')!.attributes.url).toMatch(/^https:\/\/traffic\.libsyn\.com\/lescastcodeurs\/LesCastCodeurs-Episode-\d+\.mp3$/);
+    }
+    const episodeOne = items.find((item) => child(item, 'itunes:episode')?.text === '1')!;
+    expect(child(episodeOne, 'enclosure')!.attributes.length).toBe('71902534');
+    expect(child(episodeOne, 'pubDate')!.text).toBe('Sun, 12 Apr 2009 00:00:00 +0200');
+  });
+
+  it('reports the defects that Jekyll accepted silently', () => {
+    const byRule = (rule: string) => result.diagnostics.filter((d) => d.rule === rule);
+    const typos = byRule('unknown-key');
+    expect(typos.length).toBeGreaterThan(0);
+    expect(typos.every((d) => d.hint === 'did you mean `mp3_length`?')).toBe(true);
+    expect(byRule('missing-audio-length').length).toBeGreaterThanOrEqual(typos.length);
+    expect(byRule('duplicate-episode-number').map((d) => path.basename(d.file))).toContain('2019-12-03-lcc-220-interview-sur-le-metier-de-cto-avec-dimitri-baeli.md');
+  });
+
+  it('never lets broken raw HTML in the notes break the page around it', async () => {
+    const validator = new HtmlValidate({ rules: { 'close-order': 'error' } });
+    const pages = (await readdir(output, { recursive: true })).filter((name) => name.endsWith('.html'));
+    const problems: string[] = [];
+    for (const page of pages) {
+      const report = await validator.validateString(await readFile(path.join(output, page), 'utf8'), page);
+      problems.push(...report.results.flatMap((r) => r.messages.map((m) => `${page}:${m.line} ${m.message}`)));
+    }
+    expect(problems).toEqual([]);
+  });
+});

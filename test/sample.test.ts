@@ -1,0 +1,80 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HtmlValidate } from 'html-validate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, type BuildResult } from '../src/build.js';
+import { child, children, parseXmlStrict } from './helpers.js';
+
+const repository = fileURLToPath(new URL('..', import.meta.url));
+
+/** The sample podcast of the repository, built as a newcomer would, into a temp folder. */
+describe('the sample podcast', () => {
+  let output: string;
+  let result: BuildResult;
+
+  beforeAll(async () => {
+    output = await mkdtemp(path.join(tmpdir(), 'podsite-sample-'));
+    result = await build({ cwd: repository, output });
+  });
+  afterAll(() => rm(output, { recursive: true, force: true }));
+
+  it('builds without errors or warnings', () => {
+    expect(result.diagnostics).toEqual([]);
+    expect(result.ok).toBe(true);
+  });
+
+  it('is a real-looking show: two seasons, a trailer, a bonus, news posts and a draft left out', () => {
+    const site = result.site!;
+    const seasons = new Set(site.episodes.map((e) => e.season));
+    const full = site.episodes.filter((e) => e.episodeType === 'full');
+    expect(seasons).toEqual(new Set([1, 2]));
+    expect(full.length).toBeGreaterThanOrEqual(8);
+    expect(site.episodes.some((e) => e.episodeType === 'trailer')).toBe(true);
+    expect(site.episodes.some((e) => e.episodeType === 'bonus')).toBe(true);
+    expect(site.entries.filter((e) => e.kind === 'post').length).toBeGreaterThanOrEqual(1);
+    expect(site.entries.some((e) => e.draft)).toBe(false);
+    for (const episode of site.episodes) {
+      expect(episode.audio, episode.file).toMatchObject({ length: expect.any(Number), duration: expect.any(Number) });
+    }
+  });
+
+  it('has square PNG artwork of 1400–3000 px', async () => {
+    const png = await readFile(path.join(output, 'artwork.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    const width = png.readUInt32BE(16);
+    const height = png.readUInt32BE(20);
+    expect(width).toBe(height);
+    expect(width).toBeGreaterThanOrEqual(1400);
+    expect(width).toBeLessThanOrEqual(3000);
+  });
+
+  it('writes valid, accessible HTML5 pages', async () => {
+    const validator = new HtmlValidate({ extends: ['html-validate:standard', 'html-validate:a11y'] });
+    const pages = (await readdir(output, { recursive: true })).filter((name) => name.endsWith('.html'));
+    expect(pages.length).toBe(result.stats!.pages);
+    for (const page of pages) {
+      const html = await readFile(path.join(output, page), 'utf8');
+      const report = await validator.validateString(html, page);
+      const messages = report.results.flatMap((r) => r.messages.map((m) => `${page}:${m.line}:${m.column} ${m.ruleId} ${m.message}`));
+      expect(messages).toEqual([]);
+      expect(html).toMatch(/<html lang="en">/);
+      expect(html).toMatch(/<title>[^<]+<\/title>/);
+      expect(html).toMatch(/<meta name="description" content="[^"]+">/);
+      expect(html).toContain('type="application/rss+xml"');
+    }
+  });
+
+  it('has a feed that a strict XML parser accepts, with one item per published episode', async () => {
+    const rss = parseXmlStrict(await readFile(path.join(output, 'feed.xml'), 'utf8'));
+    const items = children(child(rss, 'channel')!, 'item');
+    expect(items).toHaveLength(result.site!.episodes.length);
+    for (const item of items) {
+      expect(child(item, 'enclosure')!.attributes.length).toMatch(/^[1-9]\d*$/);
+      expect(child(item, 'guid')!.text).toMatch(/^https:\/\/slowbuild\.example\.com\/episodes\/[a-z0-9-]+\/$/);
+      expect(child(item, 'pubDate')!.text).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$/);
+    }
+  });
+});
