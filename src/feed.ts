@@ -105,7 +105,7 @@ function feedItem(site: Site, episode: Episode): XmlElement {
     enclosure: audio ? { '@_url': audio.url, '@_length': String(audio.length ?? 0), '@_type': audio.type } : undefined,
     'itunes:duration': audio?.duration === undefined ? undefined : String(audio.duration),
     'itunes:image': episode.image ? { '@_href': absoluteUrl(settings, episode.image) } : undefined,
-    'itunes:explicit': episode.explicit === undefined ? undefined : String(episode.explicit),
+    'itunes:explicit': String(episode.explicit ?? settings.explicit),
     'itunes:episodeType': episode.episodeType,
     'itunes:episode': episode.number === undefined ? undefined : String(episode.number),
     'itunes:season': episode.season === undefined ? undefined : String(episode.season),

@@ -1,10 +1,10 @@
 import Handlebars from 'handlebars';
 import { displayDate, formatDuration, isoDate } from './dates.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { excerpt } from './assemble.js';
 import { BUILT_IN_TEMPLATES, STRINGS_FILE, type TemplateFile } from './load.js';
 import type { Settings } from './config.js';
 import { absoluteUrl, siteHref } from './site.js';
+import { excerpt } from './text.js';
 
 /** The only door to Handlebars. Output is HTML-escaped unless a template asks for `{{{raw}}}`. */
 export interface Renderer {
