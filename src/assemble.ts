@@ -20,11 +20,13 @@ export function assembleSite(settings: Settings, rendered: readonly RenderedSour
     .map(({ source, notes }) => toEpisode(settings, source, notes))
     .sort((a, b) => b.date.getTime() - a.date.getTime() || b.file.localeCompare(a.file));
 
+  // Compared without case: on macOS and Windows `Ep-1` and `ep-1` are the same file.
   const byOutput = new Map<string, Episode>();
   for (const entry of entries) {
-    const other = byOutput.get(entry.outputFile);
+    const key = entry.outputFile.toLowerCase();
+    const other = byOutput.get(key);
     if (other === undefined) {
-      byOutput.set(entry.outputFile, entry);
+      byOutput.set(key, entry);
       continue;
     }
     diagnostics.push(
@@ -53,7 +55,7 @@ function toEpisode(settings: Settings, source: EpisodeSource, notes: RenderedNot
     ...source,
     html: prefixBasePath(notes.html, settings),
     text: notes.text,
-    summary: source.description ?? excerpt(notes.text, settings.build.excerptLength),
+    summary: source.description ?? (excerpt(notes.text, settings.build.excerptLength) || source.title),
     path,
     url: absoluteUrl(settings, path),
     outputFile: outputFileOf(path),

@@ -4,6 +4,7 @@ import { PERMALINK_TOKENS } from './permalink.js';
 import { fieldAt, readMapping, type Positions, type Schema } from './schema.js';
 import { parseYaml } from './yaml.js';
 import { EPISODE_SCHEMA } from './episode-schema.js';
+import { isUrlOrSitePath } from './urls.js';
 
 export type ShowType = 'episodic' | 'serial';
 export type HtmlPolicy = 'keep' | 'sanitize';
@@ -155,8 +156,16 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
 
   const url = overrides.baseUrl ?? raw.url ?? '';
   const siteUrl = normalizeSiteUrl(url);
-  if (siteUrl === undefined && raw.url !== undefined) {
+  if (siteUrl === undefined && overrides.baseUrl !== undefined) {
+    diagnostics.push(diagnostic('', { line: 0, column: 0 }, 'error', 'invalid-url', `--base-url must be an absolute http(s) URL (found \`${url}\`)`, 'e.g. --base-url https://preview.example.com/'));
+  } else if (siteUrl === undefined && raw.url !== undefined) {
     problem('url', 'invalid-url', `\`url\` must be an absolute http(s) URL (found \`${url}\`)`, 'e.g. https://example.com/');
+  }
+  if (raw.language !== undefined && !isLanguageTag(raw.language)) {
+    problem('language', 'invalid-language', `\`${raw.language}\` is not a language code`, 'use an ISO 639 code such as `en`, `fr` or `pt-BR`');
+  }
+  if (raw.artwork !== undefined && !isUrlOrSitePath(raw.artwork)) {
+    problem('artwork', 'invalid-url', `\`artwork\` must be an absolute http(s) URL or a path on the site starting with \`/\` (found \`${raw.artwork}\`)`);
   }
   const timezone = raw.timezone ?? defaults.timezone;
   if (!isTimeZone(timezone)) {
@@ -226,6 +235,14 @@ function normalizeSiteUrl(url: string): string | undefined {
   parsed.hash = '';
   if (!parsed.pathname.endsWith('/')) parsed.pathname += '/';
   return parsed.href;
+}
+
+function isLanguageTag(tag: string): boolean {
+  try {
+    return /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(tag) && Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
 }
 
 function isTimeZone(name: string): boolean {

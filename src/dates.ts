@@ -136,7 +136,7 @@ export function displayDate(instant: Date, language: string, timeZone: string): 
   return formatter.format(instant);
 }
 
-function safeLocale(language: string): string {
+export function safeLocale(language: string): string {
   try {
     return Intl.getCanonicalLocales(language)[0] ?? 'en';
   } catch {

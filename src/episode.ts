@@ -5,6 +5,7 @@ import { EPISODE_SCHEMA, type EpisodeType } from './episode-schema.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { mediaTypeOf } from './mime.js';
 import { readMapping, type Positions } from './schema.js';
+import { isHttpUrl, isUrlOrSitePath } from './urls.js';
 
 export interface Audio {
   url: string;
@@ -107,10 +108,10 @@ export function parseEpisode(
 
   const slug = raw.slug ?? nameMatch?.[4] ?? baseName.replace(/\.[^.]+$/, '');
   if (!isSafeSlug(slug)) {
-    error(raw.slug === undefined ? '' : 'slug', 'invalid-slug', `the slug \`${slug}\` cannot be part of a URL`, 'use letters, digits, `-`, `_` and `.`, with no `/`, `\\` or `..`');
+    error(raw.slug === undefined ? '' : 'slug', 'invalid-slug', `the slug \`${slug}\` cannot be part of a URL`, 'a slug may not contain `/`, `\\`, `?`, `#`, `%`, or be `.` or `..`');
   }
 
-  const audio = episodeAudio(raw, read.positions, settings, error, warn);
+  const audio = episodeAudio(raw, slug, read.positions, settings, error, warn);
   const youtube = raw.youtube === undefined ? undefined : youtubeId(raw.youtube);
   if (raw.youtube !== undefined && youtube === undefined) {
     warn('youtube', 'invalid-youtube', `\`${raw.youtube}\` is neither a YouTube video id nor a YouTube video URL`);
@@ -169,7 +170,7 @@ function episodeDate(
     const fromName = `${nameMatch[1]}-${nameMatch[2]}-${nameMatch[3]}`;
     const parsed = parseDate(fromName, timeZone);
     if ('error' in parsed) {
-      error('', 'invalid-date', `the file name starts with ${parsed.error.replace(/^`/, '`')}`, 'rename the file with a real date, or set `date:` in the front matter');
+      error('', 'invalid-date', `the date \`${fromName}\` at the start of the file name is not a real calendar date`, 'rename the file with a real date, or set `date:` in the front matter');
       return undefined;
     }
     return parsed.instant;
@@ -178,14 +179,33 @@ function episodeDate(
   return undefined;
 }
 
-function episodeAudio(raw: RawEpisode, positions: Positions, settings: EpisodeSettings, error: Report, warn: Report): Audio | undefined {
+function episodeAudio(
+  raw: RawEpisode,
+  slug: string,
+  positions: Positions,
+  settings: EpisodeSettings,
+  error: Report,
+  warn: Report,
+): Audio | undefined {
   const template = settings.build.audioUrl;
   let url = raw.audio?.url;
   if (url === undefined && template !== undefined && raw.episode !== undefined) {
-    url = expandAudioTemplate(template, raw);
+    const expanded = expandAudioTemplate(template, { episode: raw.episode, season: raw.season, slug });
+    if ('missing' in expanded) {
+      error('episode', 'missing-audio-url', `the audio URL template needs \`${expanded.missing}\`, which this episode does not have`, `add \`${expanded.missing}:\` or \`audio.url\``);
+      return undefined;
+    }
+    url = expanded.url;
   }
   if (url === undefined) {
-    if (raw.audio !== undefined) error('audio', 'missing-audio-url', 'the audio has no `url`');
+    if (raw.audio !== undefined || raw.episode !== undefined) {
+      error(
+        raw.audio === undefined ? 'episode' : 'audio',
+        'missing-audio-url',
+        raw.audio === undefined ? 'this episode has a number but no audio' : 'the audio has no `url`',
+        'add `url:` under `audio:` (or set `build.audioUrl` in the settings); without a number or audio, a file is a news post',
+      );
+    }
     return undefined;
   }
   if (!isHttpUrl(url)) {
@@ -211,24 +231,17 @@ function episodeAudio(raw: RawEpisode, positions: Positions, settings: EpisodeSe
   return { url, length: raw.audio?.length, type, duration };
 }
 
-function expandAudioTemplate(template: string, raw: RawEpisode): string {
-  return template
-    .replaceAll('{episode}', String(raw.episode))
-    .replaceAll('{season}', raw.season === undefined ? '' : String(raw.season))
-    .replaceAll('{slug}', raw.slug ?? '');
-}
-
-export function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
-function isUrlOrSitePath(text: string): boolean {
-  return isHttpUrl(text) || (text.startsWith('/') && !text.startsWith('//') && !text.split('/').includes('..'));
+function expandAudioTemplate(
+  template: string,
+  values: Record<'episode' | 'season' | 'slug', string | number | undefined>,
+): { url: string } | { missing: string } {
+  let missing: string | undefined;
+  const url = template.replace(/\{(episode|season|slug)\}/g, (_, name: keyof typeof values) => {
+    const value = values[name];
+    if (value === undefined) missing ??= name;
+    return String(value ?? '');
+  });
+  return missing === undefined ? { url } : { missing };
 }
 
 function isSafeSlug(slug: string): boolean {

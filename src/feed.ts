@@ -61,20 +61,22 @@ export function renderFeed(site: Site): Result<OutputFile> {
     'itunes:explicit': String(settings.explicit),
     'itunes:type': settings.type,
     'podcast:guid': podcastGuid(feedUrl),
-    item: site.episodes.map((episode) => feedItem(site, episode)),
   };
   if (settings.type === 'serial') {
     for (const episode of site.episodes.filter((e) => e.number === undefined && e.episodeType === 'full')) {
       diagnostics.push(diagnostic(episode.file, { line: 1, column: 1 }, 'warning', 'serial-needs-number', 'a serial show needs an `episode:` number on every full episode'));
     }
   }
-  for (const episode of site.episodes) {
-    if (hasForbiddenXmlCharacters(episode.title + episode.summary + episode.html)) {
-      diagnostics.push(
-        diagnostic(episode.file, { line: 1, column: 1 }, 'warning', 'invalid-xml-character', 'control characters that XML forbids were removed from the feed', 'remove them from the file; they are often pasted from word processors'),
-      );
-    }
+  const items = site.episodes.map((episode) => ({ episode, item: feedItem(site, episode) }));
+  const forbidden = (file: string) =>
+    diagnostics.push(
+      diagnostic(file, { line: 0, column: 0 }, 'warning', 'invalid-xml-character', 'control characters that XML forbids were removed from the feed', 'remove them from the file; they are often pasted from word processors'),
+    );
+  for (const { episode, item } of items) {
+    if (containsForbiddenCharacters(item)) forbidden(episode.file);
   }
+  if (containsForbiddenCharacters({ ...channel, item: undefined })) forbidden(settingsFile);
+  channel.item = items.map(({ item }) => item);
 
   const builder = new XMLBuilder({
     ignoreAttributes: false,
@@ -140,6 +142,12 @@ export function podcastGuid(feedUrl: string): string {
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function containsForbiddenCharacters(value: unknown): boolean {
+  if (typeof value === 'string') return hasForbiddenXmlCharacters(value);
+  if (typeof value === 'object' && value !== null) return Object.values(value).some(containsForbiddenCharacters);
+  return false;
 }
 
 /** Drops absent values and removes characters that would make the XML ill-formed. */

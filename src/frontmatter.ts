@@ -38,6 +38,8 @@ export function splitFrontMatter(file: string, source: string): SplitFile {
       },
     },
   });
+  // gray-matter skips its engine when the front matter is empty; it is still front matter.
+  if (yaml === undefined && /^---[ \t]*\n/.test(text)) yaml = parseYaml({ file, text: '' });
   const headerLength = text.length - parsed.content.length;
   const bodyLine = yaml === undefined ? 1 : countLines(text.slice(0, headerLength)) + 1;
   return { yaml, body: parsed.content, bodyLine, diagnostics: yaml?.diagnostics ?? [] };

@@ -27,8 +27,13 @@ export const BUILT_IN_TEMPLATES = fileURLToPath(new URL('../templates/', import.
 const EPISODE_EXTENSIONS = /\.(md|markdown)$/i;
 const TEMPLATE_EXTENSIONS = /\.(hbs|handlebars)$/i;
 
+/** Editor backups, lock files and system files are not content. */
+const isHiddenFile = (name: string) => name.startsWith('.');
+/** A site needs `.well-known/` and `.nojekyll`; only the clutter of tools is left out. */
+const isClutter = (name: string) => name === '.git' || name === '.DS_Store' || name === 'Thumbs.db';
+
 /** Files under `folder`, recursively, as forward-slash paths relative to it; none if it is absent. */
-async function listFiles(folder: string): Promise<string[]> {
+async function listFiles(folder: string, skip: (name: string) => boolean = isHiddenFile): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(folder, { recursive: true, withFileTypes: true });
@@ -39,7 +44,7 @@ async function listFiles(folder: string): Promise<string[]> {
   return entries
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
-    .filter((relative) => !relative.split('/').some((part) => part.startsWith('.')))
+    .filter((relative) => !relative.split('/').some(skip))
     .sort();
 }
 
@@ -100,7 +105,7 @@ export async function loadTheme(root: string, userFolder: string): Promise<{ the
 export const STRINGS_FILE = 'strings.json';
 
 export async function listPublicFiles(folder: string): Promise<PublicFile[]> {
-  return (await listFiles(folder)).map((sitePath) => ({ sitePath, absolutePath: path.join(folder, sitePath) }));
+  return (await listFiles(folder, isClutter)).map((sitePath) => ({ sitePath, absolutePath: path.join(folder, sitePath) }));
 }
 
 export async function readSettingsFile(configPath: string, cwd: string): Promise<{ text?: string; diagnostic?: Diagnostic }> {

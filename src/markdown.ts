@@ -26,6 +26,8 @@ const SANITIZE_SCHEMA: Schema = {
   ...defaultSchema,
   // remark already prefixes footnote ids; prefixing again would break the footnote links.
   clobber: [],
+  // Removed with their content: a stylesheet's text shown as notes would be worse than nothing.
+  strip: ['script', 'style'],
   tagNames: [...(defaultSchema.tagNames ?? []), 'iframe', 'audio', 'video', 'source', 'figure', 'figcaption'],
   attributes: {
     ...defaultSchema.attributes,

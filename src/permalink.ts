@@ -6,17 +6,14 @@ export function expandPermalink(pattern: string, values: PermalinkValues): strin
   return pattern.replace(/:(year|month|day|slug|episode)\b/g, (_, token: keyof PermalinkValues) => values[token]);
 }
 
-/** The file that serves a URL path: a folder URL is served by its `index.html`. */
+/** The file that serves a URL path: `.html` names a file, anything else a folder served by its `index.html`. */
 export function outputFileOf(urlPath: string): string {
   const relative = urlPath.replace(/^\/+/, '');
   if (relative === '' || relative.endsWith('/')) return `${relative}index.html`;
-  return /\.[a-z0-9]+$/i.test(relative) ? relative : `${relative}/index.html`;
+  return /\.html?$/i.test(relative) ? relative : `${relative}/index.html`;
 }
 
-/** Non-ASCII characters in a path, percent-encoded for use in links and the feed. */
+/** Non-ASCII characters and spaces in a site path, percent-encoded; `?` and `#` keep their meaning. */
 export function encodePath(urlPath: string): string {
-  return urlPath
-    .split('/')
-    .map((segment) => encodeURIComponent(segment))
-    .join('/');
+  return encodeURI(urlPath);
 }

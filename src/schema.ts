@@ -100,9 +100,9 @@ class MappingReader {
     topLevel: boolean,
   ): Record<string, unknown> | undefined {
     const { yaml, file } = this.options;
-    const entries = mappingEntries(node);
+    // An empty document is an empty mapping: its required fields are still missing.
+    const entries = node === null && topLevel ? [] : mappingEntries(node);
     if (entries === undefined) {
-      if (node === null && topLevel) return {};
       this.report(node, 'error', 'wrong-type', `${prefix || this.options.what} must be a mapping of keys to values`);
       return undefined;
     }
@@ -157,6 +157,8 @@ class MappingReader {
   }
 
   private readValue(node: YamlNode | null, type: FieldType, path: string): unknown {
+    // `audio:` with nothing under it is an absent value, like `tags:` with nothing after it.
+    if (scalarOf(node)?.value === null) return undefined;
     if (type.kind === 'object') return this.readObject(node, type.fields, path, false);
     if (type.kind === 'string-map') return this.readStringMap(node, path);
     if (type.kind === 'string-list') return this.readStringList(node, type, path);
@@ -242,6 +244,7 @@ class MappingReader {
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');
+  const last = keys.at(-1)!;
   let cursor = target;
   for (const key of keys.slice(0, -1)) {
     const next = cursor[key];
@@ -253,5 +256,11 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
       cursor = created;
     }
   }
-  cursor[keys.at(-1)!] = value;
+  const existing = cursor[last];
+  // An alias such as `mp3_length` may have filled `audio.length` before the `audio:` block is read.
+  cursor[last] = isPlainObject(existing) && isPlainObject(value) ? { ...value, ...existing } : value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { displayDate, formatDuration, isoDate } from './dates.js';
+import { displayDate, formatDuration, isoDate, safeLocale } from './dates.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { BUILT_IN_TEMPLATES, STRINGS_FILE, type TemplateFile } from './load.js';
 import type { Settings } from './config.js';
@@ -95,12 +95,12 @@ function themeStrings(file: TemplateFile | undefined, language: string, diagnost
 
 function registerHelpers(handlebars: typeof Handlebars, settings: Settings, strings: Strings): void {
   const { language, timezone } = settings;
-  const sizeFormat = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
+  const sizeFormat = new Intl.NumberFormat(safeLocale(language), { maximumFractionDigits: 1 });
   const helpers: Record<string, (...args: never[]) => unknown> = {
     /** `{{url "/archive/"}}`: a root-relative link with the site's base path. */
-    url: (sitePath: string) => siteHref(settings, String(sitePath ?? '/')),
+    url: (sitePath: unknown) => siteHref(settings, typeof sitePath === 'string' ? sitePath : '/'),
     /** `{{absoluteUrl episode.path}}`: the full URL, for canonical links and social cards. */
-    absoluteUrl: (sitePath: string) => absoluteUrl(settings, String(sitePath ?? '/')),
+    absoluteUrl: (sitePath: unknown) => absoluteUrl(settings, typeof sitePath === 'string' ? sitePath : '/'),
     /** `{{date episode.date}}`: the date as the show's language writes it, in its time zone. */
     date: (instant: Date) => (instant instanceof Date ? displayDate(instant, language, timezone) : ''),
     /** `{{isoDate episode.date}}`: for `<time datetime>`. */

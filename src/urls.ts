@@ -1,8 +1,23 @@
 import type { Settings } from './config.js';
 import { siteHref } from './site.js';
 
-/** `href`, `src` and `poster` attributes whose value starts with a single `/`. */
-const ROOT_RELATIVE = /(\s(?:href|src|poster)\s*=\s*)(["'])\/(?!\/)/gi;
+/** A start tag in HTML written by hast-util-to-html: text never holds a raw `<`, values never a raw `"`. */
+const START_TAG = /<[a-zA-Z][^<>]*>/g;
+/** A URL attribute whose value starts with a single `/`: a path on the site. */
+const ROOT_RELATIVE = /(\s(?:href|src|poster)=")\/(?!\/)/g;
+const SRCSET = /(\ssrcset=")([^"]*)"/g;
+
+/** Rewrites every root-relative URL in the attributes of `html` (notes already serialized by hast). */
+function rewriteRootRelative(html: string, prefix: string): string {
+  return html.replace(START_TAG, (tag) =>
+    tag
+      .replace(ROOT_RELATIVE, (_, attribute: string) => `${attribute}${prefix}`)
+      .replace(SRCSET, (_, attribute: string, candidates: string) => {
+        const rewritten = candidates.replace(/(^|,\s*)\/(?!\/)/g, (__, separator: string) => `${separator}${prefix}`);
+        return `${attribute}${rewritten}"`;
+      }),
+  );
+}
 
 /**
  * Notes link to `/images/x.png` meaning the site's own files, so a site under a base path
@@ -10,12 +25,24 @@ const ROOT_RELATIVE = /(\s(?:href|src|poster)\s*=\s*)(["'])\/(?!\/)/gi;
  */
 export function prefixBasePath(html: string, settings: Pick<Settings, 'url'>): string {
   const base = siteHref(settings, '/');
-  if (base === '/') return html;
-  return html.replace(ROOT_RELATIVE, (_, attribute: string, quote: string) => `${attribute}${quote}${base}`);
+  return base === '/' ? html : rewriteRootRelative(html, base);
 }
 
 /** Podcast apps resolve nothing: root-relative URLs in the feed's HTML become absolute. */
 export function absolutizeUrls(html: string, settings: Pick<Settings, 'url'>): string {
-  const origin = new URL(settings.url).origin;
-  return html.replace(ROOT_RELATIVE, (_, attribute: string, quote: string) => `${attribute}${quote}${origin}/`);
+  return rewriteRootRelative(html, `${new URL(settings.url).origin}/`);
 }
+
+export function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+export function isUrlOrSitePath(text: string): boolean {
+  return isHttpUrl(text) || (text.startsWith('/') && !text.startsWith('//') && !text.split('/').includes('..'));
+}
+

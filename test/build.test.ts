@@ -201,10 +201,24 @@ describe('build', () => {
     expect(existsSync(path.join(root, 'dist'))).toBe(false);
   });
 
-  it('reports two entries with the same address', async () => {
-    const root = await sampleProject({ 'episodes/2024-01-05-first-again.md': episodeFile('title: Again\nslug: first') });
+  it('reports two entries with the same address, even when only the case differs', async () => {
+    const root = await sampleProject({ 'episodes/2024-01-05-first-again.md': episodeFile('title: Again\nslug: First') });
     const result = await build({ cwd: root });
     expect(result.diagnostics.map((d) => d.rule)).toEqual(['duplicate-permalink']);
+  });
+
+  it('copies .well-known and .nojekyll from public, but not editor or system clutter', async () => {
+    const root = await sampleProject({
+      'public/.well-known/security.txt': 'Contact: mailto:a@example.com',
+      'public/.nojekyll': '',
+      'public/.DS_Store': 'x',
+      'episodes/.#2024-01-05-first.md': 'an editor lock file',
+    });
+    expect((await build({ cwd: root })).diagnostics).toEqual([]);
+    const files = await listTree(path.join(root, 'dist'));
+    expect(files).toContain('.well-known/security.txt');
+    expect(files).toContain('.nojekyll');
+    expect(files).not.toContain('.DS_Store');
   });
 
   it('uses a template from the user folder in place of the built-in one, and reports template errors by line', async () => {

@@ -101,4 +101,19 @@ describe('parseSettings', () => {
     const { diagnostics } = parse(`${MINIMAL_SETTINGS}constructor: x\n__proto__: y\n`);
     expect(diagnostics.map((d) => d.rule)).toEqual(['unknown-key', 'unknown-key']);
   });
+
+  it('refuses a language that is not a language code, and artwork that is neither URL nor site path', () => {
+    const { settings, diagnostics } = parse(MINIMAL_SETTINGS.replace('language: en', 'language: en_US').replace('artwork: /artwork.png', 'artwork: artwork.png'));
+    expect(settings).toBeUndefined();
+    expect(diagnostics.map((d) => [d.rule, d.line])).toEqual([
+      ['invalid-language', 3],
+      ['invalid-url', 7],
+    ]);
+  });
+
+  it('names --base-url, not the settings file, when the flag is wrong', () => {
+    const { diagnostics } = parse(MINIMAL_SETTINGS, { baseUrl: 'preview' });
+    expect(diagnostics).toEqual([expect.objectContaining({ file: '', rule: 'invalid-url', message: expect.stringContaining('--base-url') })]);
+  });
 });
+

@@ -146,7 +146,7 @@ describe('parseEpisode', () => {
   });
 
   it('reads a file with a BOM and CRLF line endings like any other', () => {
-    const crlf = `\ufeff${episodeFile('title: X\nepisode: 3').replace(/\n/g, '\r\n')}`;
+    const crlf = `\ufeff${episodeFile('title: X\nepisode: 3\naudio:\n  url: https://h.example/3.mp3\n  length: 10').replace(/\n/g, '\r\n')}`;
     const { episode, diagnostics } = parseEpisode('e/2020-01-01-x.md', crlf, settings);
     expect(diagnostics).toEqual([]);
     expect(episode).toMatchObject({ title: 'X', number: 3 });
@@ -156,4 +156,37 @@ describe('parseEpisode', () => {
     const { episode } = parseEpisode('e/2020-01-01-x.md', episodeFile('title: X\ndraft: true'), settings);
     expect(episode).toMatchObject({ draft: true, kind: 'post' });
   });
+
+  it('merges an alias written before the block it belongs to', () => {
+    const { episode, diagnostics } = parseEpisode(
+      'e/2020-01-01-x.md',
+      episodeFile('title: X\nmp3_length: 1234\naudio:\n  url: https://h.example/x.mp3\n  duration: 60'),
+      { ...settings, frontMatter: { aliases: { mp3_length: 'audio.length' }, ignore: [] } },
+    );
+    expect(diagnostics).toEqual([]);
+    expect(episode?.audio).toMatchObject({ length: 1234, duration: 60 });
+  });
+
+  it('fills the audio URL template with the slug from the file name, and says when a value is missing', () => {
+    const withSlug = { ...settings, build: { audioUrl: 'https://cdn.example/{slug}.mp3' } };
+    const { episode } = parseEpisode('e/2020-01-01-my-show.md', episodeFile('title: X\nepisode: 4\naudio:\n  length: 5'), withSlug);
+    expect(episode?.audio?.url).toBe('https://cdn.example/my-show.mp3');
+    const withSeason = { ...settings, build: { audioUrl: 'https://cdn.example/s{season}e{episode}.mp3' } };
+    const { diagnostics } = parseEpisode('e/2020-01-01-x.md', episodeFile('title: X\nepisode: 4'), withSeason);
+    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'missing-audio-url', line: 3, message: expect.stringContaining('`season`') })]);
+  });
+
+  it('refuses a numbered episode without audio, which would be a feed item without enclosure', () => {
+    const { episode, diagnostics } = parseEpisode('e/2020-01-01-x.md', episodeFile('title: X\nepisode: 4'), settings);
+    expect(episode).toBeUndefined();
+    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'missing-audio-url', line: 3 })]);
+  });
+
+  it('treats empty front matter and empty blocks as absent values', () => {
+    expect(parseEpisode('e/2020-01-01-x.md', '---\n---\nBody', settings).diagnostics).toEqual([
+      expect.objectContaining({ rule: 'missing-field', message: expect.stringContaining('`title`') }),
+    ]);
+    expect(parseEpisode('e/2020-01-01-x.md', episodeFile('title: X\naudio:\ntags:'), settings).diagnostics).toEqual([]);
+  });
 });
+

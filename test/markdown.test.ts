@@ -45,4 +45,17 @@ describe('renderMarkdown', () => {
     const { text } = renderMarkdown('## Title\n\nSome *emphasis* and a [link](https://x.example).\n\n<div>hidden html</div>\n\n- one\n- two\n', keep);
     expect(text).toBe('Title Some emphasis and a link. one two');
   });
+
+  it('sanitize removes a stylesheet with its text', () => {
+    const { html } = renderMarkdown('<style>body { display: none }</style>\n\nText.\n', sanitize);
+    expect(html).not.toContain('display');
+    expect(html).toContain('<p>Text.</p>');
+  });
+
+  it('closes broken raw HTML inside the notes, so it cannot swallow the page', () => {
+    const { html } = renderMarkdown('Say <Devoxx> and\n\n<div>unclosed\n\nend</span>\n', keep);
+    expect(html.match(/<div>/g)?.length).toBe(html.match(/<\/div>/g)?.length);
+    expect(html.match(/<devoxx>/g)?.length).toBe(html.match(/<\/devoxx>/g)?.length);
+  });
 });
+

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { podcastGuid } from '../src/feed.js';
 import { encodePath, expandPermalink, outputFileOf } from '../src/permalink.js';
 import { absoluteUrl, siteHref } from '../src/site.js';
+import { absolutizeUrls, prefixBasePath } from '../src/urls.js';
 import { excerpt } from '../src/text.js';
 
 describe('excerpt', () => {
@@ -30,6 +31,7 @@ describe('permalinks and URLs', () => {
     expect(outputFileOf('/a/b/')).toBe('a/b/index.html');
     expect(outputFileOf('/a/b')).toBe('a/b/index.html');
     expect(outputFileOf('/episodes/42.html')).toBe('episodes/42.html');
+    expect(outputFileOf('/release-v1.2')).toBe('release-v1.2/index.html');
   });
 
   it('percent-encodes non-ASCII paths in links, under the base path', () => {
@@ -47,3 +49,20 @@ describe('podcast:guid', () => {
     expect(podcastGuid('http://mp3s.nashownotes.com/pc20rss.xml/')).toBe('917393e3-1b1e-5cef-ace4-edaa54e1f810');
   });
 });
+
+describe('root-relative URLs in notes', () => {
+  const settings = { url: 'https://example.com/show/' };
+  const notes = '<p><img src="/a.png" srcset="/a.png 1x, /a@2x.png 2x" alt=""> <a href="//cdn.example/x">x</a> <code>&lt;img src="/not-a-link"&gt;</code></p>';
+
+  it('get the base path in pages', () => {
+    expect(prefixBasePath(notes, settings)).toBe(
+      '<p><img src="/show/a.png" srcset="/show/a.png 1x, /show/a@2x.png 2x" alt=""> <a href="//cdn.example/x">x</a> <code>&lt;img src="/not-a-link"&gt;</code></p>',
+    );
+  });
+
+  it('become absolute in the feed, outside code samples only', () => {
+    expect(absolutizeUrls('<img src="/show/a.png">', settings)).toBe('<img src="https://example.com/show/a.png">');
+    expect(absolutizeUrls(notes, settings)).toContain('<code>&lt;img src="/not-a-link"&gt;</code>');
+  });
+});
+
