@@ -108,19 +108,21 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 /** RFC 2822, as RSS `pubDate` requires: `Wed, 30 Jun 2021 08:00:00 +0200`, in the show's zone. */
 export function rfc2822(instant: Date, timeZone: string): string {
   const t = wallTime(instant, timeZone);
-  const offset = offsetMinutes(instant, timeZone);
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  return `${t.weekday}, ${pad(t.day)} ${MONTHS[t.month - 1]} ${t.year} ${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)} ${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`;
+  const offset = formatOffset(offsetMinutes(instant, timeZone), '');
+  return `${t.weekday}, ${pad(t.day)} ${MONTHS[t.month - 1]} ${t.year} ${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)} ${offset}`;
+}
+
+/** `+0200` or `+02:00`. */
+function formatOffset(minutes: number, separator: '' | ':'): string {
+  const abs = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}${separator}${pad(abs % 60)}`;
 }
 
 /** ISO 8601 with the show's offset, for `<time datetime>` and JSON. */
 export function isoDate(instant: Date, timeZone: string): string {
   const t = wallTime(instant, timeZone);
-  const offset = offsetMinutes(instant, timeZone);
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  return `${t.year}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  const offset = formatOffset(offsetMinutes(instant, timeZone), ':');
+  return `${t.year}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}${offset}`;
 }
 
 const displayFormatters = new Map<string, Intl.DateTimeFormat>();
