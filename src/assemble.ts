@@ -22,7 +22,8 @@ export function assembleSite(settings: Settings, rendered: readonly RenderedSour
 
   // Compared without case: on macOS and Windows `Ep-1` and `ep-1` are the same file.
   const byOutput = new Map<string, Episode>();
-  for (const entry of entries) {
+  // Oldest first, as in the archive checks: the later file, usually the mistaken one, is reported.
+  for (const entry of [...entries].reverse()) {
     const key = entry.outputFile.toLowerCase();
     const other = byOutput.get(key);
     if (other === undefined) {

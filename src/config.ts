@@ -264,6 +264,7 @@ function checkPermalink(pattern: string, report: (message: string, hint?: string
   if (!/:(slug|episode)\b/.test(pattern)) {
     report(`the permalink \`${pattern}\` must contain \`:slug\` or \`:episode\`, or every page would have the same address`);
   }
+  if (/[?#]/.test(pattern)) report(`the permalink \`${pattern}\` may not contain \`?\` or \`#\`: they end the path of a URL`);
   if (/(^|\/)\.\.?(\/|$)/.test(pattern) || pattern.includes('\\')) report(`the permalink \`${pattern}\` may not contain \`.\`, \`..\` or \`\\\``);
 }
 

@@ -96,12 +96,18 @@ export function parseEpisode(
   });
   diagnostics.push(...read.diagnostics);
   const raw = read.value as RawEpisode;
-  const at = (key: string): Position => read.positions.get(key) ?? { line: 1, column: 1 };
+  const at = (key: string): Position =>
+    read.positions.get(key) ??
+    [...read.positions].find(([path]) => path.startsWith(`${key}.`))?.[1] ??
+    read.positions.get('') ?? { line: 1, column: 1 };
   const error = (key: string, rule: string, message: string, hint?: string) =>
     diagnostics.push(diagnostic(file, at(key), 'error', rule, message, hint));
   const warn = (key: string, rule: string, message: string, hint?: string) =>
     diagnostics.push(diagnostic(file, at(key), 'warning', rule, message, hint));
 
+  if (raw.title !== undefined && raw.title.trim() === '') {
+    error('title', 'empty-title', 'the title is empty', 'podcast apps list episodes by title; write one');
+  }
   const baseName = file.split('/').at(-1)!;
   const nameMatch = FILE_NAME.exec(baseName);
   const date = episodeDate(raw.date, nameMatch, settings.timezone, error);
@@ -132,7 +138,7 @@ export function parseEpisode(
     number: raw.episode,
     season: raw.season,
     episodeType: raw.type ?? 'full',
-    description: raw.description,
+    description: raw.description?.trim() || undefined,
     audio,
     image: raw.image,
     explicit: raw.explicit,

@@ -31,7 +31,8 @@ export interface Site {
 /** The site's absolute URL for a path on the site (`/feed.xml`), with the base path applied. */
 export function absoluteUrl(settings: Pick<Settings, 'url'>, sitePath: string): string {
   if (/^https?:\/\//i.test(sitePath)) return sitePath;
-  return new URL(encodePath(sitePath.replace(/^\/+/, '')), settings.url).href;
+  // `./` keeps a first segment with a colon (`news:2025/`) from being read as a URL scheme.
+  return new URL(`./${encodePath(sitePath.replace(/^\/+/, ''))}`, settings.url).href;
 }
 
 /** The root-relative URL of a path on the site, base path included: what links in pages use. */

@@ -1,8 +1,11 @@
 import type { Settings } from './config.js';
 import { siteHref } from './site.js';
 
-/** A start tag in HTML written by hast-util-to-html: text never holds a raw `<`, values never a raw `"`. */
-const START_TAG = /<[a-zA-Z][^<>]*>/g;
+/**
+ * A start tag in HTML written by hast-util-to-html: text never holds a raw `<`, and attribute
+ * values are double-quoted with no raw `"` inside (but may hold `>`).
+ */
+const START_TAG = /<[a-zA-Z](?:[^<>"]|"[^"]*")*>/g;
 /** A URL attribute whose value starts with a single `/`: a path on the site. */
 const ROOT_RELATIVE = /(\s(?:href|src|poster)=")\/(?!\/)/g;
 const SRCSET = /(\ssrcset=")([^"]*)"/g;

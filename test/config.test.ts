@@ -61,8 +61,8 @@ describe('parseSettings', () => {
 
   it('checks the URL, time zone and permalink', () => {
     const text = MINIMAL_SETTINGS.replace('https://show.example.com/', 'show.example.com').replace('Europe/Paris', 'Europe/Pariss');
-    const { diagnostics } = parse(`${text}build:\n  permalink: /:year/:titel/\n`);
-    expect(diagnostics.map((d) => d.rule)).toEqual(['invalid-url', 'invalid-timezone', 'invalid-permalink', 'invalid-permalink']);
+    const { diagnostics } = parse(`${text}build:\n  permalink: /:year/:titel/?x\n`);
+    expect(diagnostics.map((d) => d.rule)).toEqual(['invalid-url', 'invalid-timezone', 'invalid-permalink', 'invalid-permalink', 'invalid-permalink']);
   });
 
   it('lets the command line override output, base URL and drafts', () => {

@@ -188,5 +188,20 @@ describe('parseEpisode', () => {
     ]);
     expect(parseEpisode('e/2020-01-01-x.md', episodeFile('title: X\naudio:\ntags:'), settings).diagnostics).toEqual([]);
   });
+
+  it('refuses an empty title and treats an empty description as absent', () => {
+    const { diagnostics } = parseEpisode('e/2020-01-01-x.md', episodeFile('title: "  "'), settings);
+    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'empty-title', line: 2 })]);
+    const { episode } = parseEpisode('e/2020-01-01-x.md', episodeFile('title: X\ndescription: ""'), settings);
+    expect(episode?.description).toBeUndefined();
+  });
+
+  it('points at an alias when the block it fills is incomplete', () => {
+    const { diagnostics } = parseEpisode('e/2020-01-01-x.md', episodeFile('title: X\nmp3_length: 7'), {
+      ...settings,
+      frontMatter: { aliases: { mp3_length: 'audio.length' }, ignore: [] },
+    });
+    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'missing-audio-url', line: 3 })]);
+  });
 });
 

@@ -40,6 +40,7 @@ describe('permalinks and URLs', () => {
     expect(absoluteUrl(settings, '/été/')).toBe('https://example.com/show/%C3%A9t%C3%A9/');
     expect(siteHref(settings, '/feed.xml')).toBe('/show/feed.xml');
     expect(siteHref(settings, 'https://cdn.example.com/a.png')).toBe('https://cdn.example.com/a.png');
+    expect(absoluteUrl(settings, '/news:2025/')).toBe('https://example.com/show/news:2025/');
   });
 });
 
@@ -58,6 +59,10 @@ describe('root-relative URLs in notes', () => {
     expect(prefixBasePath(notes, settings)).toBe(
       '<p><img src="/show/a.png" srcset="/show/a.png 1x, /show/a@2x.png 2x" alt=""> <a href="//cdn.example/x">x</a> <code>&lt;img src="/not-a-link"&gt;</code></p>',
     );
+  });
+
+  it('are found in tags whose other attributes hold a `>`', () => {
+    expect(prefixBasePath('<a title="a > b" href="/x/">x</a>', settings)).toBe('<a title="a > b" href="/show/x/">x</a>');
   });
 
   it('become absolute in the feed, outside code samples only', () => {
