@@ -2,7 +2,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { assembleSite } from './assemble.js';
 import { parseSettings, type Overrides, type Settings } from './config.js';
-import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { applyRuleSettings, diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { parseEpisode, type EpisodeSource } from './episode.js';
 import { renderFeed } from './feed.js';
 import { listPublicFiles, loadEpisodeFiles, loadTheme, readSettingsFile } from './load.js';
@@ -52,6 +52,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const configPath = path.resolve(cwd, options.config ?? 'podsite.yaml');
   const diagnostics: Diagnostic[] = [];
+  let rules: Settings['rules'] = {};
+  /** Every diagnostic enters here, so `rules:` in the settings decides its severity before anything else looks at it. */
+  const collect = (...found: Diagnostic[]): void => {
+    diagnostics.push(...applyRuleSettings(found, rules));
+  };
   const timings: StageTiming[] = [];
   const stage = async <T>(name: string, run: () => T | Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -69,11 +74,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const settings = await stage('settings', async () => {
     const file = await readSettingsFile(configPath, cwd);
     if (file.diagnostic) {
-      diagnostics.push(file.diagnostic);
+      collect(file.diagnostic);
       return undefined;
     }
     const loaded = parseSettings(file.text!, configPath, options, cwd);
-    diagnostics.push(...loaded.diagnostics);
+    rules = loaded.settings?.rules ?? {};
+    collect(...loaded.diagnostics);
     return loaded.settings;
   });
   if (settings === undefined) return finish();
@@ -85,23 +91,25 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       listPublicFiles(settings.build.public),
     ]),
   );
-  diagnostics.push(...sources.diagnostics, ...theme.diagnostics);
+  collect(...sources.diagnostics, ...theme.diagnostics);
   if (sources.files.length === 0 && sources.diagnostics.length === 0) {
-    diagnostics.push(
-      diagnostic(settings.build.configFile, { line: 0, column: 0 }, 'warning', 'no-episodes', `no episode files in ${path.relative(cwd, settings.build.episodes) || '.'}`, 'add Markdown files such as episodes/2024-01-31-first-episode.md'),
+    collect(
+      diagnostic(settings.build.configFile, { line: 0, column: 0 }, 'no-episodes', `no episode files in ${path.relative(cwd, settings.build.episodes) || '.'}`, 'add Markdown files such as episodes/2024-01-31-first-episode.md'),
     );
   }
 
   const parsed = await stage('parse', () =>
     sources.files.flatMap((file) => {
       const result = parseEpisode(file.file, file.text, settings);
-      diagnostics.push(...result.diagnostics);
+      collect(...result.diagnostics);
       return result.episode ? [result.episode] : [];
     }),
   );
   const published: EpisodeSource[] = parsed.filter((episode) => settings.build.drafts || !episode.draft);
 
-  await stage('validate', () => diagnostics.push(...validateArchive(published)));
+  await stage('validate', () => {
+    collect(...validateArchive(published));
+  });
 
   const rendered = await stage('markdown', () =>
     published.map((source) => ({ source, notes: renderMarkdown(source.markdown, { html: settings.build.html }) })),
@@ -109,7 +117,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const site = await stage('assemble', () => {
     const assembled = assembleSite(settings, rendered);
-    diagnostics.push(...assembled.diagnostics);
+    collect(...assembled.diagnostics);
     return assembled.value;
   });
 
@@ -117,12 +125,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { renderer, strings, diagnostics: templateDiagnostics } = await stage('templates', () =>
     createRenderer(settings, templates, settings.build.templates),
   );
-  diagnostics.push(...templateDiagnostics);
+  collect(...templateDiagnostics);
   if (renderer === undefined || hasErrors(diagnostics)) return finish({ settings, site });
 
   const pages = await stage('pages', () => renderPages(site, renderer, templates, strings));
   const feed = await stage('feed', () => renderFeed(site));
-  diagnostics.push(...pages.diagnostics, ...feed.diagnostics);
+  collect(...pages.diagnostics, ...feed.diagnostics);
 
   const plan = planOutput(
     [...pages.value, feed.value],
@@ -131,7 +139,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       ...publicFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
     ],
   );
-  diagnostics.push(...plan.diagnostics);
+  collect(...plan.diagnostics);
   const stats: BuildStats = {
     pages: pages.value.length,
     episodes: site.episodes.length,
@@ -148,7 +156,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       } catch (error) {
         const failure = writeFailure(settings, cwd, error as NodeJS.ErrnoException);
         if (failure === undefined) throw error;
-        diagnostics.push(failure);
+        collect(failure);
       }
     });
   }
@@ -172,7 +180,6 @@ function writeFailure(settings: Settings, cwd: string, error: NodeJS.ErrnoExcept
   return diagnostic(
     path.relative(cwd, settings.build.output) || settings.build.output,
     { line: 0, column: 0 },
-    'error',
     'write-failed',
     `could not write the site (${error.message}); the previous site was left as it was`,
     hint,

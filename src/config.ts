@@ -1,9 +1,11 @@
 import path from 'node:path';
-import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import { blocksValue, diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import { PERMALINK_TOKENS } from './permalink.js';
 import { fieldAt, readMapping, type Positions, type Schema } from './schema.js';
 import { parseYaml } from './yaml.js';
 import { EPISODE_SCHEMA } from './episode-schema.js';
+import { isRuleId, RULES, type RuleId, type RuleSetting } from './rules.js';
+import { didYouMean } from './suggest.js';
 import { isUrlOrSitePath } from './urls.js';
 
 export type ShowType = 'episodic' | 'serial';
@@ -44,6 +46,12 @@ export interface Settings {
     aliases: Record<string, string>;
     ignore: string[];
   };
+  /** Severities that differ from the rules' defaults. */
+  rules: Partial<Record<RuleId, RuleSetting>>;
+  limits: {
+    /** Characters allowed in an episode's social-media post text. */
+    socialPost: number;
+  };
 }
 
 /** What the command line may override. */
@@ -70,6 +78,7 @@ export const defaults = {
     drafts: false,
     excerptLength: 280,
   },
+  limits: { socialPost: 280 },
 } satisfies Partial<Record<keyof Settings, unknown>>;
 
 export const SETTINGS_SCHEMA: Schema = {
@@ -131,6 +140,19 @@ export const SETTINGS_SCHEMA: Schema = {
     },
     description: 'How episode front matter from another tool is read.',
   },
+  rules: {
+    type: { kind: 'string-map' },
+    description: 'Severity of rules, by rule id: `error`, `warn`, `info` or `off` (see `podsite rules`).',
+  },
+  limits: {
+    type: {
+      kind: 'object',
+      fields: {
+        socialPost: { type: { kind: 'integer', min: 1 }, description: 'Characters allowed in an episode\'s `socialPost` text (280).' },
+      },
+    },
+    description: 'Content budgets checked on every episode.',
+  },
 };
 
 export interface LoadedSettings {
@@ -147,17 +169,17 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
   const file = path.relative(cwd, configPath) || path.basename(configPath);
   const yaml = parseYaml({ file, text });
   if (yaml.root === null && yaml.diagnostics.length > 0) return { settings: undefined, diagnostics: yaml.diagnostics };
-  const read = readMapping(yaml.root, SETTINGS_SCHEMA, { file, yaml, unknownKeySeverity: 'error', what: 'the settings' });
+  const read = readMapping(yaml.root, SETTINGS_SCHEMA, { file, yaml, unknownKeyRule: 'unknown-setting', what: 'the settings' });
   const diagnostics = [...yaml.diagnostics, ...read.diagnostics];
   const raw = read.value as RawSettings;
   const at = (key: string): Position => read.positions.get(key) ?? read.positions.get('') ?? { line: 1, column: 1 };
-  const problem = (key: string, rule: string, message: string, hint?: string) =>
-    diagnostics.push(diagnostic(file, at(key), 'error', rule, message, hint));
+  const problem = (key: string, rule: RuleId, message: string, hint?: string) =>
+    diagnostics.push(diagnostic(file, at(key), rule, message, hint));
 
   const url = overrides.baseUrl ?? raw.url ?? '';
   const siteUrl = normalizeSiteUrl(url);
   if (siteUrl === undefined && overrides.baseUrl !== undefined) {
-    diagnostics.push(diagnostic('', { line: 0, column: 0 }, 'error', 'invalid-url', `--base-url must be an absolute http(s) URL (found \`${url}\`)`, 'e.g. --base-url https://preview.example.com/'));
+    diagnostics.push(diagnostic('', { line: 0, column: 0 }, 'invalid-url', `--base-url must be an absolute http(s) URL (found \`${url}\`)`, 'e.g. --base-url https://preview.example.com/'));
   } else if (siteUrl === undefined && raw.url !== undefined) {
     problem('url', 'invalid-url', `\`url\` must be an absolute http(s) URL (found \`${url}\`)`, 'e.g. https://example.com/');
   }
@@ -174,6 +196,7 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
   const permalink = raw.build?.permalink ?? defaults.build.permalink;
   checkPermalink(permalink, (message, hint) => problem('build.permalink', 'invalid-permalink', message, hint));
   checkAliases(raw.frontMatter?.aliases ?? {}, read.positions, file, diagnostics);
+  const rules = ruleSettings(raw.rules ?? {}, (message, hint) => problem('rules', 'unknown-rule', message, hint));
 
   const folder = (value: string | undefined, fallback: string) => path.resolve(root, value ?? fallback);
   const output =
@@ -194,7 +217,7 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
   };
   for (const message of outputFolderProblems(build)) problem('build.output', 'invalid-output-folder', message);
 
-  if (diagnostics.some((d) => d.severity === 'error') || siteUrl === undefined) {
+  if (diagnostics.some(blocksValue) || siteUrl === undefined) {
     return { settings: undefined, diagnostics };
   }
   const author = raw.author ?? defaults.author;
@@ -213,11 +236,15 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
     timezone,
     build,
     frontMatter: { aliases: raw.frontMatter?.aliases ?? {}, ignore: raw.frontMatter?.ignore ?? [] },
+    rules,
+    limits: { socialPost: raw.limits?.socialPost ?? defaults.limits.socialPost },
   };
   return { settings, diagnostics };
 }
 
-type RawSettings = Partial<Omit<Settings, 'build' | 'frontMatter' | 'owner'>> & {
+type RawSettings = Partial<Omit<Settings, 'build' | 'frontMatter' | 'owner' | 'rules' | 'limits'>> & {
+  rules?: Record<string, string>;
+  limits?: Partial<Settings['limits']>;
   owner?: { name?: string; email?: string };
   build?: Partial<Omit<Settings['build'], 'root' | 'configFile'>>;
   frontMatter?: Partial<Settings['frontMatter']>;
@@ -235,6 +262,24 @@ function normalizeSiteUrl(url: string): string | undefined {
   parsed.hash = '';
   if (!parsed.pathname.endsWith('/')) parsed.pathname += '/';
   return parsed.href;
+}
+
+const RULE_SETTINGS: readonly RuleSetting[] = ['error', 'warn', 'info', 'off'];
+
+function ruleSettings(raw: Record<string, string>, report: (message: string, hint?: string) => void): Settings['rules'] {
+  const rules: Settings['rules'] = {};
+  for (const [id, setting] of Object.entries(raw)) {
+    if (!isRuleId(id)) {
+      report(`unknown rule \`${id}\``, didYouMean(id, Object.keys(RULES)) ?? 'run `podsite rules` for the list');
+    } else if (!RULES[id].configurable) {
+      report(`the rule \`${id}\` cannot be changed: without a valid value the build cannot go on`);
+    } else if (!(RULE_SETTINGS as readonly string[]).includes(setting)) {
+      report(`\`${setting}\` is not a severity for \`${id}\``, 'use `error`, `warn`, `info` or `off`');
+    } else {
+      rules[id] = setting as RuleSetting;
+    }
+  }
+  return rules;
 }
 
 function isLanguageTag(tag: string): boolean {
@@ -275,7 +320,6 @@ function checkAliases(aliases: Record<string, string>, positions: Positions, fil
         diagnostic(
           file,
           positions.get('frontMatter.aliases') ?? { line: 1, column: 1 },
-          'error',
           'invalid-alias',
           `the alias \`${alias}\` points to \`${target}\`, which is not an episode field`,
           `episode fields: ${Object.keys(EPISODE_SCHEMA).join(', ')}`,

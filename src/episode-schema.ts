@@ -36,4 +36,5 @@ export const EPISODE_SCHEMA: Schema = {
   hosts: { type: { kind: 'string-list', commaSeparated: true }, description: 'Hosts of this episode, as a list or comma-separated text.' },
   guests: { type: { kind: 'string-list', commaSeparated: true }, description: 'Guests of this episode, as a list or comma-separated text.' },
   author: { type: { kind: 'string' }, description: 'Author of the post, when different from the show author.' },
+  socialPost: { type: { kind: 'string' }, description: 'Text of the social-media post announcing the episode; checked against `limits.socialPost`.' },
 };

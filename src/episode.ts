@@ -1,9 +1,10 @@
 import type { Settings } from './config.js';
 import { parseDate, parseDuration } from './dates.js';
-import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import { blocksValue, diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import { EPISODE_SCHEMA, type EpisodeType } from './episode-schema.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { mediaTypeOf } from './mime.js';
+import type { RuleId } from './rules.js';
 import { readMapping, type Positions } from './schema.js';
 import { isHttpUrl, isUrlOrSitePath } from './urls.js';
 
@@ -80,7 +81,7 @@ export function parseEpisode(
   if (split.yaml === undefined) {
     if (diagnostics.length === 0) {
       diagnostics.push(
-        diagnostic(file, { line: 1, column: 1 }, 'error', 'missing-front-matter', 'this file has no front matter', 'start it with a `---` line, a `title:` line and another `---` line'),
+        diagnostic(file, { line: 1, column: 1 }, 'missing-front-matter', 'this file has no front matter', 'start it with a `---` line, a `title:` line and another `---` line'),
       );
     }
     return { episode: undefined, diagnostics };
@@ -89,7 +90,7 @@ export function parseEpisode(
   const read = readMapping(split.yaml.root, EPISODE_SCHEMA, {
     file,
     yaml: split.yaml,
-    unknownKeySeverity: 'warning',
+    unknownKeyRule: 'unknown-key',
     aliases: settings.frontMatter.aliases,
     ignore: settings.frontMatter.ignore,
     what: 'the front matter',
@@ -100,33 +101,30 @@ export function parseEpisode(
     read.positions.get(key) ??
     [...read.positions].find(([path]) => path.startsWith(`${key}.`))?.[1] ??
     read.positions.get('') ?? { line: 1, column: 1 };
-  const error = (key: string, rule: string, message: string, hint?: string) =>
-    diagnostics.push(diagnostic(file, at(key), 'error', rule, message, hint));
-  const warn = (key: string, rule: string, message: string, hint?: string) =>
-    diagnostics.push(diagnostic(file, at(key), 'warning', rule, message, hint));
+  const report: Report = (key, rule, message, hint) => diagnostics.push(diagnostic(file, at(key), rule, message, hint));
 
   if (raw.title !== undefined && raw.title.trim() === '') {
-    error('title', 'empty-title', 'the title is empty', 'podcast apps list episodes by title; write one');
+    report('title', 'empty-title', 'the title is empty', 'podcast apps list episodes by title; write one');
   }
   const baseName = file.split('/').at(-1)!;
   const nameMatch = FILE_NAME.exec(baseName);
-  const date = episodeDate(raw.date, nameMatch, settings.timezone, error);
+  const date = episodeDate(raw.date, nameMatch, settings.timezone, report);
 
   const slug = raw.slug ?? nameMatch?.[4] ?? baseName.replace(/\.[^.]+$/, '');
   if (!isSafeSlug(slug)) {
-    error(raw.slug === undefined ? '' : 'slug', 'invalid-slug', `the slug \`${slug}\` cannot be part of a URL`, 'a slug may not contain `/`, `\\`, `?`, `#`, `%`, or be `.` or `..`');
+    report(raw.slug === undefined ? '' : 'slug', 'invalid-slug', `the slug \`${slug}\` cannot be part of a URL`, 'a slug may not contain `/`, `\\`, `?`, `#`, `%`, or be `.` or `..`');
   }
 
-  const audio = episodeAudio(raw, slug, read.positions, settings, error, warn);
+  const audio = episodeAudio(raw, slug, read.positions, settings, report);
   const youtube = raw.youtube === undefined ? undefined : youtubeId(raw.youtube);
   if (raw.youtube !== undefined && youtube === undefined) {
-    warn('youtube', 'invalid-youtube', `\`${raw.youtube}\` is neither a YouTube video id nor a YouTube video URL`);
+    report('youtube', 'invalid-youtube', `\`${raw.youtube}\` is neither a YouTube video id nor a YouTube video URL`);
   }
   if (raw.image !== undefined && !isUrlOrSitePath(raw.image)) {
-    error('image', 'invalid-url', `\`image\` must be an absolute http(s) URL or a path on the site starting with \`/\` (found \`${raw.image}\`)`);
+    report('image', 'invalid-url', `\`image\` must be an absolute http(s) URL or a path on the site starting with \`/\` (found \`${raw.image}\`)`);
   }
 
-  if (diagnostics.some((d) => d.severity === 'error') || date === undefined || raw.title === undefined) {
+  if (diagnostics.some(blocksValue) || date === undefined || raw.title === undefined) {
     return { episode: undefined, diagnostics };
   }
   const episode: EpisodeSource = {
@@ -156,18 +154,18 @@ export function parseEpisode(
   return { episode, diagnostics };
 }
 
-type Report = (key: string, rule: string, message: string, hint?: string) => void;
+type Report = (key: string, rule: RuleId, message: string, hint?: string) => void;
 
 function episodeDate(
   frontMatterDate: string | undefined,
   nameMatch: RegExpExecArray | null,
   timeZone: string,
-  error: Report,
+  report: Report,
 ): Date | undefined {
   if (frontMatterDate !== undefined) {
     const parsed = parseDate(frontMatterDate, timeZone);
     if ('error' in parsed) {
-      error('date', 'invalid-date', parsed.error, 'write `YYYY-MM-DD`, optionally followed by `HH:MM` and an offset such as `+02:00`');
+      report('date', 'invalid-date', parsed.error, 'write `YYYY-MM-DD`, optionally followed by `HH:MM` and an offset such as `+02:00`');
       return undefined;
     }
     return parsed.instant;
@@ -176,12 +174,12 @@ function episodeDate(
     const fromName = `${nameMatch[1]}-${nameMatch[2]}-${nameMatch[3]}`;
     const parsed = parseDate(fromName, timeZone);
     if ('error' in parsed) {
-      error('', 'invalid-date', `the date \`${fromName}\` at the start of the file name is not a real calendar date`, 'rename the file with a real date, or set `date:` in the front matter');
+      report('', 'invalid-date', `the date \`${fromName}\` at the start of the file name is not a real calendar date`, 'rename the file with a real date, or set `date:` in the front matter');
       return undefined;
     }
     return parsed.instant;
   }
-  error('', 'missing-date', 'this episode has no date', 'add `date: YYYY-MM-DD` to the front matter, or start the file name with `YYYY-MM-DD-`');
+  report('', 'missing-date', 'this episode has no date', 'add `date: YYYY-MM-DD` to the front matter, or start the file name with `YYYY-MM-DD-`');
   return undefined;
 }
 
@@ -190,22 +188,21 @@ function episodeAudio(
   slug: string,
   positions: Positions,
   settings: EpisodeSettings,
-  error: Report,
-  warn: Report,
+  report: Report,
 ): Audio | undefined {
   const template = settings.build.audioUrl;
   let url = raw.audio?.url;
   if (url === undefined && template !== undefined && raw.episode !== undefined) {
     const expanded = expandAudioTemplate(template, { episode: raw.episode, season: raw.season, slug });
     if ('missing' in expanded) {
-      error('episode', 'missing-audio-url', `the audio URL template needs \`${expanded.missing}\`, which this episode does not have`, `add \`${expanded.missing}:\` or \`audio.url\``);
+      report('episode', 'missing-audio-url', `the audio URL template needs \`${expanded.missing}\`, which this episode does not have`, `add \`${expanded.missing}:\` or \`audio.url\``);
       return undefined;
     }
     url = expanded.url;
   }
   if (url === undefined) {
     if (raw.audio !== undefined || raw.episode !== undefined) {
-      error(
+      report(
         raw.audio === undefined ? 'episode' : 'audio',
         'missing-audio-url',
         raw.audio === undefined ? 'this episode has a number but no audio' : 'the audio has no `url`',
@@ -215,24 +212,24 @@ function episodeAudio(
     return undefined;
   }
   if (!isHttpUrl(url)) {
-    error(raw.audio?.url === undefined ? 'episode' : 'audio.url', 'invalid-url', `the audio URL \`${url}\` is not an absolute http(s) URL`);
+    report(raw.audio?.url === undefined ? 'episode' : 'audio.url', 'invalid-url', `the audio URL \`${url}\` is not an absolute http(s) URL`);
     return undefined;
   }
   const type = raw.audio?.type ?? mediaTypeOf(url);
   if (type === undefined) {
-    error('audio.url', 'unknown-media-type', `cannot tell the media type of \`${url}\` from its extension`, 'add `type:` under `audio:`, e.g. `audio/mpeg`');
+    report('audio.url', 'unknown-media-type', `cannot tell the media type of \`${url}\` from its extension`, 'add `type:` under `audio:`, e.g. `audio/mpeg`');
     return undefined;
   }
   let duration: number | undefined;
   if (raw.audio?.duration !== undefined) {
     duration = parseDuration(raw.audio.duration);
     if (duration === undefined) {
-      error('audio.duration', 'invalid-duration', `\`${raw.audio.duration}\` is not a duration`, 'write seconds (`3723`) or `H:MM:SS` (`1:02:03`)');
+      report('audio.duration', 'invalid-duration', `\`${raw.audio.duration}\` is not a duration`, 'write seconds (`3723`) or `H:MM:SS` (`1:02:03`)');
     }
   }
   if (raw.audio?.length === undefined) {
     const lengthKey = positions.has('audio.length') ? 'audio.length' : raw.audio === undefined ? 'episode' : 'audio';
-    warn(lengthKey, 'missing-audio-length', `the audio file \`${url}\` has no length in bytes`, 'add `length:` under `audio:`; Apple and Spotify need the size of the file');
+    report(lengthKey, 'missing-audio-length', `the audio file \`${url}\` has no length in bytes`, 'add `length:` under `audio:`; Apple and Spotify need the size of the file');
   }
   return { url, length: raw.audio?.length, type, duration };
 }

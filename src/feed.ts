@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { XMLBuilder } from 'fast-xml-parser';
 import { rfc2822 } from './dates.js';
+import type { RuleId } from './rules.js';
 import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
 import { FEED_PATH, type OutputFile } from './pages.js';
 import { absoluteUrl, type Episode, type Site } from './site.js';
@@ -28,17 +29,17 @@ export function renderFeed(site: Site): Result<OutputFile> {
   const diagnostics: Diagnostic[] = [];
   const settingsFile = settings.build.configFile;
   const feedUrl = absoluteUrl(settings, FEED_PATH);
-  const warnSettings = (rule: string, message: string, hint?: string) =>
-    diagnostics.push(diagnostic(settingsFile, { line: 0, column: 0 }, 'warning', rule, message, hint));
+  const settingsProblem = (rule: RuleId, message: string, hint?: string) =>
+    diagnostics.push(diagnostic(settingsFile, { line: 0, column: 0 }, rule, message, hint));
 
   if (settings.artwork === undefined) {
-    warnSettings('missing-artwork', 'the show has no artwork; Apple Podcasts requires it', 'set `artwork:` to a square PNG or JPEG of 1400–3000 px');
+    settingsProblem('missing-artwork', 'the show has no artwork; Apple Podcasts requires it', 'set `artwork:` to a square PNG or JPEG of 1400–3000 px');
   }
   if (settings.categories.length === 0) {
-    warnSettings('missing-category', 'the show has no category; Apple Podcasts requires one', 'set `categories:`, e.g. `[Technology]`');
+    settingsProblem('missing-category', 'the show has no category; Apple Podcasts requires one', 'set `categories:`, e.g. `[Technology]`');
   }
   if (Buffer.byteLength(settings.description) > APPLE_DESCRIPTION_LIMIT) {
-    warnSettings('description-too-long', `the show description is longer than Apple's limit of ${APPLE_DESCRIPTION_LIMIT} bytes`);
+    settingsProblem('description-too-long', `the show description is longer than Apple's limit of ${APPLE_DESCRIPTION_LIMIT} bytes`);
   }
 
   const newest = site.episodes[0];
@@ -64,13 +65,13 @@ export function renderFeed(site: Site): Result<OutputFile> {
   };
   if (settings.type === 'serial') {
     for (const episode of site.episodes.filter((e) => e.number === undefined && e.episodeType === 'full')) {
-      diagnostics.push(diagnostic(episode.file, { line: 1, column: 1 }, 'warning', 'serial-needs-number', 'a serial show needs an `episode:` number on every full episode'));
+      diagnostics.push(diagnostic(episode.file, { line: 1, column: 1 }, 'serial-needs-number', 'a serial show needs an `episode:` number on every full episode'));
     }
   }
   const items = site.episodes.map((episode) => ({ episode, item: feedItem(site, episode) }));
   const forbidden = (file: string) =>
     diagnostics.push(
-      diagnostic(file, { line: 0, column: 0 }, 'warning', 'invalid-xml-character', 'control characters that XML forbids were removed from the feed', 'remove them from the file; they are often pasted from word processors'),
+      diagnostic(file, { line: 0, column: 0 }, 'invalid-xml-character', 'control characters that XML forbids were removed from the feed', 'remove them from the file; they are often pasted from word processors'),
     );
   for (const { episode, item } of items) {
     if (containsForbiddenCharacters(item)) forbidden(episode.file);

@@ -24,7 +24,7 @@ export function splitFrontMatter(file: string, source: string): SplitFile {
       body: '',
       bodyLine: 1,
       diagnostics: [
-        diagnostic(file, { line: 1, column: 1 }, 'error', 'unclosed-front-matter', 'the front matter opened on line 1 is never closed', 'end it with a line of three dashes: `---`'),
+        diagnostic(file, { line: 1, column: 1 }, 'unclosed-front-matter', 'the front matter opened on line 1 is never closed', 'end it with a line of three dashes: `---`'),
       ],
     };
   }

@@ -57,7 +57,7 @@ async function readText(root: string, absolutePath: string): Promise<{ source?: 
     return { source: { file, absolutePath, text: utf8.decode(bytes) } };
   } catch {
     return {
-      diagnostic: diagnostic(file, { line: 1, column: 1 }, 'error', 'invalid-utf8', 'this file is not valid UTF-8 text', 'save it as UTF-8 in your editor'),
+      diagnostic: diagnostic(file, { line: 1, column: 1 }, 'invalid-utf8', 'this file is not valid UTF-8 text', 'save it as UTF-8 in your editor'),
     };
   }
 }
@@ -118,7 +118,6 @@ export async function readSettingsFile(configPath: string, cwd: string): Promise
       diagnostic: diagnostic(
         path.relative(cwd, configPath) || configPath,
         { line: 0, column: 0 },
-        'error',
         'missing-settings',
         `no settings file at ${configPath}`,
         'run podsite in the folder that has podsite.yaml, pass --config FILE, or create podsite.yaml with at least title, description, language and url',

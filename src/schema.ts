@@ -1,4 +1,5 @@
-import { diagnostic, type Diagnostic, type Position, type Severity } from './diagnostics.js';
+import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import type { RuleId } from './rules.js';
 import { didYouMean } from './suggest.js';
 import { mappingEntries, scalarOf, sequenceItems, type ParsedYaml, type YamlNode } from './yaml.js';
 
@@ -31,7 +32,8 @@ export type Positions = Map<string, Position>;
 export interface ReadOptions {
   file: string;
   yaml: ParsedYaml;
-  unknownKeySeverity: Severity;
+  /** `unknown-setting` (always an error) or `unknown-key` (front matter, configurable). */
+  unknownKeyRule: RuleId;
   /** Other names for fields, e.g. `mp3_length` → `audio.length`, so existing archives build unchanged. */
   aliases?: Readonly<Record<string, string>>;
   /** Keys that another tool uses and podsite deliberately ignores (e.g. Jekyll's `layout`). */
@@ -103,7 +105,7 @@ class MappingReader {
     // An empty document is an empty mapping: its required fields are still missing.
     const entries = node === null && topLevel ? [] : mappingEntries(node);
     if (entries === undefined) {
-      this.report(node, 'error', 'wrong-type', `${prefix || this.options.what} must be a mapping of keys to values`);
+      this.report(node, 'wrong-type', `${prefix || this.options.what} must be a mapping of keys to values`);
       return undefined;
     }
     if (prefix === '') this.positions.set('', yaml.positionOf(node));
@@ -122,8 +124,7 @@ class MappingReader {
           diagnostic(
             file,
             yaml.positionOf(keyNode),
-            this.options.unknownKeySeverity,
-            'unknown-key',
+            this.options.unknownKeyRule,
             `unknown key \`${shown}\` in ${this.options.what}`,
             hint,
           ),
@@ -131,7 +132,7 @@ class MappingReader {
         continue;
       }
       if (this.assigned.has(path)) {
-        this.report(keyNode, 'warning', 'duplicate-key', `\`${key}\` sets \`${path}\` a second time; the first value is kept`);
+        this.report(keyNode, 'alias-conflict', `\`${key}\` sets \`${path}\` a second time; the first value is kept`);
         continue;
       }
       const value = this.readValue(valueNode, spec.type, path);
@@ -148,7 +149,6 @@ class MappingReader {
       const s = missing.length > 1 ? 's' : '';
       this.report(
         node,
-        'error',
         'missing-field',
         `${this.options.what} is missing the required field${s} ${missing.map((m) => `\`${m}\``).join(', ')}`,
       );
@@ -165,7 +165,7 @@ class MappingReader {
     const scalar = scalarOf(node);
     const wrong = (extraHint?: string) => {
       const shown = scalar ? ` (found \`${scalar.source}\`)` : '';
-      this.report(node, 'error', 'wrong-type', `\`${path}\` must be ${describe(type)}${shown}`, extraHint);
+      this.report(node, 'wrong-type', `\`${path}\` must be ${describe(type)}${shown}`, extraHint);
       return undefined;
     };
     if (scalar === undefined) return wrong();
@@ -204,14 +204,14 @@ class MappingReader {
     const items = sequenceItems(node);
     if (items === undefined) {
       if (scalar?.value === null) return undefined;
-      this.report(node, 'error', 'wrong-type', `\`${path}\` must be ${describe(type)}`);
+      this.report(node, 'wrong-type', `\`${path}\` must be ${describe(type)}`);
       return undefined;
     }
     const list: string[] = [];
     for (const item of items) {
       const itemScalar = scalarOf(item);
       if (itemScalar === undefined || itemScalar.value === null) {
-        this.report(item, 'error', 'wrong-type', `each item of \`${path}\` must be a text`);
+        this.report(item, 'wrong-type', `each item of \`${path}\` must be a text`);
         continue;
       }
       list.push(typeof itemScalar.value === 'string' ? itemScalar.value : itemScalar.source);
@@ -222,14 +222,14 @@ class MappingReader {
   private readStringMap(node: YamlNode | null, path: string): Record<string, string> | undefined {
     const entries = mappingEntries(node);
     if (entries === undefined) {
-      this.report(node, 'error', 'wrong-type', `\`${path}\` must be a mapping of keys to values`);
+      this.report(node, 'wrong-type', `\`${path}\` must be a mapping of keys to values`);
       return undefined;
     }
     const map: Record<string, string> = Object.create(null);
     for (const { key, valueNode } of entries) {
       const scalar = scalarOf(valueNode);
       if (scalar === undefined || scalar.value === null) {
-        this.report(valueNode, 'error', 'wrong-type', `\`${path}.${key}\` must be a text`);
+        this.report(valueNode, 'wrong-type', `\`${path}.${key}\` must be a text`);
         continue;
       }
       map[key] = typeof scalar.value === 'string' ? scalar.value : scalar.source;
@@ -237,8 +237,8 @@ class MappingReader {
     return map;
   }
 
-  private report(node: YamlNode | null, severity: Severity, rule: string, message: string, hint?: string): void {
-    this.diagnostics.push(diagnostic(this.options.file, this.options.yaml.positionOf(node), severity, rule, message, hint));
+  private report(node: YamlNode | null, rule: RuleId, message: string, hint?: string): void {
+    this.diagnostics.push(diagnostic(this.options.file, this.options.yaml.positionOf(node), rule, message, hint));
   }
 }
 

@@ -43,7 +43,7 @@ export function createRenderer(
   for (const name of REQUIRED_TEMPLATES) {
     if (!templates.has(name)) {
       diagnostics.push(
-        diagnostic('', { line: 0, column: 0 }, 'error', 'missing-template', `no \`${name}\` template`, `looked for ${name}.hbs in ${userFolder} and in ${BUILT_IN_TEMPLATES}`),
+        diagnostic('', { line: 0, column: 0 }, 'missing-template', `no \`${name}\` template`, `looked for ${name}.hbs in ${userFolder} and in ${BUILT_IN_TEMPLATES}`),
       );
     }
   }
@@ -64,7 +64,7 @@ export function createRenderer(
 /** A template that fails while rendering (a missing helper, say) is the user's mistake, not a crash. */
 export function templateFailure(templates: ReadonlyMap<string, TemplateFile>, name: string, error: unknown): Diagnostic {
   const file = templates.get(name)?.file ?? `${name}.hbs`;
-  return diagnostic(file, { line: 0, column: 0 }, 'error', 'template-error', firstLine(error instanceof Error ? error.message : String(error)));
+  return diagnostic(file, { line: 0, column: 0 }, 'template-error', firstLine(error instanceof Error ? error.message : String(error)));
 }
 
 function templateSyntaxError(file: string, error: Error & { lineNumber?: number; column?: number }): Diagnostic {
@@ -73,7 +73,7 @@ function templateSyntaxError(file: string, error: Error & { lineNumber?: number;
   const line = error.lineNumber ?? (parserLine === undefined ? 1 : Number(parserLine));
   const column = error.column === undefined ? 1 : error.column + 1;
   const message = parserLine === undefined ? firstLine(error.message) : `syntax error: ${error.message.split('\n').at(-1)}`;
-  return diagnostic(file, { line, column }, 'error', 'template-syntax', message);
+  return diagnostic(file, { line, column }, 'template-syntax', message);
 }
 
 function firstLine(message: string): string {
@@ -86,7 +86,7 @@ function themeStrings(file: TemplateFile | undefined, language: string, diagnost
   try {
     all = JSON.parse(file.text) as Record<string, Strings>;
   } catch (error) {
-    diagnostics.push(diagnostic(file.file, { line: 1, column: 1 }, 'error', 'invalid-json', `the theme strings are not valid JSON: ${(error as Error).message}`));
+    diagnostics.push(diagnostic(file.file, { line: 1, column: 1 }, 'invalid-json', `the theme strings are not valid JSON: ${(error as Error).message}`));
     return {};
   }
   const base = language.toLowerCase().split('-')[0]!;

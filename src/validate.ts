@@ -1,4 +1,5 @@
-import { diagnostic, type Diagnostic, type Severity } from './diagnostics.js';
+import { diagnostic, type Diagnostic } from './diagnostics.js';
+import type { RuleId } from './rules.js';
 import type { EpisodeSource } from './episode.js';
 
 /**
@@ -12,8 +13,7 @@ export function validateArchive(entries: readonly EpisodeSource[]): Diagnostic[]
   const findDuplicates = (
     key: (entry: EpisodeSource) => string | undefined,
     field: string,
-    severity: Severity,
-    rule: string,
+    rule: RuleId,
     describe: (value: string, first: EpisodeSource) => string,
     hint: string,
   ) => {
@@ -27,13 +27,12 @@ export function validateArchive(entries: readonly EpisodeSource[]): Diagnostic[]
         continue;
       }
       const position = entry.positions.get(field) ?? { line: 1, column: 1 };
-      diagnostics.push(diagnostic(entry.file, position, severity, rule, describe(value, first), hint));
+      diagnostics.push(diagnostic(entry.file, position, rule, describe(value, first), hint));
     }
   };
   findDuplicates(
     (e) => e.guid,
     'guid',
-    'error',
     'duplicate-guid',
     (guid, first) => `the guid \`${guid}\` is also the guid of ${first.file}`,
     'podcast apps would show only one of them; give each episode its own guid',
@@ -41,7 +40,6 @@ export function validateArchive(entries: readonly EpisodeSource[]): Diagnostic[]
   findDuplicates(
     (e) => e.audio?.url,
     'audio.url',
-    'warning',
     'duplicate-audio-url',
     (url, first) => `the audio URL \`${url}\` is also used by ${first.file}`,
     'Apple Podcasts ignores an episode whose audio URL another episode already has',
@@ -49,7 +47,6 @@ export function validateArchive(entries: readonly EpisodeSource[]): Diagnostic[]
   findDuplicates(
     (e) => (e.number === undefined || e.episodeType !== 'full' ? undefined : `${e.season ?? ''}/${e.number}`),
     'episode',
-    'warning',
     'duplicate-episode-number',
     (key, first) => `episode number ${key.split('/')[1]}${first.season === undefined ? '' : ` of season ${first.season}`} is also the number of ${first.file}`,
     'check the `episode:` number',

@@ -27,7 +27,7 @@ export function planOutput(generated: readonly OutputFile[], copies: readonly { 
     const other = taken.get(key);
     if (other !== undefined) {
       diagnostics.push(
-        diagnostic(origin, { line: 0, column: 0 }, 'error', 'output-conflict', `\`${file.sitePath}\` would overwrite ${other} with the same path`, 'rename or remove one of them'),
+        diagnostic(origin, { line: 0, column: 0 }, 'output-conflict', `\`${file.sitePath}\` would overwrite ${other} with the same path`, 'rename or remove one of them'),
       );
       continue;
     }

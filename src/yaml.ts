@@ -36,13 +36,11 @@ export function parseYaml({ file, text, lineOffset = 0 }: YamlSource): ParsedYam
   };
   const diagnostics: Diagnostic[] = [];
   for (const error of document.errors) {
-    const rule = error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
-    diagnostics.push(
-      diagnostic(file, positionAt(error.pos[0]), 'error', rule, firstLine(error.message), yamlHint(error.code)),
-    );
+    const rule = error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : error.code === 'TAB_AS_INDENT' ? 'yaml-tab' : 'yaml-syntax';
+    diagnostics.push(diagnostic(file, positionAt(error.pos[0]), rule, firstLine(error.message), yamlHint(error.code)));
   }
   for (const warning of document.warnings) {
-    diagnostics.push(diagnostic(file, positionAt(warning.pos[0]), 'warning', 'yaml-syntax', firstLine(warning.message)));
+    diagnostics.push(diagnostic(file, positionAt(warning.pos[0]), 'yaml-syntax', firstLine(warning.message)));
   }
   return {
     root: document.errors.length > 0 ? null : (document.contents as YamlNode | null),

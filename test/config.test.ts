@@ -34,7 +34,7 @@ describe('parseSettings', () => {
     const { settings, diagnostics } = parse(`${MINIMAL_SETTINGS}explict: true\n`);
     expect(settings).toBeUndefined();
     expect(diagnostics).toEqual([
-      expect.objectContaining({ line: 11, column: 1, rule: 'unknown-key', severity: 'error', hint: 'did you mean `explicit`?' }),
+      expect.objectContaining({ line: 11, column: 1, rule: 'unknown-setting', severity: 'error', hint: 'did you mean `explicit`?' }),
     ]);
   });
 
@@ -99,7 +99,7 @@ describe('parseSettings', () => {
 
   it('does not treat prototype names as known keys', () => {
     const { diagnostics } = parse(`${MINIMAL_SETTINGS}constructor: x\n__proto__: y\n`);
-    expect(diagnostics.map((d) => d.rule)).toEqual(['unknown-key', 'unknown-key']);
+    expect(diagnostics.map((d) => d.rule)).toEqual(['unknown-setting', 'unknown-setting']);
   });
 
   it('refuses a language that is not a language code, and artwork that is neither URL nor site path', () => {

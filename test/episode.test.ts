@@ -90,7 +90,7 @@ describe('parseEpisode', () => {
     expect(episode?.hosts).toEqual(['A', 'B']);
   });
 
-  it('warns about unknown keys with a suggestion, and about missing audio length', () => {
+  it('reports unknown keys with a suggestion, and a missing audio length, without losing the episode', () => {
     const { episode, diagnostics } = parseEpisode(
       'e/2020-01-01-x.md',
       episodeFile('title: X\naudio:\n  url: https://h/x.m4a\n  lenght: 5'),
@@ -98,8 +98,8 @@ describe('parseEpisode', () => {
     );
     expect(episode?.audio?.type).toBe('audio/x-m4a');
     expect(diagnostics.map((d) => [d.rule, d.severity, d.line, d.hint])).toEqual([
-      ['unknown-key', 'warning', 5, 'did you mean `length`?'],
-      ["missing-audio-length", "warning", 4, expect.any(String)],
+      ['unknown-key', 'error', 5, 'did you mean `length`?'],
+      ['missing-audio-length', 'error', 4, expect.any(String)],
     ]);
   });
 

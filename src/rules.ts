@@ -1,0 +1,111 @@
+/**
+ * Every rule podsite checks. A diagnostic names its rule; its severity is the rule's default or
+ * what `rules:` in podsite.yaml says. `podsite rules` and docs/rules.md are made from this table.
+ *
+ * A rule that is not `configurable` guards a value the build cannot do without (a date, a URL, a
+ * well-formed file): such a problem always stops the build.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+export type RuleSetting = 'error' | 'warn' | 'info' | 'off';
+
+export interface RuleSpec {
+  severity: Severity;
+  configurable: boolean;
+  /** What it checks, one sentence for `podsite rules` and the docs. */
+  description: string;
+  group: RuleGroup;
+}
+
+export type RuleGroup = 'files' | 'settings' | 'front matter' | 'archive' | 'budgets' | 'feed' | 'theme' | 'output';
+
+const rule = (group: RuleGroup, severity: Severity, configurable: boolean, description: string): RuleSpec => ({
+  group,
+  severity,
+  configurable,
+  description,
+});
+
+export const RULES = {
+  // Files and their syntax
+  'missing-settings': rule('files', 'error', false, 'The settings file exists.'),
+  'empty-file': rule('files', 'error', true, 'An episode file is not empty (an empty file is skipped).'),
+  'binary-file': rule('files', 'error', true, 'An episode file is text, not binary data (a binary file is skipped).'),
+  'invalid-utf8': rule('files', 'error', false, 'A file is valid UTF-8; the message gives the line and byte offset of the first bad byte.'),
+  'missing-front-matter': rule('files', 'error', false, 'An episode file starts with front matter between `---` lines.'),
+  'unclosed-front-matter': rule('files', 'error', false, 'The front matter opened by `---` is closed by another `---` line.'),
+  'yaml-syntax': rule('files', 'error', false, 'The YAML is well-formed.'),
+  'yaml-tab': rule('files', 'error', false, 'YAML is indented with spaces, not tabs.'),
+  'duplicate-key': rule('files', 'error', false, 'A mapping does not have the same key twice.'),
+  'yaml-alias-limit': rule('files', 'error', false, 'YAML aliases (`*name`) are not expanded more than the limit (a "billion laughs" file).'),
+  'yaml-too-deep': rule('files', 'error', false, 'YAML nesting stays under the depth limit.'),
+
+  // Settings
+  'unknown-setting': rule('settings', 'error', false, 'Every key of podsite.yaml is a known setting (with a did-you-mean).'),
+  'unknown-rule': rule('settings', 'error', false, 'Every rule named under `rules:` exists, with `error`, `warn`, `info` or `off`, and may be changed.'),
+  'invalid-timezone': rule('settings', 'error', false, '`timezone` is an IANA time zone.'),
+  'invalid-language': rule('settings', 'error', false, '`language` is a language code such as `en` or `pt-BR`.'),
+  'invalid-category': rule('settings', 'error', true, 'Each of `categories` is an Apple Podcasts category or `Category > Subcategory`.'),
+  'invalid-permalink': rule('settings', 'error', false, '`build.permalink` starts with `/`, uses known tokens, and includes `:slug` or `:episode`.'),
+  'invalid-alias': rule('settings', 'error', false, 'Each front-matter alias points at an episode field.'),
+  'invalid-output-folder': rule('settings', 'error', false, 'The output folder is neither the project folder nor one of its source folders.'),
+  'missing-artwork': rule('settings', 'error', true, 'The show has artwork; Apple Podcasts requires it.'),
+  'missing-category': rule('settings', 'error', true, 'The show has at least one category; Apple Podcasts requires it.'),
+
+  // Values, in settings and front matter
+  'wrong-type': rule('front matter', 'error', false, 'A value has the expected type, with no YAML 1.1 coercion (`no` is text, `1:05:43` is not a number).'),
+  'missing-field': rule('front matter', 'error', false, 'Required fields are present; all missing ones are listed in one message.'),
+  'unknown-key': rule('front matter', 'error', true, 'Every front-matter key is a field, an alias or an ignored key (with a did-you-mean).'),
+  'legacy-key': rule('front matter', 'info', true, 'A front-matter key is an alias of a field: the file could use the field name.'),
+  'alias-conflict': rule('front matter', 'warning', true, 'An alias and its field are not both set; the first value is kept.'),
+  'empty-title': rule('front matter', 'error', false, 'The title is not empty.'),
+  'invalid-date': rule('front matter', 'error', false, 'A date, in front matter or in a file name, is a real calendar date and time.'),
+  'missing-date': rule('front matter', 'error', false, 'Each entry has a date, in front matter or as the `YYYY-MM-DD-` prefix of its file name.'),
+  'invalid-slug': rule('front matter', 'error', false, 'A slug can be part of a URL: no `/`, `\\`, `?`, `#`, `%`, `.` or `..`.'),
+  'invalid-url': rule('front matter', 'error', false, 'URLs are absolute http(s) URLs; image and artwork paths may also start with `/`.'),
+  'missing-audio-url': rule('front matter', 'error', false, 'A numbered episode has audio, and the audio URL template has every value it needs.'),
+  'unknown-media-type': rule('front matter', 'error', false, 'The media type of the audio is given, or known from its extension.'),
+  'invalid-media-type': rule('front matter', 'error', false, 'The media type is a registered one (`audio/mpeg`, not `audio/mp3`).'),
+  'media-type-not-apple': rule('front matter', 'warning', true, 'The media type is one that Apple Podcasts accepts.'),
+  'missing-audio-length': rule('front matter', 'error', true, 'The audio has its length in bytes; Apple and Spotify need it.'),
+  'invalid-duration': rule('front matter', 'error', false, 'A duration is seconds or `H:MM:SS`.'),
+  'invalid-youtube': rule('front matter', 'warning', true, '`youtube` is a video id or a YouTube video URL.'),
+  'unknown-html-tag': rule('front matter', 'warning', true, 'Raw HTML in the notes uses known HTML elements; `<Devoxx>` is text that Markdown took for a tag.'),
+
+  // Across the archive
+  'duplicate-permalink': rule('archive', 'error', false, 'No two entries have the same address, even with other letter case or Unicode normalization.'),
+  'duplicate-guid': rule('archive', 'error', true, 'No two episodes have the same GUID.'),
+  'duplicate-audio-url': rule('archive', 'warning', true, 'No two episodes have the same audio URL; Apple ignores the second.'),
+  'duplicate-episode-number': rule('archive', 'warning', true, 'No two full episodes have the same number in the same season.'),
+  'title-number-mismatch': rule('archive', 'warning', true, 'A number in the title ("Episode 12", "LCC 220") agrees with the `episode` field.'),
+  'episode-number-gap': rule('archive', 'info', true, 'Episode numbers of a season have no gaps.'),
+  'future-episode': rule('archive', 'info', true, 'An entry dated in the future is left out unless `--future`.'),
+  'no-episodes': rule('archive', 'warning', true, 'The episodes folder has episode files.'),
+
+  // Budgets
+  'description-too-long': rule('budgets', 'warning', true, "A description fits Apple's limit of 4000 bytes."),
+  'social-post-too-long': rule('budgets', 'warning', true, 'The social-media post text fits `limits.socialPost` characters.'),
+
+  // The feed
+  'serial-needs-number': rule('feed', 'error', true, 'In a `serial` show, every full episode has a number.'),
+  'invalid-xml-character': rule('feed', 'warning', true, 'Values contain no character that XML forbids (they are removed from the feed).'),
+
+  // Theme and output
+  'template-syntax': rule('theme', 'error', false, 'Templates are valid Handlebars.'),
+  'template-error': rule('theme', 'error', false, 'Templates render without error (a missing helper, say).'),
+  'missing-template': rule('theme', 'error', false, 'Every page template exists, in the user folder or the default theme.'),
+  'invalid-json': rule('theme', 'error', false, "The theme's strings.json is valid JSON."),
+  'output-conflict': rule('output', 'error', false, 'No public file has the path of a generated file.'),
+  'write-failed': rule('output', 'error', false, 'The site could be written (disk full, no permission…).'),
+} as const satisfies Record<string, RuleSpec>;
+
+export type RuleId = keyof typeof RULES;
+
+export function isRuleId(id: string): id is RuleId {
+  return Object.hasOwn(RULES, id);
+}
+
+export const SEVERITY_OF_SETTING: Readonly<Record<Exclude<RuleSetting, 'off'>, Severity>> = {
+  error: 'error',
+  warn: 'warning',
+  info: 'info',
+};
