@@ -20,11 +20,11 @@ export function assembleSite(settings: Settings, rendered: readonly RenderedSour
     .map(({ source, notes }) => toEpisode(settings, source, notes))
     .sort((a, b) => b.date.getTime() - a.date.getTime() || b.file.localeCompare(a.file));
 
-  // Compared without case: on macOS and Windows `Ep-1` and `ep-1` are the same file.
+  // Compared without case and Unicode normalization: on macOS and Windows `Ép-1` and `e\u0301p-1` are one file.
   const byOutput = new Map<string, Episode>();
   // Oldest first, as in the archive checks: the later file, usually the mistaken one, is reported.
   for (const entry of [...entries].reverse()) {
-    const key = entry.outputFile.toLowerCase();
+    const key = entry.outputFile.normalize('NFC').toLowerCase();
     const other = byOutput.get(key);
     if (other === undefined) {
       byOutput.set(key, entry);

@@ -3,10 +3,11 @@ import { performance } from 'node:perf_hooks';
 import { assembleSite } from './assemble.js';
 import { parseSettings, type Overrides, type Settings } from './config.js';
 import { applyRuleSettings, diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { displayDate } from './dates.js';
 import { parseEpisode, type EpisodeSource } from './episode.js';
 import { renderFeed } from './feed.js';
 import { listPublicFiles, loadEpisodeFiles, loadTheme, readSettingsFile } from './load.js';
-import { renderMarkdown } from './markdown.js';
+import { renderMarkdown, type UnknownTag } from './markdown.js';
 import { renderPages } from './pages.js';
 import type { Site } from './site.js';
 import { createRenderer } from './templates.js';
@@ -19,6 +20,10 @@ export interface BuildOptions extends Overrides {
   cwd?: string;
   /** Set to false to check and render without touching the output folder. */
   write?: boolean;
+  /** Include entries dated after `now`. */
+  future?: boolean;
+  /** The clock, for entries dated in the future; tests pin it. */
+  now?: Date;
 }
 
 export interface StageTiming {
@@ -105,14 +110,24 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       return result.episode ? [result.episode] : [];
     }),
   );
-  const published: EpisodeSource[] = parsed.filter((episode) => settings.build.drafts || !episode.draft);
+  const now = options.now ?? new Date();
+  const published: EpisodeSource[] = parsed.filter((episode) => {
+    if (episode.draft && !settings.build.drafts) return false;
+    if (episode.date <= now) return true;
+    collect(futureEntry(episode, settings, options.future === true));
+    return options.future === true;
+  });
 
   await stage('validate', () => {
-    collect(...validateArchive(published));
+    collect(...validateArchive(published, settings.limits));
   });
 
   const rendered = await stage('markdown', () =>
-    published.map((source) => ({ source, notes: renderMarkdown(source.markdown, { html: settings.build.html }) })),
+    published.map((source) => {
+      const notes = renderMarkdown(source.markdown, { html: settings.build.html });
+      collect(...notes.unknownTags.map((tag) => unknownTag(source, tag)));
+      return { source, notes };
+    }),
   );
 
   const site = await stage('assemble', () => {
@@ -161,6 +176,24 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     });
   }
   return finish({ settings, site, stats });
+}
+
+function unknownTag(source: EpisodeSource, tag: UnknownTag): Diagnostic {
+  return diagnostic(
+    source.file,
+    { line: source.bodyLine + tag.line - 1, column: tag.column },
+    'unknown-html-tag',
+    `\`<${tag.name}>\` is not an HTML element: Markdown reads it as a tag and the browser hides it`,
+    `to show the text, write \`&lt;${tag.name}>\` or put it in backticks`,
+  );
+}
+
+function futureEntry(episode: EpisodeSource, settings: Settings, included: boolean): Diagnostic {
+  const when = displayDate(episode.date, settings.language, settings.timezone);
+  const position = episode.positions.get('date') ?? { line: 1, column: 1 };
+  return included
+    ? diagnostic(episode.file, position, 'future-episode', `dated ${when}, in the future; included because of --future`)
+    : diagnostic(episode.file, position, 'future-episode', `dated ${when}, in the future: left out until then`, 'build with --future to include it now');
 }
 
 const WRITE_FAILURE_HINTS: Readonly<Record<string, string>> = {

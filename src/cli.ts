@@ -9,24 +9,48 @@ export interface CliIo {
   color: boolean;
 }
 
+/** What the command line says, for every command. */
+export interface CommandOptions {
+  config: string | undefined;
+  output: string | undefined;
+  baseUrl: string | undefined;
+  drafts: boolean | undefined;
+  future: boolean;
+  verbose: boolean;
+  format: 'text' | 'json';
+}
+
 const USAGE = `Usage: podsite <command> [options]
 
 Commands:
-  build            Build the site into the output folder (dist/ by default)
+  build            Check everything and build the site into the output folder (dist/ by default)
+  check            Check the settings and every episode; write nothing
+  rules            List every rule with its id, default severity and what it checks
 
 Options:
   --config FILE    Settings file (default: podsite.yaml)
   --out DIR        Output folder, overriding build.output
   --base-url URL   Site URL, overriding url (e.g. for a preview deployment)
   --drafts         Include episodes marked draft: true
+  --future         Include episodes dated in the future
+  --format FORMAT  Diagnostics as \`text\` (default) or \`json\`
   --verbose        Print the time each stage took
   -h, --help       Show this help
   -v, --version    Show the version
 
+Exit codes: 0 success (warnings allowed), 1 errors in your files, 2 an internal error.
+
 Examples:
   podsite build
   podsite build --config shows/other.yaml --out public_html
-  podsite build --drafts --base-url https://preview.example.com/`;
+  podsite build --drafts --base-url https://preview.example.com/
+  podsite check --format json > diagnostics.json`;
+
+const COMMANDS = {
+  build: async (options: CommandOptions, io: CliIo) => (await import('./commands/build.js')).runBuild(options, io),
+  check: async (options: CommandOptions, io: CliIo) => (await import('./commands/check.js')).runCheck(options, io),
+  rules: async (options: CommandOptions, io: CliIo) => (await import('./commands/rules.js')).runRules(options, io),
+} as const;
 
 function defaultIo(): CliIo {
   return {
@@ -37,7 +61,7 @@ function defaultIo(): CliIo {
   };
 }
 
-/** Turns argv into options, runs the command, prints, and returns the exit code: 0, 1 for user errors, 2 for bugs. */
+/** Turns argv into options, runs the command, and returns the exit code: 0, 1 for user errors, 2 for bugs. */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   let parsed;
   try {
@@ -49,6 +73,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         out: { type: 'string' },
         'base-url': { type: 'string' },
         drafts: { type: 'boolean' },
+        future: { type: 'boolean' },
+        format: { type: 'string' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -68,22 +94,25 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.stdout(USAGE);
     return 0;
   }
-  if (command !== 'build' || rest.length > 0) {
+  if (!Object.hasOwn(COMMANDS, command) || rest.length > 0) {
     io.stderr(`podsite: unknown command \`${[command, ...rest].join(' ')}\`\n\n${USAGE}`);
     return 1;
   }
+  if (values.format !== undefined && values.format !== 'text' && values.format !== 'json') {
+    io.stderr(`podsite: --format is \`text\` or \`json\`, not \`${values.format}\``);
+    return 1;
+  }
+  const options: CommandOptions = {
+    config: values.config,
+    output: values.out,
+    baseUrl: values['base-url'],
+    drafts: values.drafts,
+    future: values.future ?? false,
+    verbose: values.verbose ?? false,
+    format: values.format ?? 'text',
+  };
   try {
-    const { runBuild } = await import('./commands/build.js');
-    return await runBuild(
-      {
-        config: values.config,
-        output: values.out,
-        baseUrl: values['base-url'],
-        drafts: values.drafts,
-        verbose: values.verbose ?? false,
-      },
-      io,
-    );
+    return await COMMANDS[command as keyof typeof COMMANDS](options, io);
   } catch (error) {
     io.stderr(`podsite: internal error, please report it with the steps that led to it\n${(error as Error).stack ?? String(error)}`);
     return 2;

@@ -4,6 +4,7 @@ import { PERMALINK_TOKENS } from './permalink.js';
 import { fieldAt, readMapping, type Positions, type Schema } from './schema.js';
 import { parseYaml } from './yaml.js';
 import { EPISODE_SCHEMA } from './episode-schema.js';
+import { APPLE_CATEGORIES } from './apple.js';
 import { isRuleId, RULES, type RuleId, type RuleSetting } from './rules.js';
 import { didYouMean } from './suggest.js';
 import { isUrlOrSitePath } from './urls.js';
@@ -196,6 +197,10 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
   const permalink = raw.build?.permalink ?? defaults.build.permalink;
   checkPermalink(permalink, (message, hint) => problem('build.permalink', 'invalid-permalink', message, hint));
   checkAliases(raw.frontMatter?.aliases ?? {}, read.positions, file, diagnostics);
+  for (const category of raw.categories ?? []) {
+    const problemWithCategory = appleCategoryProblem(category);
+    if (problemWithCategory) problem('categories', 'invalid-category', problemWithCategory.message, problemWithCategory.hint);
+  }
   const rules = ruleSettings(raw.rules ?? {}, (message, hint) => problem('rules', 'unknown-rule', message, hint));
 
   const folder = (value: string | undefined, fallback: string) => path.resolve(root, value ?? fallback);
@@ -262,6 +267,25 @@ function normalizeSiteUrl(url: string): string | undefined {
   parsed.hash = '';
   if (!parsed.pathname.endsWith('/')) parsed.pathname += '/';
   return parsed.href;
+}
+
+/** `Technology` or `Society & Culture > Documentary`, from Apple's list. */
+function appleCategoryProblem(category: string): { message: string; hint: string } | undefined {
+  const [parent = '', child, ...extra] = category.split('>').map((part) => part.trim());
+  if (!Object.hasOwn(APPLE_CATEGORIES, parent)) {
+    return {
+      message: `\`${parent}\` is not an Apple Podcasts category`,
+      hint: didYouMean(parent, Object.keys(APPLE_CATEGORIES)) ?? `categories: ${Object.keys(APPLE_CATEGORIES).join(', ')}`,
+    };
+  }
+  const children = APPLE_CATEGORIES[parent]!;
+  if (child !== undefined && (!children.includes(child) || extra.length > 0)) {
+    return {
+      message: `\`${child}\` is not a subcategory of \`${parent}\` in Apple Podcasts`,
+      hint: didYouMean(child, children) ?? (children.length > 0 ? `subcategories: ${children.join(', ')}` : `\`${parent}\` has no subcategories`),
+    };
+  }
+  return undefined;
 }
 
 const RULE_SETTINGS: readonly RuleSetting[] = ['error', 'warn', 'info', 'off'];

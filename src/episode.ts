@@ -3,6 +3,7 @@ import { parseDate, parseDuration } from './dates.js';
 import { blocksValue, diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import { EPISODE_SCHEMA, type EpisodeType } from './episode-schema.js';
 import { splitFrontMatter } from './frontmatter.js';
+import { APPLE_MEDIA_TYPES, MISTAKEN_MEDIA_TYPES } from './apple.js';
 import { mediaTypeOf } from './mime.js';
 import type { RuleId } from './rules.js';
 import { readMapping, type Positions } from './schema.js';
@@ -40,6 +41,7 @@ export interface EpisodeSource {
   hosts: string[];
   guests: string[];
   author: string | undefined;
+  socialPost: string | undefined;
   markdown: string;
   bodyLine: number;
   /** Where each front-matter value was written, for diagnostics found later in the build. */
@@ -66,6 +68,7 @@ interface RawEpisode {
   hosts?: string[];
   guests?: string[];
   author?: string;
+  socialPost?: string;
 }
 
 const FILE_NAME = /^(?:(\d{4})-(\d{2})-(\d{2})-)?(.+?)\.(?:md|markdown)$/i;
@@ -147,6 +150,7 @@ export function parseEpisode(
     hosts: raw.hosts ?? [],
     guests: raw.guests ?? [],
     author: raw.author,
+    socialPost: raw.socialPost,
     markdown: split.body,
     bodyLine: split.bodyLine,
     positions: read.positions,
@@ -216,6 +220,7 @@ function episodeAudio(
     return undefined;
   }
   const type = raw.audio?.type ?? mediaTypeOf(url);
+  if (type !== undefined && !checkMediaType(type, report)) return undefined;
   if (type === undefined) {
     report('audio.url', 'unknown-media-type', `cannot tell the media type of \`${url}\` from its extension`, 'add `type:` under `audio:`, e.g. `audio/mpeg`');
     return undefined;
@@ -232,6 +237,19 @@ function episodeAudio(
     report(lengthKey, 'missing-audio-length', `the audio file \`${url}\` has no length in bytes`, 'add `length:` under `audio:`; Apple and Spotify need the size of the file');
   }
   return { url, length: raw.audio?.length, type, duration };
+}
+
+/** False when the type is no media type at all; a type Apple does not take is only reported. */
+function checkMediaType(type: string, report: Report): boolean {
+  const meant = Object.hasOwn(MISTAKEN_MEDIA_TYPES, type.toLowerCase()) ? MISTAKEN_MEDIA_TYPES[type.toLowerCase()] : undefined;
+  if (meant !== undefined || !/^[a-z]+\/[a-z0-9.+-]+$/i.test(type)) {
+    report('audio.type', 'invalid-media-type', `\`${type}\` is not a registered media type`, meant ? `write \`${meant}\`` : 'e.g. `audio/mpeg` for MP3, `audio/x-m4a` for M4A');
+    return false;
+  }
+  if (!APPLE_MEDIA_TYPES.includes(type)) {
+    report('audio.type', 'media-type-not-apple', `Apple Podcasts does not accept \`${type}\` enclosures`, `Apple accepts ${APPLE_MEDIA_TYPES.join(', ')}`);
+  }
+  return true;
 }
 
 function expandAudioTemplate(

@@ -50,21 +50,67 @@ async function listFiles(folder: string, skip: (name: string) => boolean = isHid
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-async function readText(root: string, absolutePath: string): Promise<{ source?: SourceFile; diagnostic?: Diagnostic }> {
+async function readText(root: string, absolutePath: string, kind: 'episode' | 'template'): Promise<{ source?: SourceFile; diagnostic?: Diagnostic }> {
   const file = path.relative(root, absolutePath).split(path.sep).join('/');
   const bytes = await readFile(absolutePath);
-  try {
-    return { source: { file, absolutePath, text: utf8.decode(bytes) } };
-  } catch {
-    return {
-      diagnostic: diagnostic(file, { line: 1, column: 1 }, 'invalid-utf8', 'this file is not valid UTF-8 text', 'save it as UTF-8 in your editor'),
-    };
+  // An empty template is fine (it removes a partial); an empty episode is a mistake.
+  const problem = textProblem(file, bytes, kind);
+  if (problem !== undefined) return { diagnostic: problem };
+  return { source: { file, absolutePath, text: utf8.decode(bytes) } };
+}
+
+/** Why `bytes` cannot be read as a text file: empty, binary, or not UTF-8 (with where). */
+export function textProblem(file: string, bytes: Uint8Array, kind: 'episode' | 'template'): Diagnostic | undefined {
+  const isBlank = (b: number) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+  if (kind === 'episode' && bytes.every(isBlank)) {
+    return diagnostic(file, { line: 1, column: 1 }, 'empty-file', 'this file is empty, so it is skipped', 'write an episode in it, or delete it');
   }
+  const nul = bytes.indexOf(0);
+  if (kind === 'episode' && nul !== -1) {
+    return diagnostic(file, positionOfByte(bytes, nul), 'binary-file', `this is not a text file (a NUL byte at byte ${nul}), so it is skipped`, 'keep only Markdown files in the episodes folder');
+  }
+  const bad = firstInvalidUtf8(bytes);
+  if (bad !== -1) {
+    return diagnostic(file, positionOfByte(bytes, bad), 'invalid-utf8', `this file is not valid UTF-8: byte ${bad} (0x${bytes[bad]!.toString(16).padStart(2, '0')}) starts no character`, 'save the file as UTF-8 in your editor (it may be Latin-1 or Windows-1252)');
+  }
+  return undefined;
+}
+
+function positionOfByte(bytes: Uint8Array, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  // Columns count characters, so the bytes before the bad one are decoded to count them.
+  return { line, column: Buffer.from(bytes.subarray(lineStart, offset)).toString('utf8').length + 1 };
+}
+
+/** Offset of the first byte that breaks UTF-8, or -1. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0) return i;
+    for (let k = 1; k < length; k++) {
+      const next = bytes[i + k];
+      if (next === undefined || (next & 0xc0) !== 0x80) return i;
+    }
+    const second = bytes[i + 1] ?? 0;
+    // Overlong forms, surrogates and code points past U+10FFFF.
+    if ((b === 0xe0 && second < 0xa0) || (b === 0xed && second > 0x9f) || (b === 0xf0 && second < 0x90) || (b === 0xf4 && second > 0x8f)) return i;
+    i += length;
+  }
+  return -1;
 }
 
 export async function loadEpisodeFiles(root: string, folder: string): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[] }> {
   const names = (await listFiles(folder)).filter((name) => EPISODE_EXTENSIONS.test(name));
-  const read = await Promise.all(names.map((name) => readText(root, path.join(folder, name))));
+  const read = await Promise.all(names.map((name) => readText(root, path.join(folder, name), 'episode')));
   return {
     files: read.flatMap((r) => (r.source ? [r.source] : [])),
     diagnostics: read.flatMap((r) => (r.diagnostic ? [r.diagnostic] : [])),
@@ -94,7 +140,7 @@ export async function loadTheme(root: string, userFolder: string): Promise<{ the
       }
       const logical = name.replace(TEMPLATE_EXTENSIONS, '');
       if (logical === name && name !== STRINGS_FILE) continue;
-      const read = await readText(root, path.join(folder, name));
+      const read = await readText(root, path.join(folder, name), 'template');
       if (read.diagnostic) diagnostics.push(read.diagnostic);
       if (read.source) templates.set(logical, { ...read.source, name: logical, builtIn });
     }

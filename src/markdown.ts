@@ -1,7 +1,9 @@
 import { fromHtml } from 'hast-util-from-html';
 import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
 import { toHtml } from 'hast-util-to-html';
-import type { Nodes } from 'mdast';
+import { htmlTagNames } from 'html-tag-names';
+import type { Html, Nodes, Root } from 'mdast';
+import { svgTagNames } from 'svg-tag-names';
 import { remark } from 'remark';
 import remarkGfm from 'remark-gfm';
 import remarkHtml from 'remark-html';
@@ -12,6 +14,14 @@ export interface RenderedNotes {
   html: string;
   /** The notes as plain text, raw HTML left out: what excerpts and search are made of. */
   text: string;
+  /** Raw HTML tags that are no HTML element, such as `<Devoxx>` typed as text; lines of the notes. */
+  unknownTags: UnknownTag[];
+}
+
+export interface UnknownTag {
+  name: string;
+  line: number;
+  column: number;
 }
 
 export interface MarkdownOptions {
@@ -51,8 +61,39 @@ export function renderMarkdown(markdown: string, options: MarkdownOptions): Rend
   processor ??= createProcessor();
   const tree = processor.parse(markdown);
   const text = plainText(tree);
+  const unknownTags = findUnknownTags(tree);
   const html = withoutObsoleteAlign(processor.stringify(processor.runSync(tree) as typeof tree));
-  return { html: options.html === 'sanitize' ? sanitizeHtml(html) : wellFormed(html), text };
+  return { html: options.html === 'sanitize' ? sanitizeHtml(html) : wellFormed(html), text, unknownTags };
+}
+
+const HTML_ELEMENTS = new Set(htmlTagNames);
+const SVG_ELEMENTS = new Set(svgTagNames.map((name) => name.toLowerCase()));
+const TAG = /<\/?([A-Za-z][A-Za-z0-9-]*)/g;
+
+function findUnknownTags(tree: Root): UnknownTag[] {
+  const rawHtml: Html[] = [];
+  const stack: Nodes[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'html') rawHtml.push(node);
+    else if ('children' in node) stack.push(...(node.children as Nodes[]));
+  }
+  const hasSvg = rawHtml.some((node) => /<svg[\s>]/i.test(node.value));
+  const unknown: UnknownTag[] = [];
+  for (const node of rawHtml) {
+    for (const match of node.value.matchAll(TAG)) {
+      const name = match[1]!;
+      const lower = name.toLowerCase();
+      // Custom elements have a dash; SVG names count only where the notes draw an SVG.
+      if (HTML_ELEMENTS.has(lower) || lower.includes('-') || (hasSvg && SVG_ELEMENTS.has(lower))) continue;
+      const before = node.value.slice(0, match.index);
+      const lineInNode = before.split('\n').length - 1;
+      const start = node.position?.start ?? { line: 1, column: 1 };
+      const column = lineInNode === 0 ? start.column + match.index : match.index - before.lastIndexOf('\n');
+      unknown.push({ name, line: start.line + lineInNode, column });
+    }
+  }
+  return unknown.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 const INLINE = new Set(['emphasis', 'strong', 'delete', 'link', 'linkReference', 'inlineCode', 'text', 'html', 'image', 'imageReference', 'break', 'footnoteReference']);

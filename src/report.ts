@@ -6,7 +6,8 @@ export interface ReportOptions {
   color: boolean;
 }
 
-const ANSI = { red: 31, yellow: 33, dim: 2, bold: 1, cyan: 36 } as const;
+const ANSI = { red: 31, yellow: 33, dim: 2, bold: 1, cyan: 36, blue: 34 } as const;
+const SEVERITY_COLOR = { error: ANSI.red, warning: ANSI.yellow, info: ANSI.blue } as const;
 
 /**
  * Diagnostics grouped by file, each with a code frame, then a one-line summary
@@ -22,7 +23,7 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: R
     const source = file ? options.sourceOf(file) : undefined;
     for (const d of list) {
       const where = d.line > 0 ? `${file}:${d.line}:${d.column}` : file || '(project)';
-      const severity = d.severity === 'error' ? paint(ANSI.red, 'error') : paint(ANSI.yellow, 'warning');
+      const severity = paint(SEVERITY_COLOR[d.severity], d.severity);
       lines.push(`  ${where}  ${severity}  ${d.message}  ${paint(ANSI.dim, d.rule)}`);
       if (source !== undefined && d.line > 0) lines.push(codeFrame(source, d.line, d.column, (t) => paint(ANSI.dim, t)));
       if (d.hint) lines.push(`    ${paint(ANSI.cyan, 'hint:')} ${d.hint}`);
@@ -34,11 +35,11 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: R
 }
 
 export function summaryLine(diagnostics: readonly Diagnostic[]): string {
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.length - errors;
+  const count = (severity: Diagnostic['severity']) => diagnostics.filter((d) => d.severity === severity).length;
   const files = new Set(diagnostics.map((d) => d.file)).size;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
+  const info = count('info') > 0 ? `, ${count('info')} info` : '';
+  return `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}${info} in ${plural(files, 'file')}`;
 }
 
 /** Numbered lines around `line`, with a caret under `column`. */

@@ -75,6 +75,7 @@ export const RULES = {
   'duplicate-permalink': rule('archive', 'error', false, 'No two entries have the same address, even with other letter case or Unicode normalization.'),
   'duplicate-guid': rule('archive', 'error', true, 'No two episodes have the same GUID.'),
   'duplicate-audio-url': rule('archive', 'warning', true, 'No two episodes have the same audio URL; Apple ignores the second.'),
+  'duplicate-audio-length': rule('archive', 'warning', true, 'No two different audio files have exactly the same length in bytes: one length was most likely copied from another episode.'),
   'duplicate-episode-number': rule('archive', 'warning', true, 'No two full episodes have the same number in the same season.'),
   'title-number-mismatch': rule('archive', 'warning', true, 'A number in the title ("Episode 12", "LCC 220") agrees with the `episode` field.'),
   'episode-number-gap': rule('archive', 'info', true, 'Episode numbers of a season have no gaps.'),

@@ -131,11 +131,14 @@ class MappingReader {
         );
         continue;
       }
+      if (aliasTarget !== undefined) {
+        this.report(keyNode, 'legacy-key', `\`${key}\` is the old name of \`${aliasTarget}\``, `podsite reads it through \`frontMatter.aliases\`; \`${aliasTarget}\` works everywhere`);
+      }
       if (this.assigned.has(path)) {
         this.report(keyNode, 'alias-conflict', `\`${key}\` sets \`${path}\` a second time; the first value is kept`);
         continue;
       }
-      const value = this.readValue(valueNode, spec.type, path);
+      const value = this.readValue(yaml.resolve(valueNode), spec.type, path);
       // An empty value keeps its position, so a later "missing" diagnostic can point at it.
       if (!this.positions.has(path) || value !== undefined) this.positions.set(path, yaml.positionOf(valueNode ?? keyNode));
       if (value === undefined) continue;
@@ -208,7 +211,7 @@ class MappingReader {
       return undefined;
     }
     const list: string[] = [];
-    for (const item of items) {
+    for (const item of items.map((node) => this.options.yaml.resolve(node))) {
       const itemScalar = scalarOf(item);
       if (itemScalar === undefined || itemScalar.value === null) {
         this.report(item, 'wrong-type', `each item of \`${path}\` must be a text`);
@@ -227,7 +230,7 @@ class MappingReader {
     }
     const map: Record<string, string> = Object.create(null);
     for (const { key, valueNode } of entries) {
-      const scalar = scalarOf(valueNode);
+      const scalar = scalarOf(this.options.yaml.resolve(valueNode));
       if (scalar === undefined || scalar.value === null) {
         this.report(valueNode, 'wrong-type', `\`${path}.${key}\` must be a text`);
         continue;

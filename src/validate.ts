@@ -1,18 +1,19 @@
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { RuleId } from './rules.js';
+import type { Settings } from './config.js';
 import type { EpisodeSource } from './episode.js';
 
 /**
  * Checks that need the whole archive: what is unique per file is checked when the file is parsed.
  * Runs on published entries only, so a draft does not clash with the episode it will replace.
  */
-export function validateArchive(entries: readonly EpisodeSource[]): Diagnostic[] {
+export function validateArchive(entries: readonly EpisodeSource[], limits: Settings['limits']): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   // Oldest first, so the later file is the one reported: it is usually the one with the mistake.
   const oldestFirst = [...entries].sort((a, b) => a.date.getTime() - b.date.getTime() || a.file.localeCompare(b.file));
   const findDuplicates = (
     key: (entry: EpisodeSource) => string | undefined,
-    field: string,
+    fields: readonly string[],
     rule: RuleId,
     describe: (value: string, first: EpisodeSource) => string,
     hint: string,
@@ -26,30 +27,98 @@ export function validateArchive(entries: readonly EpisodeSource[]): Diagnostic[]
         seen.set(value, entry);
         continue;
       }
-      const position = entry.positions.get(field) ?? { line: 1, column: 1 };
+      // The first field that was written: an audio URL made from a template has no position of its own.
+      const position = fields.map((field) => entry.positions.get(field)).find((p) => p !== undefined) ?? { line: 1, column: 1 };
       diagnostics.push(diagnostic(entry.file, position, rule, describe(value, first), hint));
     }
   };
   findDuplicates(
     (e) => e.guid,
-    'guid',
+    ['guid'],
     'duplicate-guid',
     (guid, first) => `the guid \`${guid}\` is also the guid of ${first.file}`,
     'podcast apps would show only one of them; give each episode its own guid',
   );
   findDuplicates(
     (e) => e.audio?.url,
-    'audio.url',
+    ['audio.url', 'episode'],
     'duplicate-audio-url',
     (url, first) => `the audio URL \`${url}\` is also used by ${first.file}`,
     'Apple Podcasts ignores an episode whose audio URL another episode already has',
   );
   findDuplicates(
     (e) => (e.number === undefined || e.episodeType !== 'full' ? undefined : `${e.season ?? ''}/${e.number}`),
-    'episode',
+    ['episode'],
     'duplicate-episode-number',
     (key, first) => `episode number ${key.split('/')[1]}${first.season === undefined ? '' : ` of season ${first.season}`} is also the number of ${first.file}`,
     'check the `episode:` number',
   );
+  const firstWithUrl = new Map<string, EpisodeSource>();
+  for (const entry of oldestFirst) if (entry.audio && !firstWithUrl.has(entry.audio.url)) firstWithUrl.set(entry.audio.url, entry);
+  findDuplicates(
+    // Only one entry per audio URL: the same file twice is duplicate-audio-url.
+    (e) => (e.audio?.length === undefined || firstWithUrl.get(e.audio.url) !== e ? undefined : String(e.audio.length)),
+    ['audio.length', 'audio', 'episode'],
+    'duplicate-audio-length',
+    (length, first) => `the audio length ${length} is also the length of ${first.file}, a different audio file`,
+    'a length copied from another episode makes apps cut or reject the download; use the real size of the file',
+  );
+  diagnostics.push(...titleNumberMismatches(oldestFirst), ...numberingGaps(oldestFirst), ...budgets(oldestFirst, limits));
   return diagnostics;
+}
+
+const at = (entry: EpisodeSource, field: string) => entry.positions.get(field) ?? { line: 1, column: 1 };
+
+/** "Episode 12", "Épisode 12", "Ep. 12", "LCC 220", "#12" at the start of a title or after a dash. */
+const NUMBER_IN_TITLE = /(?:^|[\s([-])(?:episode|épisode|ep\.?|lcc|#)\s*(\d+)\b/iu;
+
+function titleNumberMismatches(entries: readonly EpisodeSource[]): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const entry of entries) {
+    const inTitle = NUMBER_IN_TITLE.exec(entry.title)?.[1];
+    if (entry.number === undefined || inTitle === undefined || Number(inTitle) === entry.number) continue;
+    found.push(
+      diagnostic(entry.file, at(entry, 'episode'), 'title-number-mismatch', `the title says ${inTitle} but \`episode\` is ${entry.number}`, 'one of the two numbers is wrong'),
+    );
+  }
+  return found;
+}
+
+/** A missing number in a season usually means a file was lost or misnumbered. */
+function numberingGaps(entries: readonly EpisodeSource[]): Diagnostic[] {
+  const bySeason = new Map<number | undefined, EpisodeSource[]>();
+  for (const entry of entries) {
+    if (entry.number === undefined || entry.episodeType !== 'full') continue;
+    bySeason.set(entry.season, [...(bySeason.get(entry.season) ?? []), entry]);
+  }
+  const found: Diagnostic[] = [];
+  for (const [season, numbered] of bySeason) {
+    const sorted = [...numbered].sort((a, b) => a.number! - b.number!);
+    for (let i = 1; i < sorted.length; i++) {
+      const previous = sorted[i - 1]!.number!;
+      const current = sorted[i]!;
+      if (current.number! <= previous + 1) continue;
+      const missing = current.number! - previous === 2 ? `${previous + 1} is` : `${previous + 1} to ${current.number! - 1} are`;
+      const where = season === undefined ? '' : ` of season ${season}`;
+      found.push(diagnostic(current.file, at(current, 'episode'), 'episode-number-gap', `episode ${current.number}${where} follows episode ${previous}: ${missing} missing`));
+    }
+  }
+  return found;
+}
+
+const APPLE_DESCRIPTION_BYTES = 4000;
+
+function budgets(entries: readonly EpisodeSource[], limits: Settings['limits']): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const entry of entries) {
+    const bytes = entry.description === undefined ? 0 : Buffer.byteLength(entry.description);
+    if (bytes > APPLE_DESCRIPTION_BYTES) {
+      found.push(diagnostic(entry.file, at(entry, 'description'), 'description-too-long', `the description is ${bytes} bytes; Apple shows at most ${APPLE_DESCRIPTION_BYTES}`, 'shorten it; the notes carry the details'));
+    }
+    const characters = entry.socialPost === undefined ? 0 : Array.from(entry.socialPost).length;
+    if (characters > limits.socialPost) {
+      found.push(diagnostic(entry.file, at(entry, 'socialPost'), 'social-post-too-long', `the social-media post is ${characters} characters, over the limit of ${limits.socialPost}`, 'shorten it, or raise `limits.socialPost` in the settings'));
+    }
+  }
+  return found;
 }

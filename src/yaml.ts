@@ -1,13 +1,16 @@
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import type { RuleId } from './rules.js';
 
 export type YamlNode = Node;
 
 export interface ParsedYaml {
   root: YamlNode | null;
   diagnostics: Diagnostic[];
-  /** Position of a node in the whole file (not in the YAML fragment). */
+  /** Position of a node in the whole file (not in the YAML fragment), with its end. */
   positionOf(node: YamlNode | null | undefined): Position;
+  /** The node an alias (`*name`) stands for; any other node as it is. */
+  resolve(node: YamlNode | null): YamlNode | null;
 }
 
 export interface YamlSource {
@@ -23,6 +26,19 @@ export interface YamlSource {
  */
 export function parseYaml({ file, text, lineOffset = 0 }: YamlSource): ParsedYaml {
   const lineCounter = new LineCounter();
+  const tooDeep = flowNestingBeyond(text, MAX_DEPTH);
+  if (tooDeep !== undefined) {
+    // Checked before parsing: the yaml package can exhaust memory on thousands of nested brackets.
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    const { line, col } = lineCounter.linePos(tooDeep);
+    return {
+      root: null,
+      diagnostics: [diagnostic(file, { line: line + lineOffset, column: col }, 'yaml-too-deep', `the YAML is nested more than ${MAX_DEPTH} levels deep`, 'flatten the value; no podsite field needs more than two levels')],
+      positionOf: () => ({ line: 1 + lineOffset, column: 1 }),
+      resolve: () => null,
+    };
+  }
   const document = parseDocument(text, {
     version: '1.2',
     schema: 'core',
@@ -30,23 +46,90 @@ export function parseYaml({ file, text, lineOffset = 0 }: YamlSource): ParsedYam
     prettyErrors: false,
     uniqueKeys: true,
   });
-  const positionAt = (offset: number): Position => {
+  const positionAt = (offset: number, end?: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
-    return { line: line + lineOffset, column: col };
+    const position: Position = { line: line + lineOffset, column: col };
+    if (end !== undefined && end > offset) {
+      const last = lineCounter.linePos(end);
+      position.endLine = last.line + lineOffset;
+      position.endColumn = last.col;
+    }
+    return position;
   };
   const diagnostics: Diagnostic[] = [];
+  const shape = documentShape(document);
+  if (shape.aliases > MAX_ALIASES) {
+    diagnostics.push(diagnostic(file, positionAt(shape.firstAliasOffset), 'yaml-alias-limit', `the YAML uses ${shape.aliases} aliases; podsite reads at most ${MAX_ALIASES}`, 'write the values out instead of repeating `*name`'));
+  }
+  if (shape.depth > MAX_DEPTH) {
+    diagnostics.push(diagnostic(file, positionAt(shape.deepestOffset), 'yaml-too-deep', `the YAML is nested more than ${MAX_DEPTH} levels deep`, 'flatten the value; no podsite field needs more than two levels'));
+  }
   for (const error of document.errors) {
-    const rule = error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : error.code === 'TAB_AS_INDENT' ? 'yaml-tab' : 'yaml-syntax';
+    const rule = YAML_ERROR_RULES[error.code] ?? 'yaml-syntax';
     diagnostics.push(diagnostic(file, positionAt(error.pos[0]), rule, firstLine(error.message), yamlHint(error.code)));
   }
   for (const warning of document.warnings) {
     diagnostics.push(diagnostic(file, positionAt(warning.pos[0]), 'yaml-syntax', firstLine(warning.message)));
   }
   return {
-    root: document.errors.length > 0 ? null : (document.contents as YamlNode | null),
+    root: diagnostics.length > 0 ? null : (document.contents as YamlNode | null),
     diagnostics,
-    positionOf: (node) => (node?.range ? positionAt(node.range[0]) : { line: 1 + lineOffset, column: 1 }),
+    positionOf: (node) => (node?.range ? positionAt(node.range[0], node.range[1]) : { line: 1 + lineOffset, column: 1 }),
+    resolve: (node) => (isAlias(node) ? ((node.resolve(document) as YamlNode | undefined) ?? null) : node),
   };
+}
+
+const MAX_DEPTH = 32;
+const MAX_ALIASES = 100;
+
+const YAML_ERROR_RULES: Readonly<Record<string, RuleId>> = {
+  DUPLICATE_KEY: 'duplicate-key',
+  TAB_AS_INDENT: 'yaml-tab',
+  RESOURCE_EXHAUSTION: 'yaml-too-deep',
+};
+
+/** The offset at which `[`/`{` nesting goes past `limit`, outside quotes and comments; undefined if never. */
+function flowNestingBeyond(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote !== undefined) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") {
+      if (depth > 0 || /[\s:\-,[{]/.test(text[i - 1] ?? ' ')) quote = c;
+    } else if (c === '#' && /\s/.test(text[i - 1] ?? ' ')) {
+      const end = text.indexOf('\n', i);
+      i = end === -1 ? text.length : end;
+    } else if (c === '[' || c === '{') {
+      if (++depth > limit) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return undefined;
+}
+
+/** Counts aliases and measures nesting without recursion, so that no input can overflow the stack. */
+function documentShape(document: Document): { aliases: number; firstAliasOffset: number; depth: number; deepestOffset: number } {
+  const shape = { aliases: 0, firstAliasOffset: 0, depth: 0, deepestOffset: 0 };
+  const stack: [unknown, number][] = [[document.contents, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (isAlias(node)) {
+      if (shape.aliases++ === 0) shape.firstAliasOffset = node.range?.[0] ?? 0;
+    } else if (isPair(node)) {
+      stack.push([node.key, depth], [node.value, depth]);
+    } else if (isCollection(node)) {
+      if (depth > shape.depth) {
+        shape.depth = depth;
+        shape.deepestOffset = node.range?.[0] ?? 0;
+      }
+      for (const item of node.items) stack.push([item, depth + 1]);
+    }
+  }
+  return shape;
 }
 
 function firstLine(message: string): string {
