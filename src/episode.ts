@@ -100,10 +100,12 @@ export function parseEpisode(
   });
   diagnostics.push(...read.diagnostics);
   const raw = read.value as RawEpisode;
+  // '' stands for the file as a whole (its name, say): the first line, not the whole front matter.
   const at = (key: string): Position =>
-    read.positions.get(key) ??
-    [...read.positions].find(([path]) => path.startsWith(`${key}.`))?.[1] ??
-    read.positions.get('') ?? { line: 1, column: 1 };
+    (key === '' ? undefined : (read.positions.get(key) ?? [...read.positions].find(([path]) => path.startsWith(`${key}.`))?.[1])) ?? {
+      line: 1,
+      column: 1,
+    };
   const report: Report = (key, rule, message, hint) => diagnostics.push(diagnostic(file, at(key), rule, message, hint));
 
   if (raw.title !== undefined && raw.title.trim() === '') {

@@ -93,7 +93,6 @@ export const RULES = {
   // Theme and output
   'template-syntax': rule('theme', 'error', false, 'Templates are valid Handlebars.'),
   'template-error': rule('theme', 'error', false, 'Templates render without error (a missing helper, say).'),
-  'missing-template': rule('theme', 'error', false, 'Every page template exists, in the user folder or the default theme.'),
   'invalid-json': rule('theme', 'error', false, "The theme's strings.json is valid JSON."),
   'output-conflict': rule('output', 'error', false, 'No public file has the path of a generated file.'),
   'write-failed': rule('output', 'error', false, 'The site could be written (disk full, no permission…).'),

@@ -41,11 +41,8 @@ export function createRenderer(
     else compiled.set(name, delegate);
   }
   for (const name of REQUIRED_TEMPLATES) {
-    if (!templates.has(name)) {
-      diagnostics.push(
-        diagnostic('', { line: 0, column: 0 }, 'missing-template', `no \`${name}\` template`, `looked for ${name}.hbs in ${userFolder} and in ${BUILT_IN_TEMPLATES}`),
-      );
-    }
+    // The default theme has every page template, and a user's file can only replace one: a missing one is a broken install.
+    if (!templates.has(name)) throw new Error(`no \`${name}\` template: looked for ${name}.hbs in ${userFolder} and in ${BUILT_IN_TEMPLATES}`);
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { renderer: undefined, strings, diagnostics };
 

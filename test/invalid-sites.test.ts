@@ -1,0 +1,51 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { build } from '../src/build.js';
+import { RULES } from '../src/rules.js';
+
+/**
+ * One small site per rule under test/fixtures/invalid/<rule>/, with expected.json listing every
+ * diagnostic its build must give, exactly: file, line, column, severity and rule.
+ */
+const fixtures = fileURLToPath(new URL('./fixtures/invalid/', import.meta.url));
+const names = readdirSync(fixtures).filter((name) => existsSync(path.join(fixtures, name, 'expected.json'))).sort();
+const NOW = new Date('2026-06-01T12:00:00Z');
+
+interface Expected {
+  /** What the fixture shows, for people reading it. */
+  about: string;
+  diagnostics: { file: string; line: number; column: number; severity: string; rule: string }[];
+  /** Output folder relative to the fixture, when the fixture is about the output folder. */
+  output?: string;
+}
+
+const temps: string[] = [];
+afterEach(async () => {
+  await Promise.all(temps.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
+});
+
+describe('invalid fixture sites', () => {
+  it.each(names)('%s', async (name) => {
+    const cwd = path.join(fixtures, name);
+    const expected = JSON.parse(readFileSync(path.join(cwd, 'expected.json'), 'utf8')) as Expected;
+    const temp = await mkdtemp(path.join(tmpdir(), `podsite-${name}-`));
+    temps.push(temp);
+    const output = expected.output ?? path.join(temp, 'site');
+    const result = await build({ cwd, output, now: NOW });
+    const found = result.diagnostics.map(({ file, line, column, severity, rule }) => ({ file, line, column, severity, rule }));
+    expect(found).toEqual(expected.diagnostics);
+    expect(found.some((d) => d.rule === name), `the fixture ${name} shows its own rule`).toBe(true);
+    if (found.some((d) => d.severity === 'error')) {
+      expect(result.ok).toBe(false);
+      expect(existsSync(path.join(temp, 'site')), 'a build with errors writes nothing').toBe(false);
+    }
+  });
+
+  it('has a fixture for every rule', () => {
+    expect(Object.keys(RULES).filter((rule) => !names.includes(rule))).toEqual([]);
+  });
+});
