@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../src/cli.js';
+import { RULES } from '../src/rules.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
 
 const repository = fileURLToPath(new URL('..', import.meta.url));
@@ -73,4 +74,55 @@ describe('podsite CLI', () => {
     expect(stdout).toMatch(/^Built 3 pages/);
     expect(stderr).toContain('no-episodes');
   });
+
+  it('check writes nothing and prints JSON diagnostics with positions for tools', async () => {
+    const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/2024-01-01-a.md': episodeFile('title: A\nexplicit: yes') });
+    const { code, stdout } = await run(['check', '--format', 'json'], root);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toEqual([
+      {
+        file: 'episodes/2024-01-01-a.md',
+        line: 3,
+        column: 11,
+        endLine: 3,
+        endColumn: 14,
+        severity: 'error',
+        rule: 'wrong-type',
+        message: '`explicit` must be `true` or `false` (found `yes`)',
+        hint: 'YAML 1.2 reads only `true` and `false` as booleans',
+      },
+    ]);
+    expect(existsSync(path.join(root, 'dist'))).toBe(false);
+  });
+
+  it('check says when all is well, and exits 0 with warnings', async () => {
+    const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/2024-01-01-a.md': episodeFile('title: A\nyoutube: https://vimeo.com/123') });
+    const { code, stderr } = await run(['check'], root);
+    expect(code).toBe(0);
+    expect(stderr).toContain('0 errors, 1 warning in 1 file');
+    const clean = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/2024-01-01-a.md': episodeFile('title: A') });
+    expect((await run(['check'], clean)).stdout).toBe('No problems in 0 episodes and 1 post.');
+  });
+
+  it('lists every rule with its default severity', async () => {
+    const { code, stdout } = await run(['rules'], repository);
+    expect(code).toBe(0);
+    for (const id of Object.keys(RULES)) expect(stdout).toContain(id);
+    expect(stdout).toMatch(/duplicate-episode-number +warning +No two full episodes/);
+    expect(stdout).toMatch(/yaml-syntax +error \(fixed\)/);
+  });
+
+  it('leaves future episodes out unless --future', async () => {
+    const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/2999-01-01-later.md': episodeFile('title: Later') });
+    const { stderr } = await run(['build'], root);
+    expect(stderr).toContain('future-episode');
+    expect(existsSync(path.join(root, 'dist/2999/01/01/later/index.html'))).toBe(false);
+    await run(['build', '--future'], root);
+    expect(existsSync(path.join(root, 'dist/2999/01/01/later/index.html'))).toBe(true);
+  });
+
+  it('refuses an unknown --format', async () => {
+    expect((await run(['check', '--format', 'xml'], repository)).code).toBe(1);
+  });
 });
+

@@ -52,11 +52,17 @@ describe.skipIf(!present)('the Les Cast Codeurs archive (needs ../shared/corpus)
 
   it('reports the defects that Jekyll accepted silently', () => {
     const byRule = (rule: string) => result.diagnostics.filter((d) => d.rule === rule);
+    const files = (rule: string) => byRule(rule).map((d) => path.basename(d.file));
     const typos = byRule('unknown-key');
     expect(typos.length).toBeGreaterThan(0);
     expect(typos.every((d) => d.hint === 'did you mean `mp3_length`?')).toBe(true);
     expect(byRule('missing-audio-length').length).toBeGreaterThanOrEqual(typos.length);
-    expect(byRule('duplicate-episode-number').map((d) => path.basename(d.file))).toContain('2019-12-03-lcc-220-interview-sur-le-metier-de-cto-avec-dimitri-baeli.md');
+    const episode220 = '2019-12-03-lcc-220-interview-sur-le-metier-de-cto-avec-dimitri-baeli.md';
+    expect(files('duplicate-episode-number')).toContain(episode220);
+    expect(files('title-number-mismatch')).toContain(episode220);
+    expect(byRule('episode-number-gap').map((d) => d.message)).toContain('episode 221 follows episode 219: 220 is missing');
+    expect(byRule('duplicate-audio-length').some((d) => d.message.startsWith('the audio length 85017000 '))).toBe(true);
+    expect(byRule('unknown-html-tag').map((d) => d.message.split('`')[1])).toEqual(expect.arrayContaining(['<Devoxx>', '<pattern>']));
   });
 
   it('never lets broken raw HTML in the notes break the page around it', async () => {
