@@ -31,7 +31,7 @@ export function assembleSite(settings: Settings, rendered: readonly RenderedSour
       continue;
     }
     diagnostics.push(
-      diagnostic(entry.file, { line: 1, column: 1 }, 'duplicate-permalink', `this page's address \`${entry.path}\` is also the address of ${other.file}`, 'give one of them another `slug:`'),
+      diagnostic(entry.file, entry.positions.get('slug') ?? { line: 1, column: 1 }, 'duplicate-permalink', `this page's address \`${entry.path}\` is also the address of ${other.file}`, 'give one of them another `slug:`'),
     );
   }
   entries.forEach((entry, index) => {

@@ -99,7 +99,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   collect(...sources.diagnostics, ...theme.diagnostics);
   if (sources.files.length === 0 && sources.diagnostics.length === 0) {
     collect(
-      diagnostic(settings.build.configFile, { line: 0, column: 0 }, 'no-episodes', `no episode files in ${path.relative(cwd, settings.build.episodes) || '.'}`, 'add Markdown files such as episodes/2024-01-31-first-episode.md'),
+      diagnostic(settings.build.configFile, settings.positions.get('build.episodes') ?? { line: 0, column: 0 }, 'no-episodes', `no episode files in ${path.relative(cwd, settings.build.episodes) || '.'}`, 'add Markdown files such as episodes/2024-01-31-first-episode.md'),
     );
   }
 

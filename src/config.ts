@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { blocksValue, diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import { PERMALINK_TOKENS } from './permalink.js';
-import { fieldAt, readMapping, type Positions, type Schema } from './schema.js';
+import { fieldAt, keyPositionPath, readMapping, type Positions, type Schema } from './schema.js';
 import { parseYaml } from './yaml.js';
 import { EPISODE_SCHEMA } from './episode-schema.js';
 import { APPLE_CATEGORIES } from './apple.js';
@@ -53,6 +53,8 @@ export interface Settings {
     /** Characters allowed in an episode's social-media post text. */
     socialPost: number;
   };
+  /** Where each setting was written, for diagnostics found later (the feed's, say). */
+  positions: Positions;
 }
 
 /** What the command line may override. */
@@ -197,11 +199,11 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
   const permalink = raw.build?.permalink ?? defaults.build.permalink;
   checkPermalink(permalink, (message, hint) => problem('build.permalink', 'invalid-permalink', message, hint));
   checkAliases(raw.frontMatter?.aliases ?? {}, read.positions, file, diagnostics);
-  for (const category of raw.categories ?? []) {
+  for (const [index, category] of (raw.categories ?? []).entries()) {
     const problemWithCategory = appleCategoryProblem(category);
-    if (problemWithCategory) problem('categories', 'invalid-category', problemWithCategory.message, problemWithCategory.hint);
+    if (problemWithCategory) problem(`categories.${index}`, 'invalid-category', problemWithCategory.message, problemWithCategory.hint);
   }
-  const rules = ruleSettings(raw.rules ?? {}, (message, hint) => problem('rules', 'unknown-rule', message, hint));
+  const rules = ruleSettings(raw.rules ?? {}, (at, message, hint) => problem(at, 'unknown-rule', message, hint));
 
   const folder = (value: string | undefined, fallback: string) => path.resolve(root, value ?? fallback);
   const output =
@@ -220,7 +222,10 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
     drafts: overrides.drafts ?? raw.build?.drafts ?? defaults.build.drafts,
     excerptLength: raw.build?.excerptLength ?? defaults.build.excerptLength,
   };
-  for (const message of outputFolderProblems(build)) problem('build.output', 'invalid-output-folder', message);
+  for (const message of outputFolderProblems(build)) {
+    if (overrides.output === undefined) problem('build.output', 'invalid-output-folder', message);
+    else diagnostics.push(diagnostic('', { line: 0, column: 0 }, 'invalid-output-folder', `${message} (from --out)`));
+  }
 
   if (diagnostics.some(blocksValue) || siteUrl === undefined) {
     return { settings: undefined, diagnostics };
@@ -243,11 +248,12 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
     frontMatter: { aliases: raw.frontMatter?.aliases ?? {}, ignore: raw.frontMatter?.ignore ?? [] },
     rules,
     limits: { socialPost: raw.limits?.socialPost ?? defaults.limits.socialPost },
+    positions: read.positions,
   };
   return { settings, diagnostics };
 }
 
-type RawSettings = Partial<Omit<Settings, 'build' | 'frontMatter' | 'owner' | 'rules' | 'limits'>> & {
+type RawSettings = Partial<Omit<Settings, 'build' | 'frontMatter' | 'owner' | 'rules' | 'limits' | 'positions'>> & {
   rules?: Record<string, string>;
   limits?: Partial<Settings['limits']>;
   owner?: { name?: string; email?: string };
@@ -290,15 +296,16 @@ function appleCategoryProblem(category: string): { message: string; hint: string
 
 const RULE_SETTINGS: readonly RuleSetting[] = ['error', 'warn', 'info', 'off'];
 
-function ruleSettings(raw: Record<string, string>, report: (message: string, hint?: string) => void): Settings['rules'] {
+function ruleSettings(raw: Record<string, string>, report: (at: string, message: string, hint?: string) => void): Settings['rules'] {
   const rules: Settings['rules'] = {};
   for (const [id, setting] of Object.entries(raw)) {
+    const key = keyPositionPath(`rules.${id}`);
     if (!isRuleId(id)) {
-      report(`unknown rule \`${id}\``, didYouMean(id, Object.keys(RULES)) ?? 'run `podsite rules` for the list');
+      report(key, `unknown rule \`${id}\``, didYouMean(id, Object.keys(RULES)) ?? 'run `podsite rules` for the list');
     } else if (!RULES[id].configurable) {
-      report(`the rule \`${id}\` cannot be changed: without a valid value the build cannot go on`);
+      report(key, `the rule \`${id}\` cannot be changed: without a valid value the build cannot go on`);
     } else if (!(RULE_SETTINGS as readonly string[]).includes(setting)) {
-      report(`\`${setting}\` is not a severity for \`${id}\``, 'use `error`, `warn`, `info` or `off`');
+      report(`rules.${id}`, `\`${setting}\` is not a severity for \`${id}\``, didYouMean(setting, RULE_SETTINGS) ?? 'use `error`, `warn`, `info` or `off`');
     } else {
       rules[id] = setting as RuleSetting;
     }
@@ -343,7 +350,7 @@ function checkAliases(aliases: Record<string, string>, positions: Positions, fil
       diagnostics.push(
         diagnostic(
           file,
-          positions.get('frontMatter.aliases') ?? { line: 1, column: 1 },
+          positions.get(`frontMatter.aliases.${alias}`) ?? { line: 1, column: 1 },
           'invalid-alias',
           `the alias \`${alias}\` points to \`${target}\`, which is not an episode field`,
           `episode fields: ${Object.keys(EPISODE_SCHEMA).join(', ')}`,

@@ -185,7 +185,8 @@ function episodeDate(
     }
     return parsed.instant;
   }
-  report('', 'missing-date', 'this episode has no date', 'add `date: YYYY-MM-DD` to the front matter, or start the file name with `YYYY-MM-DD-`');
+  // An empty `date:` is where the date is missing; else the file as a whole.
+  report('date', 'missing-date', 'this episode has no date', 'add `date: YYYY-MM-DD` to the front matter, or start the file name with `YYYY-MM-DD-`');
   return undefined;
 }
 
@@ -222,9 +223,11 @@ function episodeAudio(
     return undefined;
   }
   const type = raw.audio?.type ?? mediaTypeOf(url);
-  if (type !== undefined && !checkMediaType(type, report)) return undefined;
+  // A type guessed from the URL is reported where the URL was written (or made, by the template).
+  const typeKey = raw.audio?.type !== undefined ? 'audio.type' : raw.audio?.url !== undefined ? 'audio.url' : 'episode';
+  if (type !== undefined && !checkMediaType(type, typeKey, report)) return undefined;
   if (type === undefined) {
-    report('audio.url', 'unknown-media-type', `cannot tell the media type of \`${url}\` from its extension`, 'add `type:` under `audio:`, e.g. `audio/mpeg`');
+    report(typeKey, 'unknown-media-type', `cannot tell the media type of \`${url}\` from its extension`, 'add `type:` under `audio:`, e.g. `audio/mpeg`');
     return undefined;
   }
   let duration: number | undefined;
@@ -242,14 +245,14 @@ function episodeAudio(
 }
 
 /** False when the type is no media type at all; a type Apple does not take is only reported. */
-function checkMediaType(type: string, report: Report): boolean {
+function checkMediaType(type: string, key: string, report: Report): boolean {
   const meant = Object.hasOwn(MISTAKEN_MEDIA_TYPES, type.toLowerCase()) ? MISTAKEN_MEDIA_TYPES[type.toLowerCase()] : undefined;
   if (meant !== undefined || !/^[a-z]+\/[a-z0-9.+-]+$/i.test(type)) {
-    report('audio.type', 'invalid-media-type', `\`${type}\` is not a registered media type`, meant ? `write \`${meant}\`` : 'e.g. `audio/mpeg` for MP3, `audio/x-m4a` for M4A');
+    report(key, 'invalid-media-type', `\`${type}\` is not a registered media type`, meant ? `write \`${meant}\`` : 'e.g. `audio/mpeg` for MP3, `audio/x-m4a` for M4A');
     return false;
   }
   if (!APPLE_MEDIA_TYPES.includes(type)) {
-    report('audio.type', 'media-type-not-apple', `Apple Podcasts does not accept \`${type}\` enclosures`, `Apple accepts ${APPLE_MEDIA_TYPES.join(', ')}`);
+    report(key, 'media-type-not-apple', `Apple Podcasts does not accept \`${type}\` enclosures`, `Apple accepts ${APPLE_MEDIA_TYPES.join(', ')}`);
   }
   return true;
 }

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { XMLBuilder } from 'fast-xml-parser';
 import { rfc2822 } from './dates.js';
 import type { RuleId } from './rules.js';
-import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
+import { diagnostic, type Diagnostic, type Position, type Result } from './diagnostics.js';
 import { FEED_PATH, type OutputFile } from './pages.js';
 import { absoluteUrl, type Episode, type Site } from './site.js';
 import { absolutizeUrls } from './urls.js';
-import { hasForbiddenXmlCharacters, removeForbiddenXmlCharacters } from './xml-text.js';
+import { hasForbiddenXmlCharacters, indexOfForbiddenXmlCharacter, removeForbiddenXmlCharacters } from './xml-text.js';
 
 /** The only door to fast-xml-parser. */
 const NAMESPACES = {
@@ -29,17 +29,17 @@ export function renderFeed(site: Site): Result<OutputFile> {
   const diagnostics: Diagnostic[] = [];
   const settingsFile = settings.build.configFile;
   const feedUrl = absoluteUrl(settings, FEED_PATH);
-  const settingsProblem = (rule: RuleId, message: string, hint?: string) =>
-    diagnostics.push(diagnostic(settingsFile, { line: 0, column: 0 }, rule, message, hint));
+  const settingsProblem = (rule: RuleId, message: string, hint?: string, key = '') =>
+    diagnostics.push(diagnostic(settingsFile, settings.positions.get(key) ?? settings.positions.get('') ?? { line: 1, column: 1 }, rule, message, hint));
 
   if (settings.artwork === undefined) {
     settingsProblem('missing-artwork', 'the show has no artwork; Apple Podcasts requires it', 'set `artwork:` to a square PNG or JPEG of 1400–3000 px');
   }
   if (settings.categories.length === 0) {
-    settingsProblem('missing-category', 'the show has no category; Apple Podcasts requires one', 'set `categories:`, e.g. `[Technology]`');
+    settingsProblem('missing-category', 'the show has no category; Apple Podcasts requires one', 'set `categories:`, e.g. `[Technology]`', 'categories');
   }
   if (Buffer.byteLength(settings.description) > APPLE_DESCRIPTION_LIMIT) {
-    settingsProblem('description-too-long', `the show description is longer than Apple's limit of ${APPLE_DESCRIPTION_LIMIT} bytes`);
+    settingsProblem('description-too-long', `the show description is longer than Apple's limit of ${APPLE_DESCRIPTION_LIMIT} bytes`, 'shorten it; the site can say more', 'description');
   }
 
   const newest = site.episodes[0];
@@ -69,14 +69,18 @@ export function renderFeed(site: Site): Result<OutputFile> {
     }
   }
   const items = site.episodes.map((episode) => ({ episode, item: feedItem(site, episode) }));
-  const forbidden = (file: string) =>
+  const forbidden = (file: string, position: Position = { line: 1, column: 1 }) =>
     diagnostics.push(
-      diagnostic(file, { line: 0, column: 0 }, 'invalid-xml-character', 'control characters that XML forbids were removed from the feed', 'remove them from the file; they are often pasted from word processors'),
+      diagnostic(file, position, 'invalid-xml-character', 'control characters that XML forbids were removed from the feed', 'remove them from the file; they are often pasted from word processors'),
     );
   for (const { episode, item } of items) {
-    if (containsForbiddenCharacters(item)) forbidden(episode.file);
+    if (containsForbiddenCharacters(item)) forbidden(episode.file, forbiddenCharacterPosition(episode));
   }
-  if (containsForbiddenCharacters({ ...channel, item: undefined })) forbidden(settingsFile);
+  if (containsForbiddenCharacters({ ...channel, item: undefined })) {
+    const fields = { title: settings.title, description: settings.description, author: settings.author, copyright: settings.copyright, 'owner.name': settings.owner.name };
+    const field = Object.entries(fields).find(([, value]) => value !== undefined && hasForbiddenXmlCharacters(value))?.[0];
+    forbidden(settingsFile, (field && settings.positions.get(field)) || undefined);
+  }
   channel.item = items.map(({ item }) => item);
 
   const builder = new XMLBuilder({
@@ -143,6 +147,18 @@ export function podcastGuid(feedUrl: string): string {
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Where the first forbidden character was written: a front-matter value, or a line of the notes. */
+function forbiddenCharacterPosition(episode: Episode): Position | undefined {
+  const fields = { title: episode.title, description: episode.description, author: episode.author, guid: episode.guid };
+  for (const [field, value] of Object.entries(fields)) {
+    if (value !== undefined && hasForbiddenXmlCharacters(value)) return episode.positions.get(field);
+  }
+  const lines = episode.markdown.split('\n');
+  const index = lines.findIndex((line) => hasForbiddenXmlCharacters(line));
+  if (index === -1) return undefined;
+  return { line: episode.bodyLine + index, column: indexOfForbiddenXmlCharacter(lines[index]!) + 1 };
 }
 
 function containsForbiddenCharacters(value: unknown): boolean {

@@ -65,6 +65,9 @@ export function textProblem(file: string, bytes: Uint8Array, kind: 'episode' | '
   if (kind === 'episode' && bytes.every(isBlank)) {
     return diagnostic(file, { line: 1, column: 1 }, 'empty-file', 'this file is empty, so it is skipped', 'write an episode in it, or delete it');
   }
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return diagnostic(file, { line: 1, column: 1 }, 'invalid-utf8', 'this file is UTF-16 text, not UTF-8', 'save it as UTF-8 in your editor (Notepad: Save as, Encoding: UTF-8)');
+  }
   const nul = bytes.indexOf(0);
   if (kind === 'episode' && nul !== -1) {
     return diagnostic(file, positionOfByte(bytes, nul), 'binary-file', `this is not a text file (a NUL byte at byte ${nul}), so it is skipped`, 'keep only Markdown files in the episodes folder');

@@ -61,7 +61,7 @@ export function renderMarkdown(markdown: string, options: MarkdownOptions): Rend
   processor ??= createProcessor();
   const tree = processor.parse(markdown);
   const text = plainText(tree);
-  const unknownTags = findUnknownTags(tree);
+  const unknownTags = findUnknownTags(tree, markdown);
   const html = withoutObsoleteAlign(processor.stringify(processor.runSync(tree) as typeof tree));
   return { html: options.html === 'sanitize' ? sanitizeHtml(html) : wellFormed(html), text, unknownTags };
 }
@@ -70,7 +70,7 @@ const HTML_ELEMENTS = new Set(htmlTagNames);
 const SVG_ELEMENTS = new Set(svgTagNames.map((name) => name.toLowerCase()));
 const TAG = /<\/?([A-Za-z][A-Za-z0-9-]*)/g;
 
-function findUnknownTags(tree: Root): UnknownTag[] {
+function findUnknownTags(tree: Root, markdown: string): UnknownTag[] {
   const rawHtml: Html[] = [];
   const stack: Nodes[] = [tree];
   while (stack.length > 0) {
@@ -79,21 +79,40 @@ function findUnknownTags(tree: Root): UnknownTag[] {
     else if ('children' in node) stack.push(...(node.children as Nodes[]));
   }
   const hasSvg = rawHtml.some((node) => /<svg[\s>]/i.test(node.value));
+  const lineStarts = [0];
+  for (let i = markdown.indexOf('\n'); i !== -1; i = markdown.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const unknown: UnknownTag[] = [];
   for (const node of rawHtml) {
-    for (const match of node.value.matchAll(TAG)) {
+    const start = node.position?.start.offset;
+    const end = node.position?.end.offset;
+    if (start === undefined || end === undefined) continue;
+    // The source text, not node.value: inside a list or quote, value has lost the indentation.
+    const source = markdown.slice(start, end);
+    const reported = new Set<string>();
+    for (const match of source.matchAll(TAG)) {
       const name = match[1]!;
       const lower = name.toLowerCase();
       // Custom elements have a dash; SVG names count only where the notes draw an SVG.
-      if (HTML_ELEMENTS.has(lower) || lower.includes('-') || (hasSvg && SVG_ELEMENTS.has(lower))) continue;
-      const before = node.value.slice(0, match.index);
-      const lineInNode = before.split('\n').length - 1;
-      const start = node.position?.start ?? { line: 1, column: 1 };
-      const column = lineInNode === 0 ? start.column + match.index : match.index - before.lastIndexOf('\n');
-      unknown.push({ name, line: start.line + lineInNode, column });
+      if (HTML_ELEMENTS.has(lower) || lower.includes('-') || (hasSvg && SVG_ELEMENTS.has(lower)) || reported.has(lower)) continue;
+      reported.add(lower);
+      const offset = start + match.index;
+      const line = upperBound(lineStarts, offset);
+      unknown.push({ name, line, column: offset - lineStarts[line - 1]! + 1 });
     }
   }
   return unknown.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** How many of the sorted `starts` are at or before `offset`: the 1-based line of the offset. */
+function upperBound(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (starts[middle]! <= offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 const INLINE = new Set(['emphasis', 'strong', 'delete', 'link', 'linkReference', 'inlineCode', 'text', 'html', 'image', 'imageReference', 'break', 'footnoteReference']);

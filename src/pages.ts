@@ -45,7 +45,9 @@ export function renderPages(site: Site, renderer: Renderer, templates: ReadonlyM
     try {
       files.push({ path: outputFileOf(info.path), contents: renderer.render(template, { site: siteView, page: info, ...context }) });
     } catch (error) {
-      diagnostics.push(templateFailure(templates, template, error));
+      // One diagnostic for a template, not one for each of the thousand pages it failed on.
+      const failure = templateFailure(templates, template, error);
+      if (!diagnostics.some((d) => d.file === failure.file && d.message === failure.message)) diagnostics.push(failure);
     }
   };
 

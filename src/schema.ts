@@ -26,8 +26,13 @@ export interface FieldSpec {
 
 export type Schema = Readonly<Record<string, FieldSpec>>;
 
-/** Where each value was written, by dotted path (`audio.length`), for later diagnostics. */
+/**
+ * Where each value was written, by dotted path (`audio.length`, `categories.1`), for later
+ * diagnostics; the keys of free-form mappings are under `keyPositionPath(path)`.
+ */
 export type Positions = Map<string, Position>;
+
+export const keyPositionPath = (path: string) => `${path}#key`;
 
 export interface ReadOptions {
   file: string;
@@ -150,10 +155,15 @@ class MappingReader {
       .map(([key]) => (prefix ? `${prefix}.${key}` : key));
     if (missing.length > 0) {
       const s = missing.length > 1 ? 's' : '';
-      this.report(
-        node,
-        'missing-field',
-        `${this.options.what} is missing the required field${s} ${missing.map((m) => `\`${m}\``).join(', ')}`,
+      // A key written with nothing after it is where the value is missing; else the whole mapping.
+      const emptyKey = missing.find((key) => this.positions.has(key));
+      this.diagnostics.push(
+        diagnostic(
+          this.options.file,
+          emptyKey === undefined ? yaml.positionOf(node) : this.positions.get(emptyKey)!,
+          'missing-field',
+          `${this.options.what} is missing the required field${s} ${missing.map((m) => `\`${m}\``).join(', ')}`,
+        ),
       );
     }
     return result;
@@ -211,7 +221,8 @@ class MappingReader {
       return undefined;
     }
     const list: string[] = [];
-    for (const item of items.map((node) => this.options.yaml.resolve(node))) {
+    for (const [index, item] of items.map((node) => this.options.yaml.resolve(node)).entries()) {
+      this.positions.set(`${path}.${index}`, this.options.yaml.positionOf(item));
       const itemScalar = scalarOf(item);
       if (itemScalar === undefined || itemScalar.value === null) {
         this.report(item, 'wrong-type', `each item of \`${path}\` must be a text`);
@@ -229,7 +240,10 @@ class MappingReader {
       return undefined;
     }
     const map: Record<string, string> = Object.create(null);
-    for (const { key, valueNode } of entries) {
+    for (const { key, keyNode, valueNode } of entries) {
+      // Each entry's key and value are placed, so a later check can point at the one at fault.
+      this.positions.set(keyPositionPath(`${path}.${key}`), this.options.yaml.positionOf(keyNode));
+      this.positions.set(`${path}.${key}`, this.options.yaml.positionOf(valueNode ?? keyNode));
       const scalar = scalarOf(this.options.yaml.resolve(valueNode));
       if (scalar === undefined || scalar.value === null) {
         this.report(valueNode, 'wrong-type', `\`${path}.${key}\` must be a text`);

@@ -4,6 +4,7 @@ import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { BUILT_IN_TEMPLATES, STRINGS_FILE, type TemplateFile } from './load.js';
 import type { Settings } from './config.js';
 import { absoluteUrl, siteHref } from './site.js';
+import { didYouMean } from './suggest.js';
 import { excerpt } from './text.js';
 
 /** The only door to Handlebars. Output is HTML-escaped unless a template asks for `{{{raw}}}`. */
@@ -27,15 +28,18 @@ export function createRenderer(
   registerHelpers(handlebars, settings, strings);
 
   const compiled = new Map<string, HandlebarsTemplateDelegate>();
+  const partials = new Set([...templates.keys()].filter((name) => name.startsWith('partials/')).map((name) => name.slice('partials/'.length)));
   for (const [name, template] of templates) {
     if (name === STRINGS_FILE) continue;
+    let ast: hbs.AST.Program;
     try {
       // Parsing up front turns a syntax error into a diagnostic with its line, before any page renders.
-      handlebars.parse(template.text);
+      ast = handlebars.parse(template.text);
     } catch (error) {
-      diagnostics.push(templateSyntaxError(template.file, error as Error & { lineNumber?: number; column?: number }));
+      diagnostics.push(templateSyntaxError(template, error as Error & { lineNumber?: number; column?: number }));
       continue;
     }
+    diagnostics.push(...unknownNames(template.file, ast, new Set(Object.keys(handlebars.helpers)), partials));
     const delegate = handlebars.compile(template.text, { strict: false, preventIndent: true });
     if (name.startsWith('partials/')) handlebars.registerPartial(name.slice('partials/'.length), delegate);
     else compiled.set(name, delegate);
@@ -58,19 +62,72 @@ export function createRenderer(
   return { renderer, strings, diagnostics };
 }
 
-/** A template that fails while rendering (a missing helper, say) is the user's mistake, not a crash. */
+/**
+ * Helpers and partials that do not exist, found in the template's syntax tree before anything
+ * renders, so the diagnostic has the call's own line and column.
+ */
+function unknownNames(file: string, program: hbs.AST.Program, helpers: ReadonlySet<string>, partials: ReadonlySet<string>): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const at = (node: hbs.AST.Node) => ({ line: node.loc.start.line, column: node.loc.start.column + 1 });
+  const visit = (node: hbs.AST.Node | null | undefined): void => {
+    if (!node) return;
+    const call = node as Partial<hbs.AST.MustacheStatement> & Partial<hbs.AST.BlockStatement>;
+    if (node.type === 'PartialStatement' || node.type === 'PartialBlockStatement') {
+      const name = (node as hbs.AST.PartialStatement).name as hbs.AST.PathExpression;
+      if (name.type === 'PathExpression' && !partials.has(name.original)) {
+        found.push(diagnostic(file, at(node), 'template-error', `no partial named \`${name.original}\``, didYouMean(name.original, partials) ?? `partials: ${[...partials].join(', ')}`));
+      }
+    }
+    const path = call.path as hbs.AST.PathExpression | undefined;
+    const isCall = (call.params?.length ?? 0) > 0 || call.hash !== undefined || node.type === 'BlockStatement';
+    if (path?.type === 'PathExpression' && isCall && path.parts.length === 1 && !path.data && !path.original.startsWith('this')) {
+      const helper = path.parts[0]!;
+      const isBlockContext = node.type === 'BlockStatement' && (call.params?.length ?? 0) === 0;
+      if (!helpers.has(helper) && !isBlockContext) {
+        found.push(diagnostic(file, at(node), 'template-error', `no helper named \`${helper}\``, didYouMean(helper, helpers) ?? `helpers: ${[...helpers].join(', ')}`));
+      }
+    }
+    for (const param of call.params ?? []) visit(param);
+    for (const pair of call.hash?.pairs ?? []) visit(pair.value);
+    visit(call.program);
+    visit(call.inverse);
+    for (const statement of (node as hbs.AST.Program).body ?? []) visit(statement);
+  };
+  visit(program);
+  return found;
+}
+
+/** A template that fails while rendering is the user's mistake, not a crash. */
 export function templateFailure(templates: ReadonlyMap<string, TemplateFile>, name: string, error: unknown): Diagnostic {
   const file = templates.get(name)?.file ?? `${name}.hbs`;
   return diagnostic(file, { line: 0, column: 0 }, 'template-error', firstLine(error instanceof Error ? error.message : String(error)));
 }
 
-function templateSyntaxError(file: string, error: Error & { lineNumber?: number; column?: number }): Diagnostic {
-  // Handlebars' own checks carry a position; its parser only writes the line into the message.
-  const parserLine = /^Parse error on line (\d+):/.exec(error.message)?.[1];
-  const line = error.lineNumber ?? (parserLine === undefined ? 1 : Number(parserLine));
-  const column = error.column === undefined ? 1 : error.column + 1;
-  const message = parserLine === undefined ? firstLine(error.message) : `syntax error: ${error.message.split('\n').at(-1)}`;
-  return diagnostic(file, { line, column }, 'template-syntax', message);
+function templateSyntaxError(template: TemplateFile, error: Error & { lineNumber?: number; column?: number }): Diagnostic {
+  // Handlebars' own checks carry a position; its parser writes only the line, and the text before the error.
+  const parserLine = /^Parse error on line (\d+):\n(.*)\n(-*)\^/.exec(error.message);
+  if (parserLine === null) {
+    const position = { line: error.lineNumber ?? 1, column: (error.column ?? 0) + 1 };
+    return diagnostic(template.file, position, 'template-syntax', firstLine(error.message));
+  }
+  const line = Number(parserLine[1]);
+  const excerpt = parserLine[2]!;
+  const before = excerpt.slice(0, parserLine[3]!.length).replace(/^\.\.\./, '');
+  const after = excerpt.slice(parserLine[3]!.length);
+  const column = parserColumn(template.text, line, before);
+  const found = after === '' ? 'the end of the template' : `\`${after.slice(0, 12)}\``;
+  return diagnostic(template.file, { line, column }, 'template-syntax', `syntax error: unexpected ${found}`, 'check that every `{{` has its `}}` and every `{{#block}}` its `{{/block}}`');
+}
+
+/** The column at which the parser stopped: where the text read so far (newlines removed) ends. */
+function parserColumn(text: string, line: number, before: string): number {
+  const lines = text.split('\n');
+  const earlier = lines.slice(0, line - 1).join('');
+  const current = lines[line - 1] ?? '';
+  for (let column = 0; column <= current.length; column++) {
+    if ((earlier + current.slice(0, column)).endsWith(before)) return column + 1;
+  }
+  return 1;
 }
 
 function firstLine(message: string): string {
@@ -82,12 +139,46 @@ function themeStrings(file: TemplateFile | undefined, language: string, diagnost
   let all: Record<string, Strings>;
   try {
     all = JSON.parse(file.text) as Record<string, Strings>;
-  } catch (error) {
-    diagnostics.push(diagnostic(file.file, { line: 1, column: 1 }, 'invalid-json', `the theme strings are not valid JSON: ${(error as Error).message}`));
+  } catch {
+    const offset = jsonErrorOffset(file.text);
+    const before = file.text.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+    const found = offset < file.text.length ? `\`${file.text[offset]}\`` : 'the end of the file';
+    diagnostics.push(
+      diagnostic(file.file, { line, column }, 'invalid-json', `the theme strings are not valid JSON: unexpected ${found}`, 'texts are in straight double quotes, with commas between entries and none after the last'),
+    );
     return {};
   }
   const base = language.toLowerCase().split('-')[0]!;
   return { ...all.en, ...all[base], ...all[language.toLowerCase()] };
+}
+
+/**
+ * Where JSON.parse gives up, which its messages do not always say: the shortest prefix that fails
+ * for another reason than being cut short ends with the offending character.
+ */
+function jsonErrorOffset(text: string): number {
+  const failsInside = (length: number) => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return false;
+    } catch (error) {
+      const message = (error as Error).message;
+      const position = /at position (\d+)/.exec(message)?.[1];
+      const cutShort = /end of JSON input/i.test(message) || Number(position) === length;
+      return !cutShort;
+    }
+  };
+  let low = 1;
+  let high = text.length;
+  if (!failsInside(high)) return text.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (failsInside(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return low - 1;
 }
 
 function registerHelpers(handlebars: typeof Handlebars, settings: Settings, strings: Strings): void {

@@ -6,6 +6,12 @@ export function hasForbiddenXmlCharacters(text: string): boolean {
   return FORBIDDEN_IN_XML.test(text);
 }
 
+/** UTF-16 index of the first forbidden character, or -1. */
+export function indexOfForbiddenXmlCharacter(text: string): number {
+  FORBIDDEN_IN_XML.lastIndex = 0;
+  return text.search(FORBIDDEN_IN_XML);
+}
+
 export function removeForbiddenXmlCharacters(text: string): string {
   return text.replace(FORBIDDEN_IN_XML, '');
 }

@@ -114,17 +114,20 @@ function flowNestingBeyond(text: string, limit: number): number | undefined {
 /** Counts aliases and measures nesting without recursion, so that no input can overflow the stack. */
 function documentShape(document: Document): { aliases: number; firstAliasOffset: number; depth: number; deepestOffset: number } {
   const shape = { aliases: 0, firstAliasOffset: 0, depth: 0, deepestOffset: 0 };
-  const stack: [unknown, number][] = [[document.contents, 1]];
+  // The top-level mapping is level 0, so that the limit counts brackets as the scan before parsing does.
+  const stack: [unknown, number][] = [[document.contents, 0]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
+    const offset = (node as { range?: [number, number] } | null)?.range?.[0] ?? 0;
+    // The walk is in no particular order: keep the earliest offset, which is what a reader looks for.
     if (isAlias(node)) {
-      if (shape.aliases++ === 0) shape.firstAliasOffset = node.range?.[0] ?? 0;
+      shape.firstAliasOffset = shape.aliases++ === 0 ? offset : Math.min(shape.firstAliasOffset, offset);
     } else if (isPair(node)) {
       stack.push([node.key, depth], [node.value, depth]);
     } else if (isCollection(node)) {
-      if (depth > shape.depth) {
+      if (depth > shape.depth || (depth === shape.depth && offset < shape.deepestOffset)) {
         shape.depth = depth;
-        shape.deepestOffset = node.range?.[0] ?? 0;
+        shape.deepestOffset = offset;
       }
       for (const item of node.items) stack.push([item, depth + 1]);
     }
