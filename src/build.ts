@@ -83,7 +83,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       return undefined;
     }
     const loaded = parseSettings(file.text!, configPath, options, cwd);
-    rules = loaded.settings?.rules ?? {};
+    rules = loaded.rules;
     collect(...loaded.diagnostics);
     return loaded.settings;
   });
@@ -97,7 +97,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     ]),
   );
   collect(...sources.diagnostics, ...theme.diagnostics);
-  if (sources.files.length === 0 && sources.diagnostics.length === 0) {
+  if (sources.found === 0) {
     collect(
       diagnostic(settings.build.configFile, settings.positions.get('build.episodes') ?? { line: 0, column: 0 }, 'no-episodes', `no episode files in ${path.relative(cwd, settings.build.episodes) || '.'}`, 'add Markdown files such as episodes/2024-01-31-first-episode.md'),
     );
@@ -141,9 +141,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     createRenderer(settings, templates, settings.build.templates),
   );
   collect(...templateDiagnostics);
-  if (renderer === undefined || hasErrors(diagnostics)) return finish({ settings, site });
 
-  const pages = await stage('pages', () => renderPages(site, renderer, templates, strings));
+  // Pages and feed are made even when an error will stop the build: their checks belong in the same report.
+  const pages = await stage('pages', () => (renderer ? renderPages(site, renderer, templates, strings) : { value: [], diagnostics: [] }));
   const feed = await stage('feed', () => renderFeed(site));
   collect(...pages.diagnostics, ...feed.diagnostics);
 

@@ -160,6 +160,8 @@ export const SETTINGS_SCHEMA: Schema = {
 
 export interface LoadedSettings {
   settings: Settings | undefined;
+  /** The `rules:` severities, known even when other settings are wrong, so they apply to the settings' own problems. */
+  rules: Settings['rules'];
   diagnostics: Diagnostic[];
 }
 
@@ -171,8 +173,8 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
   const root = path.dirname(configPath);
   const file = path.relative(cwd, configPath) || path.basename(configPath);
   const yaml = parseYaml({ file, text });
-  if (yaml.root === null && yaml.diagnostics.length > 0) return { settings: undefined, diagnostics: yaml.diagnostics };
-  const read = readMapping(yaml.root, SETTINGS_SCHEMA, { file, yaml, unknownKeyRule: 'unknown-setting', what: 'the settings' });
+  if (yaml.root === null && yaml.diagnostics.length > 0) return { settings: undefined, rules: {}, diagnostics: yaml.diagnostics };
+  const read = readMapping(yaml.root, SETTINGS_SCHEMA, { file, yaml, unknownKeyRule: 'unknown-setting', what: 'the settings file' });
   const diagnostics = [...yaml.diagnostics, ...read.diagnostics];
   const raw = read.value as RawSettings;
   const at = (key: string): Position => read.positions.get(key) ?? read.positions.get('') ?? { line: 1, column: 1 };
@@ -228,7 +230,7 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
   }
 
   if (diagnostics.some(blocksValue) || siteUrl === undefined) {
-    return { settings: undefined, diagnostics };
+    return { settings: undefined, rules, diagnostics };
   }
   const author = raw.author ?? defaults.author;
   const settings: Settings = {
@@ -250,7 +252,7 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
     limits: { socialPost: raw.limits?.socialPost ?? defaults.limits.socialPost },
     positions: read.positions,
   };
-  return { settings, diagnostics };
+  return { settings, rules, diagnostics };
 }
 
 type RawSettings = Partial<Omit<Settings, 'build' | 'frontMatter' | 'owner' | 'rules' | 'limits' | 'positions'>> & {

@@ -247,11 +247,11 @@ function episodeAudio(
 /** False when the type is no media type at all; a type Apple does not take is only reported. */
 function checkMediaType(type: string, key: string, report: Report): boolean {
   const meant = Object.hasOwn(MISTAKEN_MEDIA_TYPES, type.toLowerCase()) ? MISTAKEN_MEDIA_TYPES[type.toLowerCase()] : undefined;
-  if (meant !== undefined || !/^[a-z]+\/[a-z0-9.+-]+$/i.test(type)) {
+  if (meant !== undefined || !/^(audio|video|application|text|image)\/[a-z0-9.+-]+$/i.test(type)) {
     report(key, 'invalid-media-type', `\`${type}\` is not a registered media type`, meant ? `write \`${meant}\`` : 'e.g. `audio/mpeg` for MP3, `audio/x-m4a` for M4A');
     return false;
   }
-  if (!APPLE_MEDIA_TYPES.includes(type)) {
+  if (!APPLE_MEDIA_TYPES.includes(type.toLowerCase())) {
     report(key, 'media-type-not-apple', `Apple Podcasts does not accept \`${type}\` enclosures`, `Apple accepts ${APPLE_MEDIA_TYPES.join(', ')}`);
   }
   return true;

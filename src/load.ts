@@ -111,10 +111,14 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
-export async function loadEpisodeFiles(root: string, folder: string): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[] }> {
+export async function loadEpisodeFiles(
+  root: string,
+  folder: string,
+): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[]; found: number }> {
   const names = (await listFiles(folder)).filter((name) => EPISODE_EXTENSIONS.test(name));
   const read = await Promise.all(names.map((name) => readText(root, path.join(folder, name), 'episode')));
   return {
+    found: names.length,
     files: read.flatMap((r) => (r.source ? [r.source] : [])),
     diagnostics: read.flatMap((r) => (r.diagnostic ? [r.diagnostic] : [])),
   };
@@ -159,7 +163,9 @@ export async function listPublicFiles(folder: string): Promise<PublicFile[]> {
 
 export async function readSettingsFile(configPath: string, cwd: string): Promise<{ text?: string; diagnostic?: Diagnostic }> {
   try {
-    return { text: await readFile(configPath, 'utf8') };
+    const bytes = await readFile(configPath);
+    const problem = textProblem(path.relative(cwd, configPath) || configPath, bytes, 'template');
+    return problem ? { diagnostic: problem } : { text: utf8.decode(bytes) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'EISDIR') throw error;

@@ -35,6 +35,7 @@ export const RULES = {
   'unclosed-front-matter': rule('files', 'error', false, 'The front matter opened by `---` is closed by another `---` line.'),
   'yaml-syntax': rule('files', 'error', false, 'The YAML is well-formed.'),
   'yaml-tab': rule('files', 'error', false, 'YAML is indented with spaces, not tabs.'),
+  'yaml-warning': rule('files', 'warning', true, 'The YAML has nothing its parser warns about, such as an unknown tag (`!foo`).'),
   'duplicate-key': rule('files', 'error', false, 'A mapping does not have the same key twice.'),
   'yaml-alias-limit': rule('files', 'error', false, 'YAML aliases (`*name`) are not expanded more than the limit (a "billion laughs" file).'),
   'yaml-too-deep': rule('files', 'error', false, 'YAML nesting stays under the depth limit.'),

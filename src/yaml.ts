@@ -69,10 +69,10 @@ export function parseYaml({ file, text, lineOffset = 0 }: YamlSource): ParsedYam
     diagnostics.push(diagnostic(file, positionAt(error.pos[0]), rule, firstLine(error.message), yamlHint(error.code)));
   }
   for (const warning of document.warnings) {
-    diagnostics.push(diagnostic(file, positionAt(warning.pos[0]), 'yaml-syntax', firstLine(warning.message)));
+    diagnostics.push(diagnostic(file, positionAt(warning.pos[0]), 'yaml-warning', firstLine(warning.message), 'podsite reads plain YAML: remove the tag'));
   }
   return {
-    root: diagnostics.length > 0 ? null : (document.contents as YamlNode | null),
+    root: diagnostics.some((d) => d.severity === 'error') ? null : (document.contents as YamlNode | null),
     diagnostics,
     positionOf: (node) => (node?.range ? positionAt(node.range[0], node.range[1]) : { line: 1 + lineOffset, column: 1 }),
     resolve: (node) => (isAlias(node) ? ((node.resolve(document) as YamlNode | undefined) ?? null) : node),

@@ -56,7 +56,7 @@ describe('parseSettings', () => {
   it('lists every missing required field in one message', () => {
     const { diagnostics } = parse('author: Someone\n');
     expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]!.message).toBe('the settings is missing the required fields `title`, `description`, `language`, `url`');
+    expect(diagnostics[0]!.message).toBe('the settings file is missing the required fields `title`, `description`, `language`, `url`');
   });
 
   it('checks the URL, time zone and permalink', () => {
