@@ -11,7 +11,7 @@ import { isHttpUrl, isUrlOrSitePath } from './urls.js';
 
 export interface Audio {
   url: string;
-  /** Bytes; undefined when the front matter does not say (a warning). */
+  /** Bytes; undefined when the front matter does not say (missing-audio-length). */
   length: number | undefined;
   type: string;
   /** Seconds. */
@@ -20,7 +20,7 @@ export interface Audio {
 
 /** An episode or news post as written, before Markdown is rendered. */
 export interface EpisodeSource {
-  /** Path relative to the project root, with forward slashes. */
+  /** Path relative to the working folder, with forward slashes: how diagnostics name it. */
   file: string;
   /** A news post has neither an episode number nor audio: it gets a page but is not a feed item. */
   kind: 'episode' | 'post';
@@ -73,7 +73,7 @@ interface RawEpisode {
 
 const FILE_NAME = /^(?:(\d{4})-(\d{2})-(\d{2})-)?(.+?)\.(?:md|markdown)$/i;
 
-/** Parses one episode file. Returns no episode when it has errors; warnings travel either way. */
+/** Parses one episode file. Returns no episode when a value it needs is missing or invalid; other problems travel with it. */
 export function parseEpisode(
   file: string,
   source: string,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 
-/** A text file read from the project, named relative to the project root. */
+/** A text file read from the project, named relative to the working folder (as diagnostics name it). */
 export interface SourceFile {
   file: string;
   absolutePath: string;
