@@ -8,17 +8,10 @@ import { absoluteUrl, type Episode, type Site } from './site.js';
 import { excerpt } from './text.js';
 import { prefixBasePath } from './urls.js';
 
-export interface RenderedSource {
-  source: EpisodeSource;
-  notes: RenderedNotes;
-}
-
-/** Orders entries, gives each its address and neighbours, and separates feed episodes from posts. */
-export function assembleSite(settings: Settings, rendered: readonly RenderedSource[]): Result<Site> {
+/** Orders entries, links each to its neighbours, and separates feed episodes from posts. */
+export function assembleSite(settings: Settings, unordered: readonly Episode[]): Result<Site> {
   const diagnostics: Diagnostic[] = [];
-  const entries = rendered
-    .map(({ source, notes }) => toEpisode(settings, source, notes))
-    .sort((a, b) => b.date.getTime() - a.date.getTime() || b.file.localeCompare(a.file));
+  const entries = [...unordered].sort((a, b) => b.date.getTime() - a.date.getTime() || b.file.localeCompare(a.file));
 
   // Compared without case and Unicode normalization: on macOS and Windows `Ép-1` and `e\u0301p-1` are one file.
   const byOutput = new Map<string, Episode>();
@@ -42,7 +35,8 @@ export function assembleSite(settings: Settings, rendered: readonly RenderedSour
   return { value: { settings, entries, episodes }, diagnostics };
 }
 
-function toEpisode(settings: Settings, source: EpisodeSource, notes: RenderedNotes): Episode {
+/** An entry with its address, notes and summary: all that depends on its own file and the settings. */
+export function toEpisode(settings: Settings, source: EpisodeSource, notes: RenderedNotes): Episode {
   const local = wallTime(source.date, settings.timezone);
   const pad = (n: number) => String(n).padStart(2, '0');
   const path = expandPermalink(settings.build.permalink, {
@@ -62,5 +56,6 @@ function toEpisode(settings: Settings, source: EpisodeSource, notes: RenderedNot
     outputFile: outputFileOf(path),
     newer: undefined,
     older: undefined,
+    future: false,
   };
 }

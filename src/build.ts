@@ -1,18 +1,19 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { assembleSite } from './assemble.js';
+import { assembleSite, toEpisode } from './assemble.js';
 import { parseSettings, type Overrides, type Settings } from './config.js';
 import { applyRuleSettings, diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { displayDate } from './dates.js';
 import { parseEpisode, type EpisodeSource } from './episode.js';
 import { renderFeed } from './feed.js';
-import { listPublicFiles, loadEpisodeFiles, loadTheme, readSettingsFile } from './load.js';
+import { listPublicFiles, loadEpisodeFiles, loadTheme, readSettingsFile, type SourceFile } from './load.js';
+import { resetDerived, type BuildCache } from './cache.js';
 import { renderMarkdown, type UnknownTag } from './markdown.js';
 import { renderPages } from './pages.js';
 import type { Site } from './site.js';
 import { createRenderer } from './templates.js';
 import { validateArchive } from './validate.js';
-import { planOutput, writeSite } from './write.js';
+import { planOutput, writeSite, type OutputPlan } from './write.js';
 
 export interface BuildOptions extends Overrides {
   /** The settings file; `podsite.yaml` in `cwd` by default. */
@@ -24,6 +25,8 @@ export interface BuildOptions extends Overrides {
   future?: boolean;
   /** The clock, for entries dated in the future; tests pin it. */
   now?: Date;
+  /** What the previous build made, for `podsite dev`: only what changed is done again. */
+  cache?: BuildCache;
 }
 
 export interface StageTiming {
@@ -47,6 +50,10 @@ export interface BuildResult {
   settings?: Settings;
   site?: Site;
   stats?: BuildStats;
+  /** Everything the site is made of, written or not. */
+  output?: OutputPlan;
+  /** Output files made afresh by this build; the others were reused from the cache unchanged. */
+  fresh?: string[];
 }
 
 /**
@@ -54,6 +61,7 @@ export interface BuildResult {
  * output stays as it was.
  */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const { cache } = options;
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const configPath = path.resolve(cwd, options.config ?? 'podsite.yaml');
   const diagnostics: Diagnostic[] = [];
@@ -76,13 +84,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     ...extra,
   });
 
+  let settingsText = '';
   const settings = await stage('settings', async () => {
     const file = await readSettingsFile(configPath, cwd);
     if (file.diagnostic) {
       collect(file.diagnostic);
       return undefined;
     }
-    const loaded = parseSettings(file.text!, configPath, options, cwd);
+    settingsText = file.text!;
+    const loaded = parseSettings(settingsText, configPath, options, cwd);
     rules = loaded.rules;
     collect(...loaded.diagnostics);
     return loaded.settings;
@@ -91,7 +101,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const [sources, theme, publicFiles] = await stage('load', () =>
     Promise.all([
-      loadEpisodeFiles(cwd, settings.build.episodes),
+      loadEpisodeFiles(cwd, settings.build.episodes, cache),
       loadTheme(cwd, settings.build.templates),
       listPublicFiles(settings.build.public),
     ]),
@@ -102,16 +112,25 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       diagnostic(settings.build.configFile, settings.positions.get('build.episodes') ?? { line: 0, column: 0 }, 'no-episodes', `no episode files in ${path.relative(cwd, settings.build.episodes) || '.'}`, 'add Markdown files such as episodes/2024-01-31-first-episode.md'),
     );
   }
+  if (cache !== undefined) {
+    // Everything made from episodes also depends on these: when one changes, nothing made is reused.
+    const globalKey = JSON.stringify([settingsText, options.output, options.baseUrl, options.drafts, [...theme.theme.templates.values()].map((t) => [t.name, t.text])]);
+    if (cache.globalKey !== globalKey) resetDerived(cache);
+    cache.globalKey = globalKey;
+  }
+  const cached = (file: SourceFile) => cache?.files.get(file.absolutePath);
 
   const parsed = await stage('parse', () =>
     sources.files.flatMap((file) => {
-      const result = parseEpisode(file.file, file.text, settings);
+      const memo = cached(file);
+      const result = memo?.parsed ?? parseEpisode(file.file, file.text, settings);
+      if (memo) memo.parsed = result;
       collect(...result.diagnostics);
-      return result.episode ? [result.episode] : [];
+      return result.episode ? [{ file, episode: result.episode }] : [];
     }),
   );
   const now = options.now ?? new Date();
-  const published: EpisodeSource[] = parsed.filter((episode) => {
+  const published = parsed.filter(({ episode }) => {
     if (episode.draft && !settings.build.drafts) return false;
     if (episode.date <= now) return true;
     collect(futureEntry(episode, settings, options.future === true));
@@ -119,19 +138,23 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   });
 
   await stage('validate', () => {
-    collect(...validateArchive(published, settings.limits));
+    collect(...validateArchive(published.map(({ episode }) => episode), settings.limits));
   });
 
-  const rendered = await stage('markdown', () =>
-    published.map((source) => {
-      const notes = renderMarkdown(source.markdown, { html: settings.build.html });
-      collect(...notes.unknownTags.map((tag) => unknownTag(source, tag)));
-      return { source, notes };
+  const entries = await stage('markdown', () =>
+    published.map(({ file, episode }) => {
+      const memo = cached(file);
+      const notes = memo?.notes ?? renderMarkdown(episode.markdown, { html: settings.build.html });
+      collect(...notes.unknownTags.map((tag) => unknownTag(episode, tag)));
+      const entry = memo?.entry ?? toEpisode(settings, episode, notes);
+      if (memo) Object.assign(memo, { notes, entry });
+      entry.future = episode.date > now;
+      return entry;
     }),
   );
 
   const site = await stage('assemble', () => {
-    const assembled = assembleSite(settings, rendered);
+    const assembled = assembleSite(settings, entries);
     collect(...assembled.diagnostics);
     return assembled.value;
   });
@@ -143,8 +166,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   collect(...templateDiagnostics);
 
   // Pages and feed are made even when an error will stop the build: their checks belong in the same report.
-  const pages = await stage('pages', () => (renderer ? renderPages(site, renderer, templates, strings) : { value: [], diagnostics: [] }));
-  const feed = await stage('feed', () => renderFeed(site));
+  const pages = await stage('pages', () =>
+    renderer ? renderPages(site, renderer, templates, strings, cache?.pages) : { value: [], diagnostics: [], rendered: [] },
+  );
+  const feed = await stage('feed', () => {
+    const key = site.episodes.map((e) => `${e.version}${e.future ? '+' : ''}`).join('|');
+    if (cache?.feed?.key === key) return { value: cache.feed.file, diagnostics: cache.feed.diagnostics, fresh: false };
+    const made = renderFeed(site);
+    if (cache) cache.feed = { key, file: made.value, diagnostics: made.diagnostics };
+    return { ...made, fresh: true };
+  });
   collect(...pages.diagnostics, ...feed.diagnostics);
 
   const plan = planOutput(
@@ -162,7 +193,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     feedItems: site.episodes.length,
     files: plan.value.files.length + plan.value.copies.length,
   };
-  if (hasErrors(diagnostics)) return finish({ settings, site, stats });
+  const fresh = [...pages.rendered, ...(feed.fresh ? [feed.value.path] : [])];
+  if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: plan.value, fresh });
 
   if (options.write !== false) {
     await stage('write', async () => {
@@ -175,7 +207,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
     });
   }
-  return finish({ settings, site, stats });
+  return finish({ settings, site, stats, output: plan.value, fresh });
 }
 
 function unknownTag(source: EpisodeSource, tag: UnknownTag): Diagnostic {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Settings } from './config.js';
 import { parseDate, parseDuration } from './dates.js';
 import { blocksValue, diagnostic, type Diagnostic, type Position } from './diagnostics.js';
@@ -46,6 +47,8 @@ export interface EpisodeSource {
   bodyLine: number;
   /** Where each front-matter value was written, for diagnostics found later in the build. */
   positions: Positions;
+  /** Changes whenever the file's name or text does: what a rebuild compares. */
+  version: string;
 }
 
 export type EpisodeSettings = Pick<Settings, 'timezone' | 'frontMatter'> & { build: Pick<Settings['build'], 'audioUrl'> };
@@ -156,6 +159,7 @@ export function parseEpisode(
     markdown: split.body,
     bodyLine: split.bodyLine,
     positions: read.positions,
+    version: createHash('sha1').update(file).update('\0').update(source).digest('base64url'),
   };
   return { episode, diagnostics };
 }

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BuildCache, CachedFile } from './cache.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 
 /** A text file read from the project, named relative to the working folder (as diagnostics name it). */
@@ -111,12 +112,41 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
+/**
+ * Episode files, read from disk unless the cache has them and they are not dirty. The cache
+ * forgets files that are gone.
+ */
 export async function loadEpisodeFiles(
   root: string,
   folder: string,
+  cache?: BuildCache,
 ): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[]; found: number }> {
   const names = (await listFiles(folder)).filter((name) => EPISODE_EXTENSIONS.test(name));
-  const read = await Promise.all(names.map((name) => readText(root, path.join(folder, name), 'episode')));
+  const read = await Promise.all(
+    names.map(async (name) => {
+      const absolutePath = path.join(folder, name);
+      const cached = cache?.files.get(absolutePath);
+      const dirty = cache === undefined || cache.dirty === 'all' || cache.dirty.has(absolutePath);
+      if (cached !== undefined && !dirty) {
+        const file = path.relative(root, absolutePath).split(path.sep).join('/');
+        return cached.text === undefined ? { diagnostic: cached.problem } : { source: { file, absolutePath, text: cached.text } };
+      }
+      const result = await readText(root, absolutePath, 'episode');
+      if (cache !== undefined) {
+        const previous = cache.files.get(absolutePath);
+        // Unchanged text keeps what was made from it; a changed one starts afresh.
+        const entry: CachedFile = previous?.text !== undefined && previous.text === result.source?.text ? previous : {};
+        if (result.source) entry.text = result.source.text;
+        else entry.problem = result.diagnostic;
+        cache.files.set(absolutePath, entry);
+      }
+      return result;
+    }),
+  );
+  if (cache !== undefined) {
+    const present = new Set(names.map((name) => path.join(folder, name)));
+    for (const absolutePath of cache.files.keys()) if (!present.has(absolutePath)) cache.files.delete(absolutePath);
+  }
   return {
     found: names.length,
     files: read.flatMap((r) => (r.source ? [r.source] : [])),

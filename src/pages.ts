@@ -22,12 +22,53 @@ interface PageInfo {
   noindex?: boolean;
 }
 
+/** A page to render: the template, what it is given, and a key that changes whenever that does. */
+export interface PageSpec {
+  path: string;
+  template: string;
+  key: string;
+  context: () => Record<string, unknown>;
+}
+
+/** What a rendered page was made from, so that a rebuild can reuse it when the key is the same. */
+export type PageMemo = Map<string, { key: string; contents: string }>;
+
 /** Every HTML page of the site: episodes and posts, home pages, archive, 404. */
-export function renderPages(site: Site, renderer: Renderer, templates: ReadonlyMap<string, TemplateFile>, strings: Strings): Result<OutputFile[]> {
-  const { settings } = site;
+export function renderPages(
+  site: Site,
+  renderer: Renderer,
+  templates: ReadonlyMap<string, TemplateFile>,
+  strings: Strings,
+  memo?: PageMemo,
+): Result<OutputFile[]> & { rendered: string[] } {
   const diagnostics: Diagnostic[] = [];
   const files: OutputFile[] = [];
-  const siteView = {
+  const rendered: string[] = [];
+  const siteView = siteViewOf(site);
+  for (const spec of planPages(site, strings)) {
+    const output = outputFileOf(spec.path);
+    const previous = memo?.get(output);
+    if (previous !== undefined && previous.key === spec.key) {
+      files.push({ path: output, contents: previous.contents });
+      continue;
+    }
+    try {
+      const contents = renderer.render(spec.template, { site: siteView, ...spec.context() });
+      files.push({ path: output, contents });
+      rendered.push(output);
+      memo?.set(output, { key: spec.key, contents });
+    } catch (error) {
+      // One diagnostic for a template, not one for each of the thousand pages it failed on.
+      const failure = templateFailure(templates, spec.template, error);
+      if (!diagnostics.some((d) => d.file === failure.file && d.message === failure.message)) diagnostics.push(failure);
+    }
+  }
+  return { value: files, diagnostics, rendered };
+}
+
+/** Site-wide values every page may read: nothing here may depend on the entries, or every page would. */
+function siteViewOf({ settings }: Site) {
+  return {
     title: settings.title,
     description: settings.description,
     language: settings.language,
@@ -37,48 +78,89 @@ export function renderPages(site: Site, renderer: Renderer, templates: ReadonlyM
     feedPath: FEED_PATH,
     feedUrl: absoluteUrl(settings, FEED_PATH),
     artwork: settings.artwork,
-    episodeCount: site.episodes.length,
-    entryCount: site.entries.length,
   };
+}
+
+/** An entry's own key: its source, and whether it is in the future (a badge in dev). */
+const entryKey = (entry: Episode | undefined) => (entry === undefined ? '-' : `${entry.version}${entry.future ? '+' : ''}`);
+
+/** Neighbours without their own neighbours, so that a page depends on exactly three entries. */
+const neighbour = (entry: Episode | undefined) => (entry === undefined ? undefined : { ...entry, newer: undefined, older: undefined });
+
+export function planPages(site: Site, strings: Strings): PageSpec[] {
+  const { settings } = site;
   const page = (info: Omit<PageInfo, 'canonical'>): PageInfo => ({ ...info, canonical: absoluteUrl(settings, info.path) });
-  const emit = (template: string, info: PageInfo, context: Record<string, unknown>) => {
-    try {
-      files.push({ path: outputFileOf(info.path), contents: renderer.render(template, { site: siteView, page: info, ...context }) });
-    } catch (error) {
-      // One diagnostic for a template, not one for each of the thousand pages it failed on.
-      const failure = templateFailure(templates, template, error);
-      if (!diagnostics.some((d) => d.file === failure.file && d.message === failure.message)) diagnostics.push(failure);
-    }
-  };
+  const specs: PageSpec[] = [];
 
   for (const entry of site.entries) {
-    emit('episode', page({ title: `${entry.title} · ${settings.title}`, description: entry.summary, path: entry.path }), { episode: entry });
+    specs.push({
+      path: entry.path,
+      template: 'episode',
+      key: `${entryKey(entry)}|${entryKey(entry.newer)}|${entryKey(entry.older)}`,
+      context: () => ({
+        page: page({ title: `${entry.title} · ${settings.title}`, description: entry.summary, path: entry.path }),
+        episode: { ...entry, newer: neighbour(entry.newer), older: neighbour(entry.older) },
+      }),
+    });
   }
 
   const perPage = settings.build.perPage;
   const pageCount = Math.max(1, Math.ceil(site.entries.length / perPage));
   const homePath = (n: number) => (n === 1 ? '/' : `/page/${n}/`);
   for (let n = 1; n <= pageCount; n++) {
+    const entries = site.entries.slice((n - 1) * perPage, n * perPage);
     const title = n === 1 ? settings.title : `${settings.title} · ${(strings['page-of'] ?? 'Page {0} of {1}').replace('{0}', String(n)).replace('{1}', String(pageCount))}`;
-    emit('home', page({ title, description: settings.description, path: homePath(n) }), {
-      entries: site.entries.slice((n - 1) * perPage, n * perPage),
-      pagination: {
-        current: n,
-        total: pageCount,
-        newer: n > 1 ? homePath(n - 1) : undefined,
-        older: n < pageCount ? homePath(n + 1) : undefined,
-        pages: Array.from({ length: pageCount }, (_, i) => ({ number: i + 1, path: homePath(i + 1), current: i + 1 === n })),
-      },
+    specs.push({
+      path: homePath(n),
+      template: 'home',
+      key: `${n}/${pageCount}|${entries.map(entryKey).join('|')}`,
+      context: () => ({
+        page: page({ title, description: settings.description, path: homePath(n) }),
+        entries: entries.map(neighbour),
+        pagination: {
+          current: n,
+          total: pageCount,
+          newer: n > 1 ? homePath(n - 1) : undefined,
+          older: n < pageCount ? homePath(n + 1) : undefined,
+          pages: paginationWindow(n, pageCount).map((number) =>
+            number === undefined ? { gap: true } : { number, path: homePath(number), current: number === n },
+          ),
+        },
+      }),
     });
   }
 
-  emit('archive', page({ title: `${strings.archive ?? 'Archive'} · ${settings.title}`, description: settings.description, path: '/archive/' }), {
-    years: byYear(site.entries, settings.timezone),
+  specs.push({
+    path: '/archive/',
+    template: 'archive',
+    key: site.entries.map(entryKey).join('|'),
+    context: () => ({
+      page: page({ title: `${strings.archive ?? 'Archive'} · ${settings.title}`, description: settings.description, path: '/archive/' }),
+      years: byYear(site.entries.map((entry) => neighbour(entry)!), settings.timezone),
+      entryCount: site.entries.length,
+      episodeCount: site.episodes.length,
+    }),
   });
-  emit('404', page({ title: `${strings['not-found'] ?? 'Page not found'} · ${settings.title}`, description: settings.description, path: '/404.html', noindex: true }), {
-    home: siteHref(settings, '/'),
+  specs.push({
+    path: '/404.html',
+    template: '404',
+    key: '404',
+    context: () => ({
+      page: page({ title: `${strings['not-found'] ?? 'Page not found'} · ${settings.title}`, description: settings.description, path: '/404.html', noindex: true }),
+      home: siteHref(settings, '/'),
+    }),
   });
-  return { value: files, diagnostics };
+  return specs;
+}
+
+/** Page numbers around the current one, the first and the last; undefined marks a gap. */
+export function paginationWindow(current: number, total: number, around = 2): (number | undefined)[] {
+  const numbers: (number | undefined)[] = [];
+  for (let n = 1; n <= total; n++) {
+    if (n === 1 || n === total || Math.abs(n - current) <= around) numbers.push(n);
+    else if (numbers.at(-1) !== undefined) numbers.push(undefined);
+  }
+  return numbers;
 }
 
 function byYear(entries: readonly Episode[], timeZone: string): { year: number; entries: Episode[] }[] {

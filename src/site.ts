@@ -18,6 +18,8 @@ export interface Episode extends EpisodeSource {
   /** Newer and older neighbours in publication order. */
   newer: Episode | undefined;
   older: Episode | undefined;
+  /** Dated after the build's clock: shown only with --future (and in dev), with a badge. */
+  future: boolean;
 }
 
 export interface Site {

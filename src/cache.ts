@@ -1,0 +1,46 @@
+import type { Diagnostic } from './diagnostics.js';
+import type { EpisodeSource } from './episode.js';
+import type { RenderedNotes } from './markdown.js';
+import type { OutputFile } from './pages.js';
+import type { Episode } from './site.js';
+
+/**
+ * What one build leaves for the next, so that a rebuild redoes only what changed. The full build
+ * and `podsite dev` run the same stages; with a cache, each stage skips what it already has.
+ */
+export interface BuildCache {
+  /** Files changed since the last build, by absolute path; the others are not read again. */
+  dirty: Set<string> | 'all';
+  /** Settings, command-line options and theme: when they change, nothing below is reused. */
+  globalKey: string | undefined;
+  /** Episode files by absolute path. */
+  files: Map<string, CachedFile>;
+  /** Rendered pages by output path, with the key of what they were made from. */
+  pages: Map<string, { key: string; contents: string }>;
+  feed: { key: string; file: OutputFile; diagnostics: Diagnostic[] } | undefined;
+}
+
+export interface CachedFile {
+  /** The text, or the reason it cannot be read. */
+  text?: string;
+  problem?: Diagnostic;
+  parsed?: { episode: EpisodeSource | undefined; diagnostics: Diagnostic[] };
+  notes?: RenderedNotes;
+  /** The entry as pages see it, neighbours left out (they are linked on every build). */
+  entry?: Episode;
+}
+
+export function createCache(): BuildCache {
+  return { dirty: 'all', globalKey: undefined, files: new Map(), pages: new Map(), feed: undefined };
+}
+
+/** Forgets everything made from the settings or the theme, keeping only what was read from disk. */
+export function resetDerived(cache: BuildCache): void {
+  for (const file of cache.files.values()) {
+    delete file.parsed;
+    delete file.notes;
+    delete file.entry;
+  }
+  cache.pages.clear();
+  cache.feed = undefined;
+}
