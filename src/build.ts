@@ -7,7 +7,7 @@ import { displayDate } from './dates.js';
 import { parseEpisode, type EpisodeSource } from './episode.js';
 import { renderFeed } from './feed.js';
 import { listPublicFiles, loadEpisodeFiles, loadTheme, readSettingsFile, type SourceFile } from './load.js';
-import { resetDerived, type BuildCache } from './cache.js';
+import { resetDerived, resetRendered, type BuildCache } from './cache.js';
 import { renderMarkdown, type UnknownTag } from './markdown.js';
 import { renderPages } from './pages.js';
 import type { Site } from './site.js';
@@ -113,10 +113,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     );
   }
   if (cache !== undefined) {
-    // Everything made from episodes also depends on these: when one changes, nothing made is reused.
-    const globalKey = JSON.stringify([settingsText, options.output, options.baseUrl, options.drafts, [...theme.theme.templates.values()].map((t) => [t.name, t.text])]);
-    if (cache.globalKey !== globalKey) resetDerived(cache);
-    cache.globalKey = globalKey;
+    // Everything made from episodes depends on the settings; pages and feed on the theme too.
+    const settingsKey = JSON.stringify([settingsText, options.output, options.baseUrl, options.drafts]);
+    const themeKey = JSON.stringify([...theme.theme.templates.values()].map((t) => [t.name, t.text]));
+    if (cache.settingsKey !== settingsKey) resetDerived(cache);
+    else if (cache.themeKey !== themeKey) resetRendered(cache);
+    cache.settingsKey = settingsKey;
+    cache.themeKey = themeKey;
   }
   const cached = (file: SourceFile) => cache?.files.get(file.absolutePath);
 

@@ -11,8 +11,10 @@ import type { Episode } from './site.js';
 export interface BuildCache {
   /** Files changed since the last build, by absolute path; the others are not read again. */
   dirty: Set<string> | 'all';
-  /** Settings, command-line options and theme: when they change, nothing below is reused. */
-  globalKey: string | undefined;
+  /** Settings and command-line options: when they change, nothing made from a file is reused. */
+  settingsKey: string | undefined;
+  /** The theme: when it changes, pages and feed are made again, but no Markdown is parsed again. */
+  themeKey: string | undefined;
   /** Episode files by absolute path. */
   files: Map<string, CachedFile>;
   /** Rendered pages by output path, with the key of what they were made from. */
@@ -31,7 +33,7 @@ export interface CachedFile {
 }
 
 export function createCache(): BuildCache {
-  return { dirty: 'all', globalKey: undefined, files: new Map(), pages: new Map(), feed: undefined };
+  return { dirty: 'all', settingsKey: undefined, themeKey: undefined, files: new Map(), pages: new Map(), feed: undefined };
 }
 
 /** Forgets everything made from the settings or the theme, keeping only what was read from disk. */
@@ -41,6 +43,11 @@ export function resetDerived(cache: BuildCache): void {
     delete file.notes;
     delete file.entry;
   }
+  resetRendered(cache);
+}
+
+/** Forgets pages and feed, keeping what was parsed. */
+export function resetRendered(cache: BuildCache): void {
   cache.pages.clear();
   cache.feed = undefined;
 }

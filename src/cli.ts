@@ -18,12 +18,16 @@ export interface CommandOptions {
   future: boolean;
   verbose: boolean;
   format: 'text' | 'json';
+  port: number | undefined;
+  host: string | undefined;
+  open: boolean;
 }
 
 const USAGE = `Usage: podsite <command> [options]
 
 Commands:
   build            Check everything and build the site into the output folder (dist/ by default)
+  dev              Serve the site on localhost, rebuild on every save, reload the browser
   check            Check the settings and every episode; write nothing
   rules            List every rule with its id, default severity and what it checks
 
@@ -34,6 +38,9 @@ Options:
   --drafts         Include episodes marked draft: true
   --future         Include episodes dated in the future
   --format FORMAT  Diagnostics as \`text\` (default) or \`json\`
+  --port N         dev: port to serve on (default 4000; the next free one if taken)
+  --host H         dev: address to listen on (default 127.0.0.1)
+  --open           dev: open the site in the browser
   --verbose        Print the time each stage took
   -h, --help       Show this help
   -v, --version    Show the version
@@ -44,12 +51,14 @@ Examples:
   podsite build
   podsite build --config shows/other.yaml --out public_html
   podsite build --drafts --base-url https://preview.example.com/
-  podsite check --format json > diagnostics.json`;
+  podsite check --format json > diagnostics.json
+  podsite dev --port 8080 --open`;
 
 const COMMANDS = {
   build: async (options: CommandOptions, io: CliIo) => (await import('./commands/build.js')).runBuild(options, io),
   check: async (options: CommandOptions, io: CliIo) => (await import('./commands/check.js')).runCheck(options, io),
   rules: async (options: CommandOptions, io: CliIo) => (await import('./commands/rules.js')).runRules(options, io),
+  dev: async (options: CommandOptions, io: CliIo) => (await import('./commands/dev.js')).runDev(options, io),
 } as const;
 
 function defaultIo(): CliIo {
@@ -75,6 +84,9 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         drafts: { type: 'boolean' },
         future: { type: 'boolean' },
         format: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        open: { type: 'boolean' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -102,7 +114,15 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.stderr(`podsite: --format is \`text\` or \`json\`, not \`${values.format}\``);
     return 1;
   }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    io.stderr(`podsite: --port is a number from 0 to 65535, not \`${values.port}\``);
+    return 1;
+  }
   const options: CommandOptions = {
+    port,
+    host: values.host,
+    open: values.open ?? false,
     config: values.config,
     output: values.out,
     baseUrl: values['base-url'],

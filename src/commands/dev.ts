@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CliIo, CommandOptions } from '../cli.js';
+import { startDev } from '../dev/dev.js';
+import type { DevBuild } from '../dev/session.js';
+import { formatDiagnostics } from '../report.js';
+import { plural } from './diagnostics.js';
+
+/** Serves the site, rebuilds on every save, and stops cleanly on Ctrl-C. */
+export async function runDev(options: CommandOptions, io: CliIo): Promise<number> {
+  const report = (built: DevBuild) => {
+    if (built.diagnostics.length > 0) {
+      io.stderr(
+        formatDiagnostics(built.diagnostics, {
+          color: io.color,
+          sourceOf: (file) => {
+            try {
+              return readFileSync(path.resolve(io.cwd, file), 'utf8');
+            } catch {
+              return undefined;
+            }
+          },
+        }),
+      );
+    }
+    const ms = Math.round(built.ms);
+    if (!built.ok) io.stderr(`Build failed in ${ms} ms; the last good site is still served.`);
+    else io.stdout(`${built.full ? 'Built' : 'Rebuilt'} in ${ms} ms: ${plural(built.changed.length, 'file')} changed.`);
+  };
+  const host = options.host ?? '127.0.0.1';
+  const dev = await startDev({
+    cwd: io.cwd,
+    host,
+    port: options.port ?? 4000,
+    onBuild: report,
+    ...(options.config !== undefined && { config: options.config }),
+    ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }),
+  });
+  if (dev.server.requestedPortTaken) io.stdout(`Port ${options.port ?? 4000} is taken; using ${dev.server.port} instead.`);
+  io.stdout(`Serving at ${dev.url} (drafts and future episodes included). Writing to ${path.relative(io.cwd, dev.session.outputFolder)}/. Press Ctrl-C to stop.`);
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    io.stderr(`Warning: --host ${host} makes the dev server, drafts included, reachable from other machines.`);
+  }
+  if (options.open) openBrowser(dev.url);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await dev.close();
+  io.stdout('Stopped.');
+  return 0;
+}
+
+function openBrowser(url: string): void {
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
+  const args = process.platform === 'win32' ? ['/c', 'start', '', url] : [url];
+  // Opening a browser is a convenience: if there is none, the URL above is enough.
+  const child = spawn(command, args, { stdio: 'ignore', detached: true });
+  child.on('error', () => undefined);
+  child.unref();
+}

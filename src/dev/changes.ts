@@ -1,0 +1,89 @@
+import path from 'node:path';
+
+export type ChangeKind = 'settings' | 'template' | 'public' | 'episode' | 'ignored';
+
+export interface WatchedFolders {
+  settingsFile: string;
+  episodes: string;
+  templates: string;
+  public: string;
+}
+
+const inside = (folder: string, file: string) => {
+  const relative = path.relative(folder, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+};
+
+/** What a changed path is, so that the rebuild does only what it needs. */
+export function classifyChange(file: string, folders: WatchedFolders): ChangeKind {
+  const name = path.basename(file);
+  if (path.resolve(file) === path.resolve(folders.settingsFile)) return 'settings';
+  // Editors write backups, swap and lock files beside the real ones.
+  if (name.startsWith('.#') || name.endsWith('~') || /\.(swp|swx|tmp)$/.test(name)) return 'ignored';
+  if (inside(folders.episodes, file)) return /\.(md|markdown)$/i.test(name) && !name.startsWith('.') ? 'episode' : 'ignored';
+  if (inside(folders.templates, file)) return 'template';
+  if (inside(folders.public, file)) return 'public';
+  return 'ignored';
+}
+
+/** The cheapest rebuild that is correct for a set of changes. */
+export type Rebuild = { kind: 'full' } | { kind: 'incremental'; episodes: Set<string>; theme: boolean; public: boolean };
+
+export function planRebuild(files: Iterable<string>, folders: WatchedFolders): Rebuild | undefined {
+  const episodes = new Set<string>();
+  let theme = false;
+  let publicFiles = false;
+  for (const file of files) {
+    switch (classifyChange(file, folders)) {
+      case 'settings':
+        return { kind: 'full' };
+      case 'template':
+        theme = true;
+        break;
+      case 'public':
+        publicFiles = true;
+        break;
+      case 'episode':
+        episodes.add(path.resolve(file));
+        break;
+      case 'ignored':
+        break;
+    }
+  }
+  if (episodes.size === 0 && !theme && !publicFiles) return undefined;
+  return { kind: 'incremental', episodes, theme, public: publicFiles };
+}
+
+/**
+ * Runs one job at a time. Changes that arrive while a job runs are gathered and start exactly one
+ * more job when it ends.
+ */
+export class ChangeQueue {
+  private pending = new Set<string>();
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly run: (files: Set<string>) => Promise<void>) {}
+
+  add(...files: string[]): Promise<void> {
+    for (const file of files) this.pending.add(file);
+    this.running ??= this.drain();
+    return this.running;
+  }
+
+  /** Resolves when nothing is running or waiting. */
+  idle(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.size > 0) {
+        const batch = this.pending;
+        this.pending = new Set();
+        await this.run(batch);
+      }
+    } finally {
+      this.running = undefined;
+    }
+  }
+}

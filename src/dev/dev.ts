@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { Diagnostic } from '../diagnostics.js';
+import { codeFrame } from '../report.js';
+import { ChangeQueue } from './changes.js';
+import { startDevServer, type BuildEvent, type DevServer } from './server.js';
+import { DevSession, type DevBuild } from './session.js';
+
+export interface DevOptions {
+  cwd: string;
+  config?: string;
+  baseUrl?: string;
+  host?: string;
+  port?: number;
+  /** Told about every build, for the terminal. */
+  onBuild?: (build: DevBuild) => void;
+  /** Milliseconds to gather the events of one save (a rename is a removal and an addition). */
+  settle?: number;
+  now?: () => Date;
+}
+
+export interface Dev {
+  url: string;
+  server: DevServer;
+  session: DevSession;
+  first: DevBuild;
+  /** Resolves when the watcher is ready to see changes. */
+  ready: Promise<void>;
+  /** Resolves when no rebuild is running or waiting. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** `podsite dev`: a first build, a server, and a watcher that rebuilds what each save changed. */
+export async function startDev(options: DevOptions): Promise<Dev> {
+  const session = new DevSession({
+    cwd: options.cwd,
+    ...(options.config !== undefined && { config: options.config }),
+    ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }),
+    ...(options.now !== undefined && { now: options.now }),
+  });
+  const first = (await session.rebuild())!;
+  options.onBuild?.(first);
+  const basePath = first.result.settings ? new URL(first.result.settings.url).pathname : '/';
+  const server = await startDevServer({ folder: session.outputFolder, basePath, host: options.host ?? '127.0.0.1', port: options.port ?? 4000 });
+  server.notify(buildEvent(first, options.cwd, basePath));
+
+  const queue = new ChangeQueue(async (files) => {
+    const built = await session.rebuild(files);
+    if (built === undefined) return;
+    options.onBuild?.(built);
+    server.notify(buildEvent(built, options.cwd, basePath));
+  });
+
+  const folders = session.folders;
+  const watcher: FSWatcher = watch([folders.settingsFile, folders.episodes, folders.templates, folders.public], { ignoreInitial: true });
+  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  let gathering: NodeJS.Timeout | undefined;
+  const changed = new Set<string>();
+  watcher.on('all', (_event, file) => {
+    changed.add(path.resolve(file));
+    clearTimeout(gathering);
+    gathering = setTimeout(() => {
+      const files = [...changed];
+      changed.clear();
+      void queue.add(...files);
+    }, options.settle ?? 10);
+  });
+
+  return {
+    url: server.url,
+    server,
+    session,
+    first,
+    ready,
+    async idle() {
+      // A save may still be gathering; then its build may be running.
+      while (gathering !== undefined && changed.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      await queue.idle();
+    },
+    async close() {
+      clearTimeout(gathering);
+      await watcher.close();
+      await queue.idle();
+      await server.close();
+    },
+  };
+}
+
+/** What the browser needs: errors with their code frame, and the URL paths that changed. */
+export function buildEvent(built: DevBuild, cwd: string, basePath: string): BuildEvent {
+  const errors = built.diagnostics.filter((d) => d.severity === 'error').map((d) => overlayDiagnostic(d, cwd));
+  return { errors, changed: built.changed.map((file) => urlPathOf(file, basePath)), reload: built.full };
+}
+
+function overlayDiagnostic(d: Diagnostic, cwd: string) {
+  let frame: string | undefined;
+  if (d.file !== '' && d.line > 0) {
+    try {
+      frame = codeFrame(readFileSync(path.resolve(cwd, d.file), 'utf8'), d.line, d.column);
+    } catch {
+      frame = undefined;
+    }
+  }
+  return { file: d.file, line: d.line, column: d.column, rule: d.rule, message: d.message, ...(d.hint && { hint: d.hint }), ...(frame && { frame }) };
+}
+
+/** `episodes/x/index.html` → `/base/episodes/x/`, as the browser's location shows it. */
+export function urlPathOf(outputPath: string, basePath: string): string {
+  return basePath + outputPath.replace(/(^|\/)index\.html$/, '$1');
+}

@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { build, type BuildResult } from '../build.js';
+import { createCache, type BuildCache } from '../cache.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { planRebuild, type WatchedFolders } from './changes.js';
+import { IncrementalWriter } from './writer.js';
+
+export interface DevSessionOptions {
+  cwd: string;
+  config?: string;
+  baseUrl?: string;
+  /** The clock; tests pin it. */
+  now?: () => Date;
+}
+
+export interface DevBuild {
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  /** Output paths written or removed by this build. */
+  changed: string[];
+  full: boolean;
+  ms: number;
+  result: BuildResult;
+}
+
+/**
+ * The state `podsite dev` keeps between saves: the build cache and the output folder it writes in
+ * place. Drafts and future episodes are included, with their badges.
+ */
+export class DevSession {
+  readonly configPath: string;
+  readonly outputFolder: string;
+  private cache: BuildCache = createCache();
+  private readonly writer: IncrementalWriter;
+  /** After a build with errors wrote nothing, the next write compares every file, not only fresh ones. */
+  private compareAll = true;
+  private settingsFolders: WatchedFolders | undefined;
+
+  constructor(private readonly options: DevSessionOptions) {
+    this.configPath = path.resolve(options.cwd, options.config ?? 'podsite.yaml');
+    this.outputFolder = path.join(path.dirname(this.configPath), '.podsite', 'dev');
+    this.writer = new IncrementalWriter(this.outputFolder);
+  }
+
+  /** The folders to watch: from the settings once they are read, else the defaults beside the settings file. */
+  get folders(): WatchedFolders {
+    const root = path.dirname(this.configPath);
+    return (
+      this.settingsFolders ?? {
+        settingsFile: this.configPath,
+        episodes: path.join(root, 'episodes'),
+        templates: path.join(root, 'templates'),
+        public: path.join(root, 'public'),
+      }
+    );
+  }
+
+  /** A full build (no files given), or the cheapest one that is correct for these changed files. */
+  async rebuild(files?: Iterable<string>): Promise<DevBuild | undefined> {
+    const started = performance.now();
+    const plan = files === undefined ? { kind: 'full' as const } : planRebuild(files, this.folders);
+    if (plan === undefined) return undefined;
+    if (plan.kind === 'full') this.cache = createCache();
+    else this.cache.dirty = plan.episodes;
+    let result: BuildResult;
+    let full = plan.kind === 'full';
+    try {
+      result = await this.build();
+    } catch (error) {
+      if (plan.kind === 'full') throw error;
+      // An incremental rebuild that fails for a reason of its own gets a clean start.
+      this.cache = createCache();
+      this.compareAll = true;
+      full = true;
+      result = await this.build();
+    }
+    let changed: string[] = [];
+    if (result.ok && result.output) {
+      changed = await this.writer.write(result.output, this.compareAll ? undefined : new Set(result.fresh));
+      this.compareAll = false;
+    } else {
+      this.compareAll = true;
+    }
+    return { ok: result.ok, diagnostics: result.diagnostics, changed, full, ms: performance.now() - started, result };
+  }
+
+  private async build(): Promise<BuildResult> {
+    const result = await build({
+      cwd: this.options.cwd,
+      output: this.outputFolder,
+      drafts: true,
+      future: true,
+      write: false,
+      cache: this.cache,
+      ...(this.options.config !== undefined && { config: this.options.config }),
+      ...(this.options.baseUrl !== undefined && { baseUrl: this.options.baseUrl }),
+      ...(this.options.now !== undefined && { now: this.options.now() }),
+    });
+    this.cache.dirty = new Set();
+    if (result.settings) {
+      const { build: folders } = result.settings;
+      this.settingsFolders = { settingsFile: this.configPath, episodes: folders.episodes, templates: folders.templates, public: folders.public };
+    }
+    return result;
+  }
+}
