@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ChangeQueue, classifyChange, planRebuild } from '../src/dev/changes.js';
+import { urlPathOf } from '../src/dev/dev.js';
+
+const root = path.resolve('/show');
+const folders = {
+  settingsFile: path.join(root, 'podsite.yaml'),
+  episodes: path.join(root, 'episodes'),
+  templates: path.join(root, 'templates'),
+  public: path.join(root, 'public'),
+};
+
+describe('classifyChange', () => {
+  it('tells settings, episodes, templates and public files apart', () => {
+    expect(classifyChange(path.join(root, 'podsite.yaml'), folders)).toBe('settings');
+    expect(classifyChange(path.join(root, 'episodes/2024-01-01-a.md'), folders)).toBe('episode');
+    expect(classifyChange(path.join(root, 'episodes/season-2/2024-01-01-a.markdown'), folders)).toBe('episode');
+    expect(classifyChange(path.join(root, 'templates/partials/header.hbs'), folders)).toBe('template');
+    expect(classifyChange(path.join(root, 'templates/assets/style.css'), folders)).toBe('template');
+    expect(classifyChange(path.join(root, 'public/artwork.png'), folders)).toBe('public');
+  });
+
+  it('ignores editor files and anything outside the watched folders', () => {
+    expect(classifyChange(path.join(root, 'episodes/.#2024-01-01-a.md'), folders)).toBe('ignored');
+    expect(classifyChange(path.join(root, 'episodes/2024-01-01-a.md~'), folders)).toBe('ignored');
+    expect(classifyChange(path.join(root, 'episodes/.2024-01-01-a.md.swp'), folders)).toBe('ignored');
+    expect(classifyChange(path.join(root, 'episodes/notes.txt'), folders)).toBe('ignored');
+    expect(classifyChange(path.join(root, 'README.md'), folders)).toBe('ignored');
+    expect(classifyChange(path.join(root, '.podsite/dev/index.html'), folders)).toBe('ignored');
+  });
+});
+
+describe('planRebuild', () => {
+  it('rebuilds everything when the settings change', () => {
+    expect(planRebuild([path.join(root, 'episodes/a.md'), path.join(root, 'podsite.yaml')], folders)).toEqual({ kind: 'full' });
+  });
+
+  it('collects changed episodes, and notes theme and public changes', () => {
+    expect(planRebuild([path.join(root, 'episodes/a.md'), path.join(root, 'episodes/b.md'), path.join(root, 'public/x.png')], folders)).toEqual({
+      kind: 'incremental',
+      episodes: new Set([path.join(root, 'episodes/a.md'), path.join(root, 'episodes/b.md')]),
+      theme: false,
+      public: true,
+    });
+    expect(planRebuild([path.join(root, 'templates/home.hbs')], folders)).toMatchObject({ kind: 'incremental', theme: true });
+  });
+
+  it('does nothing for ignored files', () => {
+    expect(planRebuild([path.join(root, 'episodes/.#a.md')], folders)).toBeUndefined();
+  });
+});
+
+describe('ChangeQueue', () => {
+  it('runs changes that arrive during a run in exactly one more run', async () => {
+    const runs: string[][] = [];
+    let release!: () => void;
+    const firstRunBlocked = new Promise<void>((resolve) => (release = resolve));
+    const queue = new ChangeQueue(async (files) => {
+      runs.push([...files].sort());
+      if (runs.length === 1) await firstRunBlocked;
+    });
+    void queue.add('a');
+    await Promise.resolve();
+    void queue.add('b');
+    void queue.add('c');
+    void queue.add('b');
+    release();
+    await queue.idle();
+    expect(runs).toEqual([['a'], ['b', 'c']]);
+  });
+
+  it('is idle when nothing runs, and runs again after', async () => {
+    const runs: string[][] = [];
+    const queue = new ChangeQueue(async (files) => {
+      runs.push([...files]);
+    });
+    await queue.idle();
+    await queue.add('a');
+    await queue.add('b');
+    expect(runs).toEqual([['a'], ['b']]);
+  });
+});
+
+describe('urlPathOf', () => {
+  it('turns output files into the paths the browser shows', () => {
+    expect(urlPathOf('index.html', '/')).toBe('/');
+    expect(urlPathOf('episodes/x/index.html', '/')).toBe('/episodes/x/');
+    expect(urlPathOf('feed.xml', '/show/')).toBe('/show/feed.xml');
+    expect(urlPathOf('404.html', '/')).toBe('/404.html');
+  });
+});
