@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Diagnostic } from '../diagnostics.js';
@@ -54,8 +54,21 @@ export async function startDev(options: DevOptions): Promise<Dev> {
   });
 
   const folders = session.folders;
-  const watcher: FSWatcher = watch([folders.settingsFile, folders.episodes, folders.templates, folders.public], { ignoreInitial: true });
-  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  const sources = [folders.episodes, folders.templates, folders.public];
+  const watcher: FSWatcher = watch([folders.settingsFile, ...sources.filter((folder) => existsSync(folder))], { ignoreInitial: true });
+  // chokidar does not see a folder created after it started: the parents tell when one appears.
+  const missing = sources.filter((folder) => !existsSync(folder));
+  const parents = watch([...new Set(missing.map((folder) => path.dirname(folder)))], { ignoreInitial: true, depth: 0 });
+  parents.on('addDir', (folder) => {
+    if (!missing.includes(path.resolve(folder))) return;
+    watcher.add(folder);
+    // Files may already be in it, so the settings file stands for "rebuild everything".
+    void queue.add(folders.settingsFile);
+  });
+  const ready = Promise.all([
+    new Promise<void>((resolve) => watcher.once('ready', () => resolve())),
+    new Promise<void>((resolve) => parents.once('ready', () => resolve())),
+  ]).then(() => undefined);
   let gathering: NodeJS.Timeout | undefined;
   const changed = new Set<string>();
   watcher.on('all', (_event, file) => {
@@ -81,7 +94,7 @@ export async function startDev(options: DevOptions): Promise<Dev> {
     },
     async close() {
       clearTimeout(gathering);
-      await watcher.close();
+      await Promise.all([watcher.close(), parents.close()]);
       await queue.idle();
       await server.close();
     },
