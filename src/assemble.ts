@@ -5,19 +5,19 @@ import type { EpisodeSource } from './episode.js';
 import type { RenderedNotes } from './markdown.js';
 import { expandPermalink, outputFileOf } from './permalink.js';
 import { absoluteUrl, type Episode, type Site } from './site.js';
-import { excerpt } from './text.js';
+import { compareText, excerpt } from './text.js';
 import { prefixBasePath } from './urls.js';
 
 /** Orders entries, links each to its neighbours, and separates feed episodes from posts. */
 export function assembleSite(settings: Settings, unordered: readonly Episode[]): Result<Site> {
   const diagnostics: Diagnostic[] = [];
-  const entries = [...unordered].sort((a, b) => b.date.getTime() - a.date.getTime() || b.file.localeCompare(a.file));
+  const entries = [...unordered].sort((a, b) => b.date.getTime() - a.date.getTime() || compareText(b.file, a.file));
 
   // Compared without case and Unicode normalization: on macOS and Windows `Ép-1` and `e\u0301p-1` are one file.
   const byOutput = new Map<string, Episode>();
   // Oldest first, as in the archive checks: the later file, usually the mistaken one, is reported.
   for (const entry of [...entries].reverse()) {
-    const key = entry.outputFile.normalize('NFC').toLowerCase();
+    const key = entry.addressKey;
     const other = byOutput.get(key);
     if (other === undefined) {
       byOutput.set(key, entry);
@@ -54,8 +54,11 @@ export function toEpisode(settings: Settings, source: EpisodeSource, notes: Rend
     path,
     url: absoluteUrl(settings, path),
     outputFile: outputFileOf(path),
+    addressKey: outputFileOf(path).normalize('NFC').toLowerCase(),
     newer: undefined,
     older: undefined,
     future: false,
+    year: local.year,
+    key: source.version,
   };
 }

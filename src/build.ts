@@ -9,10 +9,10 @@ import { renderFeed } from './feed.js';
 import { listPublicFiles, loadEpisodeFiles, loadTheme, readSettingsFile, type SourceFile } from './load.js';
 import { resetDerived, resetRendered, type BuildCache } from './cache.js';
 import { renderMarkdown, type UnknownTag } from './markdown.js';
-import { renderPages } from './pages.js';
+import { renderPages, type OutputFile, type PageKind } from './pages.js';
 import type { Site } from './site.js';
 import { createRenderer } from './templates.js';
-import { validateArchive } from './validate.js';
+import { validateArchive, validateEntry } from './validate.js';
 import { planOutput, writeSite, type OutputPlan } from './write.js';
 
 export interface BuildOptions extends Overrides {
@@ -27,6 +27,11 @@ export interface BuildOptions extends Overrides {
   now?: Date;
   /** What the previous build made, for `podsite dev`: only what changed is done again. */
   cache?: BuildCache;
+  /**
+   * For `podsite dev`: called with the entry pages (and which of them were made afresh) as soon as
+   * they are rendered, before home pages, archive and feed, when nothing so far has an error.
+   */
+  onEntryPages?: (pages: OutputFile[], fresh: string[]) => Promise<void>;
 }
 
 export interface StageTiming {
@@ -126,7 +131,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const parsed = await stage('parse', () =>
     sources.files.flatMap((file) => {
       const memo = cached(file);
-      const result = memo?.parsed ?? parseEpisode(file.file, file.text, settings);
+      const result = memo?.parsed ?? withEntryChecks(parseEpisode(file.file, file.text, settings), settings);
       if (memo) memo.parsed = result;
       collect(...result.diagnostics);
       return result.episode ? [{ file, episode: result.episode }] : [];
@@ -141,7 +146,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   });
 
   await stage('validate', () => {
-    collect(...validateArchive(published.map(({ episode }) => episode), settings.limits));
+    collect(...validateArchive(published.map(({ episode }) => episode)));
   });
 
   const entries = await stage('markdown', () =>
@@ -152,6 +157,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       const entry = memo?.entry ?? toEpisode(settings, episode, notes);
       if (memo) Object.assign(memo, { notes, entry });
       entry.future = episode.date > now;
+      entry.key = entry.future ? `${episode.version}+` : episode.version;
       return entry;
     }),
   );
@@ -169,13 +175,22 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   collect(...templateDiagnostics);
 
   // Pages and feed are made even when an error will stop the build: their checks belong in the same report.
-  const pages = await stage('pages', () =>
-    renderer ? renderPages(site, renderer, templates, strings, cache?.pages) : { value: [], diagnostics: [], rendered: [] },
-  );
+  const render = (kind: PageKind) =>
+    renderer ? renderPages(site, renderer, templates, strings, cache?.pages, [kind]) : { value: [], diagnostics: [], rendered: [] };
+  const entryPages = await stage('pages', () => render('entries'));
+  if (options.onEntryPages && !hasErrors(diagnostics) && entryPages.diagnostics.length === 0) {
+    await options.onEntryPages(entryPages.value, entryPages.rendered);
+  }
+  const listPages = await stage('lists', () => render('lists'));
+  const pages = {
+    value: [...entryPages.value, ...listPages.value],
+    diagnostics: [...entryPages.diagnostics, ...listPages.diagnostics],
+    rendered: [...entryPages.rendered, ...listPages.rendered],
+  };
   const feed = await stage('feed', () => {
-    const key = site.episodes.map((e) => `${e.version}${e.future ? '+' : ''}`).join('|');
+    const key = site.episodes.map((e) => e.key).join('|');
     if (cache?.feed?.key === key) return { value: cache.feed.file, diagnostics: cache.feed.diagnostics, fresh: false };
-    const made = renderFeed(site);
+    const made = renderFeed(site, cache?.feedItems);
     if (cache) cache.feed = { key, file: made.value, diagnostics: made.diagnostics };
     return { ...made, fresh: true };
   });
@@ -211,6 +226,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     });
   }
   return finish({ settings, site, stats, output: plan.value, fresh });
+}
+
+function withEntryChecks(parsed: ReturnType<typeof parseEpisode>, settings: Settings): ReturnType<typeof parseEpisode> {
+  if (parsed.episode === undefined) return parsed;
+  return { ...parsed, diagnostics: [...parsed.diagnostics, ...validateEntry(parsed.episode, settings.limits)] };
 }
 
 function unknownTag(source: EpisodeSource, tag: UnknownTag): Diagnostic {

@@ -1,7 +1,9 @@
 import type { Diagnostic } from './diagnostics.js';
+import type { SourceFile } from './load.js';
+import type { FeedItemCache } from './feed.js';
 import type { EpisodeSource } from './episode.js';
 import type { RenderedNotes } from './markdown.js';
-import type { OutputFile } from './pages.js';
+import type { OutputFile, PageMemo } from './pages.js';
 import type { Episode } from './site.js';
 
 /**
@@ -18,13 +20,16 @@ export interface BuildCache {
   /** Episode files by absolute path. */
   files: Map<string, CachedFile>;
   /** Rendered pages by output path, with the key of what they were made from. */
-  pages: Map<string, { key: string; contents: string }>;
+  pages: PageMemo;
   feed: { key: string; file: OutputFile; diagnostics: Diagnostic[] } | undefined;
+  feedItems: FeedItemCache;
+  /** The episode files found by the last listing: reused when only known files changed. */
+  listing: string[] | undefined;
 }
 
 export interface CachedFile {
-  /** The text, or the reason it cannot be read. */
-  text?: string;
+  /** The file as read, or the reason it cannot be read. */
+  source?: SourceFile;
   problem?: Diagnostic;
   parsed?: { episode: EpisodeSource | undefined; diagnostics: Diagnostic[] };
   notes?: RenderedNotes;
@@ -33,7 +38,7 @@ export interface CachedFile {
 }
 
 export function createCache(): BuildCache {
-  return { dirty: 'all', settingsKey: undefined, themeKey: undefined, files: new Map(), pages: new Map(), feed: undefined };
+  return { dirty: 'all', settingsKey: undefined, themeKey: undefined, files: new Map(), pages: new Map(), feed: undefined, feedItems: new Map(), listing: undefined };
 }
 
 /** Forgets everything made from the settings or the theme, keeping only what was read from disk. */
@@ -50,4 +55,5 @@ export function resetDerived(cache: BuildCache): void {
 export function resetRendered(cache: BuildCache): void {
   cache.pages.clear();
   cache.feed = undefined;
+  cache.feedItems.clear();
 }

@@ -120,6 +120,10 @@ function formatOffset(minutes: number, separator: '' | ':'): string {
 
 /** ISO 8601 with the show's offset, for `<time datetime>` and JSON. */
 export function isoDate(instant: Date, timeZone: string): string {
+  return remembered(`i${timeZone}\u0000${instant.getTime()}`, () => formatIso(instant, timeZone));
+}
+
+function formatIso(instant: Date, timeZone: string): string {
   const t = wallTime(instant, timeZone);
   const offset = formatOffset(offsetMinutes(instant, timeZone), ':');
   return `${t.year}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}${offset}`;
@@ -135,7 +139,22 @@ export function displayDate(instant: Date, language: string, timeZone: string): 
     formatter = new Intl.DateTimeFormat(safeLocale(language), { dateStyle: 'long', timeZone });
     displayFormatters.set(key, formatter);
   }
-  return formatter.format(instant);
+  return remembered(`d${key}\u0000${instant.getTime()}`, () => formatter.format(instant));
+}
+
+/**
+ * Formatting dates through Intl is slow next to everything else a page does, and an archive page
+ * formats every date of the show on each rebuild: the results are kept.
+ */
+const formatted = new Map<string, string>();
+function remembered(key: string, format: () => string): string {
+  let text = formatted.get(key);
+  if (text === undefined) {
+    if (formatted.size > 100_000) formatted.clear();
+    text = format();
+    formatted.set(key, text);
+  }
+  return text;
 }
 
 export function safeLocale(language: string): string {

@@ -1,4 +1,5 @@
 import { RULES, SEVERITY_OF_SETTING, type RuleId, type RuleSetting, type Severity } from './rules.js';
+import { compareText } from './text.js';
 
 export type { Severity } from './rules.js';
 
@@ -56,7 +57,7 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 /** Sorted by file, then position, so reports are stable whatever order stages ran in. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort(
-    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule),
+    (a, b) => compareText(a.file, b.file) || a.line - b.line || a.column - b.column || compareText(a.rule, b.rule),
   );
 }
 

@@ -24,7 +24,7 @@ const APPLE_DESCRIPTION_LIMIT = 4000;
 type XmlElement = Record<string, unknown>;
 
 /** The podcast RSS feed: RSS 2.0 with the itunes, podcast, atom and content namespaces. */
-export function renderFeed(site: Site): Result<OutputFile> {
+export function renderFeed(site: Site, itemCache?: FeedItemCache): Result<OutputFile> {
   const { settings } = site;
   const diagnostics: Diagnostic[] = [];
   const settingsFile = settings.build.configFile;
@@ -68,35 +68,42 @@ export function renderFeed(site: Site): Result<OutputFile> {
       diagnostics.push(diagnostic(episode.file, { line: 1, column: 1 }, 'serial-needs-number', 'a serial show needs an `episode:` number on every full episode'));
     }
   }
-  const items = site.episodes.map((episode) => ({ episode, item: feedItem(site, episode) }));
   const forbidden = (file: string, position: Position = { line: 1, column: 1 }) =>
     diagnostics.push(
       diagnostic(file, position, 'invalid-xml-character', 'control characters that XML forbids were removed from the feed', 'remove them from the file; they are often pasted from word processors'),
     );
-  for (const { episode, item } of items) {
-    if (containsForbiddenCharacters(item)) forbidden(episode.file, forbiddenCharacterPosition(episode));
-  }
+  // Each item is written once and kept: a rebuild after one edit writes one item, not four thousand.
+  const items = site.episodes.map((episode) => {
+    let made = itemCache?.get(episode.key);
+    if (made === undefined) {
+      const item = feedItem(site, episode);
+      made = { xml: itemBuilder.build({ item: cleanForXml(item) }) as string, forbidden: containsForbiddenCharacters(item) };
+      itemCache?.set(episode.key, made);
+    }
+    if (made.forbidden) forbidden(episode.file, forbiddenCharacterPosition(episode));
+    return made.xml;
+  });
   if (containsForbiddenCharacters({ ...channel, item: undefined })) {
     const fields = { title: settings.title, description: settings.description, author: settings.author, copyright: settings.copyright, 'owner.name': settings.owner.name };
     const field = Object.entries(fields).find(([, value]) => value !== undefined && hasForbiddenXmlCharacters(value))?.[0];
     forbidden(settingsFile, (field && settings.positions.get(field)) || undefined);
   }
-  channel.item = items.map(({ item }) => item);
-
-  const builder = new XMLBuilder({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@_',
-    cdataPropName: '#cdata',
-    format: true,
-    indentBy: '  ',
-    suppressEmptyNode: true,
-  });
-  const xml = builder.build({
+  const head = channelBuilder.build({
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
     rss: { '@_version': '2.0', ...NAMESPACES, channel: cleanForXml(channel) },
   }) as string;
+  // Items on one line each, so that nothing is added inside the notes' CDATA.
+  const closing = head.lastIndexOf('  </channel>');
+  const xml = `${head.slice(0, closing)}${items.map((item) => `    ${item}\n`).join('')}${head.slice(closing)}`;
   return { value: { path: FEED_PATH.slice(1), contents: xml }, diagnostics };
 }
+
+const BUILDER_OPTIONS = { ignoreAttributes: false, attributeNamePrefix: '@_', cdataPropName: '#cdata', suppressEmptyNode: true } as const;
+const channelBuilder = new XMLBuilder({ ...BUILDER_OPTIONS, format: true, indentBy: '  ' });
+const itemBuilder = new XMLBuilder({ ...BUILDER_OPTIONS, format: false });
+
+/** Feed items already written, by the key of the entry they were made from. */
+export type FeedItemCache = Map<string, { xml: string; forbidden: boolean }>;
 
 function feedItem(site: Site, episode: Episode): XmlElement {
   const { settings } = site;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,30 +122,36 @@ export async function loadEpisodeFiles(
   folder: string,
   cache?: BuildCache,
 ): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[]; found: number }> {
-  const names = (await listFiles(folder)).filter((name) => EPISODE_EXTENSIONS.test(name));
-  const read = await Promise.all(
-    names.map(async (name) => {
-      const absolutePath = path.join(folder, name);
-      const cached = cache?.files.get(absolutePath);
-      const dirty = cache === undefined || cache.dirty === 'all' || cache.dirty.has(absolutePath);
-      if (cached !== undefined && !dirty) {
-        const file = path.relative(root, absolutePath).split(path.sep).join('/');
-        return cached.text === undefined ? { diagnostic: cached.problem } : { source: { file, absolutePath, text: cached.text } };
-      }
-      const result = await readText(root, absolutePath, 'episode');
-      if (cache !== undefined) {
-        const previous = cache.files.get(absolutePath);
-        // Unchanged text keeps what was made from it; a changed one starts afresh.
-        const entry: CachedFile = previous?.text !== undefined && previous.text === result.source?.text ? previous : {};
-        if (result.source) entry.text = result.source.text;
-        else entry.problem = result.diagnostic;
-        cache.files.set(absolutePath, entry);
-      }
-      return result;
-    }),
-  );
-  if (cache !== undefined) {
-    const present = new Set(names.map((name) => path.join(folder, name)));
+  // Listing thousands of files costs more than the rest of a one-file rebuild: when every dirty file
+  // is one already known (an edit, no addition), the last listing still holds.
+  const dirty = cache?.dirty;
+  const onlyKnownFilesChanged = cache?.listing !== undefined && dirty instanceof Set && [...dirty].every((file) => cache.files.has(file) && existsSync(file));
+  const names = onlyKnownFilesChanged ? cache!.listing! : (await listFiles(folder)).filter((name) => EPISODE_EXTENSIONS.test(name));
+  if (cache !== undefined) cache.listing = names;
+  const remember = (absolutePath: string, result: { source?: SourceFile; diagnostic?: Diagnostic }) => {
+    if (cache === undefined) return result;
+    const previous = cache.files.get(absolutePath);
+    // Unchanged text keeps what was made from it; a changed one starts afresh.
+    const entry: CachedFile = previous?.source !== undefined && previous.source.text === result.source?.text ? previous : {};
+    if (result.source) entry.source = result.source;
+    else entry.problem = result.diagnostic;
+    cache.files.set(absolutePath, entry);
+    return result;
+  };
+  const read: { source?: SourceFile; diagnostic?: Diagnostic }[] = new Array(names.length);
+  const reading: Promise<void>[] = [];
+  const paths = names.map((name) => path.join(folder, name));
+  paths.forEach((absolutePath, index) => {
+    const cached = cache?.files.get(absolutePath);
+    const dirty = cache === undefined || cache.dirty === 'all' || cache.dirty.has(absolutePath);
+    // Files that did not change are taken as they are, without a promise each: thousands add up.
+    if (cached?.source !== undefined && !dirty) read[index] = { source: cached.source };
+    else if (cached?.problem !== undefined && !dirty) read[index] = { diagnostic: cached.problem };
+    else reading.push(readText(root, absolutePath, 'episode').then((result) => void (read[index] = remember(absolutePath, result))));
+  });
+  await Promise.all(reading);
+  if (cache !== undefined && !onlyKnownFilesChanged) {
+    const present = new Set(paths);
     for (const absolutePath of cache.files.keys()) if (!present.has(absolutePath)) cache.files.delete(absolutePath);
   }
   return {

@@ -1,4 +1,3 @@
-import { wallTime } from './dates.js';
 import type { Diagnostic, Result } from './diagnostics.js';
 import type { TemplateFile } from './load.js';
 import { outputFileOf } from './permalink.js';
@@ -25,13 +24,17 @@ interface PageInfo {
 /** A page to render: the template, what it is given, and a key that changes whenever that does. */
 export interface PageSpec {
   path: string;
+  /** The file it is written to. */
+  output: string;
   template: string;
   key: string;
   context: () => Record<string, unknown>;
 }
 
 /** What a rendered page was made from, so that a rebuild can reuse it when the key is the same. */
-export type PageMemo = Map<string, { key: string; contents: string }>;
+export type PageMemo = Map<string, { key: string; file: OutputFile }>;
+
+export type PageKind = 'entries' | 'lists';
 
 /** Every HTML page of the site: episodes and posts, home pages, archive, 404. */
 export function renderPages(
@@ -40,23 +43,23 @@ export function renderPages(
   templates: ReadonlyMap<string, TemplateFile>,
   strings: Strings,
   memo?: PageMemo,
+  kinds: readonly PageKind[] = ['entries', 'lists'],
 ): Result<OutputFile[]> & { rendered: string[] } {
   const diagnostics: Diagnostic[] = [];
   const files: OutputFile[] = [];
   const rendered: string[] = [];
   const siteView = siteViewOf(site);
-  for (const spec of planPages(site, strings)) {
-    const output = outputFileOf(spec.path);
-    const previous = memo?.get(output);
+  for (const spec of planPages(site, strings, kinds)) {
+    const previous = memo?.get(spec.output);
     if (previous !== undefined && previous.key === spec.key) {
-      files.push({ path: output, contents: previous.contents });
+      files.push(previous.file);
       continue;
     }
     try {
-      const contents = renderer.render(spec.template, { site: siteView, ...spec.context() });
-      files.push({ path: output, contents });
-      rendered.push(output);
-      memo?.set(output, { key: spec.key, contents });
+      const file = { path: spec.output, contents: renderer.render(spec.template, { site: siteView, ...spec.context() }) };
+      files.push(file);
+      rendered.push(file.path);
+      memo?.set(file.path, { key: spec.key, file });
     } catch (error) {
       // One diagnostic for a template, not one for each of the thousand pages it failed on.
       const failure = templateFailure(templates, spec.template, error);
@@ -82,19 +85,21 @@ function siteViewOf({ settings }: Site) {
 }
 
 /** An entry's own key: its source, and whether it is in the future (a badge in dev). */
-const entryKey = (entry: Episode | undefined) => (entry === undefined ? '-' : `${entry.version}${entry.future ? '+' : ''}`);
+const entryKey = (entry: Episode | undefined) => (entry === undefined ? '-' : entry.key);
 
 /** Neighbours without their own neighbours, so that a page depends on exactly three entries. */
 const neighbour = (entry: Episode | undefined) => (entry === undefined ? undefined : { ...entry, newer: undefined, older: undefined });
 
-export function planPages(site: Site, strings: Strings): PageSpec[] {
+export function planPages(site: Site, strings: Strings, kinds: readonly PageKind[] = ['entries', 'lists']): PageSpec[] {
   const { settings } = site;
   const page = (info: Omit<PageInfo, 'canonical'>): PageInfo => ({ ...info, canonical: absoluteUrl(settings, info.path) });
   const specs: PageSpec[] = [];
+  const entries = kinds.includes('entries') ? site.entries : [];
 
-  for (const entry of site.entries) {
+  for (const entry of entries) {
     specs.push({
       path: entry.path,
+      output: entry.outputFile,
       template: 'episode',
       key: `${entryKey(entry)}|${entryKey(entry.newer)}|${entryKey(entry.older)}`,
       context: () => ({
@@ -104,6 +109,7 @@ export function planPages(site: Site, strings: Strings): PageSpec[] {
     });
   }
 
+  if (!kinds.includes('lists')) return specs;
   const perPage = settings.build.perPage;
   const pageCount = Math.max(1, Math.ceil(site.entries.length / perPage));
   const homePath = (n: number) => (n === 1 ? '/' : `/page/${n}/`);
@@ -112,6 +118,7 @@ export function planPages(site: Site, strings: Strings): PageSpec[] {
     const title = n === 1 ? settings.title : `${settings.title} · ${(strings['page-of'] ?? 'Page {0} of {1}').replace('{0}', String(n)).replace('{1}', String(pageCount))}`;
     specs.push({
       path: homePath(n),
+      output: outputFileOf(homePath(n)),
       template: 'home',
       key: `${n}/${pageCount}|${entries.map(entryKey).join('|')}`,
       context: () => ({
@@ -132,17 +139,19 @@ export function planPages(site: Site, strings: Strings): PageSpec[] {
 
   specs.push({
     path: '/archive/',
+    output: outputFileOf('/archive/'),
     template: 'archive',
     key: site.entries.map(entryKey).join('|'),
     context: () => ({
       page: page({ title: `${strings.archive ?? 'Archive'} · ${settings.title}`, description: settings.description, path: '/archive/' }),
-      years: byYear(site.entries.map((entry) => neighbour(entry)!), settings.timezone),
+      years: byYear(site.entries.map((entry) => neighbour(entry)!)),
       entryCount: site.entries.length,
       episodeCount: site.episodes.length,
     }),
   });
   specs.push({
     path: '/404.html',
+    output: outputFileOf('/404.html'),
     template: '404',
     key: '404',
     context: () => ({
@@ -163,13 +172,12 @@ export function paginationWindow(current: number, total: number, around = 2): (n
   return numbers;
 }
 
-function byYear(entries: readonly Episode[], timeZone: string): { year: number; entries: Episode[] }[] {
+function byYear(entries: readonly Episode[]): { year: number; entries: Episode[] }[] {
   const years: { year: number; entries: Episode[] }[] = [];
   for (const entry of entries) {
-    const year = wallTime(entry.date, timeZone).year;
     const last = years.at(-1);
-    if (last?.year === year) last.entries.push(entry);
-    else years.push({ year, entries: [entry] });
+    if (last?.year === entry.year) last.entries.push(entry);
+    else years.push({ year: entry.year, entries: [entry] });
   }
   return years;
 }

@@ -15,11 +15,17 @@ export interface Episode extends EpisodeSource {
   url: string;
   /** Where the page is written, relative to the output folder. */
   outputFile: string;
+  /** The output file without case or Unicode normalization differences, for finding clashes. */
+  addressKey: string;
   /** Newer and older neighbours in publication order. */
   newer: Episode | undefined;
   older: Episode | undefined;
   /** Dated after the build's clock: shown only with --future (and in dev), with a badge. */
   future: boolean;
+  /** Year of publication in the show's time zone, for the archive. */
+  year: number;
+  /** What pages made from this entry depend on: its file, and whether it is in the future. */
+  key: string;
 }
 
 export interface Site {

@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { RuleId } from './rules.js';
+import { compareText } from './text.js';
 import type { Settings } from './config.js';
 import type { EpisodeSource } from './episode.js';
 
@@ -7,10 +8,10 @@ import type { EpisodeSource } from './episode.js';
  * Checks that need the whole archive: what is unique per file is checked when the file is parsed.
  * Runs on published entries only, so a draft does not clash with the episode it will replace.
  */
-export function validateArchive(entries: readonly EpisodeSource[], limits: Settings['limits']): Diagnostic[] {
+export function validateArchive(entries: readonly EpisodeSource[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   // Oldest first, so the later file is the one reported: it is usually the one with the mistake.
-  const oldestFirst = [...entries].sort((a, b) => a.date.getTime() - b.date.getTime() || a.file.localeCompare(b.file));
+  const oldestFirst = [...entries].sort((a, b) => a.date.getTime() - b.date.getTime() || compareText(a.file, b.file));
   const findDuplicates = (
     key: (entry: EpisodeSource) => string | undefined,
     fields: readonly string[],
@@ -63,8 +64,13 @@ export function validateArchive(entries: readonly EpisodeSource[], limits: Setti
     (length, first) => `the audio length ${length} is also the length of ${first.file}, a different audio file`,
     'a length copied from another episode makes apps cut or reject the download; use the real size of the file',
   );
-  diagnostics.push(...titleNumberMismatches(oldestFirst), ...numberingGaps(oldestFirst), ...budgets(oldestFirst, limits));
+  diagnostics.push(...numberingGaps(oldestFirst));
   return diagnostics;
+}
+
+/** Checks of one entry on its own; a rebuild runs them only for the files that changed. */
+export function validateEntry(entry: EpisodeSource, limits: Settings['limits']): Diagnostic[] {
+  return [...titleNumberMismatches([entry]), ...budgets([entry], limits)];
 }
 
 const at = (entry: EpisodeSource, field: string) => entry.positions.get(field) ?? { line: 1, column: 1 };
@@ -89,7 +95,9 @@ function numberingGaps(entries: readonly EpisodeSource[]): Diagnostic[] {
   const bySeason = new Map<number | undefined, EpisodeSource[]>();
   for (const entry of entries) {
     if (entry.number === undefined || entry.episodeType !== 'full') continue;
-    bySeason.set(entry.season, [...(bySeason.get(entry.season) ?? []), entry]);
+    const season = bySeason.get(entry.season);
+    if (season === undefined) bySeason.set(entry.season, [entry]);
+    else season.push(entry);
   }
   const found: Diagnostic[] = [];
   for (const [season, numbered] of bySeason) {

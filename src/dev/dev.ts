@@ -9,6 +9,8 @@ import { DevSession, type DevBuild } from './session.js';
 
 export interface DevOptions {
   cwd: string;
+  /** Told when changed episode pages are on disk and announced, before the rest of the rebuild. */
+  onEntryPages?: (changed: string[]) => void;
   config?: string;
   baseUrl?: string;
   host?: string;
@@ -39,18 +41,26 @@ export async function startDev(options: DevOptions): Promise<Dev> {
     ...(options.config !== undefined && { config: options.config }),
     ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }),
     ...(options.now !== undefined && { now: options.now }),
+    onEntryPages: (changed) => {
+      server?.notify({ errors: [], changed: changed.map((file) => urlPathOf(file, basePath)), reload: false });
+      options.onEntryPages?.(changed);
+    },
   });
+  // Set below, once the first build has told the base path: the first build has no early pages.
+  let server: DevServer | undefined;
+  let basePath = '/';
   const first = (await session.rebuild())!;
   options.onBuild?.(first);
-  const basePath = first.result.settings ? new URL(first.result.settings.url).pathname : '/';
-  const server = await startDevServer({ folder: session.outputFolder, basePath, host: options.host ?? '127.0.0.1', port: options.port ?? 4000 });
-  server.notify(buildEvent(first, options.cwd, basePath));
+  basePath = first.result.settings ? new URL(first.result.settings.url).pathname : '/';
+  server = await startDevServer({ folder: session.outputFolder, basePath, host: options.host ?? '127.0.0.1', port: options.port ?? 4000 });
+  const started = server;
+  started.notify(buildEvent(first, options.cwd, basePath));
 
   const queue = new ChangeQueue(async (files) => {
     const built = await session.rebuild(files);
     if (built === undefined) return;
     options.onBuild?.(built);
-    server.notify(buildEvent(built, options.cwd, basePath));
+    started.notify(buildEvent(built, options.cwd, basePath));
   });
 
   const folders = session.folders;
@@ -82,8 +92,8 @@ export async function startDev(options: DevOptions): Promise<Dev> {
   });
 
   return {
-    url: server.url,
-    server,
+    url: started.url,
+    server: started,
     session,
     first,
     ready,
@@ -96,7 +106,7 @@ export async function startDev(options: DevOptions): Promise<Dev> {
       clearTimeout(gathering);
       await Promise.all([watcher.close(), parents.close()]);
       await queue.idle();
-      await server.close();
+      await started.close();
     },
   };
 }
@@ -104,7 +114,10 @@ export async function startDev(options: DevOptions): Promise<Dev> {
 /** What the browser needs: errors with their code frame, and the URL paths that changed. */
 export function buildEvent(built: DevBuild, cwd: string, basePath: string): BuildEvent {
   const errors = built.diagnostics.filter((d) => d.severity === 'error').map((d) => overlayDiagnostic(d, cwd));
-  return { errors, changed: built.changed.map((file) => urlPathOf(file, basePath)), reload: built.full };
+  // Pages announced early are not announced again, or the browser would reload twice.
+  const early = new Set(built.entryPagesChanged);
+  const changed = built.changed.filter((file) => !early.has(file));
+  return { errors, changed: changed.map((file) => urlPathOf(file, basePath)), reload: built.full };
 }
 
 function overlayDiagnostic(d: Diagnostic, cwd: string) {

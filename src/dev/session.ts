@@ -2,6 +2,7 @@ import path from 'node:path';
 import { build, type BuildResult } from '../build.js';
 import { createCache, type BuildCache } from '../cache.js';
 import type { Diagnostic } from '../diagnostics.js';
+import type { OutputFile } from '../pages.js';
 import { planRebuild, type WatchedFolders } from './changes.js';
 import { IncrementalWriter } from './writer.js';
 
@@ -11,6 +12,8 @@ export interface DevSessionOptions {
   baseUrl?: string;
   /** The clock; tests pin it. */
   now?: () => Date;
+  /** Told as soon as changed episode pages are on disk, before home pages, archive and feed. */
+  onEntryPages?: (changed: string[]) => void;
 }
 
 export interface DevBuild {
@@ -18,6 +21,10 @@ export interface DevBuild {
   diagnostics: Diagnostic[];
   /** Output paths written or removed by this build. */
   changed: string[];
+  /** When the changed episode pages were on disk, in ms after the rebuild started (when there were any). */
+  entryPagesMs: number | undefined;
+  /** The episode pages written (and announced) before the rest. */
+  entryPagesChanged: string[];
   full: boolean;
   ms: number;
   result: BuildResult;
@@ -58,6 +65,9 @@ export class DevSession {
   /** A full build (no files given), or the cheapest one that is correct for these changed files. */
   async rebuild(files?: Iterable<string>): Promise<DevBuild | undefined> {
     const started = performance.now();
+    this.started = started;
+    this.entryPagesMs = undefined;
+    this.earlyChanged = [];
     const plan = files === undefined ? { kind: 'full' as const } : planRebuild(files, this.folders);
     if (plan === undefined) return undefined;
     if (plan.kind === 'full') this.cache = createCache();
@@ -76,13 +86,35 @@ export class DevSession {
     }
     let changed: string[] = [];
     if (result.ok && result.output) {
-      changed = await this.writer.write(result.output, this.compareAll ? undefined : new Set(result.fresh));
+      changed = [...this.earlyChanged, ...(await this.writer.write(result.output, this.compareAll ? undefined : new Set(result.fresh)))];
       this.compareAll = false;
     } else {
       this.compareAll = true;
     }
-    return { ok: result.ok, diagnostics: result.diagnostics, changed, full, ms: performance.now() - started, result };
+    return {
+      ok: result.ok,
+      diagnostics: result.diagnostics,
+      changed,
+      full,
+      ms: performance.now() - started,
+      entryPagesMs: this.entryPagesMs,
+      entryPagesChanged: this.earlyChanged,
+      result,
+    };
   }
+
+  private started = 0;
+  private entryPagesMs: number | undefined;
+  private earlyChanged: string[] = [];
+
+  /** Writes the episode pages the build has just made, so that the one being edited shows at once. */
+  private readonly writeEntryPages = async (pages: OutputFile[], fresh: string[]) => {
+    if (this.compareAll) return;
+    this.earlyChanged = await this.writer.writeFiles(pages, new Set(fresh));
+    if (this.earlyChanged.length === 0) return;
+    this.entryPagesMs = performance.now() - this.started;
+    this.options.onEntryPages?.(this.earlyChanged);
+  };
 
   private async build(): Promise<BuildResult> {
     const result = await build({
@@ -92,6 +124,7 @@ export class DevSession {
       future: true,
       write: false,
       cache: this.cache,
+      onEntryPages: this.writeEntryPages,
       ...(this.options.config !== undefined && { config: this.options.config }),
       ...(this.options.baseUrl !== undefined && { baseUrl: this.options.baseUrl }),
       ...(this.options.now !== undefined && { now: this.options.now() }),

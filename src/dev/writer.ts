@@ -1,7 +1,26 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { OutputFile } from '../pages.js';
 import type { OutputPlan } from '../write.js';
+
+/** What a written file holds: its length and content hash, or a copied file's size and time. */
+type Signature = { length: number; hash: (contents: string) => string } | { copied: string };
+
+const hashOf = (contents: string) => createHash('sha1').update(contents).digest('base64');
+
+/** The hash of what was written, computed the first time it is needed. */
+function lazyHash(contents: string): (unused: string) => string {
+  let hash: string | undefined;
+  let kept: string | undefined = contents;
+  return () => {
+    if (hash === undefined) {
+      hash = hashOf(kept!);
+      kept = undefined;
+    }
+    return hash;
+  };
+}
 
 /**
  * Writes `podsite dev`'s private output folder in place: only files whose content changed are
@@ -9,40 +28,48 @@ import type { OutputPlan } from '../write.js';
  * folder in instead, so that a published site is never half-written.)
  */
 export class IncrementalWriter {
-  /** What each written file holds: a content hash, or a copied file's size and time. */
-  private readonly written = new Map<string, string>();
+  private readonly written = new Map<string, Signature>();
   private started = false;
 
   constructor(private readonly folder: string) {}
 
-  /** Writes what changed; `fresh` lists generated files that may have changed (all, when absent). Returns the paths written or removed. */
-  async write(plan: OutputPlan, fresh?: ReadonlySet<string>): Promise<string[]> {
-    if (!this.started) {
-      await rm(this.folder, { recursive: true, force: true });
-      this.started = true;
-    }
+  /**
+   * Writes generated files whose content changed; `fresh` lists those that may have changed
+   * (all of them when absent). Returns the paths written.
+   */
+  async writeFiles(files: readonly OutputFile[], fresh?: ReadonlySet<string>): Promise<string[]> {
+    await this.start();
     const changed: string[] = [];
-    const present = new Set<string>();
     const jobs: Promise<void>[] = [];
-    const put = (relative: string, signature: string, job: (target: string) => Promise<void>) => {
-      present.add(relative);
-      if (this.written.get(relative) === signature) return;
-      this.written.set(relative, signature);
-      changed.push(relative);
-      const target = path.join(this.folder, relative);
-      jobs.push(mkdir(path.dirname(target), { recursive: true }).then(() => job(target)));
-    };
-    for (const file of plan.files) {
-      if (fresh !== undefined && !fresh.has(file.path) && this.written.has(file.path)) {
-        present.add(file.path);
-        continue;
-      }
-      const hash = createHash('sha1').update(file.contents).digest('base64');
-      put(file.path, hash, (target) => writeFile(target, file.contents));
+    for (const file of files) {
+      const previous = this.written.get(file.path);
+      if (fresh !== undefined && !fresh.has(file.path) && previous !== undefined) continue;
+      const length = Buffer.byteLength(file.contents);
+      // A different length needs no hash to tell that the content changed (a 40 MB feed, say);
+      // the hash is then made only when a later file of the same length asks for it.
+      const sameLength = previous !== undefined && 'length' in previous && previous.length === length;
+      if (sameLength && previous.hash(file.contents) === hashOf(file.contents)) continue;
+      this.written.set(file.path, { length, hash: lazyHash(file.contents) });
+      changed.push(file.path);
+      jobs.push(this.put(file.path, (target) => writeFile(target, file.contents)));
     }
+    await Promise.all(jobs);
+    return changed;
+  }
+
+  /** Writes the whole plan: generated files as above, copies whose source changed, and removes the rest. */
+  async write(plan: OutputPlan, fresh?: ReadonlySet<string>): Promise<string[]> {
+    const changed = await this.writeFiles(plan.files, fresh);
+    const present = new Set([...plan.files.map((file) => file.path), ...plan.copies.map((copy) => copy.sitePath)]);
     const copies = await Promise.all(plan.copies.map(async (copy) => ({ copy, info: await stat(copy.absolutePath) })));
+    const jobs: Promise<void>[] = [];
     for (const { copy, info } of copies) {
-      put(copy.sitePath, `${info.size}:${info.mtimeMs}`, (target) => copyFile(copy.absolutePath, target));
+      const signature = `${info.size}:${info.mtimeMs}`;
+      const previous = this.written.get(copy.sitePath);
+      if (previous !== undefined && 'copied' in previous && previous.copied === signature) continue;
+      this.written.set(copy.sitePath, { copied: signature });
+      changed.push(copy.sitePath);
+      jobs.push(this.put(copy.sitePath, (target) => copyFile(copy.absolutePath, target)));
     }
     await Promise.all(jobs);
     for (const relative of [...this.written.keys()]) {
@@ -52,5 +79,18 @@ export class IncrementalWriter {
       await unlink(path.join(this.folder, relative)).catch(() => undefined);
     }
     return changed;
+  }
+
+  private async start(): Promise<void> {
+    if (this.started) return;
+    // A folder left by an earlier session may hold anything: start from nothing.
+    await rm(this.folder, { recursive: true, force: true });
+    this.started = true;
+  }
+
+  private async put(relative: string, write: (target: string) => Promise<void>): Promise<void> {
+    const target = path.join(this.folder, relative);
+    await mkdir(path.dirname(target), { recursive: true });
+    await write(target);
   }
 }
