@@ -124,5 +124,11 @@ describe('podsite CLI', () => {
   it('refuses an unknown --format', async () => {
     expect((await run(['check', '--format', 'xml'], repository)).code).toBe(1);
   });
+
+  it('refuses a port that is not one', async () => {
+    const { code, stderr } = await run(['dev', '--port', 'eighty'], repository);
+    expect(code).toBe(1);
+    expect(stderr).toContain('--port is a number from 0 to 65535');
+  });
 });
 

@@ -20,7 +20,7 @@ export const CLIENT_SCRIPT = String.raw`(() => {
     overlay.id = 'podsite-error-overlay';
     overlay.setAttribute('role', 'alertdialog');
     overlay.setAttribute('aria-label', 'Build errors');
-    overlay.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,28,.94);color:#f4f4f4;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;padding:2rem';
+    overlay.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,28,.97);color:#f4f4f4;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;padding:2rem';
     const title = document.createElement('h2');
     title.textContent = 'podsite: the build has ' + diagnostics.length + ' error' + (diagnostics.length === 1 ? '' : 's') + '; the last good site is shown';
     title.style.cssText = 'margin:0 0 1rem;font-size:16px;color:#ff8a80';
