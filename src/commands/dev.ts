@@ -1,29 +1,14 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CliIo, CommandOptions } from '../cli.js';
 import { startDev } from '../dev/dev.js';
 import type { DevBuild } from '../dev/session.js';
-import { formatDiagnostics } from '../report.js';
-import { plural } from './diagnostics.js';
+import { plural, printDiagnosticText } from './diagnostics.js';
 
 /** Serves the site, rebuilds on every save, and stops cleanly on Ctrl-C. */
 export async function runDev(options: CommandOptions, io: CliIo): Promise<number> {
   const report = (built: DevBuild) => {
-    if (built.diagnostics.length > 0) {
-      io.stderr(
-        formatDiagnostics(built.diagnostics, {
-          color: io.color,
-          sourceOf: (file) => {
-            try {
-              return readFileSync(path.resolve(io.cwd, file), 'utf8');
-            } catch {
-              return undefined;
-            }
-          },
-        }),
-      );
-    }
+    printDiagnosticText(built.diagnostics, io);
     const ms = Math.round(built.ms);
     if (!built.ok) io.stderr(`Build failed in ${ms} ms; the last good site is still served.`);
     else io.stdout(`${built.full ? 'Built' : 'Rebuilt'} in ${ms} ms: ${plural(built.changed.length, 'file')} changed.`);

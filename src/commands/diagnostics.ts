@@ -36,24 +36,27 @@ export function diagnosticsAsJson(diagnostics: readonly Diagnostic[]): string {
   );
 }
 
+/** Diagnostics on stderr, grouped by file with code frames read from the files. */
+export function printDiagnosticText(diagnostics: readonly Diagnostic[], io: CliIo): void {
+  if (diagnostics.length === 0) return;
+  io.stderr(
+    formatDiagnostics(diagnostics, {
+      color: io.color,
+      sourceOf: (file) => {
+        try {
+          return readFileSync(path.resolve(io.cwd, file), 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+    }),
+  );
+}
+
 /** Diagnostics on stderr as text, or on stdout as JSON; then stage timings when asked. */
 export function printDiagnostics(result: BuildResult, options: CommandOptions, io: CliIo): void {
-  if (options.format === 'json') {
-    io.stdout(diagnosticsAsJson(result.diagnostics));
-  } else if (result.diagnostics.length > 0) {
-    io.stderr(
-      formatDiagnostics(result.diagnostics, {
-        color: io.color,
-        sourceOf: (file) => {
-          try {
-            return readFileSync(path.resolve(io.cwd, file), 'utf8');
-          } catch {
-            return undefined;
-          }
-        },
-      }),
-    );
-  }
+  if (options.format === 'json') io.stdout(diagnosticsAsJson(result.diagnostics));
+  else printDiagnosticText(result.diagnostics, io);
   if (options.verbose) {
     for (const { stage, ms } of result.timings) io.stderr(`  ${stage.padEnd(10)} ${ms.toFixed(1).padStart(8)} ms`);
   }
