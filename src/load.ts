@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,10 +35,10 @@ const isHiddenFile = (name: string) => name.startsWith('.');
 const isClutter = (name: string) => name === '.git' || name === '.DS_Store' || name === 'Thumbs.db';
 
 /** Files under `folder`, recursively, as forward-slash paths relative to it; none if it is absent. */
-async function listFiles(folder: string, skip: (name: string) => boolean = isHiddenFile): Promise<string[]> {
+async function listFiles(folder: string, skip: (name: string) => boolean = isHiddenFile, sync = false): Promise<string[]> {
   let entries;
   try {
-    entries = await readdir(folder, { recursive: true, withFileTypes: true });
+    entries = sync ? readdirSync(folder, { recursive: true, withFileTypes: true }) : await readdir(folder, { recursive: true, withFileTypes: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
@@ -52,9 +52,13 @@ async function listFiles(folder: string, skip: (name: string) => boolean = isHid
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-async function readText(root: string, absolutePath: string, kind: 'episode' | 'template'): Promise<{ source?: SourceFile; diagnostic?: Diagnostic }> {
+/**
+ * Reads one file. `sync` is for the few small files of a theme or of a save in `podsite dev`:
+ * blocking reads skip libuv's thread pool, where a file watcher's own work would make them wait.
+ */
+async function readText(root: string, absolutePath: string, kind: 'episode' | 'template', sync = false): Promise<{ source?: SourceFile; diagnostic?: Diagnostic }> {
   const file = path.relative(root, absolutePath).split(path.sep).join('/');
-  const bytes = await readFile(absolutePath);
+  const bytes = sync ? readFileSync(absolutePath) : await readFile(absolutePath);
   // An empty template is fine (it removes a partial); an empty episode is a mistake.
   const problem = textProblem(file, bytes, kind);
   if (problem !== undefined) return { diagnostic: problem };
@@ -143,11 +147,11 @@ export async function loadEpisodeFiles(
   const paths = names.map((name) => path.join(folder, name));
   paths.forEach((absolutePath, index) => {
     const cached = cache?.files.get(absolutePath);
-    const dirty = cache === undefined || cache.dirty === 'all' || cache.dirty.has(absolutePath);
+    const changed = cache === undefined || cache.dirty === 'all' || cache.dirty.has(absolutePath);
     // Files that did not change are taken as they are, without a promise each: thousands add up.
-    if (cached?.source !== undefined && !dirty) read[index] = { source: cached.source };
-    else if (cached?.problem !== undefined && !dirty) read[index] = { diagnostic: cached.problem };
-    else reading.push(readText(root, absolutePath, 'episode').then((result) => void (read[index] = remember(absolutePath, result))));
+    if (cached?.source !== undefined && !changed) read[index] = { source: cached.source };
+    else if (cached?.problem !== undefined && !changed) read[index] = { diagnostic: cached.problem };
+    else reading.push(readText(root, absolutePath, 'episode', dirty instanceof Set).then((result) => void (read[index] = remember(absolutePath, result))));
   });
   await Promise.all(reading);
   if (cache !== undefined && !onlyKnownFilesChanged) {
@@ -177,14 +181,14 @@ export async function loadTheme(root: string, userFolder: string): Promise<{ the
     [BUILT_IN_TEMPLATES, true],
     [userFolder, false],
   ] as const) {
-    for (const name of await listFiles(folder)) {
+    for (const name of await listFiles(folder, isHiddenFile, true)) {
       if (name.startsWith('assets/')) {
         assets.set(name, { sitePath: name, absolutePath: path.join(folder, name) });
         continue;
       }
       const logical = name.replace(TEMPLATE_EXTENSIONS, '');
       if (logical === name && name !== STRINGS_FILE) continue;
-      const read = await readText(root, path.join(folder, name), 'template');
+      const read = await readText(root, path.join(folder, name), 'template', true);
       if (read.diagnostic) diagnostics.push(read.diagnostic);
       if (read.source) templates.set(logical, { ...read.source, name: logical, builtIn });
     }
@@ -195,12 +199,12 @@ export async function loadTheme(root: string, userFolder: string): Promise<{ the
 export const STRINGS_FILE = 'strings.json';
 
 export async function listPublicFiles(folder: string): Promise<PublicFile[]> {
-  return (await listFiles(folder, isClutter)).map((sitePath) => ({ sitePath, absolutePath: path.join(folder, sitePath) }));
+  return (await listFiles(folder, isClutter, true)).map((sitePath) => ({ sitePath, absolutePath: path.join(folder, sitePath) }));
 }
 
 export async function readSettingsFile(configPath: string, cwd: string): Promise<{ text?: string; diagnostic?: Diagnostic }> {
   try {
-    const bytes = await readFile(configPath);
+    const bytes = readFileSync(configPath);
     const problem = textProblem(path.relative(cwd, configPath) || configPath, bytes, 'template');
     return problem ? { diagnostic: problem } : { text: utf8.decode(bytes) };
   } catch (error) {

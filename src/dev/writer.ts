@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputFile } from '../pages.js';
 import type { OutputPlan } from '../write.js';
+
+const SYNC_WRITES = 8;
 
 /** What a written file holds: its length and content hash, or a copied file's size and time. */
 type Signature = { length: number; hash: (contents: string) => string } | { copied: string };
@@ -51,10 +54,18 @@ export class IncrementalWriter {
       if (sameLength && previous.hash(file.contents) === hashOf(file.contents)) continue;
       this.written.set(file.path, { length, hash: lazyHash(file.contents) });
       changed.push(file.path);
-      jobs.push(this.put(file.path, (target) => writeFile(target, file.contents)));
+      // A few pages (a save) are written at once, without waiting in the thread pool behind a watcher.
+      if (changed.length <= SYNC_WRITES) this.putNow(file.path, file.contents);
+      else jobs.push(this.put(file.path, (target) => writeFile(target, file.contents)));
     }
     await Promise.all(jobs);
     return changed;
+  }
+
+  private putNow(relative: string, contents: string): void {
+    const target = path.join(this.folder, relative);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, contents);
   }
 
   /** Writes the whole plan: generated files as above, copies whose source changed, and removes the rest. */
