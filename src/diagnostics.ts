@@ -32,8 +32,6 @@ export interface Position {
   endColumn?: number;
 }
 
-export const NO_POSITION: Position = { line: 0, column: 0 };
-
 /** A problem of the user's input, with the default severity of its rule. */
 export function diagnostic(file: string, position: Position, rule: RuleId, message: string, hint?: string): Diagnostic {
   const found: Diagnostic = { file, line: position.line, column: position.column, severity: RULES[rule].severity, rule, message };

@@ -83,7 +83,7 @@ export function renderFeed(site: Site, itemCache?: FeedItemCache): Result<Output
     if (made.forbidden) forbidden(episode.file, forbiddenCharacterPosition(episode));
     return made.xml;
   });
-  if (containsForbiddenCharacters({ ...channel, item: undefined })) {
+  if (containsForbiddenCharacters(channel)) {
     const fields = { title: settings.title, description: settings.description, author: settings.author, copyright: settings.copyright, 'owner.name': settings.owner.name };
     const field = Object.entries(fields).find(([, value]) => value !== undefined && hasForbiddenXmlCharacters(value))?.[0];
     forbidden(settingsFile, (field && settings.positions.get(field)) || undefined);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { podcastGuid } from '../src/feed.js';
+import { paginationWindow } from '../src/pages.js';
 import { encodePath, expandPermalink, outputFileOf } from '../src/permalink.js';
 import { absoluteUrl, siteHref } from '../src/site.js';
 import { absolutizeUrls, prefixBasePath } from '../src/urls.js';
@@ -71,3 +72,12 @@ describe('root-relative URLs in notes', () => {
   });
 });
 
+describe('paginationWindow', () => {
+  it('keeps the first, the last and the pages around the current one, with gaps between', () => {
+    expect(paginationWindow(1, 1)).toEqual([1]);
+    expect(paginationWindow(3, 5)).toEqual([1, 2, 3, 4, 5]);
+    expect(paginationWindow(1, 400)).toEqual([1, 2, 3, undefined, 400]);
+    expect(paginationWindow(200, 400)).toEqual([1, undefined, 198, 199, 200, 201, 202, undefined, 400]);
+    expect(paginationWindow(400, 400)).toEqual([1, undefined, 398, 399, 400]);
+  });
+});
