@@ -4,15 +4,15 @@ import { assembleSite, toEpisode } from './assemble.js';
 import { parseSettings, type Overrides, type Settings } from './config.js';
 import { applyRuleSettings, diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { displayDate } from './dates.js';
-import { parseEpisode, type EpisodeSource } from './episode.js';
+import type { EpisodeSource } from './episode.js';
+import { notesDiagnostics, parseEntry, renderNotes, stampEntry } from './entry.js';
 import { renderFeed } from './feed.js';
 import { listPublicFiles, loadEpisodeFiles, loadTheme, readSettingsFile, type SourceFile } from './load.js';
 import { resetDerived, resetRendered, type BuildCache } from './cache.js';
-import { renderMarkdown, type UnknownTag } from './markdown.js';
 import { renderPages, type OutputFile, type PageKind } from './pages.js';
 import type { Site } from './site.js';
 import { createRenderer } from './templates.js';
-import { validateArchive, validateEntry } from './validate.js';
+import { validateArchive } from './validate.js';
 import { planOutput, writeSite, type OutputPlan } from './write.js';
 
 export interface BuildOptions extends Overrides {
@@ -133,7 +133,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const found: { file: SourceFile; episode: EpisodeSource }[] = [];
     for (const file of sources.files) {
       const memo = cached(file);
-      const result = memo?.parsed ?? withEntryChecks(parseEpisode(file.file, file.text, settings), settings);
+      const result = memo?.parsed ?? parseEntry(file, settings);
       if (memo) memo.parsed = result;
       if (result.diagnostics.length > 0) collect(...result.diagnostics);
       if (result.episode) found.push({ file, episode: result.episode });
@@ -155,16 +155,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const entries = await stage('markdown', () =>
     published.map(({ file, episode }) => {
       const memo = cached(file);
-      const notes = memo?.notes ?? renderMarkdown(episode.markdown, { html: settings.build.html });
-      if (notes.unknownTags.length > 0) collect(...notes.unknownTags.map((tag) => unknownTag(episode, tag)));
+      const notes = memo?.notes ?? renderNotes(episode, settings);
+      if (notes.unknownTags.length > 0) collect(...notesDiagnostics(episode, notes));
       const entry = memo?.entry ?? toEpisode(settings, episode, notes);
       if (memo) {
         memo.notes = notes;
         memo.entry = entry;
       }
-      entry.future = episode.date > now;
-      entry.key = entry.future ? `${episode.version}+` : episode.version;
-      return entry;
+      return stampEntry(entry, now);
     }),
   );
 
@@ -175,9 +173,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   });
 
   const templates = theme.theme.templates;
-  const { renderer, strings, diagnostics: templateDiagnostics } = await stage('templates', () =>
-    createRenderer(settings, templates, settings.build.templates),
-  );
+  // The cache forgets the renderer whenever the settings or the theme change.
+  const { renderer, strings, diagnostics: templateDiagnostics } = await stage('templates', () => {
+    const made = cache?.renderer ?? createRenderer(settings, templates, settings.build.templates);
+    if (cache) cache.renderer = made;
+    return made;
+  });
   collect(...templateDiagnostics);
 
   // Pages and feed are made even when an error will stop the build: their checks belong in the same report.
@@ -218,6 +219,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     files: plan.value.files.length + plan.value.copies.length,
   };
   const fresh = [...pages.rendered, ...(feed.fresh ? [feed.value.path] : [])];
+  if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates } : undefined;
   if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: plan.value, fresh });
 
   if (options.write !== false) {
@@ -232,21 +234,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     });
   }
   return finish({ settings, site, stats, output: plan.value, fresh });
-}
-
-function withEntryChecks(parsed: ReturnType<typeof parseEpisode>, settings: Settings): ReturnType<typeof parseEpisode> {
-  if (parsed.episode === undefined) return parsed;
-  return { ...parsed, diagnostics: [...parsed.diagnostics, ...validateEntry(parsed.episode, settings.limits)] };
-}
-
-function unknownTag(source: EpisodeSource, tag: UnknownTag): Diagnostic {
-  return diagnostic(
-    source.file,
-    { line: source.bodyLine + tag.line - 1, column: tag.column },
-    'unknown-html-tag',
-    `\`<${tag.name}>\` is not an HTML element: Markdown reads it as a tag and the browser hides it`,
-    `to show the text, write \`&lt;${tag.name}>\` or put it in backticks`,
-  );
 }
 
 function futureEntry(episode: EpisodeSource, settings: Settings, included: boolean): Diagnostic {

@@ -1,5 +1,7 @@
 import type { Diagnostic } from './diagnostics.js';
-import type { SourceFile } from './load.js';
+import type { Settings } from './config.js';
+import type { SourceFile, TemplateFile } from './load.js';
+import type { createRenderer, Renderer } from './templates.js';
 import type { FeedItemCache } from './feed.js';
 import type { EpisodeSource } from './episode.js';
 import type { RenderedNotes } from './markdown.js';
@@ -25,6 +27,10 @@ export interface BuildCache {
   feedItems: FeedItemCache;
   /** The episode files found by the last listing: reused when only known files changed. */
   listing: string[] | undefined;
+  /** The compiled theme, made again when the settings or the theme change. */
+  renderer: ReturnType<typeof createRenderer> | undefined;
+  /** What the last build without errors was made with, for `podsite dev`'s fast path. */
+  lastGood: { settings: Settings; rules: Settings['rules']; renderer: Renderer; templates: ReadonlyMap<string, TemplateFile> } | undefined;
 }
 
 export interface CachedFile {
@@ -38,7 +44,7 @@ export interface CachedFile {
 }
 
 export function createCache(): BuildCache {
-  return { dirty: 'all', settingsKey: undefined, themeKey: undefined, files: new Map(), pages: new Map(), feed: undefined, feedItems: new Map(), listing: undefined };
+  return { dirty: 'all', settingsKey: undefined, themeKey: undefined, files: new Map(), pages: new Map(), feed: undefined, feedItems: new Map(), listing: undefined, renderer: undefined, lastGood: undefined };
 }
 
 /** Forgets everything made from the settings or the theme, keeping only what was read from disk. */
@@ -56,4 +62,5 @@ export function resetRendered(cache: BuildCache): void {
   cache.pages.clear();
   cache.feed = undefined;
   cache.feedItems.clear();
+  cache.renderer = undefined;
 }

@@ -56,7 +56,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * Reads one file. `sync` is for the few small files of a theme or of a save in `podsite dev`:
  * blocking reads skip libuv's thread pool, where a file watcher's own work would make them wait.
  */
-async function readText(root: string, absolutePath: string, kind: 'episode' | 'template', sync = false): Promise<{ source?: SourceFile; diagnostic?: Diagnostic }> {
+export async function readSourceFile(root: string, absolutePath: string, kind: 'episode' | 'template', sync = false): Promise<{ source?: SourceFile; diagnostic?: Diagnostic }> {
   const file = path.relative(root, absolutePath).split(path.sep).join('/');
   const bytes = sync ? readFileSync(absolutePath) : await readFile(absolutePath);
   // An empty template is fine (it removes a partial); an empty episode is a mistake.
@@ -151,7 +151,7 @@ export async function loadEpisodeFiles(
     // Files that did not change are taken as they are, without a promise each: thousands add up.
     if (cached?.source !== undefined && !changed) read[index] = { source: cached.source };
     else if (cached?.problem !== undefined && !changed) read[index] = { diagnostic: cached.problem };
-    else reading.push(readText(root, absolutePath, 'episode', dirty instanceof Set).then((result) => void (read[index] = remember(absolutePath, result))));
+    else reading.push(readSourceFile(root, absolutePath, 'episode', dirty instanceof Set).then((result) => void (read[index] = remember(absolutePath, result))));
   });
   await Promise.all(reading);
   if (cache !== undefined && !onlyKnownFilesChanged) {
@@ -188,7 +188,7 @@ export async function loadTheme(root: string, userFolder: string): Promise<{ the
       }
       const logical = name.replace(TEMPLATE_EXTENSIONS, '');
       if (logical === name && name !== STRINGS_FILE) continue;
-      const read = await readText(root, path.join(folder, name), 'template', true);
+      const read = await readSourceFile(root, path.join(folder, name), 'template', true);
       if (read.diagnostic) diagnostics.push(read.diagnostic);
       if (read.source) templates.set(logical, { ...read.source, name: logical, builtIn });
     }

@@ -1,3 +1,4 @@
+import type { Settings } from './config.js';
 import type { Diagnostic, Result } from './diagnostics.js';
 import type { TemplateFile } from './load.js';
 import { outputFileOf } from './permalink.js';
@@ -45,11 +46,22 @@ export function renderPages(
   memo?: PageMemo,
   kinds: readonly PageKind[] = ['entries', 'lists'],
 ): Result<OutputFile[]> & { rendered: string[] } {
+  return renderSpecs(site.settings, renderer, templates, planPages(site, strings, kinds), memo);
+}
+
+/** Renders the pages of `specs`, taking from `memo` those whose key has not changed. */
+export function renderSpecs(
+  settings: Settings,
+  renderer: Renderer,
+  templates: ReadonlyMap<string, TemplateFile>,
+  specs: readonly PageSpec[],
+  memo?: PageMemo,
+): Result<OutputFile[]> & { rendered: string[] } {
   const diagnostics: Diagnostic[] = [];
   const files: OutputFile[] = [];
   const rendered: string[] = [];
-  const siteView = siteViewOf(site);
-  for (const spec of planPages(site, strings, kinds)) {
+  const siteView = siteViewOf(settings);
+  for (const spec of specs) {
     const previous = memo?.get(spec.output);
     if (previous !== undefined && previous.key === spec.key) {
       files.push(previous.file);
@@ -70,7 +82,7 @@ export function renderPages(
 }
 
 /** Site-wide values every page may read: nothing here may depend on the entries, or every page would. */
-function siteViewOf({ settings }: Site) {
+function siteViewOf(settings: Settings) {
   return {
     title: settings.title,
     description: settings.description,
@@ -90,24 +102,29 @@ const entryKey = (entry: Episode | undefined) => (entry === undefined ? '-' : en
 /** Neighbours without their own neighbours, so that a page depends on exactly three entries. */
 const neighbour = (entry: Episode | undefined) => (entry === undefined ? undefined : { ...entry, newer: undefined, older: undefined });
 
+/** The page of one episode or post; it depends on the entry and its two neighbours. */
+export function entryPageSpec(settings: Settings, entry: Episode): PageSpec {
+  return {
+    path: entry.path,
+    output: entry.outputFile,
+    template: 'episode',
+    key: `${entryKey(entry)}|${entryKey(entry.newer)}|${entryKey(entry.older)}`,
+    context: () => ({
+      page: pageInfo(settings, { title: `${entry.title} · ${settings.title}`, description: entry.summary, path: entry.path }),
+      episode: { ...entry, newer: neighbour(entry.newer), older: neighbour(entry.older) },
+    }),
+  };
+}
+
+const pageInfo = (settings: Settings, info: Omit<PageInfo, 'canonical'>): PageInfo => ({ ...info, canonical: absoluteUrl(settings, info.path) });
+
 export function planPages(site: Site, strings: Strings, kinds: readonly PageKind[] = ['entries', 'lists']): PageSpec[] {
   const { settings } = site;
-  const page = (info: Omit<PageInfo, 'canonical'>): PageInfo => ({ ...info, canonical: absoluteUrl(settings, info.path) });
+  const page = (info: Omit<PageInfo, 'canonical'>) => pageInfo(settings, info);
   const specs: PageSpec[] = [];
   const entries = kinds.includes('entries') ? site.entries : [];
 
-  for (const entry of entries) {
-    specs.push({
-      path: entry.path,
-      output: entry.outputFile,
-      template: 'episode',
-      key: `${entryKey(entry)}|${entryKey(entry.newer)}|${entryKey(entry.older)}`,
-      context: () => ({
-        page: page({ title: `${entry.title} · ${settings.title}`, description: entry.summary, path: entry.path }),
-        episode: { ...entry, newer: neighbour(entry.newer), older: neighbour(entry.older) },
-      }),
-    });
-  }
+  for (const entry of entries) specs.push(entryPageSpec(settings, entry));
 
   if (!kinds.includes('lists')) return specs;
   const perPage = settings.build.perPage;

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BuildCache } from '../src/cache.js';
@@ -28,5 +29,72 @@ describe('DevSession', () => {
     const session = new DevSession({ cwd: root });
     await session.rebuild();
     expect(await session.rebuild([path.join(root, 'notes.txt')])).toBeUndefined();
+  });
+
+  describe('fast path for an edit that leaves the entry in its place', () => {
+    const audio = (n: number) => `audio:\n  url: https://cdn.example.com/${n}.mp3\n  length: ${n}000`;
+    const two = (frontMatter: string, body?: string) => episodeFile(`title: Two\n${audio(2)}\n${frontMatter}`, body);
+    const project = (settings = MINIMAL_SETTINGS) =>
+      tempProject({
+        'podsite.yaml': settings,
+        'episodes/2024-01-01-one.md': episodeFile(`title: One\nepisode: 1\n${audio(1)}`),
+        'episodes/2024-01-08-two.md': two('episode: 2'),
+        'episodes/2024-01-15-three.md': episodeFile(`title: Three\nepisode: 3\n${audio(3)}`),
+      });
+    const page = (session: DevSession, output: string) => readFile(path.join(session.outputFolder, output), 'utf8');
+
+    it('writes the edited page before the rebuild, the same page a full build makes', async () => {
+      const root = await project();
+      const session = new DevSession({ cwd: root });
+      await session.rebuild();
+      const file = path.join(root, 'episodes/2024-01-08-two.md');
+      await writeFile(file, two('episode: 2', 'Notes rewritten *now*.\n'));
+      const rebuilt = await session.rebuild([file]);
+      expect(rebuilt).toMatchObject({ ok: true, full: false, entryPagesChanged: ['2024/01/08/two/index.html'] });
+      expect(rebuilt?.entryPagesMs).toBeGreaterThan(0);
+      // The rebuild found the page already made from the same inputs, so it did not make it again.
+      expect(rebuilt?.result.fresh).not.toContain('2024/01/08/two/index.html');
+      const fresh = new DevSession({ cwd: root });
+      await fresh.rebuild();
+      expect(await page(session, '2024/01/08/two/index.html')).toContain('Notes rewritten <em>now</em>.');
+      expect(await page(session, '2024/01/08/two/index.html')).toBe(await page(fresh, '2024/01/08/two/index.html'));
+    });
+
+    it('leaves an edit that moves the entry or changes its number to the rebuild', async () => {
+      const root = await project();
+      const session = new DevSession({ cwd: root });
+      await session.rebuild();
+      const file = path.join(root, 'episodes/2024-01-08-two.md');
+      await writeFile(file, two('episode: 2\ndate: 2024-01-20'));
+      const moved = await session.rebuild([file]);
+      expect(moved?.result.fresh).toContain('2024/01/20/two/index.html');
+      await writeFile(file, two('episode: 4\ndate: 2024-01-20'));
+      const renumbered = await session.rebuild([file]);
+      expect(renumbered?.result.fresh).toContain('2024/01/20/two/index.html');
+    });
+
+    it('puts the early page back when the rebuild ends in errors, and shows the fix', async () => {
+      const root = await project(`${MINIMAL_SETTINGS}rules:\n  invalid-xml-character: error\n`);
+      const session = new DevSession({ cwd: root });
+      await session.rebuild();
+      const before = await page(session, '2024/01/08/two/index.html');
+      const file = path.join(root, 'episodes/2024-01-08-two.md');
+      // Only the feed finds this: the file itself parses, so the fast path writes the page first.
+      await writeFile(file, two('episode: 2', 'A pasted \u0001 character.\n'));
+      const failed = await session.rebuild([file]);
+      expect(failed).toMatchObject({ ok: false, entryPagesChanged: ['2024/01/08/two/index.html'] });
+      expect(failed?.diagnostics.map((d) => d.rule)).toContain('invalid-xml-character');
+      expect(await page(session, '2024/01/08/two/index.html')).toBe(before);
+      // Moved, the page is made by the rebuild and written as soon as the episode pages are made; it goes too.
+      await writeFile(file, two('episode: 2\ndate: 2024-01-20', 'A pasted \u0001 character.\n'));
+      const moved = await session.rebuild([file]);
+      expect(moved).toMatchObject({ ok: false });
+      expect(existsSync(path.join(session.outputFolder, '2024/01/20/two/index.html'))).toBe(false);
+      expect(await page(session, '2024/01/08/two/index.html')).toBe(before);
+      await writeFile(file, two('episode: 2', 'A pasted character, removed.\n'));
+      const fixed = await session.rebuild([file]);
+      expect(fixed?.ok).toBe(true);
+      expect(await page(session, '2024/01/08/two/index.html')).toContain('A pasted character, removed.');
+    });
   });
 });

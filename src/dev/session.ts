@@ -4,7 +4,8 @@ import { createCache, type BuildCache } from '../cache.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { OutputFile } from '../pages.js';
 import { planRebuild, type WatchedFolders } from './changes.js';
-import { IncrementalWriter } from './writer.js';
+import { IncrementalWriter, type Undo } from './writer.js';
+import { renderEditedPages } from '../edited-pages.js';
 
 export interface DevSessionOptions {
   cwd: string;
@@ -72,23 +73,31 @@ export class DevSession {
     if (plan === undefined) return undefined;
     if (plan.kind === 'full') this.cache = createCache();
     else this.cache.dirty = plan.episodes;
+    const now = this.options.now?.() ?? new Date();
+    this.undo = new Map();
+    if (plan.kind === 'incremental' && !plan.theme && !plan.public && !this.compareAll) {
+      const edited = await renderEditedPages(this.cache, this.options.cwd, plan.episodes, now);
+      if (edited !== undefined) this.announceEntryPages(await this.writer.writeFiles(edited, undefined, this.undo));
+    }
     let result: BuildResult;
     let full = plan.kind === 'full';
     try {
-      result = await this.build();
+      result = await this.build(now);
     } catch (error) {
       if (plan.kind === 'full') throw error;
       // An incremental rebuild that fails for a reason of its own gets a clean start.
       this.cache = createCache();
       this.compareAll = true;
       full = true;
-      result = await this.build();
+      result = await this.build(now);
     }
     let changed: string[] = [];
     if (result.ok && result.output) {
       changed = [...this.earlyChanged, ...(await this.writer.write(result.output, this.compareAll ? undefined : new Set(result.fresh)))];
       this.compareAll = false;
     } else {
+      // The pages written early go back to what they were: the site served stays the last good one.
+      changed = this.writer.restore(this.undo);
       this.compareAll = true;
     }
     return {
@@ -106,17 +115,23 @@ export class DevSession {
   private started = 0;
   private entryPagesMs: number | undefined;
   private earlyChanged: string[] = [];
+  /** What the pages written before the end of the rebuild were, in case it ends in errors. */
+  private undo: Undo = new Map();
 
   /** Writes the episode pages the build has just made, so that the one being edited shows at once. */
   private readonly writeEntryPages = async (pages: OutputFile[], fresh: string[]) => {
     if (this.compareAll) return;
-    this.earlyChanged = await this.writer.writeFiles(pages, new Set(fresh));
-    if (this.earlyChanged.length === 0) return;
-    this.entryPagesMs = performance.now() - this.started;
-    this.options.onEntryPages?.(this.earlyChanged);
+    this.announceEntryPages(await this.writer.writeFiles(pages, new Set(fresh), this.undo));
   };
 
-  private async build(): Promise<BuildResult> {
+  private announceEntryPages(written: string[]): void {
+    if (written.length === 0) return;
+    this.earlyChanged.push(...written);
+    this.entryPagesMs ??= performance.now() - this.started;
+    this.options.onEntryPages?.(written);
+  }
+
+  private async build(now: Date): Promise<BuildResult> {
     const result = await build({
       cwd: this.options.cwd,
       output: this.outputFolder,
@@ -127,7 +142,7 @@ export class DevSession {
       onEntryPages: this.writeEntryPages,
       ...(this.options.config !== undefined && { config: this.options.config }),
       ...(this.options.baseUrl !== undefined && { baseUrl: this.options.baseUrl }),
-      ...(this.options.now !== undefined && { now: this.options.now() }),
+      now,
     });
     this.cache.dirty = new Set();
     if (result.settings) {

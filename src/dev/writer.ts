@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputFile } from '../pages.js';
 import type { OutputPlan } from '../write.js';
 
 const SYNC_WRITES = 8;
+
+/** What files were before a write, by output path, to put them back: no contents means there was no file. */
+export type Undo = Map<string, { contents: string | undefined; signature: Signature | undefined }>;
 
 /** What a written file holds: its length and content hash, or a copied file's size and time. */
 type Signature = { length: number; hash: (contents: string) => string } | { copied: string };
@@ -40,7 +43,7 @@ export class IncrementalWriter {
    * Writes generated files whose content changed; `fresh` lists those that may have changed
    * (all of them when absent). Returns the paths written.
    */
-  async writeFiles(files: readonly OutputFile[], fresh?: ReadonlySet<string>): Promise<string[]> {
+  async writeFiles(files: readonly OutputFile[], fresh?: ReadonlySet<string>, undo?: Undo): Promise<string[]> {
     await this.start();
     const changed: string[] = [];
     const jobs: Promise<void>[] = [];
@@ -52,6 +55,7 @@ export class IncrementalWriter {
       // the hash is then made only when a later file of the same length asks for it.
       const sameLength = previous !== undefined && 'length' in previous && previous.length === length;
       if (sameLength && previous.hash(file.contents) === hashOf(file.contents)) continue;
+      if (undo !== undefined && !undo.has(file.path)) undo.set(file.path, { contents: this.readNow(file.path), signature: previous });
       this.written.set(file.path, { length, hash: lazyHash(file.contents) });
       changed.push(file.path);
       // A few pages (a save) are written at once, without waiting in the thread pool behind a watcher.
@@ -60,6 +64,25 @@ export class IncrementalWriter {
     }
     await Promise.all(jobs);
     return changed;
+  }
+
+  /** Puts back the files as `undo` recorded them before they were written. Returns the paths written or removed. */
+  restore(undo: Undo): string[] {
+    for (const [relative, { contents, signature }] of undo) {
+      if (contents === undefined) rmSync(path.join(this.folder, relative), { force: true });
+      else this.putNow(relative, contents);
+      if (signature === undefined) this.written.delete(relative);
+      else this.written.set(relative, signature);
+    }
+    return [...undo.keys()];
+  }
+
+  private readNow(relative: string): string | undefined {
+    try {
+      return readFileSync(path.join(this.folder, relative), 'utf8');
+    } catch {
+      return undefined;
+    }
   }
 
   private putNow(relative: string, contents: string): void {
