@@ -6,14 +6,15 @@ import { applyRuleSettings, diagnostic, hasErrors, sortDiagnostics, type Diagnos
 import { displayDate } from './dates.js';
 import type { EpisodeSource } from './episode.js';
 import { notesDiagnostics, parseEntry, renderNotes, stampEntry } from './entry.js';
-import { renderFeed } from './feed.js';
-import { listPublicFiles, loadEpisodeFiles, loadTheme, readSettingsFile, type SourceFile } from './load.js';
+import { podcastGuid, renderFeed } from './feed.js';
+import { formatLedger, parseLedger, pinGuids } from './ledger.js';
+import { listPublicFiles, loadEpisodeFiles, loadTheme, readLedgerFile, readSettingsFile, type SourceFile } from './load.js';
 import { resetDerived, resetRendered, type BuildCache } from './cache.js';
-import { renderPages, type OutputFile, type PageKind } from './pages.js';
-import type { Site } from './site.js';
+import { FEED_PATH, renderPages, type OutputFile, type PageKind } from './pages.js';
+import { absoluteUrl, type Site } from './site.js';
 import { createRenderer } from './templates.js';
 import { validateArchive } from './validate.js';
-import { planOutput, writeSite, type OutputPlan } from './write.js';
+import { planOutput, writeLedgerFile, writeSite, type OutputPlan } from './write.js';
 
 export interface BuildOptions extends Overrides {
   /** The settings file; `podsite.yaml` in `cwd` by default. */
@@ -32,6 +33,8 @@ export interface BuildOptions extends Overrides {
    * they are rendered, before home pages, archive and feed, when nothing so far has an error.
    */
   onEntryPages?: (pages: OutputFile[], fresh: string[]) => Promise<void>;
+  /** Put the settings' analytics prefix before enclosure URLs (true unless said otherwise). */
+  analytics?: boolean;
 }
 
 export interface StageTiming {
@@ -172,6 +175,29 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     return assembled.value;
   });
 
+  const identity = await stage('ledger', async () => {
+    const ledgerFile = path.relative(cwd, settings.build.ledger) || settings.build.ledger;
+    const text = await readLedgerFile(settings.build.ledger);
+    const ledger = text === undefined ? undefined : parseLedger(text, ledgerFile);
+    collect(...(ledger?.diagnostics ?? []));
+    const feedGuid = settings.feed.guid;
+    const ledgerPath = (absolutePath: string) => path.relative(settings.build.root, absolutePath).split(path.sep).join('/');
+    const pinned = pinGuids(site.episodes, {
+      ledger,
+      ledgerFile,
+      fileOf: (episode) => ledgerPath(path.resolve(cwd, episode.file)),
+      files: new Set(sources.paths.map(ledgerPath)),
+      isPublished: (episode) => !episode.draft && !episode.future,
+      podcastGuid: {
+        computed: podcastGuid(absoluteUrl(settings, FEED_PATH)),
+        ...(feedGuid !== undefined && { configured: { guid: feedGuid, file: settings.build.configFile, position: settings.positions.get('feed.guid') ?? { line: 1, column: 1 } } }),
+      },
+    });
+    collect(...pinned.diagnostics);
+    const next = formatLedger(pinned.next);
+    return { guids: pinned.guids, podcastGuid: pinned.podcastGuid, ledger: next === text ? undefined : next };
+  });
+
   const templates = theme.theme.templates;
   // The cache forgets the renderer whenever the settings or the theme change.
   const { renderer, strings, diagnostics: templateDiagnostics } = await stage('templates', () => {
@@ -195,16 +221,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     rendered: [...entryPages.rendered, ...listPages.rendered],
   };
   const feed = await stage('feed', () => {
-    const key = site.episodes.map((e) => e.key).join('|');
-    if (cache?.feed?.key === key) return { value: cache.feed.file, diagnostics: cache.feed.diagnostics, fresh: false };
-    const made = renderFeed(site, cache?.feedItems);
-    if (cache) cache.feed = { key, file: made.value, diagnostics: made.diagnostics };
+    const key = [identity.podcastGuid, ...site.episodes.map((e) => `${e.key}|${identity.guids.get(e)}`)].join('\n');
+    if (cache?.feed?.key === key) return { value: cache.feed.files, diagnostics: cache.feed.diagnostics, fresh: false };
+    const made = renderFeed(site, identity, { analytics: options.analytics !== false }, cache?.feedItems);
+    if (cache) cache.feed = { key, files: made.value, diagnostics: made.diagnostics };
     return { ...made, fresh: true };
   });
   collect(...pages.diagnostics, ...feed.diagnostics);
 
   const plan = planOutput(
-    [...pages.value, feed.value],
+    [...pages.value, ...feed.value],
     [
       ...[...theme.theme.assets.values()].map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
       ...publicFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
@@ -218,7 +244,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     feedItems: site.episodes.length,
     files: plan.value.files.length + plan.value.copies.length,
   };
-  const fresh = [...pages.rendered, ...(feed.fresh ? [feed.value.path] : [])];
+  const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : [])];
   if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates } : undefined;
   if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: plan.value, fresh });
 
@@ -226,6 +252,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await stage('write', async () => {
       try {
         await writeSite(settings.build.output, plan.value);
+        // After the site: a ledger must never record an episode whose feed was not published.
+        if (identity.ledger !== undefined) await writeLedgerFile(settings.build.ledger, identity.ledger);
       } catch (error) {
         const failure = writeFailure(settings, cwd, error as NodeJS.ErrnoException);
         if (failure === undefined) throw error;

@@ -23,7 +23,7 @@ export interface BuildCache {
   files: Map<string, CachedFile>;
   /** Rendered pages by output path, with the key of what they were made from. */
   pages: PageMemo;
-  feed: { key: string; file: OutputFile; diagnostics: Diagnostic[] } | undefined;
+  feed: { key: string; files: OutputFile[]; diagnostics: Diagnostic[] } | undefined;
   feedItems: FeedItemCache;
   /** The episode files found by the last listing: reused when only known files changed. */
   listing: string[] | undefined;

@@ -14,6 +14,7 @@ export interface CommandOptions {
   config: string | undefined;
   output: string | undefined;
   baseUrl: string | undefined;
+  ledger: string | undefined;
   drafts: boolean | undefined;
   future: boolean;
   verbose: boolean;
@@ -35,6 +36,7 @@ Options:
   --config FILE    Settings file (default: podsite.yaml)
   --out DIR        Output folder, overriding build.output
   --base-url URL   Site URL, overriding url (e.g. for a preview deployment)
+  --ledger FILE    GUID ledger, overriding build.ledger (podsite.lock)
   --drafts         Include episodes marked draft: true
   --future         Include episodes dated in the future
   --format FORMAT  Diagnostics as \`text\` (default) or \`json\`
@@ -81,6 +83,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         config: { type: 'string' },
         out: { type: 'string' },
         'base-url': { type: 'string' },
+        ledger: { type: 'string' },
         drafts: { type: 'boolean' },
         future: { type: 'boolean' },
         format: { type: 'string' },
@@ -126,6 +129,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     config: values.config,
     output: values.out,
     baseUrl: values['base-url'],
+    ledger: values.ledger,
     drafts: values.drafts,
     future: values.future ?? false,
     verbose: values.verbose ?? false,

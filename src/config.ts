@@ -42,11 +42,14 @@ export interface Settings {
     html: HtmlPolicy;
     drafts: boolean;
     excerptLength: number;
+    /** The GUID ledger (`podsite.lock`), committed with the episodes. */
+    ledger: string;
   };
   frontMatter: {
     aliases: Record<string, string>;
     ignore: string[];
   };
+  feed: FeedSettings;
   /** Severities that differ from the rules' defaults. */
   rules: Partial<Record<RuleId, RuleSetting>>;
   limits: {
@@ -57,9 +60,32 @@ export interface Settings {
   positions: Positions;
 }
 
+export interface FeedSettings {
+  /** `podcast:locked`: other hosts may not import the feed. */
+  locked: boolean;
+  /** `podcast:funding`: call-to-action text by URL. */
+  funding: Record<string, string>;
+  /** `podcast:txt`: values by purpose (`applepodcastsverify`, …). */
+  txt: Record<string, string>;
+  /** `itunes:new-feed-url`: where the feed moved to. */
+  newUrl: string | undefined;
+  /** `itunes:block`: hide the show from Apple Podcasts. */
+  block: boolean;
+  /** `itunes:complete`: no more episodes will come. */
+  complete: boolean;
+  /** Prefix of a download-analytics service (OP3, Podtrac…) put before enclosure URLs. */
+  analyticsPrefix: string | undefined;
+  /** Items in the main feed; older ones go to RFC 5005 paged feeds. */
+  limit: number | undefined;
+  /** `podcast:guid` from a previous host; else computed once from the feed URL and kept in the ledger. */
+  guid: string | undefined;
+}
+
 /** What the command line may override. */
 export interface Overrides {
   output?: string;
+  /** Where the GUID ledger is, instead of `build.ledger`. */
+  ledger?: string;
   baseUrl?: string;
   drafts?: boolean;
 }
@@ -80,7 +106,9 @@ export const defaults = {
     html: 'keep' as HtmlPolicy,
     drafts: false,
     excerptLength: 280,
+    ledger: 'podsite.lock',
   },
+  feed: { locked: false, funding: {}, txt: {}, block: false, complete: false },
   limits: { socialPost: 280 },
 } satisfies Partial<Record<keyof Settings, unknown>>;
 
@@ -129,9 +157,27 @@ export const SETTINGS_SCHEMA: Schema = {
         html: { type: { kind: 'enum', values: ['keep', 'sanitize'] }, description: 'Raw HTML in notes: `keep` it, or `sanitize` it.' },
         drafts: { type: { kind: 'boolean' }, description: 'Include drafts.' },
         excerptLength: { type: { kind: 'integer', min: 1 }, description: 'Characters in a generated excerpt.' },
+        ledger: { type: { kind: 'string' }, description: 'The GUID ledger the build keeps: commit it (`podsite.lock`).' },
       },
     },
     description: 'Where things are and how the site is built.',
+  },
+  feed: {
+    type: {
+      kind: 'object',
+      fields: {
+        locked: { type: { kind: 'boolean' }, description: '`podcast:locked`: other podcast hosts may not import the feed (needs `owner.email`).' },
+        funding: { type: { kind: 'string-map' }, description: '`podcast:funding`: the call to action, by URL, e.g. `https://example.com/support: Support the show`.' },
+        txt: { type: { kind: 'string-map' }, description: '`podcast:txt`: a value by purpose, e.g. `applepodcastsverify: 1234abcd`.' },
+        newUrl: { type: { kind: 'string' }, description: '`itunes:new-feed-url`: the feed\'s new address, when the show moves.' },
+        block: { type: { kind: 'boolean' }, description: '`itunes:block`: keep the show out of Apple Podcasts.' },
+        complete: { type: { kind: 'boolean' }, description: '`itunes:complete`: the show is over, no episode will follow.' },
+        analyticsPrefix: { type: { kind: 'string' }, description: 'A download-analytics prefix (https) put before every enclosure URL, e.g. `https://op3.dev/e/`.' },
+        limit: { type: { kind: 'integer', min: 1 }, description: 'Items in the main feed; older episodes are published in RFC 5005 paged feeds linked from it.' },
+        guid: { type: { kind: 'string' }, description: "`podcast:guid` the show already has from a previous host; else computed once from the feed URL." },
+      },
+    },
+    description: 'What the podcast feed says beyond the show itself.',
   },
   frontMatter: {
     type: {
@@ -223,7 +269,9 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
     html: raw.build?.html ?? defaults.build.html,
     drafts: overrides.drafts ?? raw.build?.drafts ?? defaults.build.drafts,
     excerptLength: raw.build?.excerptLength ?? defaults.build.excerptLength,
+    ledger: overrides.ledger !== undefined ? path.resolve(cwd, overrides.ledger) : folder(raw.build?.ledger, defaults.build.ledger),
   };
+  const feed = feedSettings(raw.feed ?? {}, problem);
   for (const message of outputFolderProblems(build)) {
     if (overrides.output === undefined) problem('build.output', 'invalid-output-folder', message);
     else diagnostics.push(diagnostic('', { line: 0, column: 0 }, 'invalid-output-folder', `${message} (from --out)`));
@@ -248,6 +296,7 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
     timezone,
     build,
     frontMatter: { aliases: raw.frontMatter?.aliases ?? {}, ignore: raw.frontMatter?.ignore ?? [] },
+    feed,
     rules,
     limits: { socialPost: raw.limits?.socialPost ?? defaults.limits.socialPost },
     positions: read.positions,
@@ -255,13 +304,44 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
   return { settings, rules, diagnostics };
 }
 
-type RawSettings = Partial<Omit<Settings, 'build' | 'frontMatter' | 'owner' | 'rules' | 'limits' | 'positions'>> & {
+type RawSettings = Partial<Omit<Settings, 'build' | 'frontMatter' | 'owner' | 'rules' | 'limits' | 'positions' | 'feed'>> & {
+  feed?: Partial<FeedSettings>;
   rules?: Record<string, string>;
   limits?: Partial<Settings['limits']>;
   owner?: { name?: string; email?: string };
   build?: Partial<Omit<Settings['build'], 'root' | 'configFile'>>;
   frontMatter?: Partial<Settings['frontMatter']>;
 };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function feedSettings(raw: Partial<FeedSettings>, problem: (key: string, rule: RuleId, message: string, hint?: string) => void): FeedSettings {
+  const httpUrl = (key: string, value: string | undefined, httpsOnly = false) => {
+    if (value === undefined) return;
+    const protocol = /^(https?):\/\/[^/\s]+/i.exec(value)?.[1]?.toLowerCase();
+    if (protocol === undefined || (httpsOnly && protocol !== 'https')) {
+      problem(key, 'invalid-url', `\`${key}\` must be an absolute ${httpsOnly ? 'https' : 'http(s)'} URL (found \`${value}\`)`);
+    }
+  };
+  httpUrl('feed.newUrl', raw.newUrl);
+  // Apps fetch enclosures from the prefix host first: plain http there would break downloads in many apps.
+  httpUrl('feed.analyticsPrefix', raw.analyticsPrefix, true);
+  for (const url of Object.keys(raw.funding ?? {})) httpUrl(keyPositionPath(`feed.funding.${url}`), url);
+  if (raw.guid !== undefined && !UUID.test(raw.guid)) {
+    problem('feed.guid', 'invalid-feed-guid', `\`${raw.guid}\` is not a UUID`, 'copy the `podcast:guid` of the old feed exactly, e.g. `ead4c236-bf58-58c6-a2c6-a6b28d128cb6`');
+  }
+  return {
+    locked: raw.locked ?? defaults.feed.locked,
+    funding: raw.funding ?? defaults.feed.funding,
+    txt: raw.txt ?? defaults.feed.txt,
+    newUrl: raw.newUrl,
+    block: raw.block ?? defaults.feed.block,
+    complete: raw.complete ?? defaults.feed.complete,
+    analyticsPrefix: raw.analyticsPrefix,
+    limit: raw.limit,
+    guid: raw.guid?.toLowerCase(),
+  };
+}
 
 function normalizeSiteUrl(url: string): string | undefined {
   let parsed: URL;

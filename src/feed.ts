@@ -23,12 +23,27 @@ const APPLE_DESCRIPTION_LIMIT = 4000;
 
 type XmlElement = Record<string, unknown>;
 
-/** The podcast RSS feed: RSS 2.0 with the itunes, podcast, atom and content namespaces. */
-export function renderFeed(site: Site, itemCache?: FeedItemCache): Result<OutputFile> {
+/** What makes the feed and its items the same ones for apps from build to build: from the ledger. */
+export interface FeedIdentity {
+  guids: ReadonlyMap<Episode, string>;
+  podcastGuid: string;
+}
+
+export interface FeedOptions {
+  /** Put `feed.analyticsPrefix` before enclosure URLs; `podsite dev` does not, so previews count no download. */
+  analytics: boolean;
+}
+
+/**
+ * The podcast RSS feed: RSS 2.0 with the itunes, podcast, atom and content namespaces; with
+ * `feed.limit`, the main feed has the newest episodes and RFC 5005 paged feeds the others.
+ */
+export function renderFeed(site: Site, identity: FeedIdentity, options: FeedOptions, itemCache?: FeedItemCache): Result<OutputFile[]> {
   const { settings } = site;
   const diagnostics: Diagnostic[] = [];
   const settingsFile = settings.build.configFile;
   const feedUrl = absoluteUrl(settings, FEED_PATH);
+  const prefix = options.analytics ? settings.feed.analyticsPrefix : undefined;
   const settingsProblem = (rule: RuleId, message: string, hint?: string, key = '') =>
     diagnostics.push(diagnostic(settingsFile, settings.positions.get(key) ?? settings.positions.get('') ?? { line: 1, column: 1 }, rule, message, hint));
 
@@ -42,9 +57,12 @@ export function renderFeed(site: Site, itemCache?: FeedItemCache): Result<Output
     settingsProblem('description-too-long', `the show description is longer than Apple's limit of ${APPLE_DESCRIPTION_LIMIT} bytes`, 'shorten it; the site can say more', 'description');
   }
 
+  if (settings.feed.locked && settings.owner.email === undefined) {
+    settingsProblem('missing-field', '`feed.locked` needs `owner.email`: a host that is asked to import the feed checks the owner', 'set `owner.email`', 'feed.locked');
+  }
+
   const newest = site.episodes[0];
   const channel: XmlElement = {
-    'atom:link': { '@_href': feedUrl, '@_rel': 'self', '@_type': 'application/rss+xml' },
     title: settings.title,
     link: settings.url,
     description: settings.description,
@@ -61,7 +79,21 @@ export function renderFeed(site: Site, itemCache?: FeedItemCache): Result<Output
     'itunes:category': appleCategories(settings.categories),
     'itunes:explicit': String(settings.explicit),
     'itunes:type': settings.type,
-    'podcast:guid': podcastGuid(feedUrl),
+    'itunes:new-feed-url': settings.feed.newUrl,
+    'itunes:block': settings.feed.block ? 'Yes' : undefined,
+    'itunes:complete': settings.feed.complete ? 'Yes' : undefined,
+    'podcast:guid': identity.podcastGuid,
+    'podcast:locked': { '#text': settings.feed.locked ? 'yes' : 'no', '@_owner': settings.owner.email },
+    'podcast:funding': Object.entries(settings.feed.funding).map(([url, text]) => ({ '@_url': url, '#text': text })),
+    'podcast:txt': Object.entries(settings.feed.txt).map(([purpose, text]) => ({ '@_purpose': purpose, '#text': text })),
+    'podcast:trailer': site.episodes.filter((e) => e.episodeType === 'trailer' && e.audio !== undefined).map((trailer) => ({
+      '#text': trailer.title,
+      '@_pubdate': rfc2822(trailer.date, settings.timezone),
+      '@_url': withAnalyticsPrefix(trailer.audio!.url, prefix),
+      '@_length': trailer.audio!.length === undefined ? undefined : String(trailer.audio!.length),
+      '@_type': trailer.audio!.type,
+      '@_season': trailer.season === undefined ? undefined : String(trailer.season),
+    })),
   };
   if (settings.type === 'serial') {
     for (const episode of site.episodes.filter((e) => e.number === undefined && e.episodeType === 'full')) {
@@ -74,11 +106,13 @@ export function renderFeed(site: Site, itemCache?: FeedItemCache): Result<Output
     );
   // Each item is written once and kept: a rebuild after one edit writes one item, not four thousand.
   const items = site.episodes.map((episode) => {
-    let made = itemCache?.get(episode.key);
+    const guid = identity.guids.get(episode) ?? episode.guid ?? episode.url;
+    const key = `${episode.key}|${guid}`;
+    let made = itemCache?.get(key);
     if (made === undefined) {
-      const item = feedItem(site, episode);
+      const item = feedItem(site, episode, guid, prefix);
       made = { xml: itemBuilder.build({ item: cleanForXml(item) }) as string, forbidden: containsForbiddenCharacters(item) };
-      itemCache?.set(episode.key, made);
+      itemCache?.set(key, made);
     }
     if (made.forbidden) forbidden(episode.file, forbiddenCharacterPosition(episode));
     return made.xml;
@@ -88,14 +122,57 @@ export function renderFeed(site: Site, itemCache?: FeedItemCache): Result<Output
     const field = Object.entries(fields).find(([, value]) => value !== undefined && hasForbiddenXmlCharacters(value))?.[0];
     forbidden(settingsFile, (field && settings.positions.get(field)) || undefined);
   }
-  const head = channelBuilder.build({
-    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    rss: { '@_version': '2.0', ...NAMESPACES, channel: cleanForXml(channel) },
-  }) as string;
-  // Items on one line each, so that nothing is added inside the notes' CDATA.
-  const closing = head.lastIndexOf('  </channel>');
-  const xml = `${head.slice(0, closing)}${items.map((item) => `    ${item}\n`).join('')}${head.slice(closing)}`;
-  return { value: { path: FEED_PATH.slice(1), contents: xml }, diagnostics };
+  const pages = feedPages(settings, items.length);
+  const files = pages.map((page) => {
+    const head = channelBuilder.build({
+      '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
+      rss: { '@_version': '2.0', ...NAMESPACES, channel: cleanForXml({ 'atom:link': page.links, ...channel }) },
+    }) as string;
+    // Items on one line each, so that nothing is added inside the notes' CDATA.
+    const closing = head.lastIndexOf('  </channel>');
+    const xml = `${head.slice(0, closing)}${items.slice(page.start, page.end).map((item) => `    ${item}\n`).join('')}${head.slice(closing)}`;
+    return { path: page.path.slice(1), contents: xml };
+  });
+  return { value: files, diagnostics };
+}
+
+/** Where paged feeds are: `/feed/page/2.xml` and on, the main feed being page 1. */
+export const feedPagePath = (n: number) => (n === 1 ? FEED_PATH : `/feed/page/${n}.xml`);
+
+interface FeedPage {
+  path: string;
+  start: number;
+  end: number;
+  links: XmlElement[];
+}
+
+/** One feed, or with `feed.limit` the RFC 5005 pages: each links to itself, the first, the last and its neighbours. */
+function feedPages(settings: Site['settings'], itemCount: number): FeedPage[] {
+  const perPage = settings.feed.limit ?? Math.max(itemCount, 1);
+  const count = Math.max(1, Math.ceil(itemCount / perPage));
+  const link = (rel: string, n: number) => ({ '@_href': absoluteUrl(settings, feedPagePath(n)), '@_rel': rel, '@_type': 'application/rss+xml' });
+  return Array.from({ length: count }, (_, index) => {
+    const n = index + 1;
+    const links = [link('self', n)];
+    if (count > 1) {
+      links.push(link('first', 1), link('last', count));
+      if (n > 1) links.push(link('previous', n - 1));
+      if (n < count) links.push(link('next', n + 1));
+    }
+    return { path: feedPagePath(n), start: index * perPage, end: n * perPage, links };
+  });
+}
+
+/**
+ * A download-analytics service (OP3, Podtrac…) is put before the enclosure URL without its
+ * scheme, as they all expect; a URL that already goes through it is left as it is.
+ */
+export function withAnalyticsPrefix(url: string, prefix: string | undefined): string {
+  if (prefix === undefined) return url;
+  const bare = (value: string) => value.replace(/^https?:\/\//i, '');
+  const base = prefix.endsWith('/') ? prefix : `${prefix}/`;
+  if (bare(url).toLowerCase().startsWith(bare(base).toLowerCase())) return url;
+  return base + bare(url);
 }
 
 const BUILDER_OPTIONS = { ignoreAttributes: false, attributeNamePrefix: '@_', cdataPropName: '#cdata', suppressEmptyNode: true } as const;
@@ -105,18 +182,18 @@ const itemBuilder = new XMLBuilder({ ...BUILDER_OPTIONS, format: false });
 /** Feed items already written, by the key of the entry they were made from. */
 export type FeedItemCache = Map<string, { xml: string; forbidden: boolean }>;
 
-function feedItem(site: Site, episode: Episode): XmlElement {
+function feedItem(site: Site, episode: Episode, guid: string, analyticsPrefix: string | undefined): XmlElement {
   const { settings } = site;
   const { audio } = episode;
-  const guid = episode.guid === undefined ? { '#text': episode.url } : { '#text': episode.guid, '@_isPermaLink': 'false' };
   return {
     title: episode.title,
     link: episode.url,
-    guid,
+    // A GUID is a permalink only while it is the page's address: a recorded one outlives a new permalink.
+    guid: guid === episode.url ? { '#text': guid } : { '#text': guid, '@_isPermaLink': 'false' },
     pubDate: rfc2822(episode.date, settings.timezone),
     description: episode.summary,
     'content:encoded': episode.html.trim() === '' ? undefined : { '#cdata': absolutizeUrls(episode.html, settings) },
-    enclosure: audio ? { '@_url': audio.url, '@_length': String(audio.length ?? 0), '@_type': audio.type } : undefined,
+    enclosure: audio ? { '@_url': withAnalyticsPrefix(audio.url, analyticsPrefix), '@_length': String(audio.length ?? 0), '@_type': audio.type } : undefined,
     'itunes:duration': audio?.duration === undefined ? undefined : String(audio.duration),
     'itunes:image': episode.image ? { '@_href': absoluteUrl(settings, episode.image) } : undefined,
     'itunes:explicit': String(episode.explicit ?? settings.explicit),

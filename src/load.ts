@@ -125,7 +125,7 @@ export async function loadEpisodeFiles(
   root: string,
   folder: string,
   cache?: BuildCache,
-): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[]; found: number }> {
+): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[]; found: number; paths: string[] }> {
   // Listing thousands of files costs more than the rest of a one-file rebuild: when every dirty file
   // is one already known (an edit, no addition), the last listing still holds.
   const dirty = cache?.dirty;
@@ -160,6 +160,7 @@ export async function loadEpisodeFiles(
   }
   return {
     found: names.length,
+    paths,
     files: read.flatMap((r) => (r.source ? [r.source] : [])),
     diagnostics: read.flatMap((r) => (r.diagnostic ? [r.diagnostic] : [])),
   };
@@ -219,5 +220,15 @@ export async function readSettingsFile(configPath: string, cwd: string): Promise
         'run podsite in the folder that has podsite.yaml, pass --config FILE, or create podsite.yaml with at least title, description, language and url',
       ),
     };
+  }
+}
+
+/** The GUID ledger's text, or undefined when there is none yet. */
+export async function readLedgerFile(ledgerPath: string): Promise<string | undefined> {
+  try {
+    return readFileSync(ledgerPath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }

@@ -16,7 +16,7 @@ export interface RuleSpec {
   group: RuleGroup;
 }
 
-export type RuleGroup = 'files' | 'settings' | 'front matter' | 'archive' | 'budgets' | 'feed' | 'theme' | 'output';
+export type RuleGroup = 'files' | 'settings' | 'front matter' | 'archive' | 'ledger' | 'budgets' | 'feed' | 'theme' | 'output';
 
 const rule = (group: RuleGroup, severity: Severity, configurable: boolean, description: string): RuleSpec => ({
   group,
@@ -51,6 +51,7 @@ export const RULES = {
   'invalid-output-folder': rule('settings', 'error', false, 'The output folder is neither the project folder nor one of its source folders.'),
   'missing-artwork': rule('settings', 'error', true, 'The show has artwork; Apple Podcasts requires it.'),
   'missing-category': rule('settings', 'error', true, 'The show has at least one category; Apple Podcasts requires it.'),
+  'invalid-feed-guid': rule('settings', 'error', false, '`feed.guid`, the `podcast:guid` from a previous host, is a UUID.'),
 
   // Values, in settings and front matter
   'wrong-type': rule('front matter', 'error', false, 'A value has the expected type, with no YAML 1.1 coercion (`no` is text, `1:05:43` is not a number).'),
@@ -82,6 +83,11 @@ export const RULES = {
   'episode-number-gap': rule('archive', 'info', true, 'Episode numbers of a season have no gaps.'),
   'future-episode': rule('archive', 'info', true, 'An entry dated in the future is left out unless `--future`.'),
   'no-episodes': rule('archive', 'warning', true, 'The episodes folder has episode files.'),
+
+  // The GUID ledger
+  'invalid-ledger': rule('ledger', 'error', false, 'The GUID ledger (`podsite.lock`) is the JSON file that podsite writes.'),
+  'guid-changed': rule('ledger', 'error', false, "An episode's GUID is the one the ledger recorded when it was first published: apps would download it again."),
+  'episode-removed': rule('ledger', 'warning', true, 'Every episode the ledger recorded is still in the archive: apps keep removed ones until the feed drops them.'),
 
   // Budgets
   'description-too-long': rule('budgets', 'warning', true, "A description fits Apple's limit of 4000 bytes."),

@@ -5,7 +5,8 @@ import type { Settings } from './config.js';
 import type { EpisodeSource } from './episode.js';
 
 /**
- * Checks that need the whole archive: what is unique per file is checked when the file is parsed.
+ * Checks that need the whole archive: what is unique per file is checked when the file is parsed,
+ * and GUIDs when the ledger gives each episode its own (src/ledger.ts).
  * Runs on published entries only, so a draft does not clash with the episode it will replace.
  */
 export function validateArchive(entries: readonly EpisodeSource[]): Diagnostic[] {
@@ -33,13 +34,6 @@ export function validateArchive(entries: readonly EpisodeSource[]): Diagnostic[]
       diagnostics.push(diagnostic(entry.file, position, rule, describe(value, first), hint));
     }
   };
-  findDuplicates(
-    (e) => e.guid,
-    ['guid'],
-    'duplicate-guid',
-    (guid, first) => `the guid \`${guid}\` is also the guid of ${first.file}`,
-    'podcast apps would show only one of them; give each episode its own guid',
-  );
   findDuplicates(
     (e) => e.audio?.url,
     ['audio.url', 'episode'],

@@ -92,3 +92,15 @@ async function swapIn(staging: string, outputFolder: string, previous: string): 
   }
   await rm(previous, { recursive: true, force: true });
 }
+
+/** Replaces the ledger in one step (a new file renamed over the old), so that it is never half-written. */
+export async function writeLedgerFile(ledgerPath: string, text: string): Promise<void> {
+  const temporary = `${ledgerPath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  await writeFile(temporary, text);
+  try {
+    await rename(temporary, ledgerPath);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,13 +35,19 @@ describe('invalid fixture sites', () => {
     const temp = await mkdtemp(path.join(tmpdir(), `podsite-${name}-`));
     temps.push(temp);
     const output = expected.output ?? path.join(temp, 'site');
-    const result = await build({ cwd, output, now: NOW });
-    const found = result.diagnostics.map(({ file, line, column, severity, rule }) => ({ file, line, column, severity, rule }));
+    // The build keeps the GUID ledger up to date: it works on a copy, so that the fixture stays as it is.
+    const ledger = path.join(temp, 'podsite.lock');
+    if (existsSync(path.join(cwd, 'podsite.lock'))) await copyFile(path.join(cwd, 'podsite.lock'), ledger);
+    const ledgerBefore = existsSync(ledger) ? readFileSync(ledger, 'utf8') : undefined;
+    const result = await build({ cwd, output, now: NOW, ledger });
+    const ledgerFile = path.relative(cwd, ledger);
+    const found = result.diagnostics.map(({ file, line, column, severity, rule }) => ({ file: file === ledgerFile ? 'podsite.lock' : file, line, column, severity, rule }));
     expect(found).toEqual(expected.diagnostics);
     expect(found.some((d) => d.rule === name), `the fixture ${name} shows its own rule`).toBe(true);
     if (found.some((d) => d.severity === 'error')) {
       expect(result.ok).toBe(false);
       expect(existsSync(path.join(temp, 'site')), 'a build with errors writes nothing').toBe(false);
+      expect(existsSync(ledger) ? readFileSync(ledger, 'utf8') : undefined, 'nor the ledger').toBe(ledgerBefore);
     }
   });
 

@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +17,15 @@ describe('the sample podcast', () => {
 
   beforeAll(async () => {
     output = await mkdtemp(path.join(tmpdir(), 'podsite-sample-'));
-    result = await build({ cwd: repository, output });
+    // A copy of the committed ledger, which the build keeps up to date.
+    await copyFile(path.join(repository, 'podsite.lock'), `${output}.lock`);
+    result = await build({ cwd: repository, output, ledger: `${output}.lock` });
   });
-  afterAll(() => rm(output, { recursive: true, force: true }));
+  afterAll(() => Promise.all([rm(output, { recursive: true, force: true }), rm(`${output}.lock`, { force: true })]));
+
+  it('has its GUID ledger committed and up to date', async () => {
+    expect(await readFile(`${output}.lock`, 'utf8')).toBe(await readFile(path.join(repository, 'podsite.lock'), 'utf8'));
+  });
 
   it('builds without errors or warnings', () => {
     expect(result.diagnostics).toEqual([]);

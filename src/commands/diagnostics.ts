@@ -13,6 +13,7 @@ export function buildOptions(options: CommandOptions, io: CliIo): BuildOptions {
     ...(options.config !== undefined && { config: options.config }),
     ...(options.output !== undefined && { output: options.output }),
     ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }),
+    ...(options.ledger !== undefined && { ledger: options.ledger }),
     ...(options.drafts !== undefined && { drafts: options.drafts }),
   };
 }

@@ -138,6 +138,7 @@ export class DevSession {
       drafts: true,
       future: true,
       write: false,
+      analytics: false,
       cache: this.cache,
       onEntryPages: this.writeEntryPages,
       ...(this.options.config !== undefined && { config: this.options.config }),
