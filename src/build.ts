@@ -177,11 +177,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const identity = await stage('ledger', async () => {
     const ledgerFile = path.relative(cwd, settings.build.ledger) || settings.build.ledger;
-    const text = await readLedgerFile(settings.build.ledger);
-    const ledger = text === undefined ? undefined : parseLedger(text, ledgerFile);
+    const read = await readLedgerFile(settings.build.ledger, ledgerFile);
+    if (read.diagnostic) collect(read.diagnostic);
+    const { text } = read;
+    const ledger = text === undefined ? undefined : cache?.ledger?.text === text ? cache.ledger.parsed : parseLedger(text, ledgerFile);
+    if (cache && text !== undefined && ledger) cache.ledger = { text, parsed: ledger };
     collect(...(ledger?.diagnostics ?? []));
-    const feedGuid = settings.feed.guid;
     const ledgerPath = (absolutePath: string) => path.relative(settings.build.root, absolutePath).split(path.sep).join('/');
+    const feedGuid = settings.feed.guid;
     const pinned = pinGuids(site.episodes, {
       ledger,
       ledgerFile,
@@ -194,7 +197,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       },
     });
     collect(...pinned.diagnostics);
-    const next = formatLedger(pinned.next);
+    // Only a build that writes the site writes the ledger.
+    const next = options.write === false ? undefined : formatLedger(pinned.next);
     return { guids: pinned.guids, podcastGuid: pinned.podcastGuid, ledger: next === text ? undefined : next };
   });
 

@@ -1,5 +1,6 @@
 import type { Diagnostic } from './diagnostics.js';
 import type { Settings } from './config.js';
+import type { ParsedLedger } from './ledger.js';
 import type { SourceFile, TemplateFile } from './load.js';
 import type { createRenderer, Renderer } from './templates.js';
 import type { FeedItemCache } from './feed.js';
@@ -27,6 +28,8 @@ export interface BuildCache {
   feedItems: FeedItemCache;
   /** The episode files found by the last listing: reused when only known files changed. */
   listing: string[] | undefined;
+  /** The GUID ledger as last read, parsed again only when its text changes. */
+  ledger: { text: string; parsed: ParsedLedger } | undefined;
   /** The compiled theme, made again when the settings or the theme change. */
   renderer: ReturnType<typeof createRenderer> | undefined;
   /** What the last build without errors was made with, for `podsite dev`'s fast path. */
@@ -44,7 +47,7 @@ export interface CachedFile {
 }
 
 export function createCache(): BuildCache {
-  return { dirty: 'all', settingsKey: undefined, themeKey: undefined, files: new Map(), pages: new Map(), feed: undefined, feedItems: new Map(), listing: undefined, renderer: undefined, lastGood: undefined };
+  return { dirty: 'all', settingsKey: undefined, themeKey: undefined, files: new Map(), pages: new Map(), feed: undefined, feedItems: new Map(), listing: undefined, ledger: undefined, renderer: undefined, lastGood: undefined };
 }
 
 /** Forgets everything made from the settings or the theme, keeping only what was read from disk. */

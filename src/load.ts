@@ -223,12 +223,13 @@ export async function readSettingsFile(configPath: string, cwd: string): Promise
   }
 }
 
-/** The GUID ledger's text, or undefined when there is none yet. */
-export async function readLedgerFile(ledgerPath: string): Promise<string | undefined> {
+/** The GUID ledger's text, none when there is no ledger yet, or why it cannot be read. */
+export async function readLedgerFile(ledgerPath: string, file: string): Promise<{ text?: string; diagnostic?: Diagnostic }> {
   try {
-    return readFileSync(ledgerPath, 'utf8');
+    return { text: readFileSync(ledgerPath, 'utf8') };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === 'ENOENT') return {};
+    return { diagnostic: diagnostic(file, { line: 0, column: 0 }, 'invalid-ledger', `the ledger cannot be read: ${message}`, 'check that it is a file that podsite may read') };
   }
 }
