@@ -43,13 +43,20 @@ async function devOn(files: Record<string, string>, baseUrl?: string) {
         resolve(built);
       };
     });
-  /** Makes a change on disk and waits for the rebuild it causes. */
-  const change = async (act: () => Promise<unknown>) => {
+  /**
+   * Makes a change on disk and waits for the rebuilds it causes: on a loaded machine the watcher
+   * may report one write as two events far enough apart for two rebuilds, taken here as one.
+   */
+  const change = async (act: () => Promise<unknown>): Promise<DevBuild> => {
+    const first = builds.length;
     const next = nextBuild();
     await act();
-    const built = await next;
+    await next;
+    await new Promise((resolve) => setTimeout(resolve, 50));
     await dev.idle();
-    return built;
+    const caused = builds.slice(first);
+    const last = caused.at(-1)!;
+    return { ...last, full: caused.some((b) => b.full), changed: [...new Set(caused.flatMap((b) => b.changed))] };
   };
   const get = async (urlPath: string, init?: RequestInit) => {
     const response = await fetch(new URL(urlPath, dev.url), { redirect: 'manual', ...init });
