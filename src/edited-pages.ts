@@ -4,6 +4,7 @@ import { applyRuleSettings, hasErrors } from './diagnostics.js';
 import { notesDiagnostics, parseEntry, renderNotes, stampEntry } from './entry.js';
 import { readSourceFile } from './load.js';
 import { entryPageSpec, renderSpecs, type OutputFile } from './pages.js';
+import { castOf } from './people.js';
 import type { Episode } from './site.js';
 
 /**
@@ -18,7 +19,7 @@ export async function renderEditedPages(cache: BuildCache, root: string, files: 
   const last = cache.lastGood;
   if (last === undefined) return undefined;
   const { settings, rules } = last;
-  const edited: { absolutePath: string; memo: Required<Pick<CachedFile, 'source' | 'parsed' | 'notes' | 'entry'>> }[] = [];
+  const edited: { absolutePath: string; memo: Required<Pick<CachedFile, 'source' | 'parsed' | 'notes' | 'cast' | 'entry'>> }[] = [];
   for (const absolutePath of files) {
     const before = cache.files.get(absolutePath)?.entry;
     if (before === undefined) return undefined;
@@ -29,11 +30,13 @@ export async function renderEditedPages(cache: BuildCache, root: string, files: 
     if (episode === undefined || hasErrors(applyRuleSettings(parsed.diagnostics, rules))) return undefined;
     const notes = renderNotes(episode, settings);
     if (hasErrors(applyRuleSettings(notesDiagnostics(episode, notes), rules))) return undefined;
-    const entry = stampEntry(toEpisode(settings, episode, notes), now);
+    const cast = castOf(episode, last.people);
+    if (hasErrors(applyRuleSettings(cast.diagnostics, rules))) return undefined;
+    const entry = stampEntry(toEpisode(settings, episode, notes, cast.value), now);
     if (!keepsItsPlace(before, entry)) return undefined;
     entry.newer = before.newer;
     entry.older = before.older;
-    edited.push({ absolutePath, memo: { source: read.source, parsed, notes, entry } });
+    edited.push({ absolutePath, memo: { source: read.source, parsed, notes, cast, entry } });
   }
   if (edited.length === 0) return undefined;
 
