@@ -23,8 +23,12 @@ export async function renderEditedPages(cache: BuildCache, root: string, files: 
   for (const absolutePath of files) {
     const before = cache.files.get(absolutePath)?.entry;
     if (before === undefined) return undefined;
-    const read = await readSourceFile(root, absolutePath, 'episode', true);
-    if (read.source === undefined) return undefined;
+    // A save may be a removal, or the first half of a rename: a file that is gone is the rebuild's.
+    const read = await readSourceFile(root, absolutePath, 'episode', true).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (read?.source === undefined) return undefined;
     const parsed = parseEntry(read.source, settings);
     const { episode } = parsed;
     if (episode === undefined || hasErrors(applyRuleSettings(parsed.diagnostics, rules))) return undefined;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BuildCache } from '../src/cache.js';
@@ -76,6 +76,20 @@ describe('DevSession', () => {
       await fresh.rebuild();
       expect(await page(session, '2024/01/08/two/index.html')).toContain('Notes rewritten <em>now</em>.');
       expect(await page(session, '2024/01/08/two/index.html')).toBe(await page(fresh, '2024/01/08/two/index.html'));
+    });
+
+    it('leaves a file deleted before its save was handled to the rebuild', async () => {
+      const root = await project();
+      const session = new DevSession({ cwd: root });
+      await session.rebuild();
+      // A rename seen as two saves: the removal comes alone, and the file is already gone.
+      const file = path.join(root, 'episodes/2024-01-08-two.md');
+      await rm(file);
+      const rebuilt = await session.rebuild([file]);
+      expect(rebuilt?.ok).toBe(true);
+      // Its neighbours now link to each other.
+      expect(rebuilt?.changed).toEqual(expect.arrayContaining(['2024/01/01/one/index.html', '2024/01/08/two/index.html', '2024/01/15/three/index.html']));
+      expect(existsSync(path.join(session.outputFolder, '2024/01/08/two/index.html'))).toBe(false);
     });
 
     it('leaves an edit that moves the entry or changes its number to the rebuild', async () => {
