@@ -3,13 +3,14 @@ import { wallTime } from './dates.js';
 import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
 import type { EpisodeSource } from './episode.js';
 import type { RenderedNotes } from './markdown.js';
+import type { EpisodePeople, Person } from './people.js';
 import { expandPermalink, outputFileOf } from './permalink.js';
 import { absoluteUrl, type Episode, type Site } from './site.js';
 import { compareText, excerpt } from './text.js';
 import { prefixBasePath } from './urls.js';
 
 /** Orders entries, links each to its neighbours, and separates feed episodes from posts. */
-export function assembleSite(settings: Settings, unordered: readonly Episode[]): Result<Site> {
+export function assembleSite(settings: Settings, unordered: readonly Episode[], people: Person[]): Result<Site> {
   const diagnostics: Diagnostic[] = [];
   const entries = [...unordered].sort((a, b) => b.date.getTime() - a.date.getTime() || compareText(b.file, a.file));
 
@@ -32,11 +33,11 @@ export function assembleSite(settings: Settings, unordered: readonly Episode[]):
     entry.older = entries[index + 1];
   });
   const episodes = entries.filter((entry) => entry.kind === 'episode');
-  return { value: { settings, entries, episodes }, diagnostics };
+  return { value: { settings, entries, episodes, people }, diagnostics };
 }
 
-/** An entry with its address, notes and summary: all that depends on its own file and the settings. */
-export function toEpisode(settings: Settings, source: EpisodeSource, notes: RenderedNotes): Episode {
+/** An entry with its address, notes, summary and people: all that depends on its own file, the settings and the people folder. */
+export function toEpisode(settings: Settings, source: EpisodeSource, notes: RenderedNotes, people: EpisodePeople): Episode {
   const local = wallTime(source.date, settings.timezone);
   const pad = (n: number) => String(n).padStart(2, '0');
   const path = expandPermalink(settings.build.permalink, {
@@ -60,5 +61,6 @@ export function toEpisode(settings: Settings, source: EpisodeSource, notes: Rend
     future: false,
     year: local.year,
     key: source.version,
+    people,
   };
 }

@@ -8,9 +8,10 @@ import type { EpisodeSource } from './episode.js';
 import { notesDiagnostics, parseEntry, renderNotes, stampEntry } from './entry.js';
 import { podcastGuid, renderFeed } from './feed.js';
 import { formatLedger, parseLedger, pinGuids } from './ledger.js';
-import { listPublicFiles, loadEpisodeFiles, loadTheme, readLedgerFile, readSettingsFile, type SourceFile } from './load.js';
+import { listPublicFiles, loadEpisodeFiles, loadPeopleFiles, loadTheme, readLedgerFile, readSettingsFile, type SourceFile } from './load.js';
 import { resetDerived, resetRendered, type BuildCache } from './cache.js';
 import { FEED_PATH, renderPages, type OutputFile, type PageKind } from './pages.js';
+import { castOf, readPeople } from './people.js';
 import { absoluteUrl, type Site } from './site.js';
 import { createRenderer } from './templates.js';
 import { validateArchive } from './validate.js';
@@ -107,22 +108,23 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   });
   if (settings === undefined) return finish();
 
-  const [sources, theme, publicFiles] = await stage('load', () =>
+  const [sources, theme, publicFiles, peopleFiles] = await stage('load', () =>
     Promise.all([
       loadEpisodeFiles(cwd, settings.build.episodes, cache),
       loadTheme(cwd, settings.build.templates),
       listPublicFiles(settings.build.public),
+      loadPeopleFiles(cwd, settings.build.people),
     ]),
   );
-  collect(...sources.diagnostics, ...theme.diagnostics);
+  collect(...sources.diagnostics, ...theme.diagnostics, ...peopleFiles.diagnostics);
   if (sources.found === 0) {
     collect(
       diagnostic(settings.build.configFile, settings.positions.get('build.episodes') ?? { line: 0, column: 0 }, 'no-episodes', `no episode files in ${path.relative(cwd, settings.build.episodes) || '.'}`, 'add Markdown files such as episodes/2024-01-31-first-episode.md'),
     );
   }
   if (cache !== undefined) {
-    // Everything made from episodes depends on the settings; pages and feed on the theme too.
-    const settingsKey = JSON.stringify([settingsText, options.output, options.baseUrl, options.drafts]);
+    // Everything made from episodes depends on the settings and the people; pages and feed on the theme too.
+    const settingsKey = JSON.stringify([settingsText, options.output, options.baseUrl, options.drafts, peopleFiles.files.map((file) => [file.file, file.text])]);
     const themeKey = JSON.stringify([...theme.theme.templates.values()].map((t) => [t.name, t.text]));
     if (cache.settingsKey !== settingsKey) resetDerived(cache);
     else if (cache.themeKey !== themeKey) resetRendered(cache);
@@ -130,6 +132,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     cache.themeKey = themeKey;
   }
   const cached = (file: SourceFile) => cache?.files.get(file.absolutePath);
+
+  const people = await stage('people', () => {
+    const made = cache?.people ?? readPeople(peopleFiles.files, settings, path.relative(cwd, settings.build.people).split(path.sep).join('/') || '.');
+    if (cache) cache.people = made;
+    return made;
+  });
+  collect(...people.diagnostics);
 
   // Plain loops below: with thousands of entries, the small arrays of flatMap and spreads cost GC time in podsite dev.
   const parsed = await stage('parse', () => {
@@ -160,9 +169,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       const memo = cached(file);
       const notes = memo?.notes ?? renderNotes(episode, settings);
       if (notes.unknownTags.length > 0) collect(...notesDiagnostics(episode, notes));
-      const entry = memo?.entry ?? toEpisode(settings, episode, notes);
+      const cast = memo?.cast ?? castOf(episode, people.value);
+      if (cast.diagnostics.length > 0) collect(...cast.diagnostics);
+      const entry = memo?.entry ?? toEpisode(settings, episode, notes, cast.value);
       if (memo) {
         memo.notes = notes;
+        memo.cast = cast;
         memo.entry = entry;
       }
       return stampEntry(entry, now);
@@ -170,7 +182,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   );
 
   const site = await stage('assemble', () => {
-    const assembled = assembleSite(settings, entries);
+    const assembled = assembleSite(settings, entries, people.value.people);
     collect(...assembled.diagnostics);
     return assembled.value;
   });
@@ -249,7 +261,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     files: plan.value.files.length + plan.value.copies.length,
   };
   const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : [])];
-  if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates } : undefined;
+  if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value } : undefined;
   if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: plan.value, fresh });
 
   if (options.write !== false) {

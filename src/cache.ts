@@ -1,4 +1,4 @@
-import type { Diagnostic } from './diagnostics.js';
+import type { Diagnostic, Result } from './diagnostics.js';
 import type { Settings } from './config.js';
 import type { ParsedLedger } from './ledger.js';
 import type { SourceFile, TemplateFile } from './load.js';
@@ -7,6 +7,7 @@ import type { FeedItemCache } from './feed.js';
 import type { EpisodeSource } from './episode.js';
 import type { RenderedNotes } from './markdown.js';
 import type { OutputFile, PageMemo } from './pages.js';
+import type { EpisodePeople, PeopleRegistry } from './people.js';
 import type { Episode } from './site.js';
 
 /**
@@ -16,7 +17,7 @@ import type { Episode } from './site.js';
 export interface BuildCache {
   /** Files changed since the last build, by absolute path; the others are not read again. */
   dirty: Set<string> | 'all';
-  /** Settings and command-line options: when they change, nothing made from a file is reused. */
+  /** Settings, person files and command-line options: when they change, nothing made from a file is reused. */
   settingsKey: string | undefined;
   /** The theme: when it changes, pages and feed are made again, but no Markdown is parsed again. */
   themeKey: string | undefined;
@@ -33,7 +34,9 @@ export interface BuildCache {
   /** The compiled theme, made again when the settings or the theme change. */
   renderer: ReturnType<typeof createRenderer> | undefined;
   /** What the last build without errors was made with, for `podsite dev`'s fast path. */
-  lastGood: { settings: Settings; rules: Settings['rules']; renderer: Renderer; templates: ReadonlyMap<string, TemplateFile> } | undefined;
+  lastGood: { settings: Settings; rules: Settings['rules']; renderer: Renderer; templates: ReadonlyMap<string, TemplateFile>; people: PeopleRegistry } | undefined;
+  /** The people folder, read; made again with everything else when the settings or a person file change. */
+  people: Result<PeopleRegistry> | undefined;
 }
 
 export interface CachedFile {
@@ -42,12 +45,14 @@ export interface CachedFile {
   problem?: Diagnostic;
   parsed?: { episode: EpisodeSource | undefined; diagnostics: Diagnostic[] };
   notes?: RenderedNotes;
+  /** The people its `hosts` and `guests` name. */
+  cast?: Result<EpisodePeople>;
   /** The entry as pages see it, neighbours left out (they are linked on every build). */
   entry?: Episode;
 }
 
 export function createCache(): BuildCache {
-  return { dirty: 'all', settingsKey: undefined, themeKey: undefined, files: new Map(), pages: new Map(), feed: undefined, feedItems: new Map(), listing: undefined, ledger: undefined, renderer: undefined, lastGood: undefined };
+  return { dirty: 'all', settingsKey: undefined, themeKey: undefined, files: new Map(), pages: new Map(), feed: undefined, feedItems: new Map(), listing: undefined, ledger: undefined, renderer: undefined, lastGood: undefined, people: undefined };
 }
 
 /** Forgets everything made from the settings or the theme, keeping only what was read from disk. */
@@ -55,8 +60,10 @@ export function resetDerived(cache: BuildCache): void {
   for (const file of cache.files.values()) {
     delete file.parsed;
     delete file.notes;
+    delete file.cast;
     delete file.entry;
   }
+  cache.people = undefined;
   resetRendered(cache);
 }
 

@@ -4,6 +4,7 @@ import { PERMALINK_TOKENS } from './permalink.js';
 import { fieldAt, keyPositionPath, readMapping, type Positions, type Schema } from './schema.js';
 import { parseYaml } from './yaml.js';
 import { EPISODE_SCHEMA } from './episode-schema.js';
+import { PERSON_SCHEMA } from './person-schema.js';
 import { APPLE_CATEGORIES } from './apple.js';
 import { isRuleId, RULES, type RuleId, type RuleSetting } from './rules.js';
 import { didYouMean } from './suggest.js';
@@ -44,6 +45,8 @@ export interface Settings {
     excerptLength: number;
     /** The GUID ledger (`podsite.lock`), committed with the episodes. */
     ledger: string;
+    /** Folder of person files (hosts, guests); a folder that does not exist means no people. */
+    people: string;
   };
   frontMatter: {
     aliases: Record<string, string>;
@@ -107,6 +110,7 @@ export const defaults = {
     drafts: false,
     excerptLength: 280,
     ledger: 'podsite.lock',
+    people: 'people',
   },
   feed: { locked: false, funding: {}, txt: {}, block: false, complete: false },
   limits: { socialPost: 280 },
@@ -158,6 +162,7 @@ export const SETTINGS_SCHEMA: Schema = {
         drafts: { type: { kind: 'boolean' }, description: 'Include drafts.' },
         excerptLength: { type: { kind: 'integer', min: 1 }, description: 'Characters in a generated excerpt.' },
         ledger: { type: { kind: 'string' }, description: 'The GUID ledger the build keeps: commit it (`podsite.lock`).' },
+        people: { type: { kind: 'string' }, description: 'Folder of person files: hosts, guests and the rest of the team.' },
       },
     },
     description: 'Where things are and how the site is built.',
@@ -183,11 +188,11 @@ export const SETTINGS_SCHEMA: Schema = {
     type: {
       kind: 'object',
       fields: {
-        aliases: { type: { kind: 'string-map' }, description: 'Other names for front-matter fields, e.g. `mp3_length: audio.length`.' },
+        aliases: { type: { kind: 'string-map' }, description: 'Other names for front-matter fields of episodes and person files, e.g. `mp3_length: audio.length`.' },
         ignore: { type: { kind: 'string-list' }, description: 'Front-matter keys to ignore silently, e.g. `layout`.' },
       },
     },
-    description: 'How episode front matter from another tool is read.',
+    description: 'How the front matter of episodes and person files from another tool is read.',
   },
   rules: {
     type: { kind: 'string-map' },
@@ -270,6 +275,7 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
     drafts: overrides.drafts ?? raw.build?.drafts ?? defaults.build.drafts,
     excerptLength: raw.build?.excerptLength ?? defaults.build.excerptLength,
     ledger: overrides.ledger !== undefined ? path.resolve(cwd, overrides.ledger) : folder(raw.build?.ledger, defaults.build.ledger),
+    people: folder(raw.build?.people, defaults.build.people),
   };
   const feed = feedSettings(raw.feed ?? {}, problem);
   for (const message of outputFolderProblems(build)) {
@@ -428,14 +434,14 @@ function checkPermalink(pattern: string, report: (message: string, hint?: string
 
 function checkAliases(aliases: Record<string, string>, positions: Positions, file: string, diagnostics: Diagnostic[]): void {
   for (const [alias, target] of Object.entries(aliases)) {
-    if (fieldAt(EPISODE_SCHEMA, target) === undefined) {
+    if (fieldAt(EPISODE_SCHEMA, target) === undefined && fieldAt(PERSON_SCHEMA, target) === undefined) {
       diagnostics.push(
         diagnostic(
           file,
           positions.get(`frontMatter.aliases.${alias}`) ?? { line: 1, column: 1 },
           'invalid-alias',
-          `the alias \`${alias}\` points to \`${target}\`, which is not an episode field`,
-          `episode fields: ${Object.keys(EPISODE_SCHEMA).join(', ')}`,
+          `the alias \`${alias}\` points to \`${target}\`, which is neither an episode field nor a person field`,
+          `episode fields: ${Object.keys(EPISODE_SCHEMA).join(', ')}; person fields: ${Object.keys(PERSON_SCHEMA).join(', ')}`,
         ),
       );
     }
@@ -443,7 +449,7 @@ function checkAliases(aliases: Record<string, string>, positions: Positions, fil
 }
 
 /** The build replaces the output folder wholesale, so it must never hold the project or its sources. */
-function outputFolderProblems(build: Pick<Settings['build'], 'root' | 'episodes' | 'templates' | 'public' | 'output'>): string[] {
+function outputFolderProblems(build: Pick<Settings['build'], 'root' | 'episodes' | 'templates' | 'public' | 'output' | 'people'>): string[] {
   const problems: string[] = [];
   const { output } = build;
   const contains = (outer: string, inner: string) => {
@@ -453,7 +459,7 @@ function outputFolderProblems(build: Pick<Settings['build'], 'root' | 'episodes'
   if (contains(output, build.root)) {
     problems.push(`the output folder \`${output}\` is or contains the project folder; building would replace the project`);
   }
-  for (const source of ['episodes', 'templates', 'public'] as const) {
+  for (const source of ['episodes', 'templates', 'public', 'people'] as const) {
     const folder = build[source];
     if (contains(output, folder) || contains(folder, output)) {
       problems.push(`the output folder \`${output}\` overlaps the ${source} folder \`${folder}\``);

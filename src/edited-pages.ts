@@ -4,6 +4,7 @@ import { applyRuleSettings, hasErrors } from './diagnostics.js';
 import { notesDiagnostics, parseEntry, renderNotes, stampEntry } from './entry.js';
 import { readSourceFile } from './load.js';
 import { entryPageSpec, renderSpecs, type OutputFile } from './pages.js';
+import { castOf } from './people.js';
 import type { Episode } from './site.js';
 
 /**
@@ -18,22 +19,28 @@ export async function renderEditedPages(cache: BuildCache, root: string, files: 
   const last = cache.lastGood;
   if (last === undefined) return undefined;
   const { settings, rules } = last;
-  const edited: { absolutePath: string; memo: Required<Pick<CachedFile, 'source' | 'parsed' | 'notes' | 'entry'>> }[] = [];
+  const edited: { absolutePath: string; memo: Required<Pick<CachedFile, 'source' | 'parsed' | 'notes' | 'cast' | 'entry'>> }[] = [];
   for (const absolutePath of files) {
     const before = cache.files.get(absolutePath)?.entry;
     if (before === undefined) return undefined;
-    const read = await readSourceFile(root, absolutePath, 'episode', true);
-    if (read.source === undefined) return undefined;
+    // A save may be a removal, or the first half of a rename: a file that is gone is the rebuild's.
+    const read = await readSourceFile(root, absolutePath, 'episode', true).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (read?.source === undefined) return undefined;
     const parsed = parseEntry(read.source, settings);
     const { episode } = parsed;
     if (episode === undefined || hasErrors(applyRuleSettings(parsed.diagnostics, rules))) return undefined;
     const notes = renderNotes(episode, settings);
     if (hasErrors(applyRuleSettings(notesDiagnostics(episode, notes), rules))) return undefined;
-    const entry = stampEntry(toEpisode(settings, episode, notes), now);
+    const cast = castOf(episode, last.people);
+    if (hasErrors(applyRuleSettings(cast.diagnostics, rules))) return undefined;
+    const entry = stampEntry(toEpisode(settings, episode, notes, cast.value), now);
     if (!keepsItsPlace(before, entry)) return undefined;
     entry.newer = before.newer;
     entry.older = before.older;
-    edited.push({ absolutePath, memo: { source: read.source, parsed, notes, entry } });
+    edited.push({ absolutePath, memo: { source: read.source, parsed, notes, cast, entry } });
   }
   if (edited.length === 0) return undefined;
 

@@ -4,6 +4,7 @@ import { rfc2822 } from './dates.js';
 import type { RuleId } from './rules.js';
 import { diagnostic, type Diagnostic, type Position, type Result } from './diagnostics.js';
 import { FEED_PATH, type OutputFile } from './pages.js';
+import { episodeCredits, showCredits, type Credit } from './people.js';
 import { absoluteUrl, type Episode, type Site } from './site.js';
 import { absolutizeUrls } from './urls.js';
 import { hasForbiddenXmlCharacters, indexOfForbiddenXmlCharacter, removeForbiddenXmlCharacters } from './xml-text.js';
@@ -94,6 +95,7 @@ export function renderFeed(site: Site, identity: FeedIdentity, options: FeedOpti
       '@_type': trailer.audio!.type,
       '@_season': trailer.season === undefined ? undefined : String(trailer.season),
     })),
+    'podcast:person': personElements(settings, showCredits(site.people)),
   };
   if (settings.type === 'serial') {
     for (const episode of site.episodes.filter((e) => e.number === undefined && e.episodeType === 'full')) {
@@ -203,7 +205,20 @@ function feedItem(site: Site, episode: Episode, guid: string, analyticsPrefix: s
     'itunes:author': episode.author,
     'podcast:season': episode.season === undefined ? undefined : String(episode.season),
     'podcast:episode': episode.number === undefined ? undefined : String(episode.number),
+    'podcast:person': personElements(settings, episodeCredits(episode.people)),
   };
+}
+
+/** `podcast:person` elements: the name as text, with role, group, picture and link. */
+function personElements(settings: Site['settings'], credits: readonly Credit[]): XmlElement[] | undefined {
+  if (credits.length === 0) return undefined;
+  return credits.map(({ person, role, group }) => ({
+    '#text': person.name,
+    '@_role': role,
+    '@_group': group,
+    '@_img': person.image === undefined ? undefined : absoluteUrl(settings, person.image),
+    '@_href': person.href,
+  }));
 }
 
 /** `["Technology", "Society & Culture > Documentary"]` → nested `itunes:category` elements. */

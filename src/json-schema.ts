@@ -1,5 +1,6 @@
 import { SETTINGS_SCHEMA } from './config.js';
 import { EPISODE_SCHEMA } from './episode-schema.js';
+import { PERSON_GROUPS, PERSON_ROLES, PERSON_SCHEMA } from './person-schema.js';
 import { RULES } from './rules.js';
 import type { FieldType, Schema } from './schema.js';
 
@@ -36,6 +37,15 @@ export function episodeJsonSchema(): JsonSchema {
     pattern: '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)?(\\s*(Z|[+-]\\d{2}:?\\d{2}))?$',
   };
   return { $schema: DRAFT, title: 'Episode front matter', ...schema };
+}
+
+export function personJsonSchema(): JsonSchema {
+  const schema = objectSchema(PERSON_SCHEMA);
+  const properties = schema.properties as Record<string, JsonSchema>;
+  // The build checks these texts itself, for a shorter message; the editor can complete them.
+  properties.role = { description: properties.role!.description, enum: [...PERSON_ROLES] };
+  properties.group = { description: properties.group!.description, enum: [...PERSON_GROUPS] };
+  return { $schema: DRAFT, title: 'Person front matter', ...schema };
 }
 
 function objectSchema(fields: Schema): JsonSchema {

@@ -52,31 +52,34 @@ async function listFiles(folder: string, skip: (name: string) => boolean = isHid
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** What a file is for: empty and binary files are mistakes in content folders only. */
+export type SourceKind = 'episode' | 'person' | 'template';
+
 /**
  * Reads one file. `sync` is for the few small files of a theme or of a save in `podsite dev`:
  * blocking reads skip libuv's thread pool, where a file watcher's own work would make them wait.
  */
-export async function readSourceFile(root: string, absolutePath: string, kind: 'episode' | 'template', sync = false): Promise<{ source?: SourceFile; diagnostic?: Diagnostic }> {
+export async function readSourceFile(root: string, absolutePath: string, kind: SourceKind, sync = false): Promise<{ source?: SourceFile; diagnostic?: Diagnostic }> {
   const file = path.relative(root, absolutePath).split(path.sep).join('/');
   const bytes = sync ? readFileSync(absolutePath) : await readFile(absolutePath);
-  // An empty template is fine (it removes a partial); an empty episode is a mistake.
+  // An empty template is fine (it removes a partial); an empty episode or person file is a mistake.
   const problem = textProblem(file, bytes, kind);
   if (problem !== undefined) return { diagnostic: problem };
   return { source: { file, absolutePath, text: utf8.decode(bytes) } };
 }
 
 /** Why `bytes` cannot be read as a text file: empty, binary, or not UTF-8 (with where). */
-export function textProblem(file: string, bytes: Uint8Array, kind: 'episode' | 'template'): Diagnostic | undefined {
+export function textProblem(file: string, bytes: Uint8Array, kind: SourceKind): Diagnostic | undefined {
   const isBlank = (b: number) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
-  if (kind === 'episode' && bytes.every(isBlank)) {
-    return diagnostic(file, { line: 1, column: 1 }, 'empty-file', 'this file is empty, so it is skipped', 'write an episode in it, or delete it');
+  if (kind !== 'template' && bytes.every(isBlank)) {
+    return diagnostic(file, { line: 1, column: 1 }, 'empty-file', 'this file is empty, so it is skipped', kind === 'person' ? 'write `name:` and a bio in it, or delete it' : 'write an episode in it, or delete it');
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return diagnostic(file, { line: 1, column: 1 }, 'invalid-utf8', 'this file is UTF-16 text, not UTF-8', 'save it as UTF-8 in your editor (Notepad: Save as, Encoding: UTF-8)');
   }
   const nul = bytes.indexOf(0);
-  if (kind === 'episode' && nul !== -1) {
-    return diagnostic(file, positionOfByte(bytes, nul), 'binary-file', `this is not a text file (a NUL byte at byte ${nul}), so it is skipped`, 'keep only Markdown files in the episodes folder');
+  if (kind !== 'template' && nul !== -1) {
+    return diagnostic(file, positionOfByte(bytes, nul), 'binary-file', `this is not a text file (a NUL byte at byte ${nul}), so it is skipped`, `keep only Markdown files in the ${kind === 'person' ? 'people' : 'episodes'} folder`);
   }
   const bad = firstInvalidUtf8(bytes);
   if (bad !== -1) {
@@ -161,6 +164,28 @@ export async function loadEpisodeFiles(
   return {
     found: names.length,
     paths,
+    files: read.flatMap((r) => (r.source ? [r.source] : [])),
+    diagnostics: read.flatMap((r) => (r.diagnostic ? [r.diagnostic] : [])),
+  };
+}
+
+/**
+ * The person files of the people folder: its Markdown files, not those of subfolders, since a
+ * person's id is their file name. No folder, no people.
+ */
+export async function loadPeopleFiles(root: string, folder: string): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[] }> {
+  let names: string[];
+  try {
+    names = (await readdir(folder, { withFileTypes: true }))
+      .filter((entry) => entry.isFile() && !isHiddenFile(entry.name) && EPISODE_EXTENSIONS.test(entry.name))
+      .map((entry) => entry.name)
+      .sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { files: [], diagnostics: [] };
+    throw error;
+  }
+  const read = await Promise.all(names.map((name) => readSourceFile(root, path.join(folder, name), 'person')));
+  return {
     files: read.flatMap((r) => (r.source ? [r.source] : [])),
     diagnostics: read.flatMap((r) => (r.diagnostic ? [r.diagnostic] : [])),
   };

@@ -158,3 +158,17 @@ function wellFormed(html: string): string {
 function sanitizeHtml(html: string): string {
   return toHtml(sanitize(fromHtml(html, { fragment: true }), SANITIZE_SCHEMA));
 }
+
+const CHARACTER_REFERENCE = /&(?:#\d+|#x[\da-f]+|[a-z][a-z\d]*);/gi;
+
+/**
+ * Text with its HTML character references (`&eacute;`, `&#233;`) decoded and everything else
+ * left as it is: a bare `&` or `<` stays. Jekyll themes print names into HTML unescaped, so
+ * archives made for them write `H&eacute;ritier`; in a feed that would show as typed.
+ */
+export function decodeCharacterReferences(text: string): string {
+  return text.replace(CHARACTER_REFERENCE, (reference) => {
+    const [node] = fromHtml(reference, { fragment: true }).children;
+    return node?.type === 'text' ? node.value : reference;
+  });
+}

@@ -28,10 +28,10 @@ const rule = (group: RuleGroup, severity: Severity, configurable: boolean, descr
 export const RULES = {
   // Files and their syntax
   'missing-settings': rule('files', 'error', false, 'The settings file exists.'),
-  'empty-file': rule('files', 'error', true, 'An episode file is not empty (an empty file is skipped).'),
-  'binary-file': rule('files', 'error', true, 'An episode file is text, not binary data (a binary file is skipped).'),
+  'empty-file': rule('files', 'error', true, 'An episode or person file is not empty (an empty file is skipped).'),
+  'binary-file': rule('files', 'error', true, 'An episode or person file is text, not binary data (a binary file is skipped).'),
   'invalid-utf8': rule('files', 'error', false, 'A file is valid UTF-8; the message gives the line and byte offset of the first bad byte.'),
-  'missing-front-matter': rule('files', 'error', false, 'An episode file starts with front matter between `---` lines.'),
+  'missing-front-matter': rule('files', 'error', false, 'An episode or person file starts with front matter between `---` lines.'),
   'unclosed-front-matter': rule('files', 'error', false, 'The front matter opened by `---` is closed by another `---` line.'),
   'yaml-syntax': rule('files', 'error', false, 'The YAML is well-formed.'),
   'yaml-tab': rule('files', 'error', false, 'YAML is indented with spaces, not tabs.'),
@@ -47,7 +47,7 @@ export const RULES = {
   'invalid-language': rule('settings', 'error', false, '`language` is a language code such as `en` or `pt-BR`.'),
   'invalid-category': rule('settings', 'error', true, 'Each of `categories` is an Apple Podcasts category or `Category > Subcategory`.'),
   'invalid-permalink': rule('settings', 'error', false, '`build.permalink` starts with `/`, uses known tokens, and includes `:slug` or `:episode`.'),
-  'invalid-alias': rule('settings', 'error', false, 'Each front-matter alias points at an episode field.'),
+  'invalid-alias': rule('settings', 'error', false, 'Each front-matter alias points at an episode field or a person field.'),
   'invalid-output-folder': rule('settings', 'error', false, 'The output folder is neither the project folder nor one of its source folders.'),
   'missing-artwork': rule('settings', 'error', true, 'The show has artwork; Apple Podcasts requires it.'),
   'missing-category': rule('settings', 'error', true, 'The show has at least one category; Apple Podcasts requires it.'),
@@ -83,6 +83,7 @@ export const RULES = {
   'episode-number-gap': rule('archive', 'info', true, 'Episode numbers of a season have no gaps.'),
   'future-episode': rule('archive', 'info', true, 'An entry dated in the future is left out unless `--future`.'),
   'no-episodes': rule('archive', 'warning', true, 'The episodes folder has episode files.'),
+  'unknown-person': rule('archive', 'warning', true, 'Each name under `hosts` and `guests` is the id or the name of one person of the people folder.'),
 
   // The GUID ledger
   'invalid-ledger': rule('ledger', 'error', false, 'The GUID ledger (`podsite.lock`) is the JSON file that podsite writes.'),

@@ -209,10 +209,16 @@ class MappingReader {
   private readStringList(node: YamlNode | null, type: FieldType & { kind: 'string-list' }, path: string): string[] | undefined {
     const scalar = scalarOf(node);
     if (scalar !== undefined && scalar.value !== null && type.commaSeparated) {
-      return scalar.source
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0);
+      const items = commaSeparatedItems(scalar.source);
+      const whole = this.options.yaml.positionOf(node);
+      // Each item is placed where it was written when the value is on one line as typed (no escapes, no folding).
+      const quote = scalar.quoted ? 1 : 0;
+      const asTyped = whole.endLine === whole.line && whole.endColumn !== undefined && whole.endColumn - whole.column === scalar.source.length + 2 * quote;
+      items.forEach((item, index) => {
+        const column = whole.column + quote + item.offset;
+        this.positions.set(`${path}.${index}`, asTyped ? { line: whole.line, column, endLine: whole.line, endColumn: column + item.text.length } : whole);
+      });
+      return items.map((item) => item.text);
     }
     const items = sequenceItems(node);
     if (items === undefined) {
@@ -257,6 +263,18 @@ class MappingReader {
   private report(node: YamlNode | null, rule: RuleId, message: string, hint?: string): void {
     this.diagnostics.push(diagnostic(this.options.file, this.options.yaml.positionOf(node), rule, message, hint));
   }
+}
+
+/** `a, b ,, c` → `a`, `b`, `c`, each with its offset in the text. */
+function commaSeparatedItems(text: string): { text: string; offset: number }[] {
+  const items: { text: string; offset: number }[] = [];
+  let start = 0;
+  for (const part of text.split(',')) {
+    const trimmed = part.trim();
+    if (trimmed.length > 0) items.push({ text: trimmed, offset: start + part.indexOf(trimmed) });
+    start += part.length + 1;
+  }
+  return items;
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

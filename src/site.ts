@@ -1,5 +1,6 @@
 import type { Settings } from './config.js';
 import type { EpisodeSource } from './episode.js';
+import type { EpisodePeople, Person } from './people.js';
 import { encodePath } from './permalink.js';
 
 /** An episode or post ready for templates and the feed. */
@@ -26,6 +27,8 @@ export interface Episode extends EpisodeSource {
   year: number;
   /** What pages made from this entry depend on: its file, and whether it is in the future. */
   key: string;
+  /** The people its `hosts` and `guests` name, found in the people folder. */
+  people: EpisodePeople;
 }
 
 export interface Site {
@@ -34,6 +37,8 @@ export interface Site {
   entries: Episode[];
   /** Podcast episodes only (what the feed lists), newest first. */
   episodes: Episode[];
+  /** Everyone in the people folder, by id. */
+  people: Person[];
 }
 
 /** The site's absolute URL for a path on the site (`/feed.xml`), with the base path applied. */

@@ -26,8 +26,14 @@ describe('parseSettings', () => {
         permalink: '/:year/:month/:day/:slug/',
         html: 'keep',
         drafts: false,
+        people: path.join(root, 'people'),
       },
     });
+  });
+
+  it('reads the people folder relative to the settings file', () => {
+    const { settings } = parse(`${MINIMAL_SETTINGS}build:\n  people: ../shared/team\n`);
+    expect(settings?.build.people).toBe(path.resolve(root, '../shared/team'));
   });
 
   it('reports an unknown key with its line and a suggestion', () => {
@@ -73,7 +79,7 @@ describe('parseSettings', () => {
   });
 
   it('refuses an output folder that is the project or holds its sources', () => {
-    for (const output of ['.', '..', 'episodes', 'episodes/site']) {
+    for (const output of ['.', '..', 'episodes', 'episodes/site', 'people']) {
       const { settings, diagnostics } = parse(`${MINIMAL_SETTINGS}build:\n  output: ${output}\n`);
       expect(settings, output).toBeUndefined();
       expect(diagnostics.map((d) => d.rule)).toContain('invalid-output-folder');
@@ -83,6 +89,11 @@ describe('parseSettings', () => {
   it('checks that front-matter aliases point at real fields', () => {
     const { diagnostics } = parse(`${MINIMAL_SETTINGS}frontMatter:\n  aliases:\n    mp3_length: audio.size\n`);
     expect(diagnostics).toEqual([expect.objectContaining({ rule: 'invalid-alias', line: 13 })]);
+  });
+
+  it('accepts aliases of person fields, for a foreign archive of people', () => {
+    const { diagnostics } = parse(`${MINIMAL_SETTINGS}frontMatter:\n  aliases:\n    homepage: website\n    avatar: image\n`);
+    expect(diagnostics).toEqual([]);
   });
 
   it('reports YAML syntax errors with their line', () => {

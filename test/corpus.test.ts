@@ -66,6 +66,22 @@ describe.skipIf(!present)('the Les Cast Codeurs archive (needs ../shared/corpus)
     expect(byRule('unknown-html-tag').map((d) => d.message.split('`')[1])).toEqual(expect.arrayContaining(['<Devoxx>', '<pattern>']));
   });
 
+  it('finds every host that a post names in `team:` among the team files, and credits them in the feed', async () => {
+    expect(result.diagnostics.filter((d) => d.rule === 'unknown-person' || d.file.includes('/team/'))).toEqual([]);
+    expect(result.site!.people.map((person) => person.name)).toContain('Arnaud Héritier');
+    const channel = child(parseXmlStrict(await readFile(path.join(output, 'feed.xml'), 'utf8')), 'channel')!;
+    // Audrey Neveu and Vincent Massol are alumni: credited on their episodes, not on the show.
+    expect(children(channel, 'podcast:person').map((person) => person.text)).toEqual(['Antonio Goncalves', 'Arnaud Héritier', 'Emmanuel Bernard', 'Guillaume Laforge', 'Katia Aresti']);
+    const teamed = result.site!.episodes.filter((episode) => episode.hosts.length > 0);
+    expect(teamed).toHaveLength(81);
+    const items = new Map(children(channel, 'item').map((item) => [child(item, 'link')!.text, item]));
+    for (const episode of teamed) {
+      const credited = children(items.get(episode.url)!, 'podcast:person');
+      expect(credited.map((person) => person.text), episode.file).toEqual(episode.people.hosts.map((person) => person.name));
+      expect(credited.length, episode.file).toBe(episode.hosts.length);
+    }
+  });
+
   it('never lets broken raw HTML in the notes break the page around it', async () => {
     const validator = new HtmlValidate({ rules: { 'close-order': 'error' } });
     const pages = (await readdir(output, { recursive: true })).filter((name) => name.endsWith('.html'));

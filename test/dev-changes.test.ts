@@ -9,6 +9,7 @@ const folders = {
   episodes: path.join(root, 'episodes'),
   templates: path.join(root, 'templates'),
   public: path.join(root, 'public'),
+  people: path.join(root, 'people'),
 };
 
 describe('classifyChange', () => {
@@ -19,6 +20,14 @@ describe('classifyChange', () => {
     expect(classifyChange(path.join(root, 'templates/partials/header.hbs'), folders)).toBe('template');
     expect(classifyChange(path.join(root, 'templates/assets/style.css'), folders)).toBe('template');
     expect(classifyChange(path.join(root, 'public/artwork.png'), folders)).toBe('public');
+    expect(classifyChange(path.join(root, 'people/maya-okafor.md'), folders)).toBe('people');
+  });
+
+  it('takes only the Markdown files of the people folder itself for person files', () => {
+    expect(classifyChange(path.join(root, 'people/photos/maya.jpg'), folders)).toBe('ignored');
+    expect(classifyChange(path.join(root, 'people/old/maya-okafor.md'), folders)).toBe('ignored');
+    expect(classifyChange(path.join(root, 'people/notes.txt'), folders)).toBe('ignored');
+    expect(classifyChange(path.join(root, 'people/.#maya-okafor.md'), folders)).toBe('ignored');
   });
 
   it('ignores editor files and anything outside the watched folders', () => {
@@ -34,6 +43,10 @@ describe('classifyChange', () => {
 describe('planRebuild', () => {
   it('rebuilds everything when the settings change', () => {
     expect(planRebuild([path.join(root, 'episodes/a.md'), path.join(root, 'podsite.yaml')], folders)).toEqual({ kind: 'full' });
+  });
+
+  it('rebuilds everything when a person changes: any entry may name them', () => {
+    expect(planRebuild([path.join(root, 'episodes/a.md'), path.join(root, 'people/maya-okafor.md')], folders)).toEqual({ kind: 'full' });
   });
 
   it('collects changed episodes, and notes theme and public changes', () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BuildCache } from '../src/cache.js';
@@ -24,6 +24,23 @@ describe('DevSession', () => {
     expect(rebuilt?.changed).toContain('2024/01/01/one/index.html');
   });
 
+  it('rebuilds everything when a person file changes, so the feed credits the new name', async () => {
+    const root = await tempProject({
+      'podsite.yaml': MINIMAL_SETTINGS,
+      'people/maya.md': '---\nname: Maya Okafor\n---\n',
+      'episodes/2024-01-01-one.md': episodeFile('title: One\nepisode: 1\naudio:\n  url: https://cdn.example.com/1.mp3\n  length: 1000\nhosts: maya'),
+    });
+    const session = new DevSession({ cwd: root });
+    await session.rebuild();
+    const person = path.join(root, 'people/maya.md');
+    await writeFile(person, '---\nname: Maya Okafor-Lindqvist\n---\n');
+    const rebuilt = await session.rebuild([person]);
+    expect(rebuilt).toMatchObject({ ok: true, full: true });
+    expect(rebuilt?.changed).toContain('feed.xml');
+    const feed = await readFile(path.join(session.outputFolder, 'feed.xml'), 'utf8');
+    expect(feed.match(/>Maya Okafor-Lindqvist<\/podcast:person>/g)).toHaveLength(2);
+  });
+
   it('does nothing for a change it does not care about', async () => {
     const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/2024-01-01-one.md': episodeFile('title: One') });
     const session = new DevSession({ cwd: root });
@@ -34,8 +51,9 @@ describe('DevSession', () => {
   describe('fast path for an edit that leaves the entry in its place', () => {
     const audio = (n: number) => `audio:\n  url: https://cdn.example.com/${n}.mp3\n  length: ${n}000`;
     const two = (frontMatter: string, body?: string) => episodeFile(`title: Two\n${audio(2)}\n${frontMatter}`, body);
-    const project = (settings = MINIMAL_SETTINGS) =>
+    const project = (settings = MINIMAL_SETTINGS, extra: Record<string, string> = {}) =>
       tempProject({
+        ...extra,
         'podsite.yaml': settings,
         'episodes/2024-01-01-one.md': episodeFile(`title: One\nepisode: 1\n${audio(1)}`),
         'episodes/2024-01-08-two.md': two('episode: 2'),
@@ -60,6 +78,20 @@ describe('DevSession', () => {
       expect(await page(session, '2024/01/08/two/index.html')).toBe(await page(fresh, '2024/01/08/two/index.html'));
     });
 
+    it('leaves a file deleted before its save was handled to the rebuild', async () => {
+      const root = await project();
+      const session = new DevSession({ cwd: root });
+      await session.rebuild();
+      // A rename seen as two saves: the removal comes alone, and the file is already gone.
+      const file = path.join(root, 'episodes/2024-01-08-two.md');
+      await rm(file);
+      const rebuilt = await session.rebuild([file]);
+      expect(rebuilt?.ok).toBe(true);
+      // Its neighbours now link to each other.
+      expect(rebuilt?.changed).toEqual(expect.arrayContaining(['2024/01/01/one/index.html', '2024/01/08/two/index.html', '2024/01/15/three/index.html']));
+      expect(existsSync(path.join(session.outputFolder, '2024/01/08/two/index.html'))).toBe(false);
+    });
+
     it('leaves an edit that moves the entry or changes its number to the rebuild', async () => {
       const root = await project();
       const session = new DevSession({ cwd: root });
@@ -71,6 +103,21 @@ describe('DevSession', () => {
       await writeFile(file, two('episode: 4\ndate: 2024-01-20'));
       const renumbered = await session.rebuild([file]);
       expect(renumbered?.result.fresh).toContain('2024/01/20/two/index.html');
+    });
+
+    it('names the people of an edited entry from the last good build, and writes no early page for a name that is an error', async () => {
+      const root = await project(`${MINIMAL_SETTINGS}rules:\n  unknown-person: error\n`, { 'people/maya.md': '---\nname: Maya Okafor\n---\n' });
+      const session = new DevSession({ cwd: root });
+      await session.rebuild();
+      const file = path.join(root, 'episodes/2024-01-08-two.md');
+      await writeFile(file, two('episode: 2\nhosts: maya okafor'));
+      const named = await session.rebuild([file]);
+      expect(named).toMatchObject({ ok: true, entryPagesChanged: ['2024/01/08/two/index.html'] });
+      expect(named?.result.site?.entries.find((entry) => entry.slug === 'two')?.people.hosts.map((person) => person.id)).toEqual(['maya']);
+      await writeFile(file, two('episode: 2\nhosts: maya okafor, nobody'));
+      const unknown = await session.rebuild([file]);
+      expect(unknown).toMatchObject({ ok: false, entryPagesChanged: [] });
+      expect(unknown?.diagnostics.map((d) => d.rule)).toEqual(['unknown-person']);
     });
 
     it('puts the early page back when the rebuild ends in errors, and shows the fix', async () => {

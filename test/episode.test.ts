@@ -192,6 +192,17 @@ describe('parseEpisode', () => {
     expect(parseEpisode('e/2020-01-01-x.md', episodeFile('title: X\naudio:\ntags:'), settings).diagnostics).toEqual([]);
   });
 
+  it('places each item of a comma-separated text where it was written, when the text is as typed', () => {
+    const at = (frontMatter: string, key: string) => parseEpisode('e/2020-01-01-x.md', episodeFile(`title: X\n${frontMatter}`), settings).episode?.positions.get(key);
+    expect(at('tags: bricks ,  clay', 'tags.1')).toEqual({ line: 3, column: 17, endLine: 3, endColumn: 21 });
+    expect(at("hosts: 'Maya, Tom'", 'hosts.1')).toEqual({ line: 3, column: 15, endLine: 3, endColumn: 18 });
+    // An escape or a folded line moves the items away from their place in the text: the whole value is given.
+    const whole = { line: 3, column: 8, endLine: 3, endColumn: 24 };
+    expect(at('hosts: "Maya, T\\u006Fm"', 'hosts')).toEqual(whole);
+    expect(at('hosts: "Maya, T\\u006Fm"', 'hosts.1')).toEqual(whole);
+    expect(at('hosts: >-\n  Maya,\n  Tom', 'hosts.1')).toEqual(at('hosts: >-\n  Maya,\n  Tom', 'hosts'));
+  });
+
   it('refuses an empty title and treats an empty description as absent', () => {
     const { diagnostics } = parseEpisode('e/2020-01-01-x.md', episodeFile('title: "  "'), settings);
     expect(diagnostics).toEqual([expect.objectContaining({ rule: 'empty-title', line: 2 })]);

@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import matter from 'gray-matter';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { episodeJsonSchema, rulesMarkdown, settingsJsonSchema } from '../src/json-schema.js';
+import { episodeJsonSchema, personJsonSchema, rulesMarkdown, settingsJsonSchema } from '../src/json-schema.js';
 
 const root = new URL('../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
@@ -14,6 +14,7 @@ describe('generated files', () => {
   it('are up to date (run `npm run generate` after changing rules or fields)', () => {
     expect(JSON.parse(read('schemas/podsite.schema.json'))).toEqual(settingsJsonSchema());
     expect(JSON.parse(read('schemas/episode.schema.json'))).toEqual(episodeJsonSchema());
+    expect(JSON.parse(read('schemas/person.schema.json'))).toEqual(personJsonSchema());
     expect(read('docs/rules.md')).toBe(rulesMarkdown());
   });
 });
@@ -22,6 +23,7 @@ describe('JSON Schemas', () => {
   const ajv = new Ajv({ allErrors: true, strict: true });
   const settings = ajv.compile(settingsJsonSchema());
   const episode = ajv.compile(episodeJsonSchema());
+  const person = ajv.compile(personJsonSchema());
 
   it('accept the sample podcast and the real archive settings', () => {
     expect(settings(yaml12(read('podsite.yaml'))), JSON.stringify(settings.errors)).toBe(true);
@@ -30,6 +32,10 @@ describe('JSON Schemas', () => {
     for (const name of readdirSync(folder)) {
       const frontMatter = matter(read(`episodes/${name}`), { engines: { yaml: yaml12 as (text: string) => object } }).data;
       expect(episode(frontMatter), `${name}: ${JSON.stringify(episode.errors)}`).toBe(true);
+    }
+    for (const name of readdirSync(fileURLToPath(new URL('people/', root)))) {
+      const frontMatter = matter(read(`people/${name}`), { engines: { yaml: yaml12 as (text: string) => object } }).data;
+      expect(person(frontMatter), `${name}: ${JSON.stringify(person.errors)}`).toBe(true);
     }
   });
 
@@ -44,5 +50,9 @@ describe('JSON Schemas', () => {
     expect(episode({ title: 'X', date: '2024-03-05 08:30' })).toBe(true);
     expect(episode({ title: 'X', date: 'yesterday' })).toBe(false);
     expect(episode({ episode: 1 })).toBe(false);
+    expect(person({ name: 'Ann', role: 'co-host', group: 'cast', alumni: true })).toBe(true);
+    expect(person({ name: 'Ann', role: 'Host' })).toBe(false);
+    expect(person({ name: 'Ann', gravatar_hash: '0123' })).toBe(false);
+    expect(person({ role: 'guest' })).toBe(false);
   });
 });

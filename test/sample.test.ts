@@ -83,4 +83,15 @@ describe('the sample podcast', () => {
       expect(child(item, 'pubDate')!.text).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$/);
     }
   });
+
+  it('credits its hosts on the channel, and the hosts and guests of each episode, from people/', async () => {
+    const channel = child(parseXmlStrict(await readFile(path.join(output, 'feed.xml'), 'utf8')), 'channel')!;
+    const credits = (element: typeof channel) => children(element, 'podcast:person').map((person) => `${person.text} (${person.attributes.role})`);
+    expect(credits(channel)).toEqual(['Maya Okafor (host)', 'Tom Lindqvist (host)']);
+    const bridges = children(channel, 'item').find((item) => child(item, 'title')!.text.startsWith('Why Bridges'))!;
+    expect(credits(bridges)).toEqual(['Maya Okafor (host)', 'Tom Lindqvist (host)', 'Raymond Achterberg (guest)', 'Lena Castellanos-Wu (guest)']);
+    for (const episode of result.site!.episodes) {
+      expect(episode.people.hosts.length + episode.people.guests.length, episode.file).toBe(episode.hosts.length + episode.guests.length);
+    }
+  });
 });

@@ -1,12 +1,13 @@
 import path from 'node:path';
 
-export type ChangeKind = 'settings' | 'template' | 'public' | 'episode' | 'ignored';
+export type ChangeKind = 'settings' | 'people' | 'template' | 'public' | 'episode' | 'ignored';
 
 export interface WatchedFolders {
   settingsFile: string;
   episodes: string;
   templates: string;
   public: string;
+  people: string;
 }
 
 const inside = (folder: string, file: string) => {
@@ -20,6 +21,8 @@ export function classifyChange(file: string, folders: WatchedFolders): ChangeKin
   if (path.resolve(file) === path.resolve(folders.settingsFile)) return 'settings';
   // Editors write backups, swap and lock files beside the real ones.
   if (name.startsWith('.#') || name.endsWith('~') || /\.(swp|swx|tmp)$/.test(name)) return 'ignored';
+  // Only the folder's own Markdown files are person files (see loadPeopleFiles).
+  if (path.resolve(path.dirname(file)) === path.resolve(folders.people) && /\.(md|markdown)$/i.test(name) && !name.startsWith('.')) return 'people';
   if (inside(folders.episodes, file)) return /\.(md|markdown)$/i.test(name) && !name.startsWith('.') ? 'episode' : 'ignored';
   if (inside(folders.templates, file)) return 'template';
   if (inside(folders.public, file)) return 'public';
@@ -36,6 +39,8 @@ export function planRebuild(files: Iterable<string>, folders: WatchedFolders): R
   for (const file of files) {
     switch (classifyChange(file, folders)) {
       case 'settings':
+      // Any entry may name the person, and the feed's channel lists the hosts: everything is made again.
+      case 'people':
         return { kind: 'full' };
       case 'template':
         theme = true;

@@ -59,6 +59,7 @@ export class DevSession {
         episodes: path.join(root, 'episodes'),
         templates: path.join(root, 'templates'),
         public: path.join(root, 'public'),
+        people: path.join(root, 'people'),
       }
     );
   }
@@ -148,7 +149,7 @@ export class DevSession {
     this.cache.dirty = new Set();
     if (result.settings) {
       const { build: folders } = result.settings;
-      this.settingsFolders = { settingsFile: this.configPath, episodes: folders.episodes, templates: folders.templates, public: folders.public };
+      this.settingsFolders = { settingsFile: this.configPath, episodes: folders.episodes, templates: folders.templates, public: folders.public, people: folders.people };
     }
     return result;
   }
