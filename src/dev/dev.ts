@@ -69,11 +69,14 @@ export async function startDev(options: DevOptions): Promise<Dev> {
   // chokidar does not see a folder created after it started: the parents tell when one appears.
   const missing = sources.filter((folder) => !existsSync(folder));
   const parents = watch([...new Set(missing.map((folder) => path.dirname(folder)))], { ignoreInitial: true, depth: 0 });
+  const late: FSWatcher[] = [];
   parents.on('addDir', (folder) => {
     if (!missing.includes(path.resolve(folder))) return;
-    watcher.add(folder);
-    // Files may already be in it, so the settings file stands for "rebuild everything".
-    void queue.add(folders.settingsFile);
+    // A watcher of its own that reports the files it finds: one written between the folder's
+    // creation and the scan of it would otherwise never be seen.
+    const watching = watch(folder, { ignoreInitial: false });
+    watching.on('all', gather);
+    late.push(watching);
   });
   const ready = Promise.all([
     new Promise<void>((resolve) => watcher.once('ready', () => resolve())),
@@ -81,7 +84,7 @@ export async function startDev(options: DevOptions): Promise<Dev> {
   ]).then(() => undefined);
   let gathering: NodeJS.Timeout | undefined;
   const changed = new Set<string>();
-  watcher.on('all', (_event, file) => {
+  function gather(_event: string, file: string): void {
     changed.add(path.resolve(file));
     clearTimeout(gathering);
     gathering = setTimeout(() => {
@@ -89,7 +92,8 @@ export async function startDev(options: DevOptions): Promise<Dev> {
       changed.clear();
       void queue.add(...files);
     }, options.settle ?? 10);
-  });
+  }
+  watcher.on('all', gather);
 
   return {
     url: started.url,
@@ -104,7 +108,7 @@ export async function startDev(options: DevOptions): Promise<Dev> {
     },
     async close() {
       clearTimeout(gathering);
-      await Promise.all([watcher.close(), parents.close()]);
+      await Promise.all([watcher.close(), parents.close(), ...late.map((watching) => watching.close())]);
       await queue.idle();
       await started.close();
     },
