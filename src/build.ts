@@ -12,6 +12,8 @@ import { resetDerived, resetRendered, type BuildCache } from './cache.js';
 import { renderPages, type OutputFile, type PageKind } from './pages.js';
 import type { Site } from './site.js';
 import { createRenderer } from './templates.js';
+import { listMediaFiles } from './media-files.js';
+import { measureAudio } from './measure-audio.js';
 import { validateArchive } from './validate.js';
 import { planOutput, writeSite, type OutputPlan } from './write.js';
 
@@ -32,6 +34,8 @@ export interface BuildOptions extends Overrides {
    * they are rendered, before home pages, archive and feed, when nothing so far has an error.
    */
   onEntryPages?: (pages: OutputFile[], fresh: string[]) => Promise<void>;
+  /** Where facts about audio are kept between builds; `.podsite-cache/` beside the settings file by default. */
+  cacheFolder?: string;
 }
 
 export interface StageTiming {
@@ -104,11 +108,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   });
   if (settings === undefined) return finish();
 
-  const [sources, theme, publicFiles] = await stage('load', () =>
+  const [sources, theme, publicFiles, mediaFiles] = await stage('load', () =>
     Promise.all([
       loadEpisodeFiles(cwd, settings.build.episodes, cache),
       loadTheme(cwd, settings.build.templates),
       listPublicFiles(settings.build.public),
+      settings.build.media === undefined ? [] : listMediaFiles(settings.build.media),
     ]),
   );
   collect(...sources.diagnostics, ...theme.diagnostics);
@@ -152,12 +157,24 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     collect(...validateArchive(published.map(({ episode }) => episode)));
   });
 
+  // After validate, whose checks (a length copied from another episode) concern what the front matter says.
+  const measured = await stage('media', async () => {
+    const found = await measureAudio(
+      published.map(({ episode }) => episode),
+      settings,
+      { cacheFolder: options.cacheFolder },
+    );
+    collect(...found.diagnostics);
+    return published.map(({ file }, index) => ({ file, episode: found.episodes[index]! }));
+  });
+
   const entries = await stage('markdown', () =>
-    published.map(({ file, episode }) => {
+    measured.map(({ file, episode }) => {
       const memo = cached(file);
       const notes = memo?.notes ?? renderNotes(episode, settings);
       if (notes.unknownTags.length > 0) collect(...notesDiagnostics(episode, notes));
-      const entry = memo?.entry ?? toEpisode(settings, episode, notes);
+      // An entry made before the audio's facts changed is made again.
+      const entry = memo?.entry?.version === episode.version ? memo.entry : toEpisode(settings, episode, notes);
       if (memo) {
         memo.notes = notes;
         memo.entry = entry;
@@ -208,6 +225,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     [
       ...[...theme.theme.assets.values()].map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
       ...publicFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
+      ...mediaFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
     ],
   );
   collect(...plan.diagnostics);

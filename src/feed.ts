@@ -116,7 +116,8 @@ function feedItem(site: Site, episode: Episode): XmlElement {
     pubDate: rfc2822(episode.date, settings.timezone),
     description: episode.summary,
     'content:encoded': episode.html.trim() === '' ? undefined : { '#cdata': absolutizeUrls(episode.html, settings) },
-    enclosure: audio ? { '@_url': audio.url, '@_length': String(audio.length ?? 0), '@_type': audio.type } : undefined,
+    // A local file's URL is a path on the site: apps need it absolute.
+    enclosure: audio ? { '@_url': absoluteUrl(settings, audio.url), '@_length': String(audio.length ?? 0), '@_type': audio.type } : undefined,
     'itunes:duration': audio?.duration === undefined ? undefined : String(audio.duration),
     'itunes:image': episode.image ? { '@_href': absoluteUrl(settings, episode.image) } : undefined,
     'itunes:explicit': String(episode.explicit ?? settings.explicit),

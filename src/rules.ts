@@ -16,7 +16,7 @@ export interface RuleSpec {
   group: RuleGroup;
 }
 
-export type RuleGroup = 'files' | 'settings' | 'front matter' | 'archive' | 'budgets' | 'feed' | 'theme' | 'output';
+export type RuleGroup = 'files' | 'settings' | 'front matter' | 'archive' | 'audio' | 'budgets' | 'feed' | 'theme' | 'output';
 
 const rule = (group: RuleGroup, severity: Severity, configurable: boolean, description: string): RuleSpec => ({
   group,
@@ -67,7 +67,7 @@ export const RULES = {
   'unknown-media-type': rule('front matter', 'error', false, 'The media type of the audio is given, or known from its extension.'),
   'invalid-media-type': rule('front matter', 'error', false, 'The media type is a registered one (`audio/mpeg`, not `audio/mp3`).'),
   'media-type-not-apple': rule('front matter', 'warning', true, 'The media type is one that Apple Podcasts accepts.'),
-  'missing-audio-length': rule('front matter', 'error', true, 'The audio has its length in bytes; Apple and Spotify need it.'),
+  'missing-audio-length': rule('front matter', 'error', true, 'The audio has its length in bytes, written or read from the file (or its host); Apple and Spotify need it.'),
   'invalid-duration': rule('front matter', 'error', false, 'A duration is seconds or `H:MM:SS`.'),
   'invalid-youtube': rule('front matter', 'warning', true, '`youtube` is a video id or a YouTube video URL.'),
   'unknown-html-tag': rule('front matter', 'warning', true, 'Raw HTML in the notes uses known HTML elements; `<Devoxx>` is text that Markdown took for a tag.'),
@@ -82,6 +82,11 @@ export const RULES = {
   'episode-number-gap': rule('archive', 'info', true, 'Episode numbers of a season have no gaps.'),
   'future-episode': rule('archive', 'info', true, 'An entry dated in the future is left out unless `--future`.'),
   'no-episodes': rule('archive', 'warning', true, 'The episodes folder has episode files.'),
+
+  // The audio files themselves (local files, or their hosts with --probe-audio)
+  'audio-file-not-found': rule('audio', 'error', true, 'Audio given as a path on the site (`/media/ep1.mp3`) is a file of the public folder or of the media folder.'),
+  'unreadable-audio': rule('audio', 'warning', true, 'An audio file, or the first bytes its host sends (`--probe-audio`), can be read as audio; else only its size is used.'),
+  'audio-facts-mismatch': rule('audio', 'warning', true, '`audio.length`, `audio.duration` and `audio.type` agree with the audio file (or its host, with `--probe-audio`); the file\'s values are used.'),
 
   // Budgets
   'description-too-long': rule('budgets', 'warning', true, "A description fits Apple's limit of 4000 bytes."),
