@@ -14,6 +14,7 @@ import type { Site } from './site.js';
 import { createRenderer } from './templates.js';
 import { listMediaFiles } from './media-files.js';
 import { measureAudio } from './measure-audio.js';
+import type { ProbeOptions } from './probe.js';
 import { validateArchive } from './validate.js';
 import { planOutput, writeSite, type OutputPlan } from './write.js';
 
@@ -34,6 +35,8 @@ export interface BuildOptions extends Overrides {
    * they are rendered, before home pages, archive and feed, when nothing so far has an error.
    */
   onEntryPages?: (pages: OutputFile[], fresh: string[]) => Promise<void>;
+  /** Ask the hosts of remote audio for its size, type and duration (`--probe-audio`); an object tunes how. */
+  probeAudio?: boolean | ProbeOptions;
   /** Where facts about audio are kept between builds; `.podsite-cache/` beside the settings file by default. */
   cacheFolder?: string;
 }
@@ -162,7 +165,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const found = await measureAudio(
       published.map(({ episode }) => episode),
       settings,
-      { cacheFolder: options.cacheFolder },
+      { probe: options.probeAudio, cacheFolder: options.cacheFolder },
     );
     collect(...found.diagnostics);
     return published.map(({ file }, index) => ({ file, episode: found.episodes[index]! }));

@@ -16,6 +16,7 @@ export interface CommandOptions {
   baseUrl: string | undefined;
   drafts: boolean | undefined;
   future: boolean;
+  probeAudio: boolean;
   verbose: boolean;
   format: 'text' | 'json';
   port: number | undefined;
@@ -37,6 +38,8 @@ Options:
   --base-url URL   Site URL, overriding url (e.g. for a preview deployment)
   --drafts         Include episodes marked draft: true
   --future         Include episodes dated in the future
+  --probe-audio    build, check: ask the hosts of remote audio for its size, type and duration
+                   (answers are kept in .podsite-cache/probe.json; delete it to ask again)
   --format FORMAT  Diagnostics as \`text\` (default) or \`json\`
   --port N         dev: port to serve on (default 4000; the next free one if taken)
   --host H         dev: address to listen on (default 127.0.0.1)
@@ -83,6 +86,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         'base-url': { type: 'string' },
         drafts: { type: 'boolean' },
         future: { type: 'boolean' },
+        'probe-audio': { type: 'boolean' },
         format: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
@@ -128,6 +132,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     baseUrl: values['base-url'],
     drafts: values.drafts,
     future: values.future ?? false,
+    probeAudio: values['probe-audio'] ?? false,
     verbose: values.verbose ?? false,
     format: values.format ?? 'text',
   };

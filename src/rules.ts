@@ -87,6 +87,8 @@ export const RULES = {
   'audio-file-not-found': rule('audio', 'error', true, 'Audio given as a path on the site (`/media/ep1.mp3`) is a file of the public folder or of the media folder.'),
   'unreadable-audio': rule('audio', 'warning', true, 'An audio file, or the first bytes its host sends (`--probe-audio`), can be read as audio; else only its size is used.'),
   'audio-facts-mismatch': rule('audio', 'warning', true, '`audio.length`, `audio.duration` and `audio.type` agree with the audio file (or its host, with `--probe-audio`); the file\'s values are used.'),
+  'audio-host-requirements': rule('audio', 'warning', true, 'With `--probe-audio`: the audio host answers HEAD requests and byte ranges, as Apple Podcasts requires.'),
+  'audio-probe-failed': rule('audio', 'warning', true, 'With `--probe-audio`: the audio host answers, in time, with the file rather than an error.'),
 
   // Budgets
   'description-too-long': rule('budgets', 'warning', true, "A description fits Apple's limit of 4000 bytes."),

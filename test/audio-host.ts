@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
  * might: a well-behaved one, one that refuses HEAD, ignores byte ranges, never answers, redirects.
  */
 export type Route =
-  | { body: Uint8Array; type?: string; head?: 'refuse'; ranges?: 'ignore' }
+  | { body: Uint8Array; type?: string; head?: 'refuse'; ranges?: 'ignore'; delayMs?: number }
   | { redirect: string; status?: number }
   | { hang: true };
 
@@ -17,13 +17,20 @@ export interface AudioHost {
   requests: string[];
   /** Bytes of response bodies the host managed to send, by path. */
   bytesSent: Map<string, number>;
+  /** The most requests it was answering at once. */
+  mostAtOnce: number;
   close(): Promise<void>;
 }
 
 export async function startAudioHost(routes: Record<string, Route>): Promise<AudioHost> {
   const requests: string[] = [];
   const bytesSent = new Map<string, number>();
+  let atOnce = 0;
+  const host = { mostAtOnce: 0 };
   const server = createServer((request, response) => {
+    atOnce++;
+    host.mostAtOnce = Math.max(host.mostAtOnce, atOnce);
+    response.on('close', () => atOnce--);
     const pathname = new URL(request.url ?? '/', 'http://host').pathname;
     requests.push(`${request.method} ${pathname}${request.headers.range ? ` ${request.headers.range}` : ''}`);
     const route = Object.hasOwn(routes, pathname) ? routes[pathname] : undefined;
@@ -36,7 +43,9 @@ export async function startAudioHost(routes: Record<string, Route>): Promise<Aud
       response.writeHead(route.status ?? 302, { Location: route.redirect }).end();
       return;
     }
-    serveFile(request, response, route, (sent) => bytesSent.set(pathname, (bytesSent.get(pathname) ?? 0) + sent));
+    const serve = () => serveFile(request, response, route, (sent) => bytesSent.set(pathname, (bytesSent.get(pathname) ?? 0) + sent));
+    if (route.delayMs === undefined) serve();
+    else setTimeout(serve, route.delayMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -44,6 +53,9 @@ export async function startAudioHost(routes: Record<string, Route>): Promise<Aud
     origin: `http://127.0.0.1:${port}`,
     requests,
     bytesSent,
+    get mostAtOnce() {
+      return host.mostAtOnce;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
