@@ -19,6 +19,8 @@ describe('classifyChange', () => {
     expect(classifyChange(path.join(root, 'templates/partials/header.hbs'), folders)).toBe('template');
     expect(classifyChange(path.join(root, 'templates/assets/style.css'), folders)).toBe('template');
     expect(classifyChange(path.join(root, 'public/artwork.png'), folders)).toBe('public');
+    expect(classifyChange(path.join(root, 'recordings/ep1.mp3'), folders)).toBe('ignored');
+    expect(classifyChange(path.join(root, 'recordings/ep1.mp3'), { ...folders, media: path.join(root, 'recordings') })).toBe('public');
   });
 
   it('ignores editor files and anything outside the watched folders', () => {

@@ -7,6 +7,8 @@ export interface WatchedFolders {
   episodes: string;
   templates: string;
   public: string;
+  /** `build.media`, whose files are served like public ones, when set. */
+  media?: string | undefined;
 }
 
 const inside = (folder: string, file: string) => {
@@ -23,6 +25,7 @@ export function classifyChange(file: string, folders: WatchedFolders): ChangeKin
   if (inside(folders.episodes, file)) return /\.(md|markdown)$/i.test(name) && !name.startsWith('.') ? 'episode' : 'ignored';
   if (inside(folders.templates, file)) return 'template';
   if (inside(folders.public, file)) return 'public';
+  if (folders.media !== undefined && inside(folders.media, file)) return 'public';
   return 'ignored';
 }
 

@@ -147,7 +147,7 @@ export class DevSession {
     this.cache.dirty = new Set();
     if (result.settings) {
       const { build: folders } = result.settings;
-      this.settingsFolders = { settingsFile: this.configPath, episodes: folders.episodes, templates: folders.templates, public: folders.public };
+      this.settingsFolders = { settingsFile: this.configPath, episodes: folders.episodes, templates: folders.templates, public: folders.public, media: folders.media };
     }
     return result;
   }
