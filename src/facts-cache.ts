@@ -42,10 +42,6 @@ export class FactsCache<T> {
     this.changed = true;
   }
 
-  delete(key: string): void {
-    this.changed = this.entries.delete(key) || this.changed;
-  }
-
   /**
    * Writes the file when something changed, through a temporary file so that a build running at
    * the same time never reads half of it. A cache that cannot be written is only a lost shortcut.

@@ -109,7 +109,8 @@ async function probeOne(url: string, settings: Settings): Promise<{ finding: Aud
     const total = contentRangeTotal(response);
     if (total === undefined) problems.push(hostProblem(`the host of \`${url}\` answers a range request without the file's size in Content-Range`));
     else rangesWork = true;
-    finding.size ??= total;
+    // The size the host gives with the bytes themselves is the one a player relies on.
+    finding.size = total ?? finding.size;
   } else if (response.ok) {
     problems.push(hostProblem(`the host of \`${url}\` ignores byte ranges: it answered a range request with ${statusText(response)} and the whole file`));
     finding.size ??= contentLength(response);
