@@ -30,15 +30,15 @@ export interface BuildOptions extends Overrides {
   now?: Date;
   /** What the previous build made, for `podsite dev`: only what changed is done again. */
   cache?: BuildCache;
+  /** Ask the hosts of remote audio for its size, type and duration (`--probe-audio`); an object tunes how. */
+  probeAudio?: boolean | ProbeOptions;
+  /** Where facts about audio are kept between builds; `.podsite-cache/` beside the settings file by default. */
+  cacheFolder?: string;
   /**
    * For `podsite dev`: called with the entry pages (and which of them were made afresh) as soon as
    * they are rendered, before home pages, archive and feed, when nothing so far has an error.
    */
   onEntryPages?: (pages: OutputFile[], fresh: string[]) => Promise<void>;
-  /** Ask the hosts of remote audio for its size, type and duration (`--probe-audio`); an object tunes how. */
-  probeAudio?: boolean | ProbeOptions;
-  /** Where facts about audio are kept between builds; `.podsite-cache/` beside the settings file by default. */
-  cacheFolder?: string;
 }
 
 export interface StageTiming {

@@ -83,13 +83,6 @@ export const RULES = {
   'future-episode': rule('archive', 'info', true, 'An entry dated in the future is left out unless `--future`.'),
   'no-episodes': rule('archive', 'warning', true, 'The episodes folder has episode files.'),
 
-  // The audio files themselves (local files, or their hosts with --probe-audio)
-  'audio-file-not-found': rule('audio', 'error', true, 'Audio given as a path on the site (`/media/ep1.mp3`) is a file of the public folder or of the media folder.'),
-  'unreadable-audio': rule('audio', 'warning', true, 'An audio file, or the first bytes its host sends (`--probe-audio`), can be read as audio; else only its size is used.'),
-  'audio-facts-mismatch': rule('audio', 'warning', true, '`audio.length`, `audio.duration` and `audio.type` agree with the audio file (or its host, with `--probe-audio`); the file\'s values are used.'),
-  'audio-host-requirements': rule('audio', 'warning', true, 'With `--probe-audio`: the audio host answers HEAD requests and byte ranges, as Apple Podcasts requires.'),
-  'audio-probe-failed': rule('audio', 'warning', true, 'With `--probe-audio`: the audio host answers, in time, with the file rather than an error.'),
-
   // Budgets
   'description-too-long': rule('budgets', 'warning', true, "A description fits Apple's limit of 4000 bytes."),
   'social-post-too-long': rule('budgets', 'warning', true, 'The social-media post text fits `limits.socialPost` characters.'),
@@ -97,6 +90,13 @@ export const RULES = {
   // The feed
   'serial-needs-number': rule('feed', 'error', true, 'In a `serial` show, every full episode has a number.'),
   'invalid-xml-character': rule('feed', 'warning', true, 'Values contain no character that XML forbids (they are removed from the feed).'),
+
+  // The audio files themselves (local files, or their hosts with --probe-audio)
+  'audio-file-not-found': rule('audio', 'error', true, 'Audio given as a path on the site (`/media/ep1.mp3`) is a file of the public folder or of the media folder.'),
+  'unreadable-audio': rule('audio', 'warning', true, 'An audio file, or the first bytes its host sends (`--probe-audio`), can be read as audio; else only its size is used.'),
+  'audio-facts-mismatch': rule('audio', 'warning', true, '`audio.length`, `audio.duration` and `audio.type` agree with the audio file (or its host, with `--probe-audio`); the file\'s values are used.'),
+  'audio-host-requirements': rule('audio', 'warning', true, 'With `--probe-audio`: the audio host answers HEAD requests and byte ranges, as Apple Podcasts requires.'),
+  'audio-probe-failed': rule('audio', 'warning', true, 'With `--probe-audio`: the audio host answers, in time, with the file rather than an error.'),
 
   // Theme and output
   'template-syntax': rule('theme', 'error', false, 'Templates are valid Handlebars.'),

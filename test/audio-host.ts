@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 
 /**
  * A podcast audio host on 127.0.0.1 for tests, never the network. Each path behaves as a real host
@@ -134,3 +136,24 @@ const audioFixture = (name: string) => readFileSync(new URL(`./fixtures/audio/${
 /** 3 seconds of silence, made by scripts/make-audio-fixtures.sh. */
 export const SILENCE_MP3 = audioFixture('silence-3s.mp3');
 export const SILENCE_M4A = audioFixture('silence-3s.m4a');
+
+/**
+ * Node's fetch with `origin` replaced by a host started on 127.0.0.1 that serves the audio files of
+ * `folder` and refuses what `refuse` says: how fixture sites show the rules of `--probe-audio`.
+ * The host is added to `started`, for the caller to close.
+ */
+export async function fetchThroughLocalHost(
+  folder: string,
+  { origin, refuse = [] }: { origin: string; refuse?: ('HEAD' | 'ranges')[] },
+  started: AudioHost[],
+): Promise<typeof fetch> {
+  const routes: Record<string, Route> = {};
+  for (const name of await readdir(folder, { recursive: true })) {
+    if (!/\.(mp3|m4a)$/.test(name)) continue;
+    const body = await readFile(path.join(folder, name));
+    routes[`/${name.split(path.sep).join('/')}`] = { body, ...(refuse.includes('HEAD') && { head: 'refuse' }), ...(refuse.includes('ranges') && { ranges: 'ignore' }) };
+  }
+  const host = await startAudioHost(routes);
+  started.push(host);
+  return (input, init) => fetch(String(input instanceof Request ? input.url : input).replace(origin, host.origin), init);
+}

@@ -1,5 +1,4 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { RULES } from '../src/rules.js';
-import { startAudioHost, type AudioHost, type Route } from './audio-host.js';
+import { fetchThroughLocalHost, type AudioHost } from './audio-host.js';
 
 /**
  * One small site per rule under test/fixtures/invalid/<rule>/, with expected.json listing every
@@ -37,21 +36,6 @@ afterEach(async () => {
   await Promise.all(hosts.splice(0).map((host) => host.close()));
 });
 
-/** Node's fetch, with the fixture's audio origin replaced by the local server's. */
-async function fetchThroughLocalHost(fixture: string, audioHost: NonNullable<Expected['audioHost']>): Promise<typeof fetch> {
-  const folder = path.join(fixture, 'host');
-  const refuse = audioHost.refuse ?? [];
-  const routes: Record<string, Route> = {};
-  for (const name of await readdir(folder, { recursive: true })) {
-    const file = path.join(folder, name);
-    if (!name.endsWith('.mp3') && !name.endsWith('.m4a')) continue;
-    routes[`/${name.split(path.sep).join('/')}`] = { body: await readFile(file), ...(refuse.includes('HEAD') && { head: 'refuse' }), ...(refuse.includes('ranges') && { ranges: 'ignore' }) };
-  }
-  const host = await startAudioHost(routes);
-  hosts.push(host);
-  return (input, init) => fetch(String(input instanceof Request ? input.url : input).replace(audioHost.origin, host.origin), init);
-}
-
 describe('invalid fixture sites', () => {
   it.each(names)('%s', async (name) => {
     const cwd = path.join(fixtures, name);
@@ -60,7 +44,7 @@ describe('invalid fixture sites', () => {
     temps.push(temp);
     const output = expected.output ?? path.join(temp, 'site');
     // Facts learnt about audio are kept in the temp folder, never beside the fixture.
-    const probeAudio = expected.audioHost && { fetch: await fetchThroughLocalHost(cwd, expected.audioHost) };
+    const probeAudio = expected.audioHost && { fetch: await fetchThroughLocalHost(path.join(cwd, 'host'), expected.audioHost, hosts) };
     const result = await build({ cwd, output, now: NOW, cacheFolder: path.join(temp, 'cache'), ...(probeAudio && { probeAudio }) });
     const found = result.diagnostics.map(({ file, line, column, severity, rule }) => ({ file, line, column, severity, rule }));
     expect(found).toEqual(expected.diagnostics);
