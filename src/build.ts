@@ -14,6 +14,9 @@ import { FEED_PATH, renderPages, type OutputFile, type PageKind } from './pages.
 import { castOf, readPeople } from './people.js';
 import { absoluteUrl, type Site } from './site.js';
 import { createRenderer } from './templates.js';
+import { listMediaFiles } from './media-files.js';
+import { measureAudio } from './measure-audio.js';
+import type { ProbeOptions } from './probe.js';
 import { validateArchive } from './validate.js';
 import { planOutput, writeLedgerFile, writeSite, type OutputPlan } from './write.js';
 
@@ -29,6 +32,10 @@ export interface BuildOptions extends Overrides {
   now?: Date;
   /** What the previous build made, for `podsite dev`: only what changed is done again. */
   cache?: BuildCache;
+  /** Ask the hosts of remote audio for its size, type and duration (`--probe-audio`); an object tunes how. */
+  probeAudio?: boolean | ProbeOptions;
+  /** Where facts about audio are kept between builds; `.podsite-cache/` beside the settings file by default. */
+  cacheFolder?: string;
   /**
    * For `podsite dev`: called with the entry pages (and which of them were made afresh) as soon as
    * they are rendered, before home pages, archive and feed, when nothing so far has an error.
@@ -108,12 +115,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   });
   if (settings === undefined) return finish();
 
-  const [sources, theme, publicFiles, peopleFiles] = await stage('load', () =>
+  const [sources, theme, publicFiles, peopleFiles, mediaFiles] = await stage('load', () =>
     Promise.all([
       loadEpisodeFiles(cwd, settings.build.episodes, cache),
       loadTheme(cwd, settings.build.templates),
       listPublicFiles(settings.build.public),
       loadPeopleFiles(cwd, settings.build.people),
+      settings.build.media === undefined ? [] : listMediaFiles(settings.build.media),
     ]),
   );
   collect(...sources.diagnostics, ...theme.diagnostics, ...peopleFiles.diagnostics);
@@ -164,14 +172,26 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     collect(...validateArchive(published.map(({ episode }) => episode)));
   });
 
+  // After validate, whose checks (a length copied from another episode) concern what the front matter says.
+  const measured = await stage('media', async () => {
+    const found = await measureAudio(
+      published.map(({ episode }) => episode),
+      settings,
+      { probe: options.probeAudio, cacheFolder: options.cacheFolder },
+    );
+    collect(...found.diagnostics);
+    return published.map(({ file }, index) => ({ file, episode: found.episodes[index]! }));
+  });
+
   const entries = await stage('markdown', () =>
-    published.map(({ file, episode }) => {
+    measured.map(({ file, episode }) => {
       const memo = cached(file);
       const notes = memo?.notes ?? renderNotes(episode, settings);
       if (notes.unknownTags.length > 0) collect(...notesDiagnostics(episode, notes));
       const cast = memo?.cast ?? castOf(episode, people.value);
       if (cast.diagnostics.length > 0) collect(...cast.diagnostics);
-      const entry = memo?.entry ?? toEpisode(settings, episode, notes, cast.value);
+      // An entry made before the audio's facts changed is made again.
+      const entry = memo?.entry?.version === episode.version ? memo.entry : toEpisode(settings, episode, notes, cast.value);
       if (memo) {
         memo.notes = notes;
         memo.cast = cast;
@@ -250,6 +270,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     [
       ...[...theme.theme.assets.values()].map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
       ...publicFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
+      ...mediaFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
     ],
   );
   collect(...plan.diagnostics);

@@ -17,6 +17,7 @@ export interface CommandOptions {
   ledger: string | undefined;
   drafts: boolean | undefined;
   future: boolean;
+  probeAudio: boolean;
   verbose: boolean;
   format: 'text' | 'json';
   port: number | undefined;
@@ -39,6 +40,8 @@ Options:
   --ledger FILE    GUID ledger, overriding build.ledger (podsite.lock)
   --drafts         Include episodes marked draft: true
   --future         Include episodes dated in the future
+  --probe-audio    build, check: ask the hosts of remote audio for its size, type and duration
+                   (answers are kept in .podsite-cache/probe.json; delete it to ask again)
   --format FORMAT  Diagnostics as \`text\` (default) or \`json\`
   --port N         dev: port to serve on (default 4000; the next free one if taken)
   --host H         dev: address to listen on (default 127.0.0.1)
@@ -86,6 +89,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         ledger: { type: 'string' },
         drafts: { type: 'boolean' },
         future: { type: 'boolean' },
+        'probe-audio': { type: 'boolean' },
         format: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
@@ -132,6 +136,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     ledger: values.ledger,
     drafts: values.drafts,
     future: values.future ?? false,
+    probeAudio: values['probe-audio'] ?? false,
     verbose: values.verbose ?? false,
     format: values.format ?? 'text',
   };

@@ -36,6 +36,8 @@ export interface Settings {
     episodes: string;
     templates: string;
     public: string;
+    /** Audio files served under `/media/` (media-files.ts); undefined when not set. */
+    media: string | undefined;
     output: string;
     perPage: number;
     permalink: string;
@@ -148,6 +150,10 @@ export const SETTINGS_SCHEMA: Schema = {
         episodes: { type: { kind: 'string' }, description: 'Folder of episode Markdown files.' },
         templates: { type: { kind: 'string' }, description: 'Folder of templates that override the default theme.' },
         public: { type: { kind: 'string' }, description: 'Folder copied as-is into the site.' },
+        media: {
+          type: { kind: 'string' },
+          description: 'Folder of audio files copied into the site under `/media/`; an episode names one as `/media/<file>`, and its size, type and duration are read from it.',
+        },
         output: { type: { kind: 'string' }, description: 'Folder the site is written to.' },
         perPage: { type: { kind: 'integer', min: 1 }, description: 'Episodes per home page.' },
         permalink: {
@@ -267,6 +273,7 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
     episodes: folder(raw.build?.episodes, defaults.build.episodes),
     templates: folder(raw.build?.templates, defaults.build.templates),
     public: folder(raw.build?.public, defaults.build.public),
+    media: raw.build?.media === undefined ? undefined : folder(raw.build.media, raw.build.media),
     output,
     perPage: raw.build?.perPage ?? defaults.build.perPage,
     permalink,
@@ -449,7 +456,7 @@ function checkAliases(aliases: Record<string, string>, positions: Positions, fil
 }
 
 /** The build replaces the output folder wholesale, so it must never hold the project or its sources. */
-function outputFolderProblems(build: Pick<Settings['build'], 'root' | 'episodes' | 'templates' | 'public' | 'output' | 'people'>): string[] {
+function outputFolderProblems(build: Pick<Settings['build'], 'root' | 'episodes' | 'templates' | 'public' | 'people' | 'media' | 'output'>): string[] {
   const problems: string[] = [];
   const { output } = build;
   const contains = (outer: string, inner: string) => {
@@ -459,8 +466,9 @@ function outputFolderProblems(build: Pick<Settings['build'], 'root' | 'episodes'
   if (contains(output, build.root)) {
     problems.push(`the output folder \`${output}\` is or contains the project folder; building would replace the project`);
   }
-  for (const source of ['episodes', 'templates', 'public', 'people'] as const) {
+  for (const source of ['episodes', 'templates', 'public', 'people', 'media'] as const) {
     const folder = build[source];
+    if (folder === undefined) continue;
     if (contains(output, folder) || contains(folder, output)) {
       problems.push(`the output folder \`${output}\` overlaps the ${source} folder \`${folder}\``);
     }

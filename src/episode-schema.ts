@@ -18,10 +18,13 @@ export const EPISODE_SCHEMA: Schema = {
     type: {
       kind: 'object',
       fields: {
-        url: { type: { kind: 'string' }, description: 'Absolute http(s) URL of the audio file.' },
-        length: { type: { kind: 'integer', min: 1 }, description: 'Size of the audio file in bytes.' },
-        type: { type: { kind: 'string' }, description: 'MIME type; inferred from the file extension when absent.' },
-        duration: { type: { kind: 'string-or-number' }, description: 'Duration in seconds, or `H:MM:SS`.' },
+        url: {
+          type: { kind: 'string' },
+          description: 'Absolute http(s) URL of the audio file, or its path on the site (`/media/ep1.mp3`) for a file of the public or media folder.',
+        },
+        length: { type: { kind: 'integer', min: 1 }, description: 'Size of the audio file in bytes; read from the file when it is local.' },
+        type: { type: { kind: 'string' }, description: 'MIME type; read from a local file, else inferred from the file extension when absent.' },
+        duration: { type: { kind: 'string-or-number' }, description: 'Duration in seconds, or `H:MM:SS`; read from a local file.' },
       },
     },
     description: 'The audio file.',

@@ -8,11 +8,12 @@ import { APPLE_MEDIA_TYPES, MISTAKEN_MEDIA_TYPES } from './apple.js';
 import { mediaTypeOf } from './mime.js';
 import type { RuleId } from './rules.js';
 import { readMapping, type Positions } from './schema.js';
-import { isHttpUrl, isUrlOrSitePath } from './urls.js';
+import { isUrlOrSitePath } from './urls.js';
 
 export interface Audio {
+  /** An absolute http(s) URL, or a path on the site (`/media/ep1.mp3`) for a file of the project. */
   url: string;
-  /** Bytes; undefined when the front matter does not say (missing-audio-length). */
+  /** Bytes; undefined when neither the front matter nor the file says (missing-audio-length). */
   length: number | undefined;
   type: string;
   /** Seconds. */
@@ -123,7 +124,7 @@ export function parseEpisode(
     report(raw.slug === undefined ? '' : 'slug', 'invalid-slug', `the slug \`${slug}\` cannot be part of a URL`, 'a slug may not contain `/`, `\\`, `?`, `#`, `%`, or be `.` or `..`');
   }
 
-  const audio = episodeAudio(raw, slug, read.positions, settings, report);
+  const audio = episodeAudio(raw, slug, settings, report);
   const youtube = raw.youtube === undefined ? undefined : youtubeId(raw.youtube);
   if (raw.youtube !== undefined && youtube === undefined) {
     report('youtube', 'invalid-youtube', `\`${raw.youtube}\` is neither a YouTube video id nor a YouTube video URL`);
@@ -197,7 +198,6 @@ function episodeDate(
 function episodeAudio(
   raw: RawEpisode,
   slug: string,
-  positions: Positions,
   settings: EpisodeSettings,
   report: Report,
 ): Audio | undefined {
@@ -222,8 +222,13 @@ function episodeAudio(
     }
     return undefined;
   }
-  if (!isHttpUrl(url)) {
-    report(raw.audio?.url === undefined ? 'episode' : 'audio.url', 'invalid-url', `the audio URL \`${url}\` is not an absolute http(s) URL`);
+  if (!isUrlOrSitePath(url)) {
+    report(
+      raw.audio?.url === undefined ? 'episode' : 'audio.url',
+      'invalid-url',
+      `the audio URL \`${url}\` is neither an absolute http(s) URL nor a path on the site starting with \`/\``,
+      'e.g. `https://media.example.com/ep1.mp3`, or `/media/ep1.mp3` for a file of the public or media folder',
+    );
     return undefined;
   }
   const type = raw.audio?.type ?? mediaTypeOf(url);
@@ -241,10 +246,7 @@ function episodeAudio(
       report('audio.duration', 'invalid-duration', `\`${raw.audio.duration}\` is not a duration`, 'write seconds (`3723`) or `H:MM:SS` (`1:02:03`)');
     }
   }
-  if (raw.audio?.length === undefined) {
-    const lengthKey = positions.has('audio.length') ? 'audio.length' : raw.audio === undefined ? 'episode' : 'audio';
-    report(lengthKey, 'missing-audio-length', `the audio file \`${url}\` has no length in bytes`, 'add `length:` under `audio:`; Apple and Spotify need the size of the file');
-  }
+  // A missing length is reported once the audio's own facts are known (audio-facts.ts): a local file, or its host, can tell it.
   return { url, length: raw.audio?.length, type, duration };
 }
 

@@ -195,7 +195,8 @@ function feedItem(site: Site, episode: Episode, guid: string, analyticsPrefix: s
     pubDate: rfc2822(episode.date, settings.timezone),
     description: episode.summary,
     'content:encoded': episode.html.trim() === '' ? undefined : { '#cdata': absolutizeUrls(episode.html, settings) },
-    enclosure: audio ? { '@_url': withAnalyticsPrefix(audio.url, analyticsPrefix), '@_length': String(audio.length ?? 0), '@_type': audio.type } : undefined,
+    // A local file's URL is a path on the site: apps need it absolute.
+    enclosure: audio ? { '@_url': withAnalyticsPrefix(absoluteUrl(settings, audio.url), analyticsPrefix), '@_length': String(audio.length ?? 0), '@_type': audio.type } : undefined,
     'itunes:duration': audio?.duration === undefined ? undefined : String(audio.duration),
     'itunes:image': episode.image ? { '@_href': absoluteUrl(settings, episode.image) } : undefined,
     'itunes:explicit': String(episode.explicit ?? settings.explicit),

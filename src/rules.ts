@@ -16,7 +16,7 @@ export interface RuleSpec {
   group: RuleGroup;
 }
 
-export type RuleGroup = 'files' | 'settings' | 'front matter' | 'archive' | 'ledger' | 'budgets' | 'feed' | 'theme' | 'output';
+export type RuleGroup = 'files' | 'settings' | 'front matter' | 'archive' | 'ledger' | 'audio' | 'budgets' | 'feed' | 'theme' | 'output';
 
 const rule = (group: RuleGroup, severity: Severity, configurable: boolean, description: string): RuleSpec => ({
   group,
@@ -68,7 +68,7 @@ export const RULES = {
   'unknown-media-type': rule('front matter', 'error', false, 'The media type of the audio is given, or known from its extension.'),
   'invalid-media-type': rule('front matter', 'error', false, 'The media type is a registered one (`audio/mpeg`, not `audio/mp3`).'),
   'media-type-not-apple': rule('front matter', 'warning', true, 'The media type is one that Apple Podcasts accepts.'),
-  'missing-audio-length': rule('front matter', 'error', true, 'The audio has its length in bytes; Apple and Spotify need it.'),
+  'missing-audio-length': rule('front matter', 'error', true, 'The audio has its length in bytes, written or read from the file (or its host); Apple and Spotify need it.'),
   'invalid-duration': rule('front matter', 'error', false, 'A duration is seconds or `H:MM:SS`.'),
   'invalid-youtube': rule('front matter', 'warning', true, '`youtube` is a video id or a YouTube video URL.'),
   'unknown-html-tag': rule('front matter', 'warning', true, 'Raw HTML in the notes uses known HTML elements; `<Devoxx>` is text that Markdown took for a tag.'),
@@ -97,6 +97,13 @@ export const RULES = {
   // The feed
   'serial-needs-number': rule('feed', 'error', true, 'In a `serial` show, every full episode has a number.'),
   'invalid-xml-character': rule('feed', 'warning', true, 'Values contain no character that XML forbids (they are removed from the feed).'),
+
+  // The audio files themselves (local files, or their hosts with --probe-audio)
+  'audio-file-not-found': rule('audio', 'error', true, 'Audio given as a path on the site (`/media/ep1.mp3`) is a file of the public folder or of the media folder.'),
+  'unreadable-audio': rule('audio', 'warning', true, 'An audio file, or the first bytes its host sends (`--probe-audio`), can be read as audio; else only its size is used.'),
+  'audio-facts-mismatch': rule('audio', 'warning', true, '`audio.length`, `audio.duration` and `audio.type` agree with the audio file (or its host, with `--probe-audio`); the file\'s values are used.'),
+  'audio-host-requirements': rule('audio', 'warning', true, 'With `--probe-audio`: the audio host answers HEAD requests and byte ranges, as Apple Podcasts requires.'),
+  'audio-probe-failed': rule('audio', 'warning', true, 'With `--probe-audio`: the audio host answers, in time, with the file rather than an error.'),
 
   // Theme and output
   'template-syntax': rule('theme', 'error', false, 'Templates are valid Handlebars.'),

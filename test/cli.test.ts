@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../src/cli.js';
 import { RULES } from '../src/rules.js';
+import { SILENCE_MP3, startAudioHost } from './audio-host.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
 
 const repository = fileURLToPath(new URL('..', import.meta.url));
@@ -130,5 +131,24 @@ describe('podsite CLI', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('--port is a number from 0 to 65535');
   });
-});
 
+  it('asks the audio hosts with --probe-audio, on build and check', async () => {
+    const audio = await startAudioHost({ '/a.mp3': { body: SILENCE_MP3, head: 'refuse' } });
+    try {
+      const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/2024-01-01-a.md': episodeFile(`title: A\nepisode: 1\naudio:\n  url: ${audio.origin}/a.mp3`) });
+      const unasked = await run(['check'], root);
+      expect(unasked.code).toBe(1);
+      expect(unasked.stderr).toContain('missing-audio-length');
+      expect(audio.requests).toEqual([]);
+      const asked = await run(['check', '--probe-audio'], root);
+      expect(asked.code).toBe(0);
+      expect(asked.stderr).toContain('answers HEAD requests with 405 Method Not Allowed  audio-host-requirements');
+      expect(audio.requests).toEqual(['HEAD /a.mp3', 'GET /a.mp3 bytes=0-65535']);
+      expect((await run(['build', '--probe-audio'], root)).code).toBe(0);
+      expect(audio.requests).toHaveLength(2);
+      expect((await run(['--help'], root)).stdout).toContain('--probe-audio');
+    } finally {
+      await audio.close();
+    }
+  });
+});

@@ -21,6 +21,8 @@ describe('classifyChange', () => {
     expect(classifyChange(path.join(root, 'templates/assets/style.css'), folders)).toBe('template');
     expect(classifyChange(path.join(root, 'public/artwork.png'), folders)).toBe('public');
     expect(classifyChange(path.join(root, 'people/maya-okafor.md'), folders)).toBe('people');
+    expect(classifyChange(path.join(root, 'recordings/ep1.mp3'), folders)).toBe('ignored');
+    expect(classifyChange(path.join(root, 'recordings/ep1.mp3'), { ...folders, media: path.join(root, 'recordings') })).toBe('public');
   });
 
   it('takes only the Markdown files of the people folder itself for person files', () => {

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { startDev, type Dev } from '../src/dev/dev.js';
 import type { DevBuild } from '../src/dev/session.js';
+import { SILENCE_MP3 } from './audio-host.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
@@ -18,7 +19,7 @@ afterEach(async () => {
 });
 
 /** A dev server on a temp site, and a way to wait for the build that a save starts. */
-async function devOn(files: Record<string, string>, baseUrl?: string) {
+async function devOn(files: Record<string, string | Buffer>, baseUrl?: string) {
   const root = await tempProject(files);
   const builds: DevBuild[] = [];
   let waiting: ((build: DevBuild) => void) | undefined;
@@ -135,6 +136,21 @@ describe('podsite dev', () => {
     } finally {
       await rm(full, { recursive: true, force: true });
     }
+  });
+
+  it('serves the media folder, and makes the feed again when an audio file in it changes', async () => {
+    const { change, get, file } = await devOn({
+      'podsite.yaml': `${MINIMAL_SETTINGS}build:\n  media: recordings\n`,
+      'recordings/ep1.mp3': SILENCE_MP3,
+      'episodes/2024-01-01-one.md': episodeFile('title: One\nepisode: 1\naudio:\n  url: /media/ep1.mp3'),
+    });
+    expect((await get('/feed.xml')).text).toContain(`<enclosure url="https://show.example.com/media/ep1.mp3" length="${SILENCE_MP3.length}" type="audio/mpeg"/>`);
+    expect((await get('/media/ep1.mp3')).type).toBe('audio/mpeg');
+    const longer = Buffer.concat([SILENCE_MP3, SILENCE_MP3]);
+    const rebuilt = await change(() => writeFile(file('recordings/ep1.mp3'), longer));
+    expect(rebuilt.ok).toBe(true);
+    expect(rebuilt.changed).toEqual(expect.arrayContaining(['feed.xml', 'media/ep1.mp3']));
+    expect((await get('/feed.xml')).text).toContain(`length="${longer.length}"`);
   });
 
   it('keeps the last good site when a save has an error, and tells the browser', async () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { RULES } from '../src/rules.js';
+import { fetchThroughLocalHost, type AudioHost } from './audio-host.js';
 
 /**
  * One small site per rule under test/fixtures/invalid/<rule>/, with expected.json listing every
@@ -21,11 +22,18 @@ interface Expected {
   diagnostics: { file: string; line: number; column: number; severity: string; rule: string }[];
   /** Output folder relative to the fixture, when the fixture is about the output folder. */
   output?: string;
+  /**
+   * For the rules of `--probe-audio`: the build asks the host of `origin`, played by a server on
+   * 127.0.0.1 that serves the fixture's `host/` folder and refuses what `refuse` says.
+   */
+  audioHost?: { origin: string; refuse?: ('HEAD' | 'ranges')[] };
 }
 
 const temps: string[] = [];
+const hosts: AudioHost[] = [];
 afterEach(async () => {
   await Promise.all(temps.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
+  await Promise.all(hosts.splice(0).map((host) => host.close()));
 });
 
 describe('invalid fixture sites', () => {
@@ -39,7 +47,9 @@ describe('invalid fixture sites', () => {
     const ledger = path.join(temp, 'podsite.lock');
     if (existsSync(path.join(cwd, 'podsite.lock'))) await copyFile(path.join(cwd, 'podsite.lock'), ledger);
     const ledgerBefore = existsSync(ledger) ? readFileSync(ledger, 'utf8') : undefined;
-    const result = await build({ cwd, output, now: NOW, ledger });
+    // Facts learnt about audio are kept in the temp folder, never beside the fixture.
+    const probeAudio = expected.audioHost && { fetch: await fetchThroughLocalHost(path.join(cwd, 'host'), expected.audioHost, hosts) };
+    const result = await build({ cwd, output, now: NOW, ledger, cacheFolder: path.join(temp, 'cache'), ...(probeAudio && { probeAudio }) });
     const ledgerFile = path.relative(cwd, ledger);
     const found = result.diagnostics.map(({ file, line, column, severity, rule }) => ({ file: file === ledgerFile ? 'podsite.lock' : file, line, column, severity, rule }));
     expect(found).toEqual(expected.diagnostics);

@@ -10,6 +10,7 @@ export function buildOptions(options: CommandOptions, io: CliIo): BuildOptions {
   return {
     cwd: io.cwd,
     future: options.future,
+    ...(options.probeAudio && { probeAudio: true }),
     ...(options.config !== undefined && { config: options.config }),
     ...(options.output !== undefined && { output: options.output }),
     ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }),

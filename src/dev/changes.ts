@@ -8,6 +8,8 @@ export interface WatchedFolders {
   templates: string;
   public: string;
   people: string;
+  /** `build.media`, whose files are served like public ones, when set. */
+  media?: string | undefined;
 }
 
 const inside = (folder: string, file: string) => {
@@ -26,6 +28,7 @@ export function classifyChange(file: string, folders: WatchedFolders): ChangeKin
   if (inside(folders.episodes, file)) return /\.(md|markdown)$/i.test(name) && !name.startsWith('.') ? 'episode' : 'ignored';
   if (inside(folders.templates, file)) return 'template';
   if (inside(folders.public, file)) return 'public';
+  if (folders.media !== undefined && inside(folders.media, file)) return 'public';
   return 'ignored';
 }
 

@@ -149,7 +149,7 @@ export class DevSession {
     this.cache.dirty = new Set();
     if (result.settings) {
       const { build: folders } = result.settings;
-      this.settingsFolders = { settingsFile: this.configPath, episodes: folders.episodes, templates: folders.templates, public: folders.public, people: folders.people };
+      this.settingsFolders = { settingsFile: this.configPath, episodes: folders.episodes, templates: folders.templates, public: folders.public, people: folders.people, media: folders.media };
     }
     return result;
   }
