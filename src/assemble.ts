@@ -60,5 +60,8 @@ export function toEpisode(settings: Settings, source: EpisodeSource, notes: Rend
     future: false,
     year: local.year,
     key: source.version,
+    // Found on disk at each build, by attachMedia.
+    transcripts: [],
+    chaptersUrl: undefined,
   };
 }

@@ -9,6 +9,7 @@ import { notesDiagnostics, parseEntry, renderNotes, stampEntry } from './entry.j
 import { renderFeed } from './feed.js';
 import { listPublicFiles, loadEpisodeFiles, loadTheme, readSettingsFile, type SourceFile } from './load.js';
 import { resetDerived, resetRendered, type BuildCache } from './cache.js';
+import { attachMedia, mediaContext, mediaOutput } from './media.js';
 import { renderPages, type OutputFile, type PageKind } from './pages.js';
 import type { Site } from './site.js';
 import { createRenderer } from './templates.js';
@@ -166,6 +167,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }),
   );
 
+  // Transcripts are looked for at every build: they may come and go while the episode file stays the same.
+  await stage('media', () => {
+    collect(...attachMedia(entries, mediaContext(settings, cwd, sources.others)));
+  });
+
   const site = await stage('assemble', () => {
     const assembled = assembleSite(settings, entries);
     collect(...assembled.diagnostics);
@@ -203,11 +209,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   });
   collect(...pages.diagnostics, ...feed.diagnostics);
 
+  const media = await stage('media files', () => mediaOutput(site, cache?.mediaFiles));
+
   const plan = planOutput(
-    [...pages.value, feed.value],
+    [...pages.value, feed.value, ...media.files],
     [
       ...[...theme.theme.assets.values()].map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
       ...publicFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
+      ...media.copies,
     ],
   );
   collect(...plan.diagnostics);
@@ -218,7 +227,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     feedItems: site.episodes.length,
     files: plan.value.files.length + plan.value.copies.length,
   };
-  const fresh = [...pages.rendered, ...(feed.fresh ? [feed.value.path] : [])];
+  const fresh = [...pages.rendered, ...(feed.fresh ? [feed.value.path] : []), ...media.fresh];
   if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates } : undefined;
   if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: plan.value, fresh });
 

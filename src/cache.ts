@@ -1,6 +1,6 @@
 import type { Diagnostic } from './diagnostics.js';
 import type { Settings } from './config.js';
-import type { SourceFile, TemplateFile } from './load.js';
+import type { EpisodeListing, SourceFile, TemplateFile } from './load.js';
 import type { createRenderer, Renderer } from './templates.js';
 import type { FeedItemCache } from './feed.js';
 import type { EpisodeSource } from './episode.js';
@@ -25,8 +25,10 @@ export interface BuildCache {
   pages: PageMemo;
   feed: { key: string; file: OutputFile; diagnostics: Diagnostic[] } | undefined;
   feedItems: FeedItemCache;
-  /** The episode files found by the last listing: reused when only known files changed. */
-  listing: string[] | undefined;
+  /** The files found by the last listing of the episodes folder: reused when only known files changed. */
+  listing: EpisodeListing | undefined;
+  /** Chapters files by output path, with the key of the entry they were made from. */
+  mediaFiles: PageMemo;
   /** The compiled theme, made again when the settings or the theme change. */
   renderer: ReturnType<typeof createRenderer> | undefined;
   /** What the last build without errors was made with, for `podsite dev`'s fast path. */
@@ -44,7 +46,7 @@ export interface CachedFile {
 }
 
 export function createCache(): BuildCache {
-  return { dirty: 'all', settingsKey: undefined, themeKey: undefined, files: new Map(), pages: new Map(), feed: undefined, feedItems: new Map(), listing: undefined, renderer: undefined, lastGood: undefined };
+  return { dirty: 'all', settingsKey: undefined, themeKey: undefined, files: new Map(), pages: new Map(), feed: undefined, feedItems: new Map(), listing: undefined, mediaFiles: new Map(), renderer: undefined, lastGood: undefined };
 }
 
 /** Forgets everything made from the settings or the theme, keeping only what was read from disk. */
@@ -54,6 +56,8 @@ export function resetDerived(cache: BuildCache): void {
     delete file.notes;
     delete file.entry;
   }
+  // Chapters files hold absolute URLs, made from the settings.
+  cache.mediaFiles.clear();
   resetRendered(cache);
 }
 

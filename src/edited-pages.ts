@@ -3,6 +3,7 @@ import type { BuildCache, CachedFile } from './cache.js';
 import { applyRuleSettings, hasErrors } from './diagnostics.js';
 import { notesDiagnostics, parseEntry, renderNotes, stampEntry } from './entry.js';
 import { readSourceFile } from './load.js';
+import { attachMedia, mediaContext } from './media.js';
 import { entryPageSpec, renderSpecs, type OutputFile } from './pages.js';
 import type { Episode } from './site.js';
 
@@ -30,6 +31,8 @@ export async function renderEditedPages(cache: BuildCache, root: string, files: 
     const notes = renderNotes(episode, settings);
     if (hasErrors(applyRuleSettings(notesDiagnostics(episode, notes), rules))) return undefined;
     const entry = stampEntry(toEpisode(settings, episode, notes), now);
+    // The same transcripts as the rebuild will find, so that it finds this page made from the same key.
+    if (hasErrors(applyRuleSettings(attachMedia([entry], mediaContext(settings, root, cache.listing?.others ?? new Set())), rules))) return undefined;
     if (!keepsItsPlace(before, entry)) return undefined;
     entry.newer = before.newer;
     entry.older = before.older;

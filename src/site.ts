@@ -1,6 +1,7 @@
 import type { Settings } from './config.js';
 import type { EpisodeSource } from './episode.js';
 import { encodePath } from './permalink.js';
+import type { Transcript } from './transcripts.js';
 
 /** An episode or post ready for templates and the feed. */
 export interface Episode extends EpisodeSource {
@@ -24,8 +25,12 @@ export interface Episode extends EpisodeSource {
   future: boolean;
   /** Year of publication in the show's time zone, for the archive. */
   year: number;
-  /** What pages made from this entry depend on: its file, and whether it is in the future. */
+  /** What pages made from this entry depend on: its file, whether it is in the future, and its transcripts. */
   key: string;
+  /** Transcripts the feed declares: files copied beside the page, or hosted elsewhere. See src/media.ts. */
+  transcripts: Transcript[];
+  /** Absolute URL of the chapters file beside the page; undefined when the entry has no chapters. */
+  chaptersUrl: string | undefined;
 }
 
 export interface Site {
