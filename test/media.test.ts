@@ -3,6 +3,7 @@ import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
+import { planOutput } from '../src/write.js';
 import { child, children, episodeFile, MINIMAL_SETTINGS, parseXmlStrict, readText, tempProject, type XmlElement } from './helpers.js';
 
 const VTT = 'WEBVTT\n\n00:00.000 --> 00:04.000\nWelcome to the show.\n';
@@ -163,5 +164,13 @@ describe('transcripts and chapters in a built site', () => {
     const items = await feedItems(root);
     expect(children(items.get('Bricks')!, 'podcast:transcript')).toEqual([]);
     expect(children(items.get('Bridges')!, 'podcast:transcript').map((t) => t.attributes.url)).toEqual(['https://cdn.example.com/bridges.json']);
+  });
+
+  it('never plans a copy outside the output folder', () => {
+    const copy = (sitePath: string) => [{ origin: 'episodes/one.vtt', file: { sitePath, absolutePath: '/show/episodes/one.vtt' } }];
+    expect(planOutput([], copy('episodes/one/transcript.vtt')).value.copies).toHaveLength(1);
+    for (const sitePath of ['../transcript.vtt', 'episodes/../../transcript.vtt', '/etc/transcript.vtt', '']) {
+      expect(() => planOutput([], copy(sitePath)), sitePath).toThrow(/escapes the output folder/);
+    }
   });
 });

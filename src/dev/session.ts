@@ -151,6 +151,7 @@ export class DevSession {
       // Transcripts named in front matter may be anywhere in the project: each is watched on its own.
       const namedFiles = new Set<string>();
       for (const entry of result.site?.entries ?? []) {
+        if (entry.transcriptReferences === undefined) continue;
         for (const file of namedTranscriptFiles(entry, path.resolve(this.options.cwd, entry.file))) namedFiles.add(file);
       }
       this.settingsFolders = { settingsFile: this.configPath, episodes: folders.episodes, templates: folders.templates, public: folders.public, namedFiles };
