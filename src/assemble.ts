@@ -62,5 +62,8 @@ export function toEpisode(settings: Settings, source: EpisodeSource, notes: Rend
     year: local.year,
     key: source.version,
     people,
+    // Found on disk at each build, by attachFiles (src/attachments.ts).
+    transcripts: [],
+    chaptersUrl: undefined,
   };
 }

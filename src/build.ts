@@ -10,6 +10,7 @@ import { podcastGuid, renderFeed } from './feed.js';
 import { formatLedger, parseLedger, pinGuids } from './ledger.js';
 import { listPublicFiles, loadEpisodeFiles, loadPeopleFiles, loadTheme, readLedgerFile, readSettingsFile, type SourceFile } from './load.js';
 import { resetDerived, resetRendered, type BuildCache } from './cache.js';
+import { attachFiles, attachmentContext, attachmentOutput } from './attachments.js';
 import { FEED_PATH, renderPages, type OutputFile, type PageKind } from './pages.js';
 import { castOf, readPeople } from './people.js';
 import { absoluteUrl, type Site } from './site.js';
@@ -201,6 +202,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }),
   );
 
+  // Transcripts are looked for at every build: they may come and go while the episode file stays the same.
+  await stage('attachments', () => {
+    collect(...attachFiles(entries, attachmentContext(settings, cwd, sources.others)));
+  });
+
   const site = await stage('assemble', () => {
     const assembled = assembleSite(settings, entries, people.value.people);
     collect(...assembled.diagnostics);
@@ -265,12 +271,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   });
   collect(...pages.diagnostics, ...feed.diagnostics);
 
+  const attachments = await stage('attachment files', () => attachmentOutput(site, cache?.attachmentFiles));
+
   const plan = planOutput(
-    [...pages.value, ...feed.value],
+    [...pages.value, ...feed.value, ...attachments.files],
     [
       ...[...theme.theme.assets.values()].map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
       ...publicFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
       ...mediaFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
+      ...attachments.copies,
     ],
   );
   collect(...plan.diagnostics);
@@ -281,7 +290,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     feedItems: site.episodes.length,
     files: plan.value.files.length + plan.value.copies.length,
   };
-  const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : [])];
+  const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...attachments.fresh];
   if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value } : undefined;
   if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: plan.value, fresh });
 

@@ -1,7 +1,7 @@
 import type { Diagnostic, Result } from './diagnostics.js';
 import type { Settings } from './config.js';
 import type { ParsedLedger } from './ledger.js';
-import type { SourceFile, TemplateFile } from './load.js';
+import type { EpisodeListing, SourceFile, TemplateFile } from './load.js';
 import type { createRenderer, Renderer } from './templates.js';
 import type { FeedItemCache } from './feed.js';
 import type { EpisodeSource } from './episode.js';
@@ -27,10 +27,12 @@ export interface BuildCache {
   pages: PageMemo;
   feed: { key: string; files: OutputFile[]; diagnostics: Diagnostic[] } | undefined;
   feedItems: FeedItemCache;
-  /** The episode files found by the last listing: reused when only known files changed. */
-  listing: string[] | undefined;
+  /** The files found by the last listing of the episodes folder: reused when only known files changed. */
+  listing: EpisodeListing | undefined;
   /** The GUID ledger as last read, parsed again only when its text changes. */
   ledger: { text: string; parsed: ParsedLedger } | undefined;
+  /** Chapters files by output path, with the key of the entry they were made from. */
+  attachmentFiles: PageMemo;
   /** The compiled theme, made again when the settings or the theme change. */
   renderer: ReturnType<typeof createRenderer> | undefined;
   /** What the last build without errors was made with, for `podsite dev`'s fast path. */
@@ -52,7 +54,7 @@ export interface CachedFile {
 }
 
 export function createCache(): BuildCache {
-  return { dirty: 'all', settingsKey: undefined, themeKey: undefined, files: new Map(), pages: new Map(), feed: undefined, feedItems: new Map(), listing: undefined, ledger: undefined, renderer: undefined, lastGood: undefined, people: undefined };
+  return { dirty: 'all', settingsKey: undefined, themeKey: undefined, files: new Map(), pages: new Map(), feed: undefined, feedItems: new Map(), listing: undefined, ledger: undefined, attachmentFiles: new Map(), renderer: undefined, lastGood: undefined, people: undefined };
 }
 
 /** Forgets everything made from the settings or the theme, keeping only what was read from disk. */
@@ -64,6 +66,8 @@ export function resetDerived(cache: BuildCache): void {
     delete file.entry;
   }
   cache.people = undefined;
+  // Chapters files hold absolute URLs, made from the settings.
+  cache.attachmentFiles.clear();
   resetRendered(cache);
 }
 

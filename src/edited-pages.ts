@@ -3,6 +3,7 @@ import type { BuildCache, CachedFile } from './cache.js';
 import { applyRuleSettings, hasErrors } from './diagnostics.js';
 import { notesDiagnostics, parseEntry, renderNotes, stampEntry } from './entry.js';
 import { readSourceFile } from './load.js';
+import { attachFiles, attachmentContext } from './attachments.js';
 import { entryPageSpec, renderSpecs, type OutputFile } from './pages.js';
 import { castOf } from './people.js';
 import type { Episode } from './site.js';
@@ -37,6 +38,8 @@ export async function renderEditedPages(cache: BuildCache, root: string, files: 
     const cast = castOf(episode, last.people);
     if (hasErrors(applyRuleSettings(cast.diagnostics, rules))) return undefined;
     const entry = stampEntry(toEpisode(settings, episode, notes, cast.value), now);
+    // The same transcripts as the rebuild will find, so that it finds this page made from the same key.
+    if (hasErrors(applyRuleSettings(attachFiles([entry], attachmentContext(settings, root, cache.listing?.others ?? new Set())), rules))) return undefined;
     if (!keepsItsPlace(before, entry)) return undefined;
     entry.newer = before.newer;
     entry.older = before.older;

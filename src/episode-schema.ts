@@ -1,4 +1,5 @@
 import type { Schema } from './schema.js';
+import { TRANSCRIPT_MEDIA_TYPES } from './transcripts.js';
 
 export const EPISODE_TYPES = ['full', 'trailer', 'bonus'] as const;
 export type EpisodeType = (typeof EPISODE_TYPES)[number];
@@ -40,4 +41,35 @@ export const EPISODE_SCHEMA: Schema = {
   guests: { type: { kind: 'string-list', commaSeparated: true }, description: 'Guests of this episode, as a list or comma-separated text.' },
   author: { type: { kind: 'string' }, description: 'Author of the post, when different from the show author.' },
   socialPost: { type: { kind: 'string' }, description: 'Text of the social-media post announcing the episode; checked against `limits.socialPost`.' },
+  transcript: {
+    type: {
+      kind: 'list',
+      single: true,
+      item: {
+        kind: 'text-or-object',
+        shorthand: 'url',
+        fields: {
+          url: { type: { kind: 'string' }, required: true, description: 'A path relative to the episode file, or an absolute https URL.' },
+          language: { type: { kind: 'string' }, description: "Language code of the transcript; the show's `language` by default." },
+          type: { type: { kind: 'enum', values: TRANSCRIPT_MEDIA_TYPES }, description: 'MIME type; from the extension (.vtt, .srt, .json, .txt, .html) when absent.' },
+        },
+      },
+    },
+    description: 'Transcripts: a path or https URL, a list of them, or mappings with `url`, `language` and `type`; else the .vtt, .srt, .json, .txt or .html files named like the episode file. `[]` for none.',
+  },
+  chapters: {
+    type: {
+      kind: 'list',
+      item: {
+        kind: 'object',
+        fields: {
+          start: { type: { kind: 'string-or-number' }, required: true, description: 'Start time: seconds, or `H:MM:SS` / `MM:SS`.' },
+          title: { type: { kind: 'string' }, required: true, description: 'The chapter title.' },
+          url: { type: { kind: 'string' }, description: 'A web page about the chapter: an absolute http(s) URL.' },
+          image: { type: { kind: 'string' }, description: 'Chapter artwork: a path on the site or an absolute URL.' },
+        },
+      },
+    },
+    description: 'Chapters, in order; else the lines of the notes that start with a timestamp. `[]` for none.',
+  },
 };

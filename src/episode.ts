@@ -5,10 +5,12 @@ import { blocksValue, diagnostic, type Diagnostic, type Position } from './diagn
 import { EPISODE_SCHEMA, type EpisodeType } from './episode-schema.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { APPLE_MEDIA_TYPES, MISTAKEN_MEDIA_TYPES } from './apple.js';
+import { readChapters, type Chapter, type WrittenChapter } from './chapters.js';
 import { mediaTypeOf } from './mime.js';
 import type { RuleId } from './rules.js';
 import { readMapping, type Positions } from './schema.js';
-import { isUrlOrSitePath } from './urls.js';
+import { readTranscriptReferences, type TranscriptReference, type WrittenTranscript } from './transcripts.js';
+import { isHttpUrl, isUrlOrSitePath } from './urls.js';
 
 export interface Audio {
   /** An absolute http(s) URL, or a path on the site (`/media/ep1.mp3`) for a file of the project. */
@@ -44,6 +46,10 @@ export interface EpisodeSource {
   guests: string[];
   author: string | undefined;
   socialPost: string | undefined;
+  /** From `chapters:`, else from timestamped lines of the notes; empty when fewer than two. */
+  chapters: Chapter[];
+  /** What `transcript:` names; undefined when it is absent, so that the files beside the episode are its transcripts. */
+  transcriptReferences: TranscriptReference[] | undefined;
   markdown: string;
   bodyLine: number;
   /** Where each front-matter value was written, for diagnostics found later in the build. */
@@ -73,6 +79,8 @@ interface RawEpisode {
   guests?: string[];
   author?: string;
   socialPost?: string;
+  transcript?: WrittenTranscript[];
+  chapters?: WrittenChapter[];
 }
 
 const FILE_NAME = /^(?:(\d{4})-(\d{2})-(\d{2})-)?(.+?)\.(?:md|markdown)$/i;
@@ -133,12 +141,25 @@ export function parseEpisode(
     report('image', 'invalid-url', `\`image\` must be an absolute http(s) URL or a path on the site starting with \`/\` (found \`${raw.image}\`)`);
   }
 
+  const hasAudio = raw.episode !== undefined || audio !== undefined;
+  const transcripts = readTranscriptReferences(file, raw.transcript, read.positions, hasAudio);
+  const chapters = readChapters({
+    file,
+    written: raw.chapters,
+    notes: split.body,
+    notesLine: split.bodyLine,
+    duration: audio?.duration,
+    positions: read.positions,
+    hasAudio,
+  });
+  diagnostics.push(...transcripts.diagnostics, ...chapters.diagnostics);
+
   if (diagnostics.some(blocksValue) || date === undefined || raw.title === undefined) {
     return { episode: undefined, diagnostics };
   }
   const episode: EpisodeSource = {
     file,
-    kind: raw.episode !== undefined || audio !== undefined ? 'episode' : 'post',
+    kind: hasAudio ? 'episode' : 'post',
     title: raw.title,
     date,
     slug,
@@ -157,6 +178,8 @@ export function parseEpisode(
     guests: raw.guests ?? [],
     author: raw.author,
     socialPost: raw.socialPost,
+    chapters: chapters.value,
+    transcriptReferences: transcripts.value,
     markdown: split.body,
     bodyLine: split.bodyLine,
     positions: read.positions,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { XMLBuilder } from 'fast-xml-parser';
+import { CHAPTERS_TYPE } from './chapters.js';
 import { rfc2822 } from './dates.js';
 import type { RuleId } from './rules.js';
 import { diagnostic, type Diagnostic, type Position, type Result } from './diagnostics.js';
@@ -207,6 +208,9 @@ function feedItem(site: Site, episode: Episode, guid: string, analyticsPrefix: s
     'podcast:season': episode.season === undefined ? undefined : String(episode.season),
     'podcast:episode': episode.number === undefined ? undefined : String(episode.number),
     'podcast:person': personElements(settings, episodeCredits(episode.people)),
+    'podcast:transcript':
+      episode.transcripts.length === 0 ? undefined : episode.transcripts.map((t) => ({ '@_url': t.url, '@_type': t.type, '@_language': t.language, '@_rel': t.rel })),
+    'podcast:chapters': episode.chaptersUrl === undefined ? undefined : { '@_url': episode.chaptersUrl, '@_type': CHAPTERS_TYPE },
   };
 }
 

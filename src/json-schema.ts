@@ -80,6 +80,12 @@ function typeSchema(type: FieldType): JsonSchema {
       return objectSchema(type.fields);
     case 'string-map':
       return { type: 'object', additionalProperties: { type: 'string' } };
+    case 'text-or-object':
+      return { anyOf: [typeSchema(type.fields[type.shorthand]?.type ?? { kind: 'string' }), objectSchema(type.fields)] };
+    case 'list': {
+      const list = { type: 'array', items: typeSchema(type.item) };
+      return type.single ? { anyOf: [list, typeSchema(type.item)] } : list;
+    }
   }
 }
 

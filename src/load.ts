@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,21 +120,32 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
+/** The files of the episodes folder: episode files, relative to it, and the others (transcripts…), absolute. */
+export interface EpisodeListing {
+  episodes: string[];
+  others: ReadonlySet<string>;
+}
+
 /**
  * Episode files, read from disk unless the cache has them and they are not dirty. The cache
- * forgets files that are gone.
+ * forgets files that are gone. The other files of the folder are listed by the same pass, for the
+ * transcripts that belong to an episode.
  */
 export async function loadEpisodeFiles(
   root: string,
   folder: string,
   cache?: BuildCache,
-): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[]; found: number; paths: string[] }> {
+): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[]; found: number; paths: string[]; others: ReadonlySet<string> }> {
   // Listing thousands of files costs more than the rest of a one-file rebuild: when every dirty file
-  // is one already known (an edit, no addition), the last listing still holds.
+  // is one already known (an edit, no addition), the last listing still holds. A file outside the
+  // folder (a transcript elsewhere in the project) does not change it.
   const dirty = cache?.dirty;
-  const onlyKnownFilesChanged = cache?.listing !== undefined && dirty instanceof Set && [...dirty].every((file) => cache.files.has(file) && existsSync(file));
-  const names = onlyKnownFilesChanged ? cache!.listing! : (await listFiles(folder)).filter((name) => EPISODE_EXTENSIONS.test(name));
-  if (cache !== undefined) cache.listing = names;
+  const previous = cache?.listing;
+  const stillListed = (file: string) => (cache!.files.has(file) || previous!.others.has(file) ? existsSync(file) : !isInsideFolder(folder, file));
+  const onlyKnownFilesChanged = previous !== undefined && dirty instanceof Set && [...dirty].every(stillListed);
+  const listing = onlyKnownFilesChanged ? previous : splitListing(folder, await listFiles(folder));
+  if (cache !== undefined) cache.listing = listing;
+  const names = listing.episodes;
   const remember = (absolutePath: string, result: { source?: SourceFile; diagnostic?: Diagnostic }) => {
     if (cache === undefined) return result;
     const previous = cache.files.get(absolutePath);
@@ -166,6 +177,7 @@ export async function loadEpisodeFiles(
     paths,
     files: read.flatMap((r) => (r.source ? [r.source] : [])),
     diagnostics: read.flatMap((r) => (r.diagnostic ? [r.diagnostic] : [])),
+    others: listing.others,
   };
 }
 
@@ -189,6 +201,44 @@ export async function loadPeopleFiles(root: string, folder: string): Promise<{ f
     files: read.flatMap((r) => (r.source ? [r.source] : [])),
     diagnostics: read.flatMap((r) => (r.diagnostic ? [r.diagnostic] : [])),
   };
+}
+
+function splitListing(folder: string, names: readonly string[]): EpisodeListing {
+  const episodes: string[] = [];
+  const others = new Set<string>();
+  for (const name of names) {
+    if (EPISODE_EXTENSIONS.test(name)) episodes.push(name);
+    else others.add(path.join(folder, name));
+  }
+  return { episodes, others };
+}
+
+/** Whether `file` is below `folder` (a name starting with `..`, such as `..notes.md`, is inside). */
+export function isInsideFolder(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+}
+
+/**
+ * Whether a file named in the front matter is there, and still inside one of `folders` once
+ * symbolic links are followed (a link must not bring a file from elsewhere into the site).
+ */
+export function projectFileStatus(absolutePath: string, folders: readonly string[]): 'file' | 'missing' | 'outside' {
+  let real: string;
+  try {
+    if (!statSync(absolutePath).isFile()) return 'missing';
+    real = realpathSync(absolutePath);
+  } catch {
+    return 'missing';
+  }
+  const realFolder = (folder: string) => {
+    try {
+      return realpathSync(folder);
+    } catch {
+      return folder;
+    }
+  };
+  return folders.some((folder) => isInsideFolder(realFolder(folder), real)) ? 'file' : 'outside';
 }
 
 export interface Theme {

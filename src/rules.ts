@@ -72,6 +72,9 @@ export const RULES = {
   'invalid-duration': rule('front matter', 'error', false, 'A duration is seconds or `H:MM:SS`.'),
   'invalid-youtube': rule('front matter', 'warning', true, '`youtube` is a video id or a YouTube video URL.'),
   'unknown-html-tag': rule('front matter', 'warning', true, 'Raw HTML in the notes uses known HTML elements; `<Devoxx>` is text that Markdown took for a tag.'),
+  'missing-transcript': rule('front matter', 'error', true, 'A transcript file named by `transcript:` exists (when lowered, it is left out of the feed).'),
+  'invalid-transcript': rule('front matter', 'error', true, 'A transcript is a .vtt, .srt, .json, .txt or .html file inside the project, or an https URL, with a language code; it is left out otherwise.'),
+  'invalid-chapters': rule('front matter', 'warning', true, 'Chapter times are times, each after the one before and before the end of the audio; a chapter that is not is left out of the chapters file.'),
 
   // Across the archive
   'duplicate-permalink': rule('archive', 'error', false, 'No two entries have the same address, even with other letter case or Unicode normalization.'),

@@ -16,6 +16,10 @@ export type FieldType =
   | { kind: 'string-or-number' }
   | { kind: 'string-list'; commaSeparated?: boolean }
   | { kind: 'object'; fields: Schema }
+  /** A text standing for a mapping with only its `shorthand` field, or the mapping itself. */
+  | { kind: 'text-or-object'; shorthand: string; fields: Schema }
+  /** A list of values of one type; with `single`, one value may be written without the list. */
+  | { kind: 'list'; item: FieldType; single?: boolean }
   | { kind: 'string-map' };
 
 export interface FieldSpec {
@@ -87,6 +91,10 @@ function describe(type: FieldType): string {
     case 'object':
     case 'string-map':
       return 'a mapping of keys to values';
+    case 'text-or-object':
+      return 'a text, or a mapping of keys to values';
+    case 'list':
+      return type.single ? `a list, or ${describe(type.item)}` : 'a list';
   }
 }
 
@@ -175,6 +183,8 @@ class MappingReader {
     if (type.kind === 'object') return this.readObject(node, type.fields, path, false);
     if (type.kind === 'string-map') return this.readStringMap(node, path);
     if (type.kind === 'string-list') return this.readStringList(node, type, path);
+    if (type.kind === 'list') return this.readList(node, type, path);
+    if (type.kind === 'text-or-object') return this.readTextOrObject(node, type, path);
     const scalar = scalarOf(node);
     const wrong = (extraHint?: string) => {
       const shown = scalar ? ` (found \`${scalar.source}\`)` : '';
@@ -237,6 +247,51 @@ class MappingReader {
       list.push(typeof itemScalar.value === 'string' ? itemScalar.value : itemScalar.source);
     }
     return list;
+  }
+
+  /**
+   * Items are placed at `path.0`, `path.1`…, a single value written without the list at `path.0`
+   * too, so that later checks find every item the same way.
+   */
+  private readList(node: YamlNode | null, type: FieldType & { kind: 'list' }, path: string): unknown[] | undefined {
+    const items = sequenceItems(node);
+    if (items === undefined) {
+      if (!type.single) {
+        this.report(node, 'wrong-type', `\`${path}\` must be ${describe(type)}`);
+        return undefined;
+      }
+      const value = this.readItem(node, type.item, `${path}.0`);
+      return value === undefined ? undefined : [value];
+    }
+    const list: unknown[] = [];
+    for (const [index, item] of items.entries()) {
+      const value = this.readItem(this.options.yaml.resolve(item), type.item, `${path}.${index}`);
+      if (value !== undefined) list.push(value);
+    }
+    return list;
+  }
+
+  private readItem(node: YamlNode | null, type: FieldType, path: string): unknown {
+    this.positions.set(path, this.options.yaml.positionOf(node));
+    // An empty item would shift the places of the items after it: it is an error, not an absence.
+    if (scalarOf(node)?.value === null) {
+      this.report(node, 'wrong-type', `\`${path}\` is empty; it must be ${describe(type)}`);
+      return undefined;
+    }
+    return this.readValue(node, type, path);
+  }
+
+  private readTextOrObject(node: YamlNode | null, type: FieldType & { kind: 'text-or-object' }, path: string): Record<string, unknown> | undefined {
+    if (mappingEntries(node) !== undefined) return this.readObject(node, type.fields, path, false);
+    const shorthand = type.fields[type.shorthand];
+    if (shorthand === undefined) throw new Error(`internal: \`${type.shorthand}\` is not a field of \`${path}\``);
+    if (scalarOf(node) === undefined) {
+      this.report(node, 'wrong-type', `\`${path}\` must be ${describe(type)}`);
+      return undefined;
+    }
+    const value = this.readValue(node, shorthand.type, `${path}.${type.shorthand}`);
+    this.positions.set(`${path}.${type.shorthand}`, this.options.yaml.positionOf(node));
+    return value === undefined ? undefined : { [type.shorthand]: value };
   }
 
   private readStringMap(node: YamlNode | null, path: string): Record<string, string> | undefined {

@@ -2,6 +2,7 @@ import type { Settings } from './config.js';
 import type { EpisodeSource } from './episode.js';
 import type { EpisodePeople, Person } from './people.js';
 import { encodePath } from './permalink.js';
+import type { Transcript } from './transcripts.js';
 
 /** An episode or post ready for templates and the feed. */
 export interface Episode extends EpisodeSource {
@@ -25,10 +26,14 @@ export interface Episode extends EpisodeSource {
   future: boolean;
   /** Year of publication in the show's time zone, for the archive. */
   year: number;
-  /** What pages made from this entry depend on: its file, and whether it is in the future. */
+  /** What pages made from this entry depend on: its file, whether it is in the future, and its transcripts. */
   key: string;
   /** The people its `hosts` and `guests` name, found in the people folder. */
   people: EpisodePeople;
+  /** Transcripts the feed declares: files copied beside the page, or hosted elsewhere. See src/attachments.ts. */
+  transcripts: Transcript[];
+  /** Absolute URL of the chapters file beside the page; undefined when the entry has no chapters. */
+  chaptersUrl: string | undefined;
 }
 
 export interface Site {

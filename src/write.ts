@@ -12,7 +12,7 @@ export interface OutputPlan {
 
 /**
  * Puts generated files and copied files together, refusing a copied file that would silently
- * replace a generated page and any path that would land outside the output folder.
+ * replace a generated file or another copy, and any path that would land outside the output folder.
  */
 export function planOutput(generated: readonly OutputFile[], copies: readonly { origin: string; file: PublicFile }[]): Result<OutputPlan> {
   const diagnostics: Diagnostic[] = [];
@@ -23,6 +23,7 @@ export function planOutput(generated: readonly OutputFile[], copies: readonly { 
   }
   const kept: PublicFile[] = [];
   for (const { origin, file } of copies) {
+    if (!isInside(file.sitePath)) throw new Error(`internal: copied path escapes the output folder: ${file.sitePath}`);
     const key = file.sitePath.toLowerCase();
     const other = taken.get(key);
     if (other !== undefined) {

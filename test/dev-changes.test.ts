@@ -36,9 +36,21 @@ describe('classifyChange', () => {
     expect(classifyChange(path.join(root, 'episodes/.#2024-01-01-a.md'), folders)).toBe('ignored');
     expect(classifyChange(path.join(root, 'episodes/2024-01-01-a.md~'), folders)).toBe('ignored');
     expect(classifyChange(path.join(root, 'episodes/.2024-01-01-a.md.swp'), folders)).toBe('ignored');
-    expect(classifyChange(path.join(root, 'episodes/notes.txt'), folders)).toBe('ignored');
+    expect(classifyChange(path.join(root, 'episodes/cover.png'), folders)).toBe('ignored');
+    expect(classifyChange(path.join(root, 'episodes/.2024-01-01-a.vtt'), folders)).toBe('ignored');
     expect(classifyChange(path.join(root, 'README.md'), folders)).toBe('ignored');
+    expect(classifyChange(path.join(root, 'transcripts/a.vtt'), folders)).toBe('ignored');
     expect(classifyChange(path.join(root, '.podsite/dev/index.html'), folders)).toBe('ignored');
+  });
+
+  it('takes transcripts in the episodes folder, and those front matter names anywhere, for attachments', () => {
+    for (const name of ['a.vtt', 'a.srt', 'a.json', 'a.txt', 'a.html', 'season-2/A.VTT']) {
+      expect(classifyChange(path.join(root, 'episodes', name), folders), name).toBe('attachment');
+    }
+    const named = { ...folders, namedFiles: new Set([path.join(root, 'transcripts/a.vtt')]) };
+    expect(classifyChange(path.join(root, 'transcripts/a.vtt'), named)).toBe('attachment');
+    expect(classifyChange(path.join(root, 'transcripts/b.vtt'), named)).toBe('ignored');
+    expect(classifyChange(path.join(root, 'transcripts/a.vtt~'), named)).toBe('ignored');
   });
 });
 
@@ -59,6 +71,15 @@ describe('planRebuild', () => {
       public: true,
     });
     expect(planRebuild([path.join(root, 'templates/home.hbs')], folders)).toMatchObject({ kind: 'incremental', theme: true });
+  });
+
+  it('makes the build read an attachment again, like the episode file it belongs to', () => {
+    expect(planRebuild([path.join(root, 'episodes/a.vtt')], folders)).toEqual({
+      kind: 'incremental',
+      episodes: new Set([path.join(root, 'episodes/a.vtt')]),
+      theme: false,
+      public: false,
+    });
   });
 
   it('does nothing for ignored files', () => {

@@ -92,6 +92,26 @@ describe('DevSession', () => {
       expect(existsSync(path.join(session.outputFolder, '2024/01/08/two/index.html'))).toBe(false);
     });
 
+    it('makes the page with the transcripts the rebuild finds, and leaves the chapters file to the rebuild', async () => {
+      const root = await project();
+      await writeFile(path.join(root, 'episodes/2024-01-08-two.vtt'), 'WEBVTT\n\n00:00.000 --> 00:01.000\nHello.\n');
+      const session = new DevSession({ cwd: root });
+      await session.rebuild();
+      const file = path.join(root, 'episodes/2024-01-08-two.md');
+      await writeFile(file, two('episode: 2', '- 00:00 Intro\n- 10:00 Bricks\n'));
+      const rebuilt = await session.rebuild([file]);
+      expect(rebuilt).toMatchObject({ ok: true, full: false, entryPagesChanged: ['2024/01/08/two/index.html'] });
+      // The fast path gave the page the key the rebuild gives it, transcripts included: it was not made twice.
+      expect(rebuilt?.result.fresh).not.toContain('2024/01/08/two/index.html');
+      expect(rebuilt?.result.fresh).toContain('2024/01/08/two/chapters.json');
+      expect(rebuilt?.result.site?.entries.find((e) => e.title === 'Two')?.transcripts.map((t) => t.url)).toEqual(['https://show.example.com/2024/01/08/two/transcript.vtt']);
+      const fresh = new DevSession({ cwd: root });
+      await fresh.rebuild();
+      for (const output of ['2024/01/08/two/index.html', '2024/01/08/two/chapters.json', '2024/01/08/two/transcript.vtt', 'feed.xml']) {
+        expect(await page(session, output), output).toBe(await page(fresh, output));
+      }
+    });
+
     it('leaves an edit that moves the entry or changes its number to the rebuild', async () => {
       const root = await project();
       const session = new DevSession({ cwd: root });

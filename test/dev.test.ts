@@ -153,6 +153,65 @@ describe('podsite dev', () => {
     expect((await get('/feed.xml')).text).toContain(`length="${longer.length}"`);
   });
 
+  it('follows transcripts and chapters through additions, edits and removals, and still equals a full build', async () => {
+    const { root, change, get, file } = await devOn(SITE);
+    const same = async () => {
+      const full = await mkdtemp(path.join(tmpdir(), 'podsite-full-'));
+      try {
+        expect((await build({ cwd: root, output: full, drafts: true, future: true, now: NOW })).ok).toBe(true);
+        expect(treeOf(path.join(root, '.podsite/dev'))).toEqual(treeOf(full));
+      } finally {
+        await rm(full, { recursive: true, force: true });
+      }
+    };
+    const feed = async () => (await get('/feed.xml')).text;
+
+    const added = await change(() => writeFile(file('episodes/2024-02-01-two.vtt'), 'WEBVTT\n\n00:00.000 --> 00:01.000\nHello.\n'));
+    expect(added).toMatchObject({ ok: true, full: false });
+    // The page is made again, but the theme shows no transcript, so it is written only if it changed.
+    expect(added.changed.sort()).toEqual(['2024/02/01/two/transcript.vtt', 'feed.xml']);
+    expect((await get('/2024/02/01/two/transcript.vtt')).text).toContain('Hello.');
+    expect(await feed()).toContain('<podcast:transcript url="https://show.example.com/2024/02/01/two/transcript.vtt" type="text/vtt" language="en" rel="captions"/>');
+
+    // chokidar reads a folder again at most once a second: an edit sooner after a file appeared can go unseen.
+    const afterReading = () => new Promise((resolve) => setTimeout(resolve, 1100));
+    await afterReading();
+    // Only the copy changes: the page and the feed stay as they are.
+    const edited = await change(() => writeFile(file('episodes/2024-02-01-two.vtt'), 'WEBVTT\n\n00:00.000 --> 00:01.000\nHello again, edited.\n'));
+    expect(edited.changed).toEqual(['2024/02/01/two/transcript.vtt']);
+    expect((await get('/2024/02/01/two/transcript.vtt')).text).toContain('Hello again, edited.');
+
+    // Chapters from the notes: the fast path writes the page, the rebuild the chapters file and the feed.
+    await change(() => writeFile(file('episodes/2024-02-01-two.md'), episodeFile(`title: Two\n${audio(2)}`, '- 00:00 Intro\n- 05:00 Main part\n')));
+    expect(JSON.parse((await get('/2024/02/01/two/chapters.json')).text)).toEqual({ version: '1.2.0', chapters: [{ startTime: 0, title: 'Intro' }, { startTime: 300, title: 'Main part' }] });
+    expect(await feed()).toContain('<podcast:chapters url="https://show.example.com/2024/02/01/two/chapters.json" type="application/json+chapters"/>');
+    await same();
+
+    // A transcript named in the front matter, outside the watched folders, in a folder that does not exist yet.
+    const named = await change(() => writeFile(file('episodes/2024-01-01-one.md'), episodeFile(`title: One\n${audio(1)}\ntranscript: ../transcripts/one.srt`)));
+    expect(named.ok).toBe(false);
+    expect(named.diagnostics.filter((d) => d.severity === 'error').map((d) => d.rule)).toEqual(['missing-transcript']);
+    // chokidar sets the watch of a new path up in the background.
+    const watchesSetUp = () => new Promise((resolve) => setTimeout(resolve, 500));
+    await watchesSetUp();
+    const folderMade = await change(() => mkdir(file('transcripts')));
+    expect(folderMade.ok).toBe(false);
+    await watchesSetUp();
+    const created = await change(() => writeFile(file('transcripts/one.srt'), '1\n00:00:00,000 --> 00:00:01,000\nOne.\n'));
+    expect(created.ok).toBe(true);
+    expect((await get('/2024/01/01/one/transcript.srt')).text).toContain('One.');
+    await afterReading();
+    await change(() => writeFile(file('transcripts/one.srt'), '1\n00:00:00,000 --> 00:00:01,000\nOne, edited.\n'));
+    expect((await get('/2024/01/01/one/transcript.srt')).text).toContain('One, edited.');
+    await same();
+
+    const removed = await change(() => rm(file('episodes/2024-02-01-two.vtt')));
+    expect(removed.changed.sort()).toEqual(['2024/02/01/two/transcript.vtt', 'feed.xml']);
+    expect((await get('/2024/02/01/two/transcript.vtt')).status).toBe(404);
+    expect(await feed()).not.toContain('2024/02/01/two/transcript.vtt');
+    await same();
+  });
+
   it('keeps the last good site when a save has an error, and tells the browser', async () => {
     const { change, get, file, dev } = await devOn(SITE);
     const events: string[] = [];

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { HtmlValidate } from 'html-validate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildResult } from '../src/build.js';
-import { child, children, parseXmlStrict } from './helpers.js';
+import { child, children, parseXmlStrict, type XmlElement } from './helpers.js';
 
 const repository = fileURLToPath(new URL('..', import.meta.url));
 
@@ -71,6 +71,52 @@ describe('the sample podcast', () => {
       expect(html).toMatch(/<meta name="description" content="[^"]+">/);
       expect(html).toContain('type="application/rss+xml"');
     }
+  });
+
+  it('has transcripts for two episodes and chapters for four, declared in their feed items', async () => {
+    const channel = child(parseXmlStrict(await readFile(path.join(output, 'feed.xml'), 'utf8')), 'channel')!;
+    const item = (title: string) => children(channel, 'item').find((i) => child(i, 'title')!.text.startsWith(title))!;
+    const attributes = (element: XmlElement, name: string) => children(element, name).map((e) => e.attributes);
+
+    // A WebVTT file beside the episode file, and chapters from the front matter.
+    const waterTowers = item('Water Towers');
+    expect(attributes(waterTowers, 'podcast:transcript')).toEqual([
+      { url: 'https://slowbuild.example.com/episodes/water-towers/transcript.vtt', type: 'text/vtt', language: 'en', rel: 'captions' },
+    ]);
+    expect(attributes(waterTowers, 'podcast:chapters')).toEqual([{ url: 'https://slowbuild.example.com/episodes/water-towers/chapters.json', type: 'application/json+chapters' }]);
+    expect(await readFile(path.join(output, 'episodes/water-towers/transcript.vtt'), 'utf8')).toBe(await readFile(path.join(repository, 'episodes/2025-04-15-water-towers.vtt'), 'utf8'));
+
+    // A WebVTT file the front matter names, and chapters from the timestamps in the notes.
+    const box = item('The Box');
+    expect(attributes(box, 'podcast:transcript')).toEqual([
+      { url: 'https://slowbuild.example.com/episodes/the-box-that-shrank-the-world/transcript.vtt', type: 'text/vtt', language: 'en', rel: 'captions' },
+    ]);
+    expect(await readFile(path.join(output, 'episodes/the-box-that-shrank-the-world/transcript.vtt'), 'utf8')).toMatch(/^WEBVTT\n/);
+
+    // Chapters from the front matter (Water Towers), and from the timestamps in the notes of three more.
+    const withChapters = [
+      ['water-towers', 'Water Towers'],
+      ['the-box-that-shrank-the-world', 'The Box'],
+      ['the-humble-brick', 'The Humble Brick'],
+      ['flat-as-a-lake', 'Flat as a Lake'],
+    ] as const;
+    for (const [slug, title] of withChapters) {
+      expect(attributes(item(title), 'podcast:chapters'), title).toEqual([{ url: `https://slowbuild.example.com/episodes/${slug}/chapters.json`, type: 'application/json+chapters' }]);
+      const chapters = JSON.parse(await readFile(path.join(output, `episodes/${slug}/chapters.json`), 'utf8')) as { version: string; chapters: { startTime: number; title: string }[] };
+      expect(chapters.version).toBe('1.2.0');
+      expect(chapters.chapters.length).toBeGreaterThanOrEqual(5);
+      const times = chapters.chapters.map((c) => c.startTime);
+      expect(times[0]).toBe(0);
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+      expect(new Set(times).size).toBe(times.length);
+      expect(times.at(-1)).toBeLessThan(Number(child(item(title), 'itunes:duration')!.text));
+    }
+    // The episode carries them for the theme.
+    expect(result.site!.entries.find((e) => e.slug === 'the-box-that-shrank-the-world')!.chapters[1]).toEqual({ startTime: 130, title: 'Welcome to season 2' });
+
+    const items = children(channel, 'item');
+    expect(items.filter((i) => children(i, 'podcast:transcript').length > 0)).toEqual([box, waterTowers]);
+    expect(items.filter((i) => children(i, 'podcast:chapters').length > 0)).toHaveLength(withChapters.length);
   });
 
   it('has a feed that a strict XML parser accepts, with one item per published episode', async () => {

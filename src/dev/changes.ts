@@ -1,6 +1,8 @@
 import path from 'node:path';
+import { transcriptTypeOf } from '../transcripts.js';
 
-export type ChangeKind = 'settings' | 'people' | 'template' | 'public' | 'episode' | 'ignored';
+/** An attachment is a file an episode takes in: a transcript beside it, or one its front matter names. */
+export type ChangeKind = 'settings' | 'people' | 'template' | 'public' | 'episode' | 'attachment' | 'ignored';
 
 export interface WatchedFolders {
   settingsFile: string;
@@ -10,6 +12,8 @@ export interface WatchedFolders {
   people: string;
   /** `build.media`, whose files are served like public ones, when set. */
   media?: string | undefined;
+  /** Transcript files that front matter names, by absolute path, wherever they are in the project. */
+  namedFiles?: ReadonlySet<string>;
 }
 
 const inside = (folder: string, file: string) => {
@@ -25,14 +29,22 @@ export function classifyChange(file: string, folders: WatchedFolders): ChangeKin
   if (name.startsWith('.#') || name.endsWith('~') || /\.(swp|swx|tmp)$/.test(name)) return 'ignored';
   // Only the folder's own Markdown files are person files (see loadPeopleFiles).
   if (path.resolve(path.dirname(file)) === path.resolve(folders.people) && /\.(md|markdown)$/i.test(name) && !name.startsWith('.')) return 'people';
-  if (inside(folders.episodes, file)) return /\.(md|markdown)$/i.test(name) && !name.startsWith('.') ? 'episode' : 'ignored';
+  if (folders.namedFiles?.has(path.resolve(file))) return 'attachment';
+  if (inside(folders.episodes, file)) {
+    if (name.startsWith('.')) return 'ignored';
+    if (/\.(md|markdown)$/i.test(name)) return 'episode';
+    return transcriptTypeOf(name) === undefined ? 'ignored' : 'attachment';
+  }
   if (inside(folders.templates, file)) return 'template';
   if (inside(folders.public, file)) return 'public';
   if (folders.media !== undefined && inside(folders.media, file)) return 'public';
   return 'ignored';
 }
 
-/** The cheapest rebuild that is correct for a set of changes. */
+/**
+ * The cheapest rebuild that is correct for a set of changes. `episodes` holds the changed episode
+ * files and attachments: the files the build must not take from its cache.
+ */
 export type Rebuild = { kind: 'full' } | { kind: 'incremental'; episodes: Set<string>; theme: boolean; public: boolean };
 
 export function planRebuild(files: Iterable<string>, folders: WatchedFolders): Rebuild | undefined {
@@ -52,6 +64,7 @@ export function planRebuild(files: Iterable<string>, folders: WatchedFolders): R
         publicFiles = true;
         break;
       case 'episode':
+      case 'attachment':
         episodes.add(path.resolve(file));
         break;
       case 'ignored':

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Diagnostic } from '../diagnostics.js';
+import { isInsideFolder } from '../load.js';
 import { codeFrame } from '../report.js';
 import { ChangeQueue } from './changes.js';
 import { startDevServer, type BuildEvent, type DevServer } from './server.js';
@@ -59,6 +60,7 @@ export async function startDev(options: DevOptions): Promise<Dev> {
   const queue = new ChangeQueue(async (files) => {
     const built = await session.rebuild(files);
     if (built === undefined) return;
+    watchNamedFiles();
     options.onBuild?.(built);
     started.notify(buildEvent(built, options.cwd, basePath));
   });
@@ -69,22 +71,9 @@ export async function startDev(options: DevOptions): Promise<Dev> {
   // chokidar does not see a folder created after it started: the parents tell when one appears.
   const missing = sources.filter((folder) => !existsSync(folder));
   const parents = watch([...new Set(missing.map((folder) => path.dirname(folder)))], { ignoreInitial: true, depth: 0 });
-  const late: FSWatcher[] = [];
-  parents.on('addDir', (folder) => {
-    if (!missing.includes(path.resolve(folder))) return;
-    // A watcher of its own that reports the files it finds: one written between the folder's
-    // creation and the scan of it would otherwise never be seen.
-    const watching = watch(folder, { ignoreInitial: false });
-    watching.on('all', gather);
-    late.push(watching);
-  });
-  const ready = Promise.all([
-    new Promise<void>((resolve) => watcher.once('ready', () => resolve())),
-    new Promise<void>((resolve) => parents.once('ready', () => resolve())),
-  ]).then(() => undefined);
   let gathering: NodeJS.Timeout | undefined;
   const changed = new Set<string>();
-  function gather(_event: string, file: string): void {
+  const gather = (file: string) => {
     changed.add(path.resolve(file));
     clearTimeout(gathering);
     gathering = setTimeout(() => {
@@ -92,8 +81,47 @@ export async function startDev(options: DevOptions): Promise<Dev> {
       changed.clear();
       void queue.add(...files);
     }, options.settle ?? 10);
-  }
-  watcher.on('all', gather);
+  };
+  watcher.on('all', (_event, file) => gather(file));
+
+  /**
+   * Transcripts named in front matter outside the watched folders: their folders are watched one
+   * level deep among the parents, which see a file come, change and go. chokidar cannot watch a
+   * folder that does not exist yet: until it does, the nearest one that does is watched.
+   */
+  const watchedParents = new Set(missing.map((folder) => path.dirname(folder)));
+  const namedOutside = () => [...(session.folders.namedFiles ?? [])].filter((file) => !sources.some((folder) => isInsideFolder(folder, file)));
+  const watchNamedFiles = () => {
+    for (const file of namedOutside()) {
+      let folder = path.dirname(file);
+      while (!existsSync(folder) && path.dirname(folder) !== folder) folder = path.dirname(folder);
+      if (watchedParents.has(folder)) continue;
+      watchedParents.add(folder);
+      parents.add(folder);
+    }
+  };
+  watchNamedFiles();
+  const late: FSWatcher[] = [];
+  parents.on('all', (event, changedPath) => {
+    const resolved = path.resolve(changedPath);
+    if (event === 'addDir' && missing.includes(resolved)) {
+      // A watcher of its own that reports the files it finds: one written between the folder's
+      // creation and the scan of it would otherwise never be seen.
+      const watching = watch(resolved, { ignoreInitial: false });
+      watching.on('all', (_event, file) => gather(file));
+      late.push(watching);
+    }
+    if (event === 'addDir') {
+      // A folder on the way to a named transcript: watch it, and look for files written with it.
+      watchNamedFiles();
+      for (const file of namedOutside()) if (isInsideFolder(resolved, file)) gather(file);
+    }
+    if (session.folders.namedFiles?.has(resolved)) gather(resolved);
+  });
+  const ready = Promise.all([
+    new Promise<void>((resolve) => watcher.once('ready', () => resolve())),
+    new Promise<void>((resolve) => parents.once('ready', () => resolve())),
+  ]).then(() => undefined);
 
   return {
     url: started.url,

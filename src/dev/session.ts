@@ -6,6 +6,7 @@ import type { OutputFile } from '../pages.js';
 import { planRebuild, type WatchedFolders } from './changes.js';
 import { IncrementalWriter, type Undo } from './writer.js';
 import { renderEditedPages } from '../edited-pages.js';
+import { namedTranscriptFiles } from '../transcripts.js';
 
 export interface DevSessionOptions {
   cwd: string;
@@ -149,7 +150,13 @@ export class DevSession {
     this.cache.dirty = new Set();
     if (result.settings) {
       const { build: folders } = result.settings;
-      this.settingsFolders = { settingsFile: this.configPath, episodes: folders.episodes, templates: folders.templates, public: folders.public, people: folders.people, media: folders.media };
+      // Transcripts named in front matter may be anywhere in the project: each is watched on its own.
+      const namedFiles = new Set<string>();
+      for (const entry of result.site?.entries ?? []) {
+        if (entry.transcriptReferences === undefined) continue;
+        for (const file of namedTranscriptFiles(entry, path.resolve(this.options.cwd, entry.file))) namedFiles.add(file);
+      }
+      this.settingsFolders = { settingsFile: this.configPath, episodes: folders.episodes, templates: folders.templates, public: folders.public, people: folders.people, media: folders.media, namedFiles };
     }
     return result;
   }
