@@ -7,6 +7,7 @@ import { displayDate } from './dates.js';
 import type { EpisodeSource } from './episode.js';
 import { notesDiagnostics, parseEntry, renderNotes, stampEntry } from './entry.js';
 import { renderFeed } from './feed.js';
+import { checkFeedFile } from './check-feed.js';
 import { listPublicFiles, loadEpisodeFiles, loadTheme, readSettingsFile, type SourceFile } from './load.js';
 import { resetDerived, resetRendered, type BuildCache } from './cache.js';
 import { renderPages, type OutputFile, type PageKind } from './pages.js';
@@ -202,6 +203,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     return { ...made, fresh: true };
   });
   collect(...pages.diagnostics, ...feed.diagnostics);
+  // The feed as apps will read it; after the feed's own diagnostics, which it does not repeat.
+  collect(...(await stage('check feed', () => checkFeedFile(feed.value, site, diagnostics, cache))));
 
   const plan = planOutput(
     [...pages.value, feed.value],

@@ -90,6 +90,7 @@ export const RULES = {
   // The feed
   'serial-needs-number': rule('feed', 'error', true, 'In a `serial` show, every full episode has a number.'),
   'invalid-xml-character': rule('feed', 'warning', true, 'Values contain no character that XML forbids (they are removed from the feed).'),
+  'feed-check': rule('feed', 'error', true, 'The feed as written, read back by a strict XML parser, meets what Apple, PSP-1 and Podcasting 2.0 require of each element: values, enumerations, URLs, lengths, uniqueness.'),
 
   // Theme and output
   'template-syntax': rule('theme', 'error', false, 'Templates are valid Handlebars.'),
