@@ -11,7 +11,7 @@ import type { Site } from './site.js';
  * settings file for the channel.
  */
 export function checkFeedFile(feed: OutputFile, site: Site, reported: readonly Diagnostic[], buildCache?: BuildCache): Diagnostic[] {
-  const problems = buildCache ? checkCached(feed, site, checkCacheOf(buildCache)) : checkFeed(feed.contents);
+  const problems = buildCache ? checkCached(feed, site, checkCacheOf(buildCache)) : checkFeed(feed.contents, { itemNames: site.episodes.map((e) => e.file) });
   const alreadyReported = new Set(reported.map((d) => `${d.rule}\u0000${d.file}`));
   const diagnostics: Diagnostic[] = [];
   for (const problem of problems) {
@@ -115,7 +115,7 @@ function checkCacheOf(buildCache: BuildCache): CheckCache {
 
 function checkCached(feed: OutputFile, site: Site, cache: CheckCache): FeedProblem[] {
   if (cache.last?.feed === feed) return cache.last.problems;
-  const problems = checkFeed(feed.contents, { cache: cache.items, itemKeys: site.episodes.map((e) => e.key) });
+  const problems = checkFeed(feed.contents, { cache: cache.items, itemKeys: site.episodes.map((e) => e.key), itemNames: site.episodes.map((e) => e.file) });
   cache.last = { feed, problems };
   return problems;
 }

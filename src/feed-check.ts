@@ -80,6 +80,8 @@ export interface FeedCheckOptions {
    * reused only if the item's XML is unchanged.
    */
   itemKeys?: readonly string[];
+  /** How messages name items, in document order (podsite: by their episode files); `item 1`, `item 2`... otherwise. */
+  itemNames?: readonly string[];
 }
 
 export function createFeedCheckCache(): FeedCheckCache {
@@ -108,9 +110,10 @@ interface CheckedItem {
 }
 
 /** Every problem of the feed: the document's and the channel's, then item by item, then those across items. */
-export function checkFeed(xml: string, { cache, itemKeys }: FeedCheckOptions = {}): FeedProblem[] {
+export function checkFeed(xml: string, { cache, itemKeys, itemNames }: FeedCheckOptions = {}): FeedProblem[] {
+  const nameOf = (index: number) => itemNames?.[index] ?? `item ${index + 1}`;
   const spans = findItems(xml);
-  if (spans === undefined) return checkWhole(xml);
+  if (spans === undefined) return checkWhole(xml, nameOf);
 
   // The channel without its items; a comment where each was keeps text on either side apart.
   let head = '';
@@ -144,12 +147,12 @@ export function checkFeed(xml: string, { cache, itemKeys }: FeedCheckOptions = {
     return result;
   });
   if (cache) cache.items = kept;
-  problems.push(...acrossItems(channel, checked.map((c) => c.facts)));
+  problems.push(...acrossItems(channel, checked.map((c) => c.facts), nameOf));
   return problems;
 }
 
 /** A document that cannot be cut into parts (a DOCTYPE, or markup too broken to find the items) is parsed whole. */
-function checkWhole(xml: string): FeedProblem[] {
+function checkWhole(xml: string, nameOf: (item: number) => string): FeedProblem[] {
   const document = parse(xml, undefined);
   if (document.findings.length > 0) return placeAll(document.findings, undefined);
   const problems = placeAll(checkDocument(document), undefined);
@@ -161,7 +164,7 @@ function checkWhole(xml: string): FeedProblem[] {
     problems.push(...placeAll(findings, index));
     return itemFacts;
   });
-  problems.push(...acrossItems(channel, facts));
+  problems.push(...acrossItems(channel, facts, nameOf));
   return problems;
 }
 
@@ -906,7 +909,7 @@ function checkItem(item: XmlNode, report: Report): ItemFacts {
 }
 
 /** What involves several items; items that are not well-formed are left out. */
-function acrossItems(channel: XmlNode | undefined, facts: readonly (ItemFacts | undefined)[]): FeedProblem[] {
+function acrossItems(channel: XmlNode | undefined, facts: readonly (ItemFacts | undefined)[], nameOf: (item: number) => string): FeedProblem[] {
   const problems: FeedProblem[] = [];
   const unique = (value: (f: ItemFacts) => string | undefined, element: string, attribute: string | undefined, what: string, requirement: Requirement, sources: readonly FeedStandard[], hint: string) => {
     const first = new Map<string, number>();
@@ -918,7 +921,7 @@ function acrossItems(channel: XmlNode | undefined, facts: readonly (ItemFacts | 
         first.set(key, index);
         return;
       }
-      const complaint = { says: `must be unique: ${found(key)} is also the ${what} of item ${earlier + 1}`, requirement, hint };
+      const complaint = { says: `must be unique: ${found(key)} is also the ${what} of ${nameOf(earlier)}`, requirement, hint };
       problems.push({ ...finding(element, attribute, sources, complaint), item: index, otherItem: earlier });
     });
   };

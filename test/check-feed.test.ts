@@ -53,6 +53,19 @@ describe('the check feed stage', () => {
     expect(silenced.diagnostics).toEqual([]);
   });
 
+  it('finds under the input rule what the input check could not see', async () => {
+    // duplicate-guid compares the `guid:` fields; in the feed, the other episode's GUID is its page URL.
+    const root = await tempProject({
+      'podsite.yaml': MINIMAL_SETTINGS,
+      'episodes/2024-01-01-one.md': episodeFile(`title: One\nepisode: 1\n${audio('https://media.example.com/1.mp3')}`),
+      'episodes/2024-01-08-two.md': episodeFile(`title: Two\nepisode: 2\nguid: https://show.example.com/2024/01/01/one/\n${audio('https://media.example.com/2.mp3')}`),
+    });
+    const result = await build({ cwd: root, write: false });
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ file: 'episodes/2024-01-01-one.md', rule: 'duplicate-guid', severity: 'error', message: expect.stringContaining('is also the GUID of episodes/2024-01-08-two.md') }),
+    ]);
+  });
+
   it('keeps the checker’s severity, which `rules:` can change', async () => {
     const files = (rules: string) => ({
       'podsite.yaml': `${MINIMAL_SETTINGS.replace('/artwork.png', '/artwork.gif')}${rules}`,

@@ -237,6 +237,9 @@ describe('the feed checker', () => {
     });
     const [explicit] = checkFeed(edited(['<itunes:explicit>false</itunes:explicit>\n    <itunes:type>', '<itunes:explicit>clean</itunes:explicit>\n    <itunes:type>']));
     expect(explicit!.message).toBe('`<itunes:explicit>` must be `true` or `false`, not `clean` (Apple, PSP-1)');
+    const twice = edited(['<guid>https://show.example.com/2024/01/05/first/</guid>', '<guid isPermaLink="false">my-stable-guid</guid>']);
+    expect(checkFeed(twice)[0]!.message).toBe('`<guid>` must be unique: `my-stable-guid` is also the GUID of item 1 (PSP-1, Apple)');
+    expect(checkFeed(twice, { itemNames: ['second.md', 'first.md'] })[0]!.message).toContain('is also the GUID of second.md');
   });
 
   it('reads namespaced elements by namespace, whatever their prefix', () => {
