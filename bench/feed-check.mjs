@@ -1,7 +1,7 @@
 // What the feed check costs on a large archive: the `check feed` stage of a full build, and of the
 // rebuilds `podsite dev` makes after one episode is saved, next to the `feed` stage; then the
 // checker alone, without a cache. Usage: npm run bench:feed-check [-- EPISODES [EDITS]]
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from '../lib/build.js';
@@ -11,7 +11,8 @@ import { generateArchive } from './generate.mjs';
 
 const count = Number(process.argv[2] ?? 4000);
 const edits = Number(process.argv[3] ?? 10);
-const folder = path.join(tmpdir(), `podsite-bench-feed-check-${count}`);
+// A folder of its own: two clones benchmarking at once on one machine must not share one.
+const folder = await mkdtemp(path.join(tmpdir(), `podsite-bench-feed-check-${count}-`));
 const files = await generateArchive(folder, count);
 
 const stage = (result, name) => result.timings.find((timing) => timing.stage === name).ms;
@@ -61,3 +62,4 @@ for (let i = 0; i < 3; i++) {
   uncached.push(performance.now() - start);
 }
 console.log(`checker alone, no cache (median of 3): ${ms(median(uncached))}`);
+await rm(folder, { recursive: true, force: true });
