@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFeed, type FeedObject } from 'podcast-partytime';
 import { beforeAll, describe, expect, it } from 'vitest';
