@@ -9,6 +9,7 @@ import { notesDiagnostics, parseEntry, renderNotes, stampEntry } from './entry.j
 import { podcastGuid, renderFeed } from './feed.js';
 import { formatLedger, parseLedger, pinGuids } from './ledger.js';
 import { listPublicFiles, loadEpisodeFiles, loadPeopleFiles, loadTheme, readLedgerFile, readSettingsFile, type SourceFile } from './load.js';
+import { checkFeedFile } from './check-feed.js';
 import { resetDerived, resetRendered, type BuildCache } from './cache.js';
 import { attachFiles, attachmentContext, attachmentOutput } from './attachments.js';
 import { FEED_PATH, renderPages, type OutputFile, type PageKind } from './pages.js';
@@ -270,6 +271,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     return { ...made, fresh: true };
   });
   collect(...pages.diagnostics, ...feed.diagnostics);
+  // The feed as apps will read it; after the feed's own diagnostics, which it does not repeat.
+  collect(...(await stage('check feed', () => feed.value.flatMap((file) => checkFeedFile(file, site, diagnostics, cache)))));
 
   const attachments = await stage('attachment files', () => attachmentOutput(site, cache?.attachmentFiles));
 

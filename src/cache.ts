@@ -3,7 +3,7 @@ import type { Settings } from './config.js';
 import type { ParsedLedger } from './ledger.js';
 import type { EpisodeListing, SourceFile, TemplateFile } from './load.js';
 import type { createRenderer, Renderer } from './templates.js';
-import type { FeedItemCache } from './feed.js';
+import type { FeedFile, FeedItemCache } from './feed.js';
 import type { EpisodeSource } from './episode.js';
 import type { RenderedNotes } from './markdown.js';
 import type { OutputFile, PageMemo } from './pages.js';
@@ -25,7 +25,7 @@ export interface BuildCache {
   files: Map<string, CachedFile>;
   /** Rendered pages by output path, with the key of what they were made from. */
   pages: PageMemo;
-  feed: { key: string; files: OutputFile[]; diagnostics: Diagnostic[] } | undefined;
+  feed: { key: string; files: FeedFile[]; diagnostics: Diagnostic[] } | undefined;
   feedItems: FeedItemCache;
   /** The files found by the last listing of the episodes folder: reused when only known files changed. */
   listing: EpisodeListing | undefined;

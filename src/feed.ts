@@ -40,7 +40,12 @@ export interface FeedOptions {
  * The podcast RSS feed: RSS 2.0 with the itunes, podcast, atom and content namespaces; with
  * `feed.limit`, the main feed has the newest episodes and RFC 5005 paged feeds the others.
  */
-export function renderFeed(site: Site, identity: FeedIdentity, options: FeedOptions, itemCache?: FeedItemCache): Result<OutputFile[]> {
+/** A feed file, and the episodes of its items in their order: the main feed, or a page of the archive. */
+export interface FeedFile extends OutputFile {
+  episodes: readonly Episode[];
+}
+
+export function renderFeed(site: Site, identity: FeedIdentity, options: FeedOptions, itemCache?: FeedItemCache): Result<FeedFile[]> {
   const { settings } = site;
   const diagnostics: Diagnostic[] = [];
   const settingsFile = settings.build.configFile;
@@ -85,7 +90,8 @@ export function renderFeed(site: Site, identity: FeedIdentity, options: FeedOpti
     'itunes:block': settings.feed.block ? 'Yes' : undefined,
     'itunes:complete': settings.feed.complete ? 'Yes' : undefined,
     'podcast:guid': identity.podcastGuid,
-    'podcast:locked': { '#text': settings.feed.locked ? 'yes' : 'no', '@_owner': settings.owner.email },
+    // Without its owner's e-mail the Podcast Index ignores the element.
+    'podcast:locked': settings.owner.email === undefined ? undefined : { '#text': settings.feed.locked ? 'yes' : 'no', '@_owner': settings.owner.email },
     'podcast:funding': Object.entries(settings.feed.funding).map(([url, text]) => ({ '@_url': url, '#text': text })),
     'podcast:txt': Object.entries(settings.feed.txt).map(([purpose, text]) => ({ '@_purpose': purpose, '#text': text })),
     'podcast:trailer': site.episodes.filter((e) => e.episodeType === 'trailer' && e.audio !== undefined).map((trailer) => ({
@@ -134,7 +140,7 @@ export function renderFeed(site: Site, identity: FeedIdentity, options: FeedOpti
     // Items on one line each, so that nothing is added inside the notes' CDATA.
     const closing = head.lastIndexOf('  </channel>');
     const xml = `${head.slice(0, closing)}${items.slice(page.start, page.end).map((item) => `    ${item}\n`).join('')}${head.slice(closing)}`;
-    return { path: page.path.slice(1), contents: xml };
+    return { path: page.path.slice(1), contents: xml, episodes: site.episodes.slice(page.start, page.end) };
   });
   return { value: files, diagnostics };
 }

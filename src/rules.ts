@@ -100,6 +100,7 @@ export const RULES = {
   // The feed
   'serial-needs-number': rule('feed', 'error', true, 'In a `serial` show, every full episode has a number.'),
   'invalid-xml-character': rule('feed', 'warning', true, 'Values contain no character that XML forbids (they are removed from the feed).'),
+  'feed-check': rule('feed', 'error', true, 'The feed as written, read back by a strict XML parser, meets what Apple, PSP-1 and Podcasting 2.0 require of each element: values, enumerations, URLs, lengths, uniqueness.'),
 
   // The audio files themselves (local files, or their hosts with --probe-audio)
   'audio-file-not-found': rule('audio', 'error', true, 'Audio given as a path on the site (`/media/ep1.mp3`) is a file of the public folder or of the media folder.'),

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HtmlValidate } from 'html-validate';
+import { parseFeed } from 'podcast-partytime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildResult } from '../src/build.js';
+import { checkFeed } from '../src/feed-check.js';
 import { child, children, parseXmlStrict } from './helpers.js';
 
 const repository = fileURLToPath(new URL('..', import.meta.url));
@@ -49,6 +51,27 @@ describe.skipIf(!present)('the Les Cast Codeurs archive (needs ../shared/corpus)
     const episodeOne = items.find((item) => child(item, 'itunes:episode')?.text === '1')!;
     expect(child(episodeOne, 'enclosure')!.attributes.length).toBe('71902534');
     expect(child(episodeOne, 'pubDate')!.text).toBe('Sun, 12 Apr 2009 00:00:00 +0200');
+  });
+
+  it('has a feed that passes the feed check, but for defects the input checks reported', async () => {
+    expect(result.diagnostics.filter((d) => d.rule === 'feed-check')).toEqual([]);
+    // The settings lower these rules to build the archive unchanged; the feed check finds the same
+    // defects in the feed, item for item, and nothing else.
+    const problems = checkFeed(await readFile(path.join(output, 'feed.xml'), 'utf8'));
+    const fileOf = (item: number | undefined) => (item === undefined ? 'docs/examples/lescastcodeurs.yaml' : result.site!.episodes[item]!.file);
+    const foundInFeed = (requirement: string, which: 'item' | 'otherItem' = 'item') =>
+      problems.filter((p) => p.requirement === requirement).map((p) => fileOf(p[which])).sort();
+    const reported = (rule: string) => result.diagnostics.filter((d) => d.rule === rule).map((d) => d.file).sort();
+    expect(new Set(problems.map((p) => p.requirement))).toEqual(new Set(['show-artwork', 'enclosure-length', 'unique-enclosure-url']));
+    expect(foundInFeed('show-artwork')).toEqual(reported('missing-artwork'));
+    expect(foundInFeed('enclosure-length')).toEqual(reported('missing-audio-length'));
+    // The archive check names the newer of two episodes with one audio URL: the first in the feed.
+    expect(foundInFeed('unique-enclosure-url', 'otherItem')).toEqual(reported('duplicate-audio-url'));
+  });
+
+  it('has a feed in which podcast-partytime sees every episode by its GUID', async () => {
+    const feed = parseFeed(await readFile(path.join(output, 'feed.xml'), 'utf8'));
+    expect(feed?.items.map((item) => item.guid)).toEqual(result.site!.episodes.map((e) => e.guid ?? e.url));
   });
 
   it('reports the defects that Jekyll accepted silently', () => {

@@ -99,7 +99,8 @@ describe('the feed', () => {
   it('splits a long archive into RFC 5005 paged feeds that link to each other', async () => {
     const root = await show('feed:\n  limit: 2\n', { 'episodes/2024-01-22-four.md': numbered(4), 'episodes/2024-01-29-five.md': numbered(5) });
     const result = await build({ cwd: root });
-    expect(result.ok).toBe(true);
+    // Every page passes the feed check, its items named after their own episodes.
+    expect(result.diagnostics).toEqual([]);
     const pages = [path.join(root, 'dist/feed.xml'), path.join(root, 'dist/feed/page/2.xml'), path.join(root, 'dist/feed/page/3.xml')];
     const channels = await Promise.all(pages.map(channelOf));
     expect(channels.map((channel) => children(channel, 'item').map((item) => child(item, 'title')!.text))).toEqual([
