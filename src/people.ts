@@ -187,7 +187,7 @@ function taxonomyValue<T extends string>(
   report: (key: string, rule: RuleId, message: string, hint?: string) => void,
 ): T | undefined {
   if ((known as readonly string[]).includes(value)) return value as T;
-  const listed = key === 'role' ? `roles of the cast: ${ROLES_BY_GROUP.cast.join(', ')}; docs/people.md lists them all` : `groups: ${PERSON_GROUPS.join(', ')}`;
+  const listed = key === 'role' ? `roles of the cast: ${ROLES_BY_GROUP['cast']!.join(', ')}; docs/people.md lists them all` : `groups: ${PERSON_GROUPS.join(', ')}`;
   report(key, 'wrong-type', `\`${value}\` is not a ${key} of the Podcasting 2.0 taxonomy`, didYouMean(value, known) ?? listed);
   return undefined;
 }

@@ -1,52 +1,24 @@
+import { PERSON_TAXONOMY } from './podcast-namespace.js';
 import type { Schema } from './schema.js';
 
 /**
- * Roles of the Podcast Taxonomy Project, by group, as the Podcasting 2.0 namespace lists them in
- * its `taxonomy.json`, written in lower case as the namespace's examples write them
- * (`role="guest"`, `group="cast"`). The taxonomy's own misspelling `Translater` is written
- * `translator`, as its description spells it.
+ * Roles of the Podcast Taxonomy Project by group (src/podcast-namespace.ts), written in lower case
+ * as the namespace's examples write them (`role="guest"`, `group="cast"`).
  */
-export const ROLES_BY_GROUP = {
-  'creative direction': ['director', 'assistant director', 'executive producer', 'senior producer', 'producer', 'associate producer', 'development producer', 'creative director'],
-  cast: ['host', 'co-host', 'guest host', 'guest', 'voice actor', 'narrator', 'announcer', 'reporter'],
-  writing: [
-    'author',
-    'editorial director',
-    'co-writer',
-    'writer',
-    'songwriter',
-    'guest writer',
-    'story editor',
-    'managing editor',
-    'script editor',
-    'script coordinator',
-    'researcher',
-    'editor',
-    'fact checker',
-    'translator',
-    'transcriber',
-    'logger',
-  ],
-  'audio production': ['studio coordinator', 'technical director', 'technical manager', 'audio engineer', 'remote recording engineer', 'post production engineer'],
-  'audio post-production': ['audio editor', 'sound designer', 'foley artist', 'composer', 'theme music', 'music production', 'music contributor'],
-  administration: ['production coordinator', 'booking coordinator', 'production assistant', 'content manager', 'marketing manager', 'sales representative', 'sales manager'],
-  visuals: ['graphic designer', 'cover art designer'],
-  community: ['social media manager'],
-  'misc.': ['consultant', 'intern'],
-  'video production': ['camera operator', 'lighting designer', 'camera grip', 'assistant camera'],
-  'video post-production': ['editor', 'assistant editor'],
-} as const;
+export const ROLES_BY_GROUP: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(PERSON_TAXONOMY).map(([group, roles]) => [group.toLowerCase(), roles.map((role) => role.toLowerCase())]),
+);
 
-export type PersonGroup = keyof typeof ROLES_BY_GROUP;
-export type PersonRole = (typeof ROLES_BY_GROUP)[PersonGroup][number];
+export type PersonGroup = string;
+export type PersonRole = string;
 
-export const PERSON_GROUPS = Object.keys(ROLES_BY_GROUP) as PersonGroup[];
+export const PERSON_GROUPS: readonly PersonGroup[] = Object.keys(ROLES_BY_GROUP);
 /** Each role once; `editor` is in two groups. */
 export const PERSON_ROLES: readonly PersonRole[] = [...new Set(Object.values(ROLES_BY_GROUP).flat())];
 
 /** The group a role belongs to; for `editor`, the first of its two (writing). */
 export function groupOfRole(role: PersonRole): PersonGroup {
-  return PERSON_GROUPS.find((group) => (ROLES_BY_GROUP[group] as readonly string[]).includes(role))!;
+  return PERSON_GROUPS.find((group) => ROLES_BY_GROUP[group]!.includes(role))!;
 }
 
 /** Front matter of a person file in the people folder. docs/people.md describes each field for people. */
