@@ -3,12 +3,12 @@ import type { Settings } from './config.js';
 import { parseDate, parseDuration } from './dates.js';
 import { blocksValue, diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import { EPISODE_SCHEMA, type EpisodeType } from './episode-schema.js';
-import { splitFrontMatter } from './frontmatter.js';
+import { readFrontMatter } from './frontmatter.js';
 import { APPLE_MEDIA_TYPES, MISTAKEN_MEDIA_TYPES } from './apple.js';
 import { readChapters, type Chapter, type WrittenChapter } from './chapters.js';
 import { mediaTypeOf } from './mime.js';
 import type { RuleId } from './rules.js';
-import { readMapping, type Positions } from './schema.js';
+import type { Positions } from './schema.js';
 import { readTranscriptReferences, type TranscriptReference, type WrittenTranscript } from './transcripts.js';
 import { isHttpUrl, isUrlOrSitePath } from './urls.js';
 
@@ -91,26 +91,13 @@ export function parseEpisode(
   source: string,
   settings: EpisodeSettings,
 ): { episode: EpisodeSource | undefined; diagnostics: Diagnostic[] } {
-  const split = splitFrontMatter(file, source);
-  const diagnostics = [...split.diagnostics];
-  if (split.yaml === undefined) {
-    if (diagnostics.length === 0) {
-      diagnostics.push(
-        diagnostic(file, { line: 1, column: 1 }, 'missing-front-matter', 'this file has no front matter', 'start it with a `---` line, a `title:` line and another `---` line'),
-      );
-    }
-    return { episode: undefined, diagnostics };
-  }
-  if (split.yaml.root === null && diagnostics.length > 0) return { episode: undefined, diagnostics };
-  const read = readMapping(split.yaml.root, EPISODE_SCHEMA, {
-    file,
-    yaml: split.yaml,
-    unknownKeyRule: 'unknown-key',
-    aliases: settings.frontMatter.aliases,
-    ignore: settings.frontMatter.ignore,
+  const { split, read, diagnostics } = readFrontMatter(file, source, {
+    schema: EPISODE_SCHEMA,
     what: 'the front matter',
+    missing: { subject: 'this file', field: 'title' },
+    frontMatter: settings.frontMatter,
   });
-  diagnostics.push(...read.diagnostics);
+  if (read === undefined) return { episode: undefined, diagnostics };
   const raw = read.value as RawEpisode;
   // '' stands for the file as a whole (its name, say): the first line, not the whole front matter.
   const at = (key: string): Position =>

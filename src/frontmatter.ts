@@ -1,5 +1,6 @@
 import matter from 'gray-matter';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { readMapping, type ReadResult, type Schema } from './schema.js';
 import { parseYaml, type ParsedYaml } from './yaml.js';
 
 export interface SplitFile {
@@ -49,4 +50,40 @@ function countLines(text: string): number {
   let lines = 0;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
   return lines;
+}
+
+export interface FrontMatterOptions {
+  schema: Schema;
+  /** How messages name the front matter: `the front matter`, `the person file`. */
+  what: string;
+  /** What a file without front matter is, and the field to start it with: `this file`, `title`. */
+  missing: { subject: string; field: string };
+  frontMatter: { aliases: Readonly<Record<string, string>>; ignore: readonly string[] };
+}
+
+/**
+ * The front matter of an episode or person file, read against its schema, with the body after it.
+ * No `read` when the file has no front matter, or YAML too broken to read.
+ */
+export function readFrontMatter(file: string, source: string, options: FrontMatterOptions): { split: SplitFile; read: ReadResult | undefined; diagnostics: Diagnostic[] } {
+  const split = splitFrontMatter(file, source);
+  const diagnostics = [...split.diagnostics];
+  if (split.yaml === undefined) {
+    if (diagnostics.length === 0) {
+      const { subject, field } = options.missing;
+      diagnostics.push(diagnostic(file, { line: 1, column: 1 }, 'missing-front-matter', `${subject} has no front matter`, `start it with a \`---\` line, a \`${field}:\` line and another \`---\` line`));
+    }
+    return { split, read: undefined, diagnostics };
+  }
+  if (split.yaml.root === null && diagnostics.length > 0) return { split, read: undefined, diagnostics };
+  const read = readMapping(split.yaml.root, options.schema, {
+    file,
+    yaml: split.yaml,
+    unknownKeyRule: 'unknown-key',
+    aliases: options.frontMatter.aliases,
+    ignore: options.frontMatter.ignore,
+    what: options.what,
+  });
+  diagnostics.push(...read.diagnostics);
+  return { split, read, diagnostics };
 }

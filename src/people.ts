@@ -1,12 +1,11 @@
 import type { Settings } from './config.js';
 import { blocksValue, diagnostic, type Diagnostic, type Position, type Result } from './diagnostics.js';
 import type { EpisodeSource } from './episode.js';
-import { splitFrontMatter } from './frontmatter.js';
+import { readFrontMatter } from './frontmatter.js';
 import type { SourceFile } from './load.js';
 import { decodeCharacterReferences, renderMarkdown } from './markdown.js';
 import { groupOfRole, PERSON_GROUPS, PERSON_ROLES, PERSON_SCHEMA, ROLES_BY_GROUP, type PersonGroup, type PersonRole } from './person-schema.js';
 import type { RuleId } from './rules.js';
-import { readMapping } from './schema.js';
 import { closest, didYouMean } from './suggest.js';
 import { compareText } from './text.js';
 import { isHttpUrl, isUrlOrSitePath, prefixBasePath } from './urls.js';
@@ -104,24 +103,13 @@ export function readPeople(files: readonly SourceFile[], settings: PeopleSetting
 /** Parses one person file. Returns no person when a value it needs is missing or invalid. */
 export function parsePerson(source: SourceFile, settings: PeopleSettings): { person: Person | undefined; diagnostics: Diagnostic[] } {
   const { file } = source;
-  const split = splitFrontMatter(file, source.text);
-  const diagnostics = [...split.diagnostics];
-  if (split.yaml === undefined) {
-    if (diagnostics.length === 0) {
-      diagnostics.push(diagnostic(file, { line: 1, column: 1 }, 'missing-front-matter', 'this person file has no front matter', 'start it with a `---` line, a `name:` line and another `---` line'));
-    }
-    return { person: undefined, diagnostics };
-  }
-  if (split.yaml.root === null && diagnostics.length > 0) return { person: undefined, diagnostics };
-  const read = readMapping(split.yaml.root, PERSON_SCHEMA, {
-    file,
-    yaml: split.yaml,
-    unknownKeyRule: 'unknown-key',
-    aliases: settings.frontMatter.aliases,
-    ignore: settings.frontMatter.ignore,
+  const { split, read, diagnostics } = readFrontMatter(file, source.text, {
+    schema: PERSON_SCHEMA,
     what: 'the person file',
+    missing: { subject: 'this person file', field: 'name' },
+    frontMatter: settings.frontMatter,
   });
-  diagnostics.push(...read.diagnostics);
+  if (read === undefined) return { person: undefined, diagnostics };
   const raw = read.value as RawPerson;
   const at = (key: string): Position => read.positions.get(key) ?? read.positions.get('') ?? { line: 1, column: 1 };
   const report = (key: string, rule: RuleId, message: string, hint?: string) => diagnostics.push(diagnostic(file, at(key), rule, message, hint));
