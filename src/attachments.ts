@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chaptersJson } from './chapters.js';
 import type { Settings } from './config.js';
@@ -5,7 +7,8 @@ import type { Diagnostic } from './diagnostics.js';
 import { projectFileStatus, type PublicFile } from './load.js';
 import type { OutputFile, PageMemo } from './pages.js';
 import { absoluteUrl, type Episode, type Site } from './site.js';
-import { besidePage, findTranscripts, placeTranscripts, transcriptTypeOf, type TranscriptFiles } from './transcripts.js';
+import { parseTimedText } from './transcript-text.js';
+import { besidePage, findTranscripts, placeTranscripts, transcriptTypeOf, type Transcript, type TranscriptFiles } from './transcripts.js';
 
 /**
  * The files that go beside an episode's page: its transcripts, copied, and its chapters file,
@@ -60,6 +63,7 @@ export function attachFiles(entries: readonly Episode[], context: AttachmentCont
     if (entry.transcriptReferences === undefined && !context.anyBeside) {
       // The cached entry may have had transcripts at the last build; most never have any.
       if (entry.transcripts.length > 0) entry.transcripts = [];
+      entry.transcriptText = undefined;
       continue;
     }
     const found = findTranscripts(entry, path.resolve(cwd, entry.file), context.files);
@@ -67,6 +71,10 @@ export function attachFiles(entries: readonly Episode[], context: AttachmentCont
     diagnostics.push(...found.diagnostics, ...placed.diagnostics);
     entry.transcripts = placed.value;
     if (placed.value.length > 0) entry.key += `|${placed.value.map((t) => `${t.url} ${t.type} ${t.language}`).join('|')}`;
+    const shown = readTranscriptText(placed.value, settings.language);
+    entry.transcriptText = shown?.text;
+    // The page shows the text, so an edit of the file alone must make the page again.
+    if (shown !== undefined) entry.key += `|${shown.hash}`;
   }
   return diagnostics;
 }
@@ -97,4 +105,25 @@ export function attachmentOutput(site: Site, memo?: PageMemo): { files: OutputFi
     }
   }
   return { files, copies, fresh };
+}
+
+/**
+ * The transcript the episode page shows: a WebVTT or SubRip file of the project (one hosted
+ * elsewhere is not fetched), in the show's language when there is one in it.
+ */
+function readTranscriptText(transcripts: readonly Transcript[], language: string): { text: NonNullable<Episode['transcriptText']>; hash: string } | undefined {
+  const timed = transcripts.filter((t) => t.rel === 'captions' && t.copy !== undefined);
+  const baseLanguage = (code: string) => code.toLowerCase().split('-')[0];
+  const chosen = timed.find((t) => baseLanguage(t.language) === baseLanguage(language)) ?? timed[0];
+  if (chosen === undefined) return undefined;
+  let source: string;
+  try {
+    source = readFileSync(chosen.copy!.from, 'utf8');
+  } catch {
+    // Gone since the folder was listed: copying it fails next, with a diagnostic of its own.
+    return undefined;
+  }
+  const cues = parseTimedText(source);
+  if (cues.length === 0) return undefined;
+  return { text: { url: chosen.url, language: chosen.language, cues }, hash: createHash('sha1').update(source).digest('hex') };
 }
