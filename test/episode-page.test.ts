@@ -50,7 +50,7 @@ const files = (settings = MINIMAL_SETTINGS) => ({
 const PAGE = 'dist/2024/02/01/pumps/index.html';
 
 /** Every `src` attribute of the page: what the browser loads without being asked. */
-const sources = (html: string) => [...html.matchAll(/\ssrc="([^"]*)"/g)].map((match) => match[1]);
+const sources = (html: string) => [...html.matchAll(/\ssrc="([^"]*)"/g)].map((match) => match[1]!);
 
 describe('the episode page', () => {
   it('has a native player with speed buttons, chapters and a transcript that seek it, and the video behind a click', async () => {
@@ -120,13 +120,22 @@ describe('the episode page', () => {
     expect(html).toContain('transcript.srt');
   });
 
-  it('is made again when only the transcript file changes', async () => {
+  it('is made again when only the transcript file changes, which podsite dev reads again only then', async () => {
     const root = await tempProject(files());
+    const transcript = path.join(root, 'episodes/2024-02-01-pumps.srt');
     const cache = createCache();
     await build({ cwd: root, cache });
-    await writeFile(path.join(root, 'episodes/2024-02-01-pumps.srt'), SRT.replace('Welcome to', 'Hello from'));
+    // As podsite dev does: the files changed since the last build are the dirty ones.
+    cache.dirty = new Set([transcript]);
+    await writeFile(transcript, SRT.replace('Welcome to', 'Hello from'));
     const result = await build({ cwd: root, cache });
     expect(result.fresh).toContain('2024/02/01/pumps/index.html');
+    expect(await readText(path.join(root, PAGE))).toContain('Hello from Test Show.');
+
+    // A file no save touched is taken from the cache.
+    cache.dirty = new Set();
+    await writeFile(transcript, SRT.replace('Welcome to', 'Unseen'));
+    expect((await build({ cwd: root, cache })).fresh).not.toContain('2024/02/01/pumps/index.html');
     expect(await readText(path.join(root, PAGE))).toContain('Hello from Test Show.');
   });
 });
