@@ -65,5 +65,6 @@ export function toEpisode(settings: Settings, source: EpisodeSource, notes: Rend
     // Found on disk at each build, by attachFiles (src/attachments.ts).
     transcripts: [],
     chaptersUrl: undefined,
+    transcriptText: undefined,
   };
 }

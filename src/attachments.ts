@@ -1,11 +1,15 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chaptersJson } from './chapters.js';
+import type { BuildCache } from './cache.js';
 import type { Settings } from './config.js';
 import type { Diagnostic } from './diagnostics.js';
 import { projectFileStatus, type PublicFile } from './load.js';
 import type { OutputFile, PageMemo } from './pages.js';
 import { absoluteUrl, type Episode, type Site } from './site.js';
-import { besidePage, findTranscripts, placeTranscripts, transcriptTypeOf, type TranscriptFiles } from './transcripts.js';
+import { parseTimedText, type Cue } from './transcript-text.js';
+import { besidePage, findTranscripts, placeTranscripts, transcriptTypeOf, type Transcript, type TranscriptFiles } from './transcripts.js';
 
 /**
  * The files that go beside an episode's page: its transcripts, copied, and its chapters file,
@@ -20,10 +24,21 @@ export interface AttachmentContext {
   files: TranscriptFiles;
   /** Whether any transcript file lies beside an episode: when none does, most entries need no look. */
   anyBeside: boolean;
+  /** The cues of a WebVTT or SubRip file; undefined when it has none or cannot be read. */
+  transcriptText(absolutePath: string): TranscriptText | undefined;
 }
 
-/** `others` are the files of the episodes folder that are not episodes, from the loader's listing. */
-export function attachmentContext(settings: Settings, cwd: string, others: ReadonlySet<string>): AttachmentContext {
+/** The cues of a transcript file, and a hash of the file, which joins the entry's key. */
+export interface TranscriptText {
+  cues: Cue[];
+  hash: string;
+}
+
+/**
+ * `others` are the files of the episodes folder that are not episodes, from the loader's listing.
+ * With `cache`, a transcript file is read and parsed again only when it changed (`podsite dev`).
+ */
+export function attachmentContext(settings: Settings, cwd: string, others: ReadonlySet<string>, cache?: Pick<BuildCache, 'dirty' | 'transcriptTexts'>): AttachmentContext {
   const byStem = new Map<string, string[]>();
   for (const file of others) {
     if (transcriptTypeOf(file) === undefined) continue;
@@ -33,10 +48,17 @@ export function attachmentContext(settings: Settings, cwd: string, others: Reado
     else files.push(file);
   }
   const folders = [settings.build.root, settings.build.episodes];
+  const transcriptText = (absolutePath: string): TranscriptText | undefined => {
+    const unchanged = cache !== undefined && cache.dirty !== 'all' && !cache.dirty.has(absolutePath) && cache.transcriptTexts.has(absolutePath);
+    const text = unchanged ? cache.transcriptTexts.get(absolutePath) : readTranscriptText(absolutePath);
+    cache?.transcriptTexts.set(absolutePath, text);
+    return text;
+  };
   return {
     settings,
     cwd,
     anyBeside: byStem.size > 0,
+    transcriptText,
     files: {
       folders,
       besideEpisode: (episodePath) => byStem.get(episodePath.replace(/\.(md|markdown)$/i, '')) ?? [],
@@ -60,6 +82,7 @@ export function attachFiles(entries: readonly Episode[], context: AttachmentCont
     if (entry.transcriptReferences === undefined && !context.anyBeside) {
       // The cached entry may have had transcripts at the last build; most never have any.
       if (entry.transcripts.length > 0) entry.transcripts = [];
+      entry.transcriptText = undefined;
       continue;
     }
     const found = findTranscripts(entry, path.resolve(cwd, entry.file), context.files);
@@ -67,6 +90,11 @@ export function attachFiles(entries: readonly Episode[], context: AttachmentCont
     diagnostics.push(...found.diagnostics, ...placed.diagnostics);
     entry.transcripts = placed.value;
     if (placed.value.length > 0) entry.key += `|${placed.value.map((t) => `${t.url} ${t.type} ${t.language}`).join('|')}`;
+    const shown = shownTranscript(placed.value, settings.language);
+    const text = shown === undefined ? undefined : context.transcriptText(shown.copy!.from);
+    entry.transcriptText = text === undefined ? undefined : { url: shown!.url, language: shown!.language, cues: text.cues };
+    // The page shows the text, so an edit of the file alone must make the page again.
+    if (text !== undefined) entry.key += `|${text.hash}`;
   }
   return diagnostics;
 }
@@ -97,4 +125,27 @@ export function attachmentOutput(site: Site, memo?: PageMemo): { files: OutputFi
     }
   }
   return { files, copies, fresh };
+}
+
+/**
+ * The transcript the episode page shows: a WebVTT or SubRip file of the project (one hosted
+ * elsewhere is not fetched), in the show's language when there is one in it.
+ */
+function shownTranscript(transcripts: readonly Transcript[], language: string): Transcript | undefined {
+  const timed = transcripts.filter((t) => t.rel === 'captions' && t.copy !== undefined);
+  const baseLanguage = (code: string) => code.toLowerCase().split('-')[0];
+  return timed.find((t) => baseLanguage(t.language) === baseLanguage(language)) ?? timed[0];
+}
+
+function readTranscriptText(absolutePath: string): TranscriptText | undefined {
+  let source: string;
+  try {
+    source = readFileSync(absolutePath, 'utf8');
+  } catch {
+    // Gone since the folder was listed: copying it fails next, with a diagnostic of its own.
+    return undefined;
+  }
+  const cues = parseTimedText(source);
+  if (cues.length === 0) return undefined;
+  return { cues, hash: createHash('sha1').update(source).digest('hex') };
 }

@@ -205,7 +205,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   // Transcripts are looked for at every build: they may come and go while the episode file stays the same.
   await stage('attachments', () => {
-    collect(...attachFiles(entries, attachmentContext(settings, cwd, sources.others)));
+    collect(...attachFiles(entries, attachmentContext(settings, cwd, sources.others, cache)));
   });
 
   const site = await stage('assemble', () => {

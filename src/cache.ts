@@ -9,6 +9,7 @@ import type { RenderedNotes } from './markdown.js';
 import type { OutputFile, PageMemo } from './pages.js';
 import type { EpisodePeople, PeopleRegistry } from './people.js';
 import type { Episode } from './site.js';
+import type { TranscriptText } from './attachments.js';
 
 /**
  * What one build leaves for the next, so that a rebuild redoes only what changed. The full build
@@ -31,6 +32,8 @@ export interface BuildCache {
   listing: EpisodeListing | undefined;
   /** The GUID ledger as last read, parsed again only when its text changes. */
   ledger: { text: string; parsed: ParsedLedger } | undefined;
+  /** Transcripts shown on pages, by absolute path of the file: read again only when the file is dirty. */
+  transcriptTexts: Map<string, TranscriptText | undefined>;
   /** Chapters files by output path, with the key of the entry they were made from. */
   attachmentFiles: PageMemo;
   /** The compiled theme, made again when the settings or the theme change. */
@@ -54,7 +57,7 @@ export interface CachedFile {
 }
 
 export function createCache(): BuildCache {
-  return { dirty: 'all', settingsKey: undefined, themeKey: undefined, files: new Map(), pages: new Map(), feed: undefined, feedItems: new Map(), listing: undefined, ledger: undefined, attachmentFiles: new Map(), renderer: undefined, lastGood: undefined, people: undefined };
+  return { dirty: 'all', settingsKey: undefined, themeKey: undefined, files: new Map(), pages: new Map(), feed: undefined, feedItems: new Map(), listing: undefined, ledger: undefined, attachmentFiles: new Map(), transcriptTexts: new Map(), renderer: undefined, lastGood: undefined, people: undefined };
 }
 
 /** Forgets everything made from the settings or the theme, keeping only what was read from disk. */

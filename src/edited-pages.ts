@@ -39,7 +39,7 @@ export async function renderEditedPages(cache: BuildCache, root: string, files: 
     if (hasErrors(applyRuleSettings(cast.diagnostics, rules))) return undefined;
     const entry = stampEntry(toEpisode(settings, episode, notes, cast.value), now);
     // The same transcripts as the rebuild will find, so that it finds this page made from the same key.
-    if (hasErrors(applyRuleSettings(attachFiles([entry], attachmentContext(settings, root, cache.listing?.others ?? new Set())), rules))) return undefined;
+    if (hasErrors(applyRuleSettings(attachFiles([entry], attachmentContext(settings, root, cache.listing?.others ?? new Set(), cache)), rules))) return undefined;
     if (!keepsItsPlace(before, entry)) return undefined;
     entry.newer = before.newer;
     entry.older = before.older;

@@ -2,6 +2,7 @@ import type { Settings } from './config.js';
 import type { EpisodeSource } from './episode.js';
 import type { EpisodePeople, Person } from './people.js';
 import { encodePath } from './permalink.js';
+import type { Cue } from './transcript-text.js';
 import type { Transcript } from './transcripts.js';
 
 /** An episode or post ready for templates and the feed. */
@@ -32,6 +33,8 @@ export interface Episode extends EpisodeSource {
   people: EpisodePeople;
   /** Transcripts the feed declares: files copied beside the page, or hosted elsewhere. See src/attachments.ts. */
   transcripts: Transcript[];
+  /** The cues of the WebVTT or SubRip transcript the page shows (see src/attachments.ts); undefined when there is none. */
+  transcriptText: { url: string; language: string; cues: Cue[] } | undefined;
   /** Absolute URL of the chapters file beside the page; undefined when the entry has no chapters. */
   chaptersUrl: string | undefined;
 }

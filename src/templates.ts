@@ -181,6 +181,12 @@ function jsonErrorOffset(text: string): number {
   return low - 1;
 }
 
+function timecode(seconds: number): string {
+  const whole = Math.floor(Math.max(0, seconds));
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${Math.floor(whole / 3600)}:${two(Math.floor((whole % 3600) / 60))}:${two(whole % 60)}`;
+}
+
 function registerHelpers(handlebars: typeof Handlebars, settings: Settings, strings: Strings): void {
   const { language, timezone } = settings;
   const sizeFormat = new Intl.NumberFormat(safeLocale(language), { maximumFractionDigits: 1 });
@@ -194,7 +200,10 @@ function registerHelpers(handlebars: typeof Handlebars, settings: Settings, stri
     /** `{{isoDate episode.date}}`: for `<time datetime>`. */
     isoDate: (instant: Date) => (instant instanceof Date ? isoDate(instant, timezone) : ''),
     duration: (seconds: number) => (typeof seconds === 'number' ? formatDuration(seconds) : ''),
-    fileSize: (bytes: number) => (typeof bytes === 'number' ? `${sizeFormat.format(bytes / 1_000_000)} MB` : ''),
+    /** `{{fileSize episode.audio.length}}`: decimal megabytes, the unit from the `file-size-mb` string (`Mo` in French). */
+    fileSize: (bytes: number) => (typeof bytes === 'number' ? (strings['file-size-mb'] ?? '{0} MB').replace('{0}', sizeFormat.format(bytes / 1_000_000)) : ''),
+    /** `{{timecode chapter.startTime}}`: `0:12:30`, always with hours, so that a list of times lines up. */
+    timecode: (seconds: number) => (typeof seconds === 'number' && Number.isFinite(seconds) ? timecode(seconds) : ''),
     /** `{{excerpt episode.text 160}}`: plain text cut after a whole word. */
     excerpt: (text: string, length: unknown) => excerpt(String(text ?? ''), typeof length === 'number' ? length : 160),
     /** `{{t "page-of" current total}}`: a theme string in the show's language, `{0}`, `{1}` filled in. */

@@ -56,6 +56,7 @@ describe('transcripts and chapters in a built site', () => {
       '404.html',
       'archive/index.html',
       'artwork.png',
+      'assets/player.js',
       'assets/style.css',
       'feed.xml',
       'index.html',

@@ -65,11 +65,12 @@ describe('build', () => {
       '404.html',
       'archive/index.html',
       'artwork.png',
+      'assets/player.js',
       'assets/style.css',
       'feed.xml',
       'index.html',
     ]);
-    expect(result.stats).toEqual({ pages: 6, episodes: 2, posts: 1, feedItems: 2, files: 9 });
+    expect(result.stats).toEqual({ pages: 6, episodes: 2, posts: 1, feedItems: 2, files: 10 });
   });
 
   it('includes drafts only when asked', async () => {

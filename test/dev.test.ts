@@ -168,17 +168,19 @@ describe('podsite dev', () => {
 
     const added = await change(() => writeFile(file('episodes/2024-02-01-two.vtt'), 'WEBVTT\n\n00:00.000 --> 00:01.000\nHello.\n'));
     expect(added).toMatchObject({ ok: true, full: false });
-    // The page is made again, but the theme shows no transcript, so it is written only if it changed.
-    expect(added.changed.sort()).toEqual(['2024/02/01/two/transcript.vtt', 'feed.xml']);
+    // The page shows the transcript: it changes with the copy and the feed.
+    expect(added.changed.sort()).toEqual(['2024/02/01/two/index.html', '2024/02/01/two/transcript.vtt', 'feed.xml']);
+    expect((await get('/2024/02/01/two/')).text).toContain('Hello.');
     expect((await get('/2024/02/01/two/transcript.vtt')).text).toContain('Hello.');
     expect(await feed()).toContain('<podcast:transcript url="https://show.example.com/2024/02/01/two/transcript.vtt" type="text/vtt" language="en" rel="captions"/>');
 
     // chokidar reads a folder again at most once a second: an edit sooner after a file appeared can go unseen.
     const afterReading = () => new Promise((resolve) => setTimeout(resolve, 1100));
     await afterReading();
-    // Only the copy changes: the page and the feed stay as they are.
+    // The copy and the page that shows it change; the feed, which only links to it, stays as it is.
     const edited = await change(() => writeFile(file('episodes/2024-02-01-two.vtt'), 'WEBVTT\n\n00:00.000 --> 00:01.000\nHello again, edited.\n'));
-    expect(edited.changed).toEqual(['2024/02/01/two/transcript.vtt']);
+    expect(edited.changed.sort()).toEqual(['2024/02/01/two/index.html', '2024/02/01/two/transcript.vtt']);
+    expect((await get('/2024/02/01/two/')).text).toContain('Hello again, edited.');
     expect((await get('/2024/02/01/two/transcript.vtt')).text).toContain('Hello again, edited.');
 
     // Chapters from the notes: the fast path writes the page, the rebuild the chapters file and the feed.
@@ -206,7 +208,7 @@ describe('podsite dev', () => {
     await same();
 
     const removed = await change(() => rm(file('episodes/2024-02-01-two.vtt')));
-    expect(removed.changed.sort()).toEqual(['2024/02/01/two/transcript.vtt', 'feed.xml']);
+    expect(removed.changed.sort()).toEqual(['2024/02/01/two/index.html', '2024/02/01/two/transcript.vtt', 'feed.xml']);
     expect((await get('/2024/02/01/two/transcript.vtt')).status).toBe(404);
     expect(await feed()).not.toContain('2024/02/01/two/transcript.vtt');
     await same();

@@ -1,0 +1,160 @@
+/// <reference lib="dom" />
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../src/build.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const present = existsSync(CHROMIUM);
+if (!present) console.warn(`Skipping the browser tests of the episode player: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it).`);
+
+const repository = fileURLToPath(new URL('..', import.meta.url));
+/** The sample episode with chapters, a transcript and a video. */
+const BOX = '/episodes/the-box-that-shrank-the-world/';
+const BOX_AUDIO = 'https://media.example.com/slowbuild/s02e01.mp3';
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.vtt': 'text/vtt; charset=utf-8',
+  '.xml': 'application/xml',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+/** A static server for the built site, as any host would serve it. */
+function serveFolder(folder: string): Promise<Server> {
+  const server = createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    const file = path.join(folder, pathname.endsWith('/') ? `${pathname}index.html` : pathname);
+    if (!file.startsWith(folder)) {
+      response.writeHead(403).end();
+      return;
+    }
+    readFile(file).then(
+      (body) => response.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body),
+      () => response.writeHead(404).end(),
+    );
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** Silence as 8 kHz, 8-bit mono PCM: long enough for the second chapter (2:10) of the episode. */
+function silentWav(seconds: number): Buffer {
+  const rate = 8000;
+  const data = rate * seconds;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate, 28); // bytes per second
+  header.writeUInt16LE(1, 32); // bytes per frame
+  header.writeUInt16LE(8, 34); // bits per sample
+  header.write('data', 36);
+  header.writeUInt32LE(data, 40);
+  return Buffer.concat([header, Buffer.alloc(data, 0x80)]);
+}
+
+/** Serves the audio in place of the media host, with the byte ranges that seeking asks for. */
+function fulfilAudio(wav: Buffer) {
+  return (route: Route) => {
+    const range = /bytes=(\d+)-(\d*)/.exec(route.request().headers().range ?? '');
+    const headers = { 'content-type': 'audio/wav', 'accept-ranges': 'bytes' };
+    if (range === null) return route.fulfill({ status: 200, headers, body: wav });
+    const start = Number(range[1]);
+    const end = range[2] === '' ? wav.length - 1 : Math.min(Number(range[2]), wav.length - 1);
+    return route.fulfill({ status: 206, headers: { ...headers, 'content-range': `bytes ${start}-${end}/${wav.length}` }, body: wav.subarray(start, end + 1) });
+  };
+}
+
+/** A listener on the built sample's episode page, in Chromium. */
+describe.skipIf(!present)('the episode player in a browser', () => {
+  let browser: Browser;
+  let server: Server;
+  let output: string;
+  let origin: string;
+
+  beforeAll(async () => {
+    output = await mkdtemp(path.join(tmpdir(), 'podsite-player-'));
+    // A copy of the committed ledger, so that the test does not rewrite it.
+    await copyFile(path.join(repository, 'podsite.lock'), `${output}.lock`);
+    const result = await build({ cwd: repository, output, ledger: `${output}.lock` });
+    expect(result.ok).toBe(true);
+    server = await serveFolder(output);
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+    await Promise.all([rm(output, { recursive: true, force: true }), rm(`${output}.lock`, { force: true })]);
+  });
+
+  it('changes speed, seeks from chapters and transcript, and loads the video only when asked', async () => {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    const elsewhere = () => requests.filter((url) => !url.startsWith(`${origin}/`));
+    await page.route(`${BOX_AUDIO}*`, fulfilAudio(silentWav(150)));
+    // Nothing may reach the real YouTube from a test: the player's frame gets an empty page.
+    await page.route('https://www.youtube-nocookie.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>video</title>' }));
+
+    await page.goto(`${origin}${BOX}`);
+    await page.waitForLoadState('load');
+    const audio = page.locator('[data-player] audio');
+
+    // The script shows the speed buttons; a press changes the rate and which button is pressed.
+    const speeds = page.locator('[data-speeds]');
+    await expect.poll(() => speeds.isVisible()).toBe(true);
+    await page.getByRole('button', { name: '1.5×' }).click();
+    expect(await audio.evaluate((element: HTMLAudioElement) => element.playbackRate)).toBe(1.5);
+    expect(await speeds.locator('[aria-pressed="true"]').allTextContents()).toEqual(['1.5×']);
+    // By keyboard too: the buttons are real buttons.
+    await page.getByRole('button', { name: '2×' }).focus();
+    await page.keyboard.press('Enter');
+    expect(await audio.evaluate((element: HTMLAudioElement) => element.playbackRate)).toBe(2);
+
+    // Loading the page and changing speed asked nothing of another host, not even the audio's.
+    expect(elsewhere()).toEqual([]);
+
+    // A chapter link seeks the player, which loads the audio now that the listener asked.
+    await page.locator('.chapters a[data-seek="130"]').click();
+    await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.currentTime), { timeout: 10_000 }).toBeGreaterThanOrEqual(130);
+    expect(page.url()).toBe(`${origin}${BOX}`);
+    expect(await audio.evaluate((element: HTMLAudioElement) => element.playbackRate)).toBe(2);
+
+    // So does a timestamp of the transcript.
+    await page.locator('.transcript summary').click();
+    await page.locator('.transcript a[data-seek="11.5"]').click();
+    // Back from 2:10, so that a player left where the chapter put it does not pass.
+    await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.currentTime >= 11.5 && element.currentTime < 30), { timeout: 10_000 }).toBe(true);
+
+    // Until the video is asked for, the only other host reached is the audio's.
+    expect(new Set(elsewhere().map((url) => new URL(url).origin))).toEqual(new Set(['https://media.example.com']));
+    expect(await page.locator('iframe').count()).toBe(0);
+
+    await page.locator('a[data-youtube]').click();
+    const frame = page.locator('iframe.video-frame');
+    expect(await frame.getAttribute('src')).toBe('https://www.youtube-nocookie.com/embed/Xk7pQ2vLm9A?autoplay=1');
+    expect(await frame.getAttribute('title')).toBe('Video: The Box That Shrank the World');
+    await expect.poll(() => elsewhere().some((url) => url.startsWith('https://www.youtube-nocookie.com/embed/'))).toBe(true);
+    expect(elsewhere().filter((url) => /youtube\.com|ytimg|googlevideo/.test(url))).toEqual([]);
+  });
+});
