@@ -37,7 +37,11 @@ export function classifyChange(file: string, folders: WatchedFolders): ChangeKin
     if (/\.(md|markdown)$/i.test(name)) return 'episode';
     return transcriptTypeOf(name) === undefined ? 'ignored' : 'attachment';
   }
-  if (folders.pages !== undefined && inside(folders.pages, file)) return /\.(md|markdown)$/i.test(name) && !name.startsWith('.') ? 'page' : 'ignored';
+  if (folders.pages !== undefined && inside(folders.pages, file)) {
+    // As loadPageFiles lists them: Markdown files, none in a hidden folder.
+    const hidden = path.relative(folders.pages, file).split(path.sep).some((part) => part.startsWith('.'));
+    return /\.(md|markdown)$/i.test(name) && !hidden ? 'page' : 'ignored';
+  }
   if (inside(folders.templates, file)) return 'template';
   if (inside(folders.public, file)) return 'public';
   if (folders.media !== undefined && inside(folders.media, file)) return 'public';
