@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { tagSlug } from '../src/collections.js';
@@ -48,12 +49,16 @@ describe('person pages', () => {
     expect(ann).not.toMatch(/two\/">Two<\/a> <span class="badge">/);
   });
 
-  it('never shows a picture from another host', async () => {
-    const { root, result } = await buildSite(files);
+  it('never shows a picture from another host, and writes valid, accessible pages', async () => {
+    const { root, result } = await buildSite({ ...files, 'pages/about.md': '---\ntitle: About\nmenu: true\n---\nUs.\n', 'podsite.yaml': `${MINIMAL_SETTINGS}footer:\n  - { title: Legal, url: /legal/ }\n` });
     expect(result.ok).toBe(true);
+    const validator = new HtmlValidate({ extends: ['html-validate:standard', 'html-validate:a11y'] });
     for (const entry of readdirSync(path.join(root, 'dist'), { recursive: true, withFileTypes: true })) {
       if (!entry.name.endsWith('.html')) continue;
-      expect(readFileSync(path.join(entry.parentPath, entry.name), 'utf8')).not.toContain('cdn.elsewhere.example');
+      const html = readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
+      expect(html).not.toContain('cdn.elsewhere.example');
+      const report = await validator.validateString(html, entry.name);
+      expect(report.results.flatMap((r) => r.messages.map((m) => `${entry.parentPath}:${m.line} ${m.ruleId} ${m.message}`))).toEqual([]);
     }
   });
 
