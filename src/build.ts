@@ -259,6 +259,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const placed = placeSitePages(site.pages, generatedAddresses(site, strings));
   site.pages = placed.value;
   collect(...placed.diagnostics);
+  if (cache !== undefined && placed.diagnostics.length > 0) {
+    // The menu lacks the pages that gave way, and no page key says so: nothing rendered with this
+    // menu may be reused, now or once the conflict is gone (the next build finds another theme key).
+    cache.pages.clear();
+    cache.themeKey = undefined;
+  }
 
   // Pages and feed are made even when an error will stop the build: their checks belong in the same report.
   const render = (kind: PageKind) =>

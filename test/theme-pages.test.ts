@@ -2,7 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
 import { build } from '../src/build.js';
+import { createCache } from '../src/cache.js';
 import { tagSlug } from '../src/collections.js';
 import { episodeFile, MINIMAL_SETTINGS, readText, tempProject } from './helpers.js';
 
@@ -195,6 +197,32 @@ describe('pages of the pages folder, menu and footer', () => {
     expect(result.diagnostics).toMatchObject([
       { file: 'pages/archive.md', line: 1, rule: 'duplicate-permalink', message: 'this page\'s address `/archive/` is also the address of the generated page `/archive/`' },
     ]);
+  });
+
+  it('makes a build cache forget pages rendered while a page gave way, so that a rebuild equals a full build', async () => {
+    const one = (tags: string) => episodeFile(`title: One\n${tags}${audio(1)}`);
+    const root = await tempProject({
+      'podsite.yaml': MINIMAL_SETTINGS,
+      'episodes/2024-01-01-one.md': one(''),
+      'episodes/2024-02-01-two.md': episodeFile(`title: Two\n${audio(2)}`),
+      'pages/tags.md': '---\ntitle: Topics\nmenu: true\n---\nWhat we talk about.\n',
+      'public/artwork.png': 'png',
+    });
+    const cache = createCache();
+    const rebuild = async () => {
+      cache.dirty = 'all';
+      return build({ cwd: root, cache, write: false, now: NOW });
+    };
+    const notFoundOf = (result: Awaited<ReturnType<typeof build>>) => result.output!.files.find((file) => file.path === '404.html')!.contents;
+    expect(notFoundOf(await rebuild())).toContain('>Topics</a>');
+    await writeFile(path.join(root, 'episodes/2024-01-01-one.md'), one('tags: [bricks]\n'));
+    const clash = await rebuild();
+    expect(clash.diagnostics.map((d) => [d.file, d.rule])).toEqual([['pages/tags.md', 'duplicate-permalink']]);
+    expect(notFoundOf(clash)).not.toContain('>Topics</a>');
+    await writeFile(path.join(root, 'episodes/2024-01-01-one.md'), one(''));
+    const fixed = await rebuild();
+    expect(fixed.ok).toBe(true);
+    expect(notFoundOf(fixed)).toContain('>Topics</a>');
   });
 
   it('reads the pages from build.pages, relative to the settings file, and checks the front matter', async () => {
