@@ -43,7 +43,7 @@ interface RawPage {
 
 export type PageSettings = Pick<Settings, 'url' | 'frontMatter'> & { build: Pick<Settings['build'], 'html'> };
 
-/** Reads the pages folder's files; `folder` is where they are relative to, for their addresses. */
+/** Reads the pages folder's files; each file's `name` (its path inside the folder) makes its address. */
 export function readSitePages(files: readonly (SourceFile & { name: string })[], settings: PageSettings): Result<SitePage[]> {
   const diagnostics: Diagnostic[] = [];
   const pages: SitePage[] = [];
