@@ -4,13 +4,14 @@ import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
 import type { EpisodeSource } from './episode.js';
 import type { RenderedNotes } from './markdown.js';
 import type { EpisodePeople, Person } from './people.js';
+import type { SitePage } from './site-pages.js';
 import { expandPermalink, outputFileOf } from './permalink.js';
 import { absoluteUrl, type Episode, type Site } from './site.js';
 import { compareText, excerpt } from './text.js';
 import { prefixBasePath } from './urls.js';
 
 /** Orders entries, links each to its neighbours, and separates feed episodes from posts. */
-export function assembleSite(settings: Settings, unordered: readonly Episode[], people: Person[]): Result<Site> {
+export function assembleSite(settings: Settings, unordered: readonly Episode[], people: Person[], pages: SitePage[] = []): Result<Site> {
   const diagnostics: Diagnostic[] = [];
   const entries = [...unordered].sort((a, b) => b.date.getTime() - a.date.getTime() || compareText(b.file, a.file));
 
@@ -33,7 +34,7 @@ export function assembleSite(settings: Settings, unordered: readonly Episode[], 
     entry.older = entries[index + 1];
   });
   const episodes = entries.filter((entry) => entry.kind === 'episode');
-  return { value: { settings, entries, episodes, people }, diagnostics };
+  return { value: { settings, entries, episodes, people, pages }, diagnostics };
 }
 
 /** An entry with its address, notes, summary and people: all that depends on its own file, the settings and the people folder. */

@@ -8,11 +8,12 @@ import type { EpisodeSource } from './episode.js';
 import { notesDiagnostics, parseEntry, renderNotes, stampEntry } from './entry.js';
 import { podcastGuid, renderFeed } from './feed.js';
 import { formatLedger, parseLedger, pinGuids } from './ledger.js';
-import { listPublicFiles, loadEpisodeFiles, loadPeopleFiles, loadTheme, readLedgerFile, readSettingsFile, type SourceFile } from './load.js';
+import { listPublicFiles, loadEpisodeFiles, loadPageFiles, loadPeopleFiles, loadTheme, readLedgerFile, readSettingsFile, type SourceFile } from './load.js';
 import { checkFeedFile } from './check-feed.js';
 import { resetDerived, resetRendered, type BuildCache } from './cache.js';
 import { attachFiles, attachmentContext, attachmentOutput } from './attachments.js';
-import { FEED_PATH, renderPages, type OutputFile, type PageKind } from './pages.js';
+import { chromeOf, FEED_PATH, generatedAddresses, renderPages, type OutputFile, type PageKind } from './pages.js';
+import { placeSitePages, readSitePages } from './site-pages.js';
 import { castOf, readPeople } from './people.js';
 import { absoluteUrl, type Site } from './site.js';
 import { createRenderer } from './templates.js';
@@ -117,16 +118,17 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   });
   if (settings === undefined) return finish();
 
-  const [sources, theme, publicFiles, peopleFiles, mediaFiles] = await stage('load', () =>
+  const [sources, theme, publicFiles, peopleFiles, mediaFiles, pageFiles] = await stage('load', () =>
     Promise.all([
       loadEpisodeFiles(cwd, settings.build.episodes, cache),
       loadTheme(cwd, settings.build.templates),
       listPublicFiles(settings.build.public),
       loadPeopleFiles(cwd, settings.build.people),
       settings.build.media === undefined ? [] : listMediaFiles(settings.build.media),
+      loadPageFiles(cwd, settings.build.pages),
     ]),
   );
-  collect(...sources.diagnostics, ...theme.diagnostics, ...peopleFiles.diagnostics);
+  collect(...sources.diagnostics, ...theme.diagnostics, ...peopleFiles.diagnostics, ...pageFiles.diagnostics);
   if (sources.found === 0) {
     collect(
       diagnostic(settings.build.configFile, settings.positions.get('build.episodes') ?? { line: 0, column: 0 }, 'no-episodes', `no episode files in ${path.relative(cwd, settings.build.episodes) || '.'}`, 'add Markdown files such as episodes/2024-01-31-first-episode.md'),
@@ -135,7 +137,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (cache !== undefined) {
     // Everything made from episodes depends on the settings and the people; pages and feed on the theme too.
     const settingsKey = JSON.stringify([settingsText, options.output, options.baseUrl, options.drafts, peopleFiles.files.map((file) => [file.file, file.text])]);
-    const themeKey = JSON.stringify([...theme.theme.templates.values()].map((t) => [t.name, t.text]));
+    // The pages folder makes the menu of every page: it counts as part of the theme.
+    const themeKey = JSON.stringify([[...theme.theme.templates.values()].map((t) => [t.name, t.text]), pageFiles.files.map((file) => [file.name, file.text])]);
     if (cache.settingsKey !== settingsKey) resetDerived(cache);
     else if (cache.themeKey !== themeKey) resetRendered(cache);
     cache.settingsKey = settingsKey;
@@ -208,8 +211,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     collect(...attachFiles(entries, attachmentContext(settings, cwd, sources.others, cache)));
   });
 
+  const sitePages = await stage('site pages', () => readSitePages(pageFiles.files, settings));
+  collect(...sitePages.diagnostics);
+
   const site = await stage('assemble', () => {
-    const assembled = assembleSite(settings, entries, people.value.people);
+    const assembled = assembleSite(settings, entries, people.value.people, sitePages.value);
     collect(...assembled.diagnostics);
     return assembled.value;
   });
@@ -249,6 +255,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     return made;
   });
   collect(...templateDiagnostics);
+  // A page of the pages folder gives way to a page podsite makes at the same address.
+  const placed = placeSitePages(site.pages, generatedAddresses(site, strings));
+  site.pages = placed.value;
+  collect(...placed.diagnostics);
+  if (cache !== undefined && placed.diagnostics.length > 0) {
+    // The menu lacks the pages that gave way, and no page key says so: nothing rendered with this
+    // menu may be reused, now or once the conflict is gone (the next build finds another theme key).
+    cache.pages.clear();
+    cache.themeKey = undefined;
+  }
 
   // Pages and feed are made even when an error will stop the build: their checks belong in the same report.
   const render = (kind: PageKind) =>
@@ -294,7 +310,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     files: plan.value.files.length + plan.value.copies.length,
   };
   const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...attachments.fresh];
-  if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value } : undefined;
+  if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value, chrome: chromeOf(site) } : undefined;
   if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: plan.value, fresh });
 
   if (options.write !== false) {

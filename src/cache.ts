@@ -6,7 +6,7 @@ import type { createRenderer, Renderer } from './templates.js';
 import type { FeedFile, FeedItemCache } from './feed.js';
 import type { EpisodeSource } from './episode.js';
 import type { RenderedNotes } from './markdown.js';
-import type { OutputFile, PageMemo } from './pages.js';
+import type { OutputFile, PageMemo, SiteChrome } from './pages.js';
 import type { EpisodePeople, PeopleRegistry } from './people.js';
 import type { Episode } from './site.js';
 import type { TranscriptText } from './attachments.js';
@@ -39,7 +39,7 @@ export interface BuildCache {
   /** The compiled theme, made again when the settings or the theme change. */
   renderer: ReturnType<typeof createRenderer> | undefined;
   /** What the last build without errors was made with, for `podsite dev`'s fast path. */
-  lastGood: { settings: Settings; rules: Settings['rules']; renderer: Renderer; templates: ReadonlyMap<string, TemplateFile>; people: PeopleRegistry } | undefined;
+  lastGood: { settings: Settings; rules: Settings['rules']; renderer: Renderer; templates: ReadonlyMap<string, TemplateFile>; people: PeopleRegistry; chrome: SiteChrome } | undefined;
   /** The people folder, read; made again with everything else when the settings or a person file change. */
   people: Result<PeopleRegistry> | undefined;
 }

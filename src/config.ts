@@ -49,7 +49,13 @@ export interface Settings {
     ledger: string;
     /** Folder of person files (hosts, guests); a folder that does not exist means no people. */
     people: string;
+    /** Folder of Markdown pages (about, support…), each published at `/<name>/`. */
+    pages: string;
   };
+  /** The header's menu; undefined: home, archive, people and the pages marked `menu: true`. */
+  nav: Link[] | undefined;
+  /** Links in the footer of every page. */
+  footer: Link[];
   frontMatter: {
     aliases: Record<string, string>;
     ignore: string[];
@@ -63,6 +69,12 @@ export interface Settings {
   };
   /** Where each setting was written, for diagnostics found later (the feed's, say). */
   positions: Positions;
+}
+
+/** A link of the menu or the footer: a path on the site (`/about/`) or an absolute URL. */
+export interface Link {
+  title: string;
+  url: string;
 }
 
 export interface FeedSettings {
@@ -113,10 +125,17 @@ export const defaults = {
     excerptLength: 280,
     ledger: 'podsite.lock',
     people: 'people',
+    pages: 'pages',
   },
+  footer: [] as Link[],
   feed: { locked: false, funding: {}, txt: {}, block: false, complete: false },
   limits: { socialPost: 280 },
 } satisfies Partial<Record<keyof Settings, unknown>>;
+
+const LINK_FIELDS: Schema = {
+  title: { type: { kind: 'string' }, required: true, description: 'The text of the link.' },
+  url: { type: { kind: 'string' }, required: true, description: 'A path on the site (`/about/`) or an absolute http(s) URL.' },
+};
 
 export const SETTINGS_SCHEMA: Schema = {
   title: { type: { kind: 'string' }, required: true, description: "The show's name." },
@@ -169,9 +188,18 @@ export const SETTINGS_SCHEMA: Schema = {
         excerptLength: { type: { kind: 'integer', min: 1 }, description: 'Characters in a generated excerpt.' },
         ledger: { type: { kind: 'string' }, description: 'The GUID ledger the build keeps: commit it (`podsite.lock`).' },
         people: { type: { kind: 'string' }, description: 'Folder of person files: hosts, guests and the rest of the team.' },
+        pages: { type: { kind: 'string' }, description: 'Folder of Markdown pages (about, support, legal…); `pages/about.md` is published at `/about/`.' },
       },
     },
     description: 'Where things are and how the site is built.',
+  },
+  nav: {
+    type: { kind: 'list', item: { kind: 'object', fields: LINK_FIELDS } },
+    description: 'The menu in the header, a list of `{ title, url }`; by default home, archive, people and the pages marked `menu: true`.',
+  },
+  footer: {
+    type: { kind: 'list', item: { kind: 'object', fields: LINK_FIELDS } },
+    description: 'Links in the footer of every page, a list of `{ title, url }`.',
   },
   feed: {
     type: {
@@ -283,7 +311,15 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
     excerptLength: raw.build?.excerptLength ?? defaults.build.excerptLength,
     ledger: overrides.ledger !== undefined ? path.resolve(cwd, overrides.ledger) : folder(raw.build?.ledger, defaults.build.ledger),
     people: folder(raw.build?.people, defaults.build.people),
+    pages: folder(raw.build?.pages, defaults.build.pages),
   };
+  for (const key of ['nav', 'footer'] as const) {
+    (raw[key] ?? []).forEach((link, index) => {
+      if (link.url !== undefined && !isUrlOrSitePath(link.url)) {
+        problem(`${key}.${index}.url`, 'invalid-url', `a link's \`url\` must be a path on the site starting with \`/\` or an absolute http(s) URL (found \`${link.url}\`)`, 'e.g. `/about/` or `https://example.com/`');
+      }
+    });
+  }
   const feed = feedSettings(raw.feed ?? {}, problem);
   for (const message of outputFolderProblems(build)) {
     if (overrides.output === undefined) problem('build.output', 'invalid-output-folder', message);
@@ -308,6 +344,8 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
     url: siteUrl,
     timezone,
     build,
+    nav: raw.nav,
+    footer: raw.footer ?? defaults.footer,
     frontMatter: { aliases: raw.frontMatter?.aliases ?? {}, ignore: raw.frontMatter?.ignore ?? [] },
     feed,
     rules,
@@ -317,7 +355,9 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
   return { settings, rules, diagnostics };
 }
 
-type RawSettings = Partial<Omit<Settings, 'build' | 'frontMatter' | 'owner' | 'rules' | 'limits' | 'positions' | 'feed'>> & {
+type RawSettings = Partial<Omit<Settings, 'build' | 'frontMatter' | 'owner' | 'rules' | 'limits' | 'positions' | 'feed' | 'nav' | 'footer'>> & {
+  nav?: Link[];
+  footer?: Link[];
   feed?: Partial<FeedSettings>;
   rules?: Record<string, string>;
   limits?: Partial<Settings['limits']>;
@@ -456,7 +496,7 @@ function checkAliases(aliases: Record<string, string>, positions: Positions, fil
 }
 
 /** The build replaces the output folder wholesale, so it must never hold the project or its sources. */
-function outputFolderProblems(build: Pick<Settings['build'], 'root' | 'episodes' | 'templates' | 'public' | 'people' | 'media' | 'output'>): string[] {
+function outputFolderProblems(build: Pick<Settings['build'], 'root' | 'episodes' | 'templates' | 'public' | 'people' | 'media' | 'pages' | 'output'>): string[] {
   const problems: string[] = [];
   const { output } = build;
   const contains = (outer: string, inner: string) => {
@@ -466,7 +506,7 @@ function outputFolderProblems(build: Pick<Settings['build'], 'root' | 'episodes'
   if (contains(output, build.root)) {
     problems.push(`the output folder \`${output}\` is or contains the project folder; building would replace the project`);
   }
-  for (const source of ['episodes', 'templates', 'public', 'people', 'media'] as const) {
+  for (const source of ['episodes', 'templates', 'public', 'people', 'media', 'pages'] as const) {
     const folder = build[source];
     if (folder === undefined) continue;
     if (contains(output, folder) || contains(folder, output)) {

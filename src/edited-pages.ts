@@ -48,7 +48,7 @@ export async function renderEditedPages(cache: BuildCache, root: string, files: 
   if (edited.length === 0) return undefined;
 
   const specs = edited.map(({ memo }) => entryPageSpec(settings, memo.entry));
-  const rendered = renderSpecs(settings, last.renderer, last.templates, specs);
+  const rendered = renderSpecs(settings, last.renderer, last.templates, specs, undefined, last.chrome);
   if (rendered.diagnostics.length > 0) return undefined;
   specs.forEach((spec, index) => cache.pages.set(spec.output, { key: spec.key, file: rendered.value[index]! }));
   for (const { absolutePath, memo } of edited) cache.files.set(absolutePath, memo);

@@ -2,6 +2,7 @@ import { SETTINGS_SCHEMA } from './config.js';
 import { EPISODE_SCHEMA } from './episode-schema.js';
 import { PERSON_GROUPS, PERSON_ROLES, PERSON_SCHEMA } from './person-schema.js';
 import { RULES } from './rules.js';
+import { PAGE_SCHEMA } from './site-pages.js';
 import type { FieldType, Schema } from './schema.js';
 
 /**
@@ -46,6 +47,10 @@ export function personJsonSchema(): JsonSchema {
   properties.role = { description: properties.role!.description, enum: [...PERSON_ROLES] };
   properties.group = { description: properties.group!.description, enum: [...PERSON_GROUPS] };
   return { $schema: DRAFT, title: 'Person front matter', ...schema };
+}
+
+export function pageJsonSchema(): JsonSchema {
+  return { $schema: DRAFT, title: 'Page front matter', ...objectSchema(PAGE_SCHEMA) };
 }
 
 function objectSchema(fields: Schema): JsonSchema {

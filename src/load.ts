@@ -53,7 +53,7 @@ async function listFiles(folder: string, skip: (name: string) => boolean = isHid
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** What a file is for: empty and binary files are mistakes in content folders only. */
-export type SourceKind = 'episode' | 'person' | 'template';
+export type SourceKind = 'episode' | 'person' | 'page' | 'template';
 
 /**
  * Reads one file. `sync` is for the few small files of a theme or of a save in `podsite dev`:
@@ -72,14 +72,14 @@ export async function readSourceFile(root: string, absolutePath: string, kind: S
 export function textProblem(file: string, bytes: Uint8Array, kind: SourceKind): Diagnostic | undefined {
   const isBlank = (b: number) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
   if (kind !== 'template' && bytes.every(isBlank)) {
-    return diagnostic(file, { line: 1, column: 1 }, 'empty-file', 'this file is empty, so it is skipped', kind === 'person' ? 'write `name:` and a bio in it, or delete it' : 'write an episode in it, or delete it');
+    return diagnostic(file, { line: 1, column: 1 }, 'empty-file', 'this file is empty, so it is skipped', kind === 'person' ? 'write `name:` and a bio in it, or delete it' : kind === 'page' ? 'write `title:` and a text in it, or delete it' : 'write an episode in it, or delete it');
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return diagnostic(file, { line: 1, column: 1 }, 'invalid-utf8', 'this file is UTF-16 text, not UTF-8', 'save it as UTF-8 in your editor (Notepad: Save as, Encoding: UTF-8)');
   }
   const nul = bytes.indexOf(0);
   if (kind !== 'template' && nul !== -1) {
-    return diagnostic(file, positionOfByte(bytes, nul), 'binary-file', `this is not a text file (a NUL byte at byte ${nul}), so it is skipped`, `keep only Markdown files in the ${kind === 'person' ? 'people' : 'episodes'} folder`);
+    return diagnostic(file, positionOfByte(bytes, nul), 'binary-file', `this is not a text file (a NUL byte at byte ${nul}), so it is skipped`, `keep only Markdown files in the ${kind === 'person' ? 'people' : kind === 'page' ? 'pages' : 'episodes'} folder`);
   }
   const bad = firstInvalidUtf8(bytes);
   if (bad !== -1) {
@@ -199,6 +199,16 @@ export async function loadPeopleFiles(root: string, folder: string): Promise<{ f
   const read = await Promise.all(names.map((name) => readSourceFile(root, path.join(folder, name), 'person')));
   return {
     files: read.flatMap((r) => (r.source ? [r.source] : [])),
+    diagnostics: read.flatMap((r) => (r.diagnostic ? [r.diagnostic] : [])),
+  };
+}
+
+/** The Markdown files of the pages folder and its subfolders; `name` is the path inside it. No folder, no pages. */
+export async function loadPageFiles(root: string, folder: string): Promise<{ files: (SourceFile & { name: string })[]; diagnostics: Diagnostic[] }> {
+  const names = (await listFiles(folder)).filter((name) => EPISODE_EXTENSIONS.test(name));
+  const read = await Promise.all(names.map(async (name) => ({ name, ...(await readSourceFile(root, path.join(folder, name), 'page')) })));
+  return {
+    files: read.flatMap((r) => (r.source ? [{ ...r.source, name: r.name }] : [])),
     diagnostics: read.flatMap((r) => (r.diagnostic ? [r.diagnostic] : [])),
   };
 }

@@ -4,6 +4,8 @@ import type { TemplateFile } from './load.js';
 import { outputFileOf } from './permalink.js';
 import { absoluteUrl, siteHref, type Episode, type Site } from './site.js';
 import { templateFailure, type Renderer, type Strings } from './templates.js';
+import { castLinks, peopleSpecs, seasonSpecs, tagLinks, tagSpecs } from './collections.js';
+import { menuPages, placeSitePages, type SitePage } from './site-pages.js';
 
 /** A file of the generated site, path relative to the output folder. */
 export interface OutputFile {
@@ -37,7 +39,7 @@ export type PageMemo = Map<string, { key: string; file: OutputFile }>;
 
 export type PageKind = 'entries' | 'lists';
 
-/** Every HTML page of the site: episodes and posts, home pages, archive, 404. */
+/** Every HTML page of the site: episodes and posts, home pages, archive, people, tags, seasons, the pages folder's, 404. */
 export function renderPages(
   site: Site,
   renderer: Renderer,
@@ -46,7 +48,7 @@ export function renderPages(
   memo?: PageMemo,
   kinds: readonly PageKind[] = ['entries', 'lists'],
 ): Result<OutputFile[]> & { rendered: string[] } {
-  return renderSpecs(site.settings, renderer, templates, planPages(site, strings, kinds), memo);
+  return renderSpecs(site.settings, renderer, templates, planPages(site, strings, kinds), memo, chromeOf(site));
 }
 
 /** Renders the pages of `specs`, taking from `memo` those whose key has not changed. */
@@ -56,11 +58,12 @@ export function renderSpecs(
   templates: ReadonlyMap<string, TemplateFile>,
   specs: readonly PageSpec[],
   memo?: PageMemo,
+  chrome: SiteChrome = { pages: [], people: false },
 ): Result<OutputFile[]> & { rendered: string[] } {
   const diagnostics: Diagnostic[] = [];
   const files: OutputFile[] = [];
   const rendered: string[] = [];
-  const siteView = siteViewOf(settings);
+  const siteView = siteViewOf(settings, chrome);
   for (const spec of specs) {
     const previous = memo?.get(spec.output);
     if (previous !== undefined && previous.key === spec.key) {
@@ -81,9 +84,35 @@ export function renderSpecs(
   return { value: files, diagnostics, rendered };
 }
 
-/** Site-wide values every page may read: nothing here may depend on the entries, or every page would. */
-function siteViewOf(settings: Settings) {
+/** What the header and footer of every page show besides the settings: a change here changes every page. */
+export interface SiteChrome {
+  pages: readonly SitePage[];
+  /** Whether the site has person pages, for the menu. */
+  people: boolean;
+}
+
+export const chromeOf = (site: Pick<Site, 'pages' | 'people'>): SiteChrome => ({ pages: site.pages, people: site.people.length > 0 });
+
+/** Home, archive, people and the pages marked for the menu; `name` is the theme string of a built-in entry. */
+function defaultMenu(chrome: SiteChrome): { title: string; url: string; name?: string }[] {
+  return [
+    { title: '', url: '/', name: 'home' },
+    { title: '', url: '/archive/', name: 'archive' },
+    ...(chrome.people ? [{ title: '', url: '/people/', name: 'people' }] : []),
+    ...menuPages(chrome.pages).map((page) => ({ title: page.title, url: page.path })),
+  ];
+}
+
+/**
+ * Site-wide values every page may read: nothing here may depend on the entries, or every page
+ * would. The menu depends on the pages folder, which is why the build's theme key includes it.
+ */
+function siteViewOf(settings: Settings, chrome: SiteChrome) {
   return {
+    nav: (settings.nav ?? defaultMenu(chrome)).map(
+      (link) => ({ name: '', ...link, external: /^https?:\/\//i.test(link.url) }),
+    ),
+    footerLinks: settings.footer.map((link) => ({ ...link, external: /^https?:\/\//i.test(link.url) })),
     title: settings.title,
     description: settings.description,
     language: settings.language,
@@ -112,6 +141,9 @@ export function entryPageSpec(settings: Settings, entry: Episode): PageSpec {
     context: () => ({
       page: pageInfo(settings, { title: `${entry.title} · ${settings.title}`, description: entry.summary, path: entry.path }),
       episode: { ...entry, newer: neighbour(entry.newer), older: neighbour(entry.older) },
+      hostLinks: castLinks(entry.hosts, entry.people.hosts),
+      guestLinks: castLinks(entry.guests, entry.people.guests),
+      tagLinks: tagLinks(entry.tags),
     }),
   };
 }
@@ -166,6 +198,19 @@ export function planPages(site: Site, strings: Strings, kinds: readonly PageKind
       episodeCount: site.episodes.length,
     }),
   });
+  specs.push(...peopleSpecs(site, strings, page), ...tagSpecs(site, strings, page), ...seasonSpecs(site, strings, page));
+  for (const sitePage of site.pages) {
+    specs.push({
+      path: sitePage.path,
+      output: sitePage.outputFile,
+      template: 'page',
+      key: sitePage.key,
+      context: () => ({
+        page: page({ title: `${sitePage.title} · ${settings.title}`, description: sitePage.description ?? sitePage.text, path: sitePage.path }),
+        sitePage,
+      }),
+    });
+  }
   specs.push({
     path: '/404.html',
     output: outputFileOf('/404.html'),
@@ -177,6 +222,17 @@ export function planPages(site: Site, strings: Strings, kinds: readonly PageKind
     }),
   });
   return specs;
+}
+
+/**
+ * The output files of the pages podsite makes, lower-cased (as case-insensitive file systems see
+ * them), each with what a message calls it: the pages of the pages folder may not take them.
+ */
+export function generatedAddresses(site: Site, strings: Strings): Map<string, string> {
+  const taken = new Map<string, string>();
+  for (const entry of site.entries) taken.set(entry.outputFile.toLowerCase(), entry.file);
+  for (const spec of planPages({ ...site, pages: [] }, strings, ['lists'])) taken.set(spec.output.toLowerCase(), `the generated page \`${spec.path}\``);
+  return taken;
 }
 
 /** Page numbers around the current one, the first and the last; undefined marks a gap. */

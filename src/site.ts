@@ -3,6 +3,7 @@ import type { EpisodeSource } from './episode.js';
 import type { EpisodePeople, Person } from './people.js';
 import { encodePath } from './permalink.js';
 import type { Cue } from './transcript-text.js';
+import type { SitePage } from './site-pages.js';
 import type { Transcript } from './transcripts.js';
 
 /** An episode or post ready for templates and the feed. */
@@ -47,6 +48,8 @@ export interface Site {
   episodes: Episode[];
   /** Everyone in the people folder, by id. */
   people: Person[];
+  /** The Markdown pages of the pages folder, without those whose address another page has. */
+  pages: SitePage[];
 }
 
 /** The site's absolute URL for a path on the site (`/feed.xml`), with the base path applied. */

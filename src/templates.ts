@@ -15,7 +15,7 @@ export interface Renderer {
 
 export type Strings = Record<string, string>;
 
-const REQUIRED_TEMPLATES = ['layout', 'home', 'episode', 'archive', '404'] as const;
+const REQUIRED_TEMPLATES = ['layout', 'home', 'episode', 'archive', '404', 'person', 'people', 'tag', 'tags', 'season', 'seasons', 'page'] as const;
 
 export function createRenderer(
   settings: Settings,

@@ -69,8 +69,9 @@ describe('build', () => {
       'assets/style.css',
       'feed.xml',
       'index.html',
+      'seasons/1/index.html',
     ]);
-    expect(result.stats).toEqual({ pages: 6, episodes: 2, posts: 1, feedItems: 2, files: 10 });
+    expect(result.stats).toEqual({ pages: 7, episodes: 2, posts: 1, feedItems: 2, files: 11 });
   });
 
   it('includes drafts only when asked', async () => {

@@ -25,6 +25,15 @@ describe('classifyChange', () => {
     expect(classifyChange(path.join(root, 'recordings/ep1.mp3'), { ...folders, media: path.join(root, 'recordings') })).toBe('public');
   });
 
+  it('takes the Markdown files of the pages folder, in subfolders too, for pages that rebuild like a template', () => {
+    const withPages = { ...folders, pages: path.join(root, 'pages') };
+    expect(classifyChange(path.join(root, 'pages/about.md'), withPages)).toBe('page');
+    expect(classifyChange(path.join(root, 'pages/legal/privacy.markdown'), withPages)).toBe('page');
+    expect(classifyChange(path.join(root, 'pages/.drafts/secret.md'), withPages)).toBe('ignored');
+    expect(classifyChange(path.join(root, 'pages/photo.jpg'), withPages)).toBe('ignored');
+    expect(planRebuild([path.join(root, 'pages/about.md')], withPages)).toEqual({ kind: 'incremental', episodes: new Set(), theme: true, public: false });
+  });
+
   it('takes only the Markdown files of the people folder itself for person files', () => {
     expect(classifyChange(path.join(root, 'people/photos/maya.jpg'), folders)).toBe('ignored');
     expect(classifyChange(path.join(root, 'people/old/maya-okafor.md'), folders)).toBe('ignored');

@@ -126,7 +126,18 @@ describe('podsite dev', () => {
     expect(settingsChanged.full).toBe(true);
     expect((await get('/')).text).toContain('Renamed Show');
 
-    await change(() => writeFile(file('episodes/2024-02-01-two.md'), episodeFile(`title: Two, again\n${audio(2)}`)));
+    const pageAdded = await change(() => mkdir(file('pages')).then(() => writeFile(file('pages/about.md'), '---\ntitle: About us\nmenu: true\n---\nWho we are.\n')));
+    expect(pageAdded.full).toBe(false);
+    expect((await get('/about/')).text).toContain('<p>Who we are.</p>');
+    expect((await get('/2024/01/02/first/')).text).toContain('<a href="/about/">About us</a>');
+
+    await change(() => mkdir(file('people')).then(() => writeFile(file('people/ann.md'), '---\nname: Ann Host\n---\nAnn hosts the show.\n')));
+    await change(() => writeFile(file('episodes/2024-02-01-two.md'), episodeFile(`title: Two, again\nhosts: ann\ntags: [Café, cafe]\n${audio(2)}`)));
+    expect((await get('/people/ann/')).text).toContain('Two, again');
+    expect((await get('/tags/cafe/')).text).toContain('Two, again');
+    const personEdited = await change(() => writeFile(file('people/ann.md'), '---\nname: Ann Hostess\n---\nAnn hosts the show.\n'));
+    expect(personEdited.changed).toContain('people/ann/index.html');
+    expect((await get('/2024/02/01/two/')).text).toContain('<a href="/people/ann/">Ann Hostess</a>');
 
     const full = await mkdtemp(path.join(tmpdir(), 'podsite-full-'));
     try {

@@ -89,7 +89,7 @@ describe('the episode page', () => {
     // The only other host in a src is the audio's, which preload="none" does not load.
     expect(sources(html).filter((src) => !src.startsWith('/'))).toEqual(['https://media.example.com/2.mp3']);
 
-    expect(html).toContain('<p class="people"><strong>Hosts:</strong> Jane Doe</p>');
+    expect(html).toContain('<p class="people"><strong>Hosts:</strong> <a href="/people/jane-doe/">Jane Doe</a></p>');
     expect(html).toContain('<p class="people"><strong>Guests:</strong> Sam Roe</p>');
     expect(html).toContain('<li>water</li>');
     expect(html).toContain('<a rel="prev" href="/2024/01/01/one/">← One</a>');

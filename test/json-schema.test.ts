@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import matter from 'gray-matter';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { episodeJsonSchema, personJsonSchema, rulesMarkdown, settingsJsonSchema } from '../src/json-schema.js';
+import { episodeJsonSchema, pageJsonSchema, personJsonSchema, rulesMarkdown, settingsJsonSchema } from '../src/json-schema.js';
 
 const root = new URL('../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
@@ -15,6 +15,7 @@ describe('generated files', () => {
     expect(JSON.parse(read('schemas/podsite.schema.json'))).toEqual(settingsJsonSchema());
     expect(JSON.parse(read('schemas/episode.schema.json'))).toEqual(episodeJsonSchema());
     expect(JSON.parse(read('schemas/person.schema.json'))).toEqual(personJsonSchema());
+    expect(JSON.parse(read('schemas/page.schema.json'))).toEqual(pageJsonSchema());
     expect(read('docs/rules.md')).toBe(rulesMarkdown());
   });
 });
@@ -24,6 +25,7 @@ describe('JSON Schemas', () => {
   const settings = ajv.compile(settingsJsonSchema());
   const episode = ajv.compile(episodeJsonSchema());
   const person = ajv.compile(personJsonSchema());
+  const page = ajv.compile(pageJsonSchema());
 
   it('accept the sample podcast and the real archive settings', () => {
     expect(settings(yaml12(read('podsite.yaml'))), JSON.stringify(settings.errors)).toBe(true);
@@ -37,6 +39,10 @@ describe('JSON Schemas', () => {
     for (const name of readdirSync(fileURLToPath(new URL('people/', root)))) {
       const frontMatter = matter(read(`people/${name}`), { engines: { yaml: yaml12 as (text: string) => object } }).data;
       expect(person(frontMatter), `${name}: ${JSON.stringify(person.errors)}`).toBe(true);
+    }
+    for (const name of readdirSync(fileURLToPath(new URL('pages/', root)))) {
+      const frontMatter = matter(read(`pages/${name}`), { engines: { yaml: yaml12 as (text: string) => object } }).data;
+      expect(page(frontMatter), `${name}: ${JSON.stringify(page.errors)}`).toBe(true);
     }
   });
 
@@ -55,5 +61,10 @@ describe('JSON Schemas', () => {
     expect(person({ name: 'Ann', role: 'Host' })).toBe(false);
     expect(person({ name: 'Ann', gravatar_hash: '0123' })).toBe(false);
     expect(person({ role: 'guest' })).toBe(false);
+    expect(page({ title: 'About', menu: true, order: 1 })).toBe(true);
+    expect(page({ title: 'About', menu: 'yes' })).toBe(false);
+    expect(page({ menu: true })).toBe(false);
+    expect(settings({ ...valid, nav: [{ title: 'About', url: '/about/' }], footer: [{ title: 'Legal', url: '/legal/' }] })).toBe(true);
+    expect(settings({ ...valid, nav: [{ title: 'About', link: '/about/' }] })).toBe(false);
   });
 });

@@ -61,6 +61,8 @@ describe('the sample podcast', () => {
     const validator = new HtmlValidate({ extends: ['html-validate:standard', 'html-validate:a11y'] });
     const pages = (await readdir(output, { recursive: true })).filter((name) => name.endsWith('.html'));
     expect(pages.length).toBe(result.stats!.pages);
+    // The pages of the theme beyond episodes and lists are among those checked.
+    expect(pages).toEqual(expect.arrayContaining(['about/index.html', 'people/index.html', 'people/maya-okafor/index.html', 'tags/index.html', 'tags/bricks/index.html', 'seasons/index.html', 'seasons/2/index.html']));
     for (const page of pages) {
       const html = await readFile(path.join(output, page), 'utf8');
       const report = await validator.validateString(html, page);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { transcriptTypeOf } from '../transcripts.js';
 
 /** An attachment is a file an episode takes in: a transcript beside it, or one its front matter names. */
-export type ChangeKind = 'settings' | 'people' | 'template' | 'public' | 'episode' | 'attachment' | 'ignored';
+export type ChangeKind = 'settings' | 'people' | 'page' | 'template' | 'public' | 'episode' | 'attachment' | 'ignored';
 
 export interface WatchedFolders {
   settingsFile: string;
@@ -10,6 +10,8 @@ export interface WatchedFolders {
   templates: string;
   public: string;
   people: string;
+  /** The pages folder (`build.pages`): Markdown pages and the menu. */
+  pages?: string | undefined;
   /** `build.media`, whose files are served like public ones, when set. */
   media?: string | undefined;
   /** Transcript files that front matter names, by absolute path, wherever they are in the project. */
@@ -35,6 +37,11 @@ export function classifyChange(file: string, folders: WatchedFolders): ChangeKin
     if (/\.(md|markdown)$/i.test(name)) return 'episode';
     return transcriptTypeOf(name) === undefined ? 'ignored' : 'attachment';
   }
+  if (folders.pages !== undefined && inside(folders.pages, file)) {
+    // As loadPageFiles lists them: Markdown files, none in a hidden folder.
+    const hidden = path.relative(folders.pages, file).split(path.sep).some((part) => part.startsWith('.'));
+    return /\.(md|markdown)$/i.test(name) && !hidden ? 'page' : 'ignored';
+  }
   if (inside(folders.templates, file)) return 'template';
   if (inside(folders.public, file)) return 'public';
   if (folders.media !== undefined && inside(folders.media, file)) return 'public';
@@ -57,6 +64,8 @@ export function planRebuild(files: Iterable<string>, folders: WatchedFolders): R
       // Any entry may name the person, and the feed's channel lists the hosts: everything is made again.
       case 'people':
         return { kind: 'full' };
+      // A page may be in the menu of every page: like a template, it makes every page again, but no episode.
+      case 'page':
       case 'template':
         theme = true;
         break;

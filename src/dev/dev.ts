@@ -66,7 +66,7 @@ export async function startDev(options: DevOptions): Promise<Dev> {
   });
 
   const folders = session.folders;
-  const sources = [folders.episodes, folders.templates, folders.public, folders.people, ...(folders.media === undefined ? [] : [folders.media])];
+  const sources = [folders.episodes, folders.templates, folders.public, folders.people, ...[folders.pages, folders.media].filter((folder) => folder !== undefined)];
   const watcher: FSWatcher = watch([folders.settingsFile, ...sources.filter((folder) => existsSync(folder))], { ignoreInitial: true });
   // chokidar does not see a folder created after it started: the parents tell when one appears.
   const missing = sources.filter((folder) => !existsSync(folder));

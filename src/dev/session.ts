@@ -61,6 +61,7 @@ export class DevSession {
         templates: path.join(root, 'templates'),
         public: path.join(root, 'public'),
         people: path.join(root, 'people'),
+        pages: path.join(root, 'pages'),
       }
     );
   }
@@ -156,7 +157,7 @@ export class DevSession {
         if (entry.transcriptReferences === undefined) continue;
         for (const file of namedTranscriptFiles(entry, path.resolve(this.options.cwd, entry.file))) namedFiles.add(file);
       }
-      this.settingsFolders = { settingsFile: this.configPath, episodes: folders.episodes, templates: folders.templates, public: folders.public, people: folders.people, media: folders.media, namedFiles };
+      this.settingsFolders = { settingsFile: this.configPath, episodes: folders.episodes, templates: folders.templates, public: folders.public, people: folders.people, pages: folders.pages, media: folders.media, namedFiles };
     }
     return result;
   }

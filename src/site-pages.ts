@@ -1,0 +1,118 @@
+import type { Settings } from './config.js';
+import { blocksValue, diagnostic, type Diagnostic, type Result } from './diagnostics.js';
+import { readFrontMatter } from './frontmatter.js';
+import type { SourceFile } from './load.js';
+import { renderMarkdown } from './markdown.js';
+import { outputFileOf } from './permalink.js';
+import type { Schema } from './schema.js';
+import { compareText } from './text.js';
+import { prefixBasePath } from './urls.js';
+
+/** A page of the `pages/` folder (about, support, legal…): Markdown rendered like show notes. */
+export interface SitePage {
+  /** Path relative to the working folder: how diagnostics name it. */
+  file: string;
+  title: string;
+  description: string | undefined;
+  /** Listed in the default navigation menu. */
+  menu: boolean;
+  /** Its place in the menu: lower first; pages without one come after, by title. */
+  order: number | undefined;
+  /** `/about/` for `pages/about.md`. */
+  path: string;
+  outputFile: string;
+  html: string;
+  text: string;
+  /** The file's text: what its page depends on. */
+  key: string;
+}
+
+export const PAGE_SCHEMA: Schema = {
+  title: { type: { kind: 'string' }, required: true, description: 'The title of the page, in its heading and in the menu.' },
+  description: { type: { kind: 'string' }, description: 'A sentence for search engines; else the start of the text.' },
+  menu: { type: { kind: 'boolean' }, description: 'List the page in the navigation menu (when the settings have no `nav:`).' },
+  order: { type: { kind: 'integer', min: 0 }, description: 'Its place in the menu: lower first; pages without one come after, by title.' },
+};
+
+interface RawPage {
+  title?: string;
+  description?: string;
+  menu?: boolean;
+  order?: number;
+}
+
+export type PageSettings = Pick<Settings, 'url' | 'frontMatter'> & { build: Pick<Settings['build'], 'html'> };
+
+/** Reads the pages folder's files; each file's `name` (its path inside the folder) makes its address. */
+export function readSitePages(files: readonly (SourceFile & { name: string })[], settings: PageSettings): Result<SitePage[]> {
+  const diagnostics: Diagnostic[] = [];
+  const pages: SitePage[] = [];
+  for (const source of files) {
+    const { split, read, diagnostics: found } = readFrontMatter(source.file, source.text, {
+      schema: PAGE_SCHEMA,
+      what: 'the page',
+      missing: { subject: 'this page', field: 'title' },
+      frontMatter: settings.frontMatter,
+    });
+    diagnostics.push(...found);
+    const body = renderMarkdown(split.body, { html: settings.build.html });
+    for (const tag of body.unknownTags) {
+      diagnostics.push(
+        diagnostic(
+          source.file,
+          { line: split.bodyLine + tag.line - 1, column: tag.column },
+          'unknown-html-tag',
+          `\`<${tag.name}>\` is not an HTML element: Markdown reads it as a tag and the browser hides it`,
+          `to show the text, write \`&lt;${tag.name}>\` or put it in backticks`,
+        ),
+      );
+    }
+    if (read === undefined || found.some(blocksValue)) continue;
+    const raw = read.value as RawPage;
+    if (raw.title === undefined || raw.title.trim() === '') continue;
+    const path = `/${source.name.replace(/\.(md|markdown)$/i, '')}/`;
+    pages.push({
+      file: source.file,
+      title: raw.title,
+      description: raw.description,
+      menu: raw.menu ?? false,
+      order: raw.order,
+      path,
+      outputFile: outputFileOf(path),
+      html: prefixBasePath(body.html, settings),
+      text: body.text,
+      key: source.text,
+    });
+  }
+  return { value: pages, diagnostics };
+}
+
+/** The pages of the default menu, in their order. */
+export function menuPages(pages: readonly SitePage[]): SitePage[] {
+  return pages
+    .filter((page) => page.menu)
+    .sort((a, b) => (a.order ?? Infinity) - (b.order ?? Infinity) || compareText(a.title, b.title));
+}
+
+/**
+ * Pages of the folder whose address another page of the site already has: the generated page
+ * wins, and the Markdown page is reported (`taken` holds lower-cased output files and their owner).
+ */
+export function placeSitePages(pages: readonly SitePage[], taken: ReadonlyMap<string, string>): Result<SitePage[]> {
+  const diagnostics: Diagnostic[] = [];
+  const kept: SitePage[] = [];
+  const mine = new Map<string, SitePage>();
+  for (const page of pages) {
+    const key = page.outputFile.toLowerCase();
+    const other = taken.get(key) ?? mine.get(key)?.file;
+    if (other !== undefined) {
+      diagnostics.push(
+        diagnostic(page.file, { line: 1, column: 1 }, 'duplicate-permalink', `this page's address \`${page.path}\` is also the address of ${other}`, 'rename the file: the other page keeps its address'),
+      );
+      continue;
+    }
+    mine.set(key, page);
+    kept.push(page);
+  }
+  return { value: kept, diagnostics };
+}
