@@ -90,8 +90,8 @@ describe('the episode page', () => {
     expect(sources(html).filter((src) => !src.startsWith('/'))).toEqual(['https://media.example.com/2.mp3']);
 
     expect(html).toContain('<p class="people"><strong>Hosts:</strong> <a href="/people/jane-doe/">Jane Doe</a></p>');
-    expect(html).toContain('<p class="people"><strong>Guests:</strong> Sam Roe</p>');
-    expect(html).toContain('<li>water</li>');
+    expect(html).toContain('<p class="people"><strong>Guests:</strong> <a href="/people/sam-roe/">Sam Roe</a></p>');
+    expect(html).toContain('<li><a href="/tags/water/">water</a></li>');
     expect(html).toContain('<a rel="prev" href="/2024/01/01/one/">← One</a>');
     expect(html).toContain('<a rel="next" href="/2024/03/01/three/">Three →</a>');
 
