@@ -145,6 +145,11 @@ export function renderFeed(site: Site, identity: FeedIdentity, options: FeedOpti
   return { value: files, diagnostics };
 }
 
+/** Another XML file of the site (the sitemap), written by the same builder as the feed: `tree` as fast-xml-parser reads objects. */
+export function xmlDocument(tree: Record<string, unknown>): string {
+  return channelBuilder.build({ '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' }, ...(cleanForXml(tree) as XmlElement) }) as string;
+}
+
 /** Where paged feeds are: `/feed/page/2.xml` and on, the main feed being page 1. */
 export const feedPagePath = (n: number) => (n === 1 ? FEED_PATH : `/feed/page/${n}.xml`);
 

@@ -68,8 +68,10 @@ describe('build', () => {
       'assets/style.css',
       'feed.xml',
       'index.html',
+      'robots.txt',
+      'sitemap.xml',
     ]);
-    expect(result.stats).toEqual({ pages: 6, episodes: 2, posts: 1, feedItems: 2, files: 9 });
+    expect(result.stats).toEqual({ pages: 6, episodes: 2, posts: 1, feedItems: 2, files: 11 });
   });
 
   it('includes drafts only when asked', async () => {
