@@ -151,6 +151,21 @@ describe('the sample podcast, for machines', () => {
     });
   });
 
+  it('points the feed at its stylesheet, a well-formed XSL file that loads nothing from elsewhere', async () => {
+    const feed = await page('feed.xml');
+    expect(feed.split('\n').slice(0, 2)).toEqual(['<?xml version="1.0" encoding="UTF-8"?>', '<?xml-stylesheet type="text/xsl" href="/assets/feed.xsl"?>']);
+    // Still the RSS that apps read: the same strict parser, the same root.
+    expect(parseXmlStrict(feed).name).toBe('rss');
+
+    const xsl = await page('assets/feed.xsl');
+    const stylesheet = parseXmlStrict(xsl);
+    expect(stylesheet.name).toBe('xsl:stylesheet');
+    expect(stylesheet.attributes.version).toBe('1.0');
+    expect(xsl).not.toMatch(/<xsl:(import|include)\b|document\(|disable-output-escaping|<script|<link\b|@import|url\(/);
+    const addresses = [...xsl.matchAll(/https?:\/\/[^\s"']+/g)].map((match) => match[0]);
+    expect(new Set(addresses)).toEqual(new Set(['http://www.w3.org/1999/XSL/Transform', 'http://www.w3.org/2005/Atom', 'http://www.itunes.com/dtds/podcast-1.0.dtd']));
+  });
+
   it('gives news posts and lists no JSON-LD and no og:audio', async () => {
     const post = result.site!.entries.find((entry) => entry.kind === 'post')!;
     for (const file of [post.outputFile, 'archive/index.html', 'page/2/index.html']) {
@@ -195,7 +210,7 @@ describe('machine-readable parts of any site', () => {
     expect(await readText(path.join(root, 'dist/robots.txt'))).toBe(own);
   });
 
-  it('puts the base path in the sitemap and robots.txt', async () => {
+  it('puts the base path in the sitemap, robots.txt and the feed\'s stylesheet', async () => {
     const root = await tempProject({
       'podsite.yaml': MINIMAL_SETTINGS.replace('url: https://show.example.com/', 'url: https://example.com/podcast/'),
       'episodes/2024-01-05-news.md': episodeFile('title: News'),
@@ -205,6 +220,7 @@ describe('machine-readable parts of any site', () => {
     const locs = children(parseXmlStrict(await readText(path.join(root, 'dist/sitemap.xml'))), 'url').map((url) => child(url, 'loc')!.text);
     expect(locs.sort()).toEqual(['https://example.com/podcast/', 'https://example.com/podcast/2024/01/05/news/', 'https://example.com/podcast/archive/']);
     expect(await readText(path.join(root, 'dist/robots.txt'))).toContain('Sitemap: https://example.com/podcast/sitemap.xml\n');
+    expect(await readText(path.join(root, 'dist/feed.xml'))).toContain('<?xml-stylesheet type="text/xsl" href="/podcast/assets/feed.xsl"?>');
   });
 });
 
