@@ -65,13 +65,14 @@ describe('build', () => {
       '404.html',
       'archive/index.html',
       'artwork.png',
+      'assets/feed.xsl',
       'assets/style.css',
       'feed.xml',
       'index.html',
       'robots.txt',
       'sitemap.xml',
     ]);
-    expect(result.stats).toEqual({ pages: 6, episodes: 2, posts: 1, feedItems: 2, files: 11 });
+    expect(result.stats).toEqual({ pages: 6, episodes: 2, posts: 1, feedItems: 2, files: 12 });
   });
 
   it('includes drafts only when asked', async () => {
