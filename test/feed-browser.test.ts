@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildResult } from '../src/build.js';
+import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const present = existsSync(CHROMIUM);
@@ -22,6 +23,8 @@ const TYPES: Record<string, string> = { '.xml': 'application/xml', '.xsl': 'text
 /** A listener who opens the feed's address in a browser instead of a podcast app. */
 describe.skipIf(!present)('the feed in a browser', () => {
   let output: string;
+  /** A second show's project, served under /fr/; made by its test, as temp projects last one test. */
+  let french = '';
   let result: BuildResult;
   let server: Server;
   let origin: string;
@@ -32,7 +35,8 @@ describe.skipIf(!present)('the feed in a browser', () => {
     await copyFile(path.join(repository, 'podsite.lock'), `${output}.lock`);
     result = await build({ cwd: repository, output, ledger: `${output}.lock` });
     server = createServer((request, response) => {
-      const file = path.join(output, decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname));
+      const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+      const file = pathname.startsWith('/fr/') ? path.join(french, 'dist', pathname.slice('/fr/'.length)) : path.join(output, pathname);
       readFile(file).then(
         (contents) => response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(contents),
         () => response.writeHead(404).end(),
@@ -79,5 +83,22 @@ describe.skipIf(!present)('the feed in a browser', () => {
     const hosts = new Set(requested.map((url) => new URL(url).origin));
     expect([...hosts].sort()).toEqual([origin, 'https://slowbuild.example.com'].sort());
     expect(requested).toContain(`${origin}/assets/feed.xsl`);
+  });
+
+  it('speaks the show’s language, and keeps the base path', async () => {
+    french = await tempProject({
+      'podsite.yaml': MINIMAL_SETTINGS.replace('language: en', 'language: fr-CA').replace('url: https://show.example.com/', 'url: https://show.example.com/fr/'),
+      'episodes/2024-01-05-un.md': episodeFile('title: Premier\nepisode: 1\naudio:\n  url: https://media.example.com/1.mp3\n  length: 1000\n  duration: 3723'),
+      'public/artwork.png': 'x',
+    });
+    await build({ cwd: french });
+    const page = await browser.newPage();
+    await page.route('**/*', (route) => (new URL(route.request().url()).origin === origin ? route.continue() : route.fulfill({ status: 404 })));
+    await page.goto(`${origin}/fr/feed.xml`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Test Show');
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr-CA');
+    expect(await page.locator('.about-feed').textContent()).toMatch(/Ceci est le flux d’un podcast\.\s+Pour vous abonner/);
+    expect(await page.locator('input.feed-url').inputValue()).toBe('https://show.example.com/fr/feed.xml');
+    expect(await page.locator('article.episode .meta').textContent()).toMatch(/05 Jan 2024 · 1:02:03/);
   });
 });
