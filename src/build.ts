@@ -12,8 +12,9 @@ import { listPublicFiles, loadEpisodeFiles, loadPageFiles, loadPeopleFiles, load
 import { checkFeedFile } from './check-feed.js';
 import { resetDerived, resetRendered, type BuildCache } from './cache.js';
 import { attachFiles, attachmentContext, attachmentOutput } from './attachments.js';
-import { chromeOf, FEED_PATH, generatedAddresses, renderPages, type OutputFile, type PageKind } from './pages.js';
+import { chromeOf, FEED_PATH, generatedAddresses, planPages, renderPages, type OutputFile, type PageKind } from './pages.js';
 import { placeSitePages, readSitePages } from './site-pages.js';
+import { machineFiles } from './machines.js';
 import { castOf, readPeople } from './people.js';
 import { absoluteUrl, type Site } from './site.js';
 import { createRenderer } from './templates.js';
@@ -290,10 +291,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // The feed as apps will read it; after the feed's own diagnostics, which it does not repeat.
   collect(...(await stage('check feed', () => feed.value.flatMap((file) => checkFeedFile(file, site, diagnostics, cache)))));
 
+  const machines = await stage('sitemap', () => machineFiles(settings, planPages(site, strings), new Set(publicFiles.map((file) => file.sitePath))));
+
   const attachments = await stage('attachment files', () => attachmentOutput(site, cache?.attachmentFiles));
 
   const plan = planOutput(
-    [...pages.value, ...feed.value, ...attachments.files],
+    [...pages.value, ...feed.value, ...machines, ...attachments.files],
     [
       ...[...theme.theme.assets.values()].map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
       ...publicFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
@@ -309,7 +312,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     feedItems: site.episodes.length,
     files: plan.value.files.length + plan.value.copies.length,
   };
-  const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...attachments.fresh];
+  // The sitemap is made anew at each build (it is small); `podsite dev` writes it only if it changed.
+  const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...machines.map((file) => file.path), ...attachments.fresh];
   if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value, chrome: chromeOf(site) } : undefined;
   if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: plan.value, fresh });
 

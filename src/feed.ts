@@ -6,7 +6,7 @@ import type { RuleId } from './rules.js';
 import { diagnostic, type Diagnostic, type Position, type Result } from './diagnostics.js';
 import { FEED_PATH, type OutputFile } from './pages.js';
 import { episodeCredits, showCredits, type Credit } from './people.js';
-import { absoluteUrl, type Episode, type Site } from './site.js';
+import { absoluteUrl, siteHref, type Episode, type Site } from './site.js';
 import { absolutizeUrls } from './urls.js';
 import { hasForbiddenXmlCharacters, indexOfForbiddenXmlCharacter, removeForbiddenXmlCharacters } from './xml-text.js';
 
@@ -22,6 +22,9 @@ const NAMESPACES = {
 const PODCAST_GUID_NAMESPACE = 'ead4c236-bf58-58c6-a2c6-a6b28d128cb6';
 
 const APPLE_DESCRIPTION_LIMIT = 4000;
+
+/** The theme's XSL stylesheet, which turns the feed into a readable page when it is opened in a browser. */
+export const FEED_STYLESHEET_PATH = '/assets/feed.xsl';
 
 type XmlElement = Record<string, unknown>;
 
@@ -135,6 +138,8 @@ export function renderFeed(site: Site, identity: FeedIdentity, options: FeedOpti
   const files = pages.map((page) => {
     const head = channelBuilder.build({
       '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
+      // Root-relative: browsers apply only a stylesheet of the feed's own origin, so a preview host must not point at the real one.
+      '?xml-stylesheet': { '@_type': 'text/xsl', '@_href': siteHref(settings, FEED_STYLESHEET_PATH) },
       rss: { '@_version': '2.0', ...NAMESPACES, channel: cleanForXml({ 'atom:link': page.links, ...channel }) },
     }) as string;
     // Items on one line each, so that nothing is added inside the notes' CDATA.
@@ -143,6 +148,11 @@ export function renderFeed(site: Site, identity: FeedIdentity, options: FeedOpti
     return { path: page.path.slice(1), contents: xml, episodes: site.episodes.slice(page.start, page.end) };
   });
   return { value: files, diagnostics };
+}
+
+/** Another XML file of the site (the sitemap), written by the same builder as the feed: `tree` as fast-xml-parser reads objects. */
+export function xmlDocument(tree: Record<string, unknown>): string {
+  return channelBuilder.build({ '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' }, ...(cleanForXml(tree) as XmlElement) }) as string;
 }
 
 /** Where paged feeds are: `/feed/page/2.xml` and on, the main feed being page 1. */

@@ -32,6 +32,10 @@ export interface PageSpec {
   template: string;
   key: string;
   context: () => Record<string, unknown>;
+  /** For the sitemap: when an entry's page was published. */
+  lastmod?: Date;
+  /** Left out of the sitemap, like the page's `noindex` for robots. */
+  noindex?: boolean;
 }
 
 /** What a rendered page was made from, so that a rebuild can reuse it when the key is the same. */
@@ -138,6 +142,7 @@ export function entryPageSpec(settings: Settings, entry: Episode): PageSpec {
     output: entry.outputFile,
     template: 'episode',
     key: `${entryKey(entry)}|${entryKey(entry.newer)}|${entryKey(entry.older)}`,
+    lastmod: entry.date,
     context: () => ({
       page: pageInfo(settings, { title: `${entry.title} · ${settings.title}`, description: entry.summary, path: entry.path }),
       episode: { ...entry, newer: neighbour(entry.newer), older: neighbour(entry.older) },
@@ -216,6 +221,7 @@ export function planPages(site: Site, strings: Strings, kinds: readonly PageKind
     output: outputFileOf('/404.html'),
     template: '404',
     key: '404',
+    noindex: true,
     context: () => ({
       page: page({ title: `${strings['not-found'] ?? 'Page not found'} · ${settings.title}`, description: settings.description, path: '/404.html', noindex: true }),
       home: siteHref(settings, '/'),

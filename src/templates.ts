@@ -3,7 +3,8 @@ import { displayDate, formatDuration, isoDate, safeLocale } from './dates.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { BUILT_IN_TEMPLATES, STRINGS_FILE, type TemplateFile } from './load.js';
 import type { Settings } from './config.js';
-import { absoluteUrl, siteHref } from './site.js';
+import { openGraphLocale, scriptSafeJson, structuredData, type PageFacts } from './machines.js';
+import { absoluteUrl, siteHref, type Episode } from './site.js';
 import { didYouMean } from './suggest.js';
 import { excerpt } from './text.js';
 
@@ -190,6 +191,8 @@ function timecode(seconds: number): string {
 function registerHelpers(handlebars: typeof Handlebars, settings: Settings, strings: Strings): void {
   const { language, timezone } = settings;
   const sizeFormat = new Intl.NumberFormat(safeLocale(language), { maximumFractionDigits: 1 });
+  // Handlebars passes its options object as the last argument: an argument left out must not be taken for a value.
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !('hash' in value && 'data' in value);
   const helpers: Record<string, (...args: never[]) => unknown> = {
     /** `{{url "/archive/"}}`: a root-relative link with the site's base path. */
     url: (sitePath: unknown) => siteHref(settings, typeof sitePath === 'string' ? sitePath : '/'),
@@ -213,6 +216,13 @@ function registerHelpers(handlebars: typeof Handlebars, settings: Settings, stri
       return template.replace(/\{(\d+)\}/g, (_, index: string) => String(args[Number(index)] ?? ''));
     },
     eq: (a: unknown, b: unknown) => a === b,
+    /** `{{ogLocale site.language}}`: `fr` → `fr_FR`, as `og:locale` is written. */
+    ogLocale: (code: unknown) => openGraphLocale(typeof code === 'string' ? code : language),
+    /** `(structuredData page episode)`: the page's JSON-LD as an object, or nothing; print it with `scriptJson`. */
+    structuredData: (page: unknown, episode: unknown) =>
+      structuredData(settings, isObject(page) ? (page as unknown as PageFacts) : undefined, isObject(episode) ? (episode as unknown as Episode) : undefined),
+    /** `{{scriptJson value}}`: JSON that cannot end its `<script>` element, so Handlebars need not (and must not) escape it. */
+    scriptJson: (value: unknown) => new handlebars.SafeString(scriptSafeJson(value)),
     join: (list: unknown, separator: unknown) => (Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ', ') : ''),
   };
   for (const [name, helper] of Object.entries(helpers)) handlebars.registerHelper(name, helper as Handlebars.HelperDelegate);

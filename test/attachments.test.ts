@@ -56,10 +56,13 @@ describe('transcripts and chapters in a built site', () => {
       '404.html',
       'archive/index.html',
       'artwork.png',
+      'assets/feed.xsl',
       'assets/player.js',
       'assets/style.css',
       'feed.xml',
       'index.html',
+      'robots.txt',
+      'sitemap.xml',
     ]);
     expect(await readText(path.join(root, 'dist/2024/01/05/bricks/transcript.vtt'))).toBe(VTT);
     expect(await readText(path.join(root, 'dist/2024/02/10/bridges/transcript.srt'))).toBe(SRT);

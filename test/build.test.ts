@@ -65,13 +65,16 @@ describe('build', () => {
       '404.html',
       'archive/index.html',
       'artwork.png',
+      'assets/feed.xsl',
       'assets/player.js',
       'assets/style.css',
       'feed.xml',
       'index.html',
+      'robots.txt',
       'seasons/1/index.html',
+      'sitemap.xml',
     ]);
-    expect(result.stats).toEqual({ pages: 7, episodes: 2, posts: 1, feedItems: 2, files: 11 });
+    expect(result.stats).toEqual({ pages: 7, episodes: 2, posts: 1, feedItems: 2, files: 14 });
   });
 
   it('includes drafts only when asked', async () => {

@@ -262,7 +262,7 @@ describe('podsite dev', () => {
     expect(page.type).toBe('text/html; charset=utf-8');
     expect(page.text).toContain('href="/show/assets/style.css"');
     expect((await get('/show/assets/style.css')).type).toBe('text/css; charset=utf-8');
-    expect((await get('/show/feed.xml')).type).toBe('application/rss+xml; charset=utf-8');
+    expect((await get('/show/feed.xml')).type).toBe('application/xml; charset=utf-8');
     expect((await get('/show/artwork.png')).type).toBe('image/png');
     expect((await get('/show/archive')).location).toBe('/show/archive/');
     for (const attempt of ['/show/../secret.txt', '/show/..%2fsecret.txt', '/show/%2e%2e/%2e%2e/secret.txt', '/show/..%5c..%5csecret.txt', '/show/%00']) {

@@ -47,7 +47,8 @@ const TYPES: Readonly<Record<string, string>> = {
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
-  '.xml': 'application/rss+xml; charset=utf-8',
+  // As static hosts serve it: browsers apply the feed's XSL stylesheet only to an XML type, and sitemap.xml is not RSS.
+  '.xml': 'application/xml; charset=utf-8',
   '.xsl': 'text/xsl; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
   '.vtt': 'text/vtt; charset=utf-8',

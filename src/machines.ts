@@ -1,0 +1,147 @@
+import type { Settings } from './config.js';
+import { isoDate } from './dates.js';
+import { FEED_PATH, type OutputFile } from './pages.js';
+import { absoluteUrl, type Episode } from './site.js';
+import { xmlDocument } from './feed.js';
+
+/**
+ * What the site tells machines rather than listeners: the sitemap and robots.txt, the Open Graph
+ * locale and the JSON-LD of the page heads.
+ */
+
+export const SITEMAP_PATH = '/sitemap.xml';
+export const ROBOTS_PATH = '/robots.txt';
+
+const SITEMAP_NAMESPACE = 'http://www.sitemaps.org/schemas/sitemap/0.9';
+
+/** A page as the sitemap needs it. */
+export interface SitemapPage {
+  path: string;
+  /** When the page's content was published; entry pages only. */
+  lastmod?: Date;
+  noindex?: boolean;
+}
+
+/**
+ * `sitemap.xml` and `robots.txt` for the pages of the site. A `robots.txt` of the public folder
+ * is the podcaster's own and wins over the generated one.
+ */
+export function machineFiles(settings: Settings, pages: readonly SitemapPage[], publicPaths: ReadonlySet<string>): OutputFile[] {
+  const files = [{ path: SITEMAP_PATH.slice(1), contents: sitemapXml(settings, pages) }];
+  if (!publicPaths.has(ROBOTS_PATH.slice(1))) files.push({ path: ROBOTS_PATH.slice(1), contents: robotsTxt(settings) });
+  return files;
+}
+
+export function sitemapXml(settings: Settings, pages: readonly SitemapPage[]): string {
+  const urls = pages
+    .filter((page) => page.noindex !== true)
+    .map((page) => ({ loc: absoluteUrl(settings, page.path), lastmod: page.lastmod === undefined ? undefined : isoDate(page.lastmod, settings.timezone) }));
+  return xmlDocument({ urlset: { '@_xmlns': SITEMAP_NAMESPACE, url: urls } });
+}
+
+/**
+ * Crawlers read robots.txt only at the root of a host: under a base path the file is still
+ * written, for a host that serves the site at its root, but it is the host's own that counts.
+ */
+export function robotsTxt(settings: Settings): string {
+  return `User-agent: *\nDisallow:\n\nSitemap: ${absoluteUrl(settings, SITEMAP_PATH)}\n`;
+}
+
+/**
+ * `og:locale` is written `language_TERRITORY`; a show that gives only its language gets the
+ * territory most likely for it (`fr` → `fr_FR`, `en` → `en_US`).
+ */
+export function openGraphLocale(language: string): string {
+  try {
+    const locale = new Intl.Locale(language).maximize();
+    return locale.region === undefined ? locale.language : `${locale.language}_${locale.region}`;
+  } catch {
+    return language.replace('-', '_');
+  }
+}
+
+/** The parts of a page's context that structured data is made from. */
+export interface PageFacts {
+  path: string;
+  canonical: string;
+}
+
+type JsonLd = Record<string, unknown>;
+
+/**
+ * The JSON-LD of a page: `PodcastSeries` on the home page, `PodcastEpisode` on an episode's page,
+ * nothing elsewhere (news posts and lists say nothing schema.org has a better word for than the
+ * page itself).
+ */
+export function structuredData(settings: Settings, page: PageFacts | undefined, episode: Episode | undefined): JsonLd | undefined {
+  if (episode !== undefined) return episode.kind === 'episode' ? podcastEpisode(settings, episode) : undefined;
+  if (page?.path === '/') return { '@context': 'https://schema.org', ...podcastSeries(settings, true) };
+  return undefined;
+}
+
+function podcastSeries(settings: Settings, full: boolean): JsonLd {
+  const series: JsonLd = { '@type': 'PodcastSeries', name: settings.title, url: absoluteUrl(settings, '/') };
+  if (!full) return series;
+  return withoutUndefined({
+    ...series,
+    description: settings.description,
+    image: settings.artwork === undefined ? undefined : absoluteUrl(settings, settings.artwork),
+    webFeed: absoluteUrl(settings, FEED_PATH),
+    // `author` is free text ("Maya Okafor & Tom Lindqvist"): one Person named by it is the closest schema.org has.
+    author: settings.author === '' ? undefined : { '@type': 'Person', name: settings.author },
+    inLanguage: settings.language,
+  });
+}
+
+function podcastEpisode(settings: Settings, episode: Episode): JsonLd {
+  const { audio } = episode;
+  const duration = audio?.duration === undefined ? undefined : isoDuration(audio.duration);
+  return withoutUndefined({
+    '@context': 'https://schema.org',
+    '@type': 'PodcastEpisode',
+    name: episode.title,
+    description: episode.summary,
+    url: episode.url,
+    datePublished: isoDate(episode.date, settings.timezone),
+    image: episode.image === undefined ? undefined : absoluteUrl(settings, episode.image),
+    episodeNumber: episode.number,
+    partOfSeason: episode.season === undefined ? undefined : { '@type': 'PodcastSeason', seasonNumber: episode.season, partOfSeries: podcastSeries(settings, false) },
+    partOfSeries: podcastSeries(settings, false),
+    inLanguage: settings.language,
+    timeRequired: duration,
+    associatedMedia:
+      audio === undefined
+        ? undefined
+        : withoutUndefined({
+            '@type': 'MediaObject',
+            contentUrl: absoluteUrl(settings, audio.url),
+            encodingFormat: audio.type,
+            // schema.org's contentSize is text; bytes, unrounded, leave nothing to guess.
+            contentSize: audio.length === undefined ? undefined : `${audio.length} B`,
+            duration,
+          }),
+  });
+}
+
+/** `2645` → `PT44M5S`, the ISO 8601 duration schema.org expects. */
+export function isoDuration(seconds: number): string {
+  const whole = Math.round(seconds);
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = whole % 60;
+  if (whole === 0) return 'PT0S';
+  return `PT${h > 0 ? `${h}H` : ''}${m > 0 ? `${m}M` : ''}${s > 0 ? `${s}S` : ''}`;
+}
+
+function withoutUndefined(object: JsonLd): JsonLd {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * JSON that can sit inside a `<script>` element: `<`, `>` and `&` as `\u` escapes, so no `</script>`
+ * or `<!--` can end or change the element, and U+2028/U+2029 escaped for the JavaScript parsers
+ * that predate ES2019. The value parsed back is unchanged.
+ */
+export function scriptSafeJson(value: unknown): string {
+  return (JSON.stringify(value) ?? 'null').replace(/[<>&\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
