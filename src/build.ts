@@ -15,6 +15,7 @@ import { attachFiles, attachmentContext, attachmentOutput } from './attachments.
 import { FEED_PATH, renderPages, type OutputFile, type PageKind } from './pages.js';
 import { castOf, readPeople } from './people.js';
 import { absoluteUrl, type Site } from './site.js';
+import { searchIndexFile, searchLibraryFile } from './search-index.js';
 import { createRenderer } from './templates.js';
 import { listMediaFiles } from './media-files.js';
 import { measureAudio } from './measure-audio.js';
@@ -270,6 +271,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (cache) cache.feed = { key, files: made.value, diagnostics: made.diagnostics };
     return { ...made, fresh: true };
   });
+  // Made again only when an entry changed, like the feed.
+  const search = await stage('search index', async () => {
+    const index = searchIndexFile(site, cache);
+    return { files: [index.file, await searchLibraryFile()], fresh: index.fresh ? [index.file.path] : [] };
+  });
   collect(...pages.diagnostics, ...feed.diagnostics);
   // The feed as apps will read it; after the feed's own diagnostics, which it does not repeat.
   collect(...(await stage('check feed', () => feed.value.flatMap((file) => checkFeedFile(file, site, diagnostics, cache)))));
@@ -277,7 +283,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const attachments = await stage('attachment files', () => attachmentOutput(site, cache?.attachmentFiles));
 
   const plan = planOutput(
-    [...pages.value, ...feed.value, ...attachments.files],
+    [...pages.value, ...feed.value, ...search.files, ...attachments.files],
     [
       ...[...theme.theme.assets.values()].map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
       ...publicFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
@@ -293,7 +299,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     feedItems: site.episodes.length,
     files: plan.value.files.length + plan.value.copies.length,
   };
-  const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...attachments.fresh];
+  const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...search.fresh, ...attachments.fresh];
   if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value } : undefined;
   if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: plan.value, fresh });
 
