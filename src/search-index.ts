@@ -91,7 +91,7 @@ function documentOf(site: Site, entry: Episode, id: number): SearchDocument {
     description: entry.description ?? '',
     notes: startOf(entry.text, NOTES_INDEXED_CHARACTERS),
     url: siteHref(site.settings, entry.path),
-    date: isoDate(entry.date, site.settings.timezone),
+    date: isoDate(entry.date, site.settings.timezone).slice(0, 'YYYY-MM-DD'.length),
   };
 }
 
@@ -150,7 +150,7 @@ export function searchLibraryFile(): Promise<OutputFile> {
       readFile(path.join(root, 'package.json'), 'utf8'),
     ]);
     const { version } = JSON.parse(manifest) as { version: string };
-    const header = `/*! MiniSearch ${version} (https://github.com/lucaong/minisearch)\n${license.trim().replaceAll('*/', '* /')}\n*/\n`;
+    const header = `/*! MiniSearch ${version} | MIT License | https://github.com/lucaong/minisearch\n${license.trim().replaceAll('*/', '* /')}\n*/\n`;
     return { path: SEARCH_LIBRARY_FILE, contents: header + source.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n') };
   })();
   return library;

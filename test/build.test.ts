@@ -65,11 +65,14 @@ describe('build', () => {
       '404.html',
       'archive/index.html',
       'artwork.png',
+      'assets/minisearch.js',
+      'assets/search.js',
       'assets/style.css',
       'feed.xml',
       'index.html',
+      'search-index.json',
     ]);
-    expect(result.stats).toEqual({ pages: 6, episodes: 2, posts: 1, feedItems: 2, files: 9 });
+    expect(result.stats).toEqual({ pages: 6, episodes: 2, posts: 1, feedItems: 2, files: 12 });
   });
 
   it('includes drafts only when asked', async () => {
