@@ -271,14 +271,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (cache) cache.feed = { key, files: made.value, diagnostics: made.diagnostics };
     return { ...made, fresh: true };
   });
+  collect(...pages.diagnostics, ...feed.diagnostics);
+  // The feed as apps will read it; after the feed's own diagnostics, which it does not repeat.
+  collect(...(await stage('check feed', () => feed.value.flatMap((file) => checkFeedFile(file, site, diagnostics, cache)))));
+
   // Made again only when an entry changed, like the feed.
   const search = await stage('search index', async () => {
     const index = searchIndexFile(site, cache);
     return { files: [index.file, await searchLibraryFile()], fresh: index.fresh ? [index.file.path] : [] };
   });
-  collect(...pages.diagnostics, ...feed.diagnostics);
-  // The feed as apps will read it; after the feed's own diagnostics, which it does not repeat.
-  collect(...(await stage('check feed', () => feed.value.flatMap((file) => checkFeedFile(file, site, diagnostics, cache)))));
 
   const attachments = await stage('attachment files', () => attachmentOutput(site, cache?.attachmentFiles));
 

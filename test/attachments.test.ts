@@ -56,9 +56,12 @@ describe('transcripts and chapters in a built site', () => {
       '404.html',
       'archive/index.html',
       'artwork.png',
+      'assets/minisearch.js',
+      'assets/search.js',
       'assets/style.css',
       'feed.xml',
       'index.html',
+      'search-index.json',
     ]);
     expect(await readText(path.join(root, 'dist/2024/01/05/bricks/transcript.vtt'))).toBe(VTT);
     expect(await readText(path.join(root, 'dist/2024/02/10/bridges/transcript.srt'))).toBe(SRT);

@@ -29,6 +29,10 @@ function enhance(form) {
       const index = library.default.loadJS(file.index, { fields: file.fields, storeFields: ['title', 'url', 'date'] });
       return { index, stopWords };
     });
+    // A failed load (the network gone, say) is tried again at the next keystroke.
+    loading.catch(() => {
+      loading = undefined;
+    });
     return loading;
   };
 
