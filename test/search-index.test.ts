@@ -53,6 +53,8 @@ describe('the search index', () => {
     const file = JSON.parse(searchIndexText(site)) as IndexFile & { index: { storedFields: Record<string, unknown>; documentCount: number } };
     expect(file.format).toBe(1);
     expect(file.fields).toEqual(['title', 'description', 'notes']);
+    expect(new Set(file.stopWords).size).toBe(file.stopWords.length);
+    for (const word of file.stopWords) expect(foldTerm(word)).toBe(word);
     expect(file.index.documentCount).toBe(3);
     // Newest first, as the archive lists them.
     expect(Object.values(file.index.storedFields)).toEqual([
