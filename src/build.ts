@@ -17,6 +17,7 @@ import { placeSitePages, readSitePages } from './site-pages.js';
 import { machineFiles } from './machines.js';
 import { castOf, readPeople } from './people.js';
 import { absoluteUrl, type Site } from './site.js';
+import { searchIndexFile, searchLibraryFile } from './search-index.js';
 import { createRenderer } from './templates.js';
 import { listMediaFiles } from './media-files.js';
 import { measureAudio } from './measure-audio.js';
@@ -292,11 +293,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   collect(...(await stage('check feed', () => feed.value.flatMap((file) => checkFeedFile(file, site, diagnostics, cache)))));
 
   const machines = await stage('sitemap', () => machineFiles(settings, planPages(site, strings), new Set(publicFiles.map((file) => file.sitePath))));
+  // Made again only when an entry changed, like the feed.
+  const search = await stage('search index', async () => {
+    const index = searchIndexFile(site, cache);
+    return { files: [index.file, await searchLibraryFile()], fresh: index.fresh ? [index.file.path] : [] };
+  });
 
   const attachments = await stage('attachment files', () => attachmentOutput(site, cache?.attachmentFiles));
 
   const plan = planOutput(
-    [...pages.value, ...feed.value, ...machines, ...attachments.files],
+    [...pages.value, ...feed.value, ...machines, ...search.files, ...attachments.files],
     [
       ...[...theme.theme.assets.values()].map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
       ...publicFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
@@ -313,7 +319,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     files: plan.value.files.length + plan.value.copies.length,
   };
   // The sitemap is made anew at each build (it is small); `podsite dev` writes it only if it changed.
-  const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...machines.map((file) => file.path), ...attachments.fresh];
+  const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...machines.map((file) => file.path), ...search.fresh, ...attachments.fresh];
   if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value, chrome: chromeOf(site) } : undefined;
   if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: plan.value, fresh });
 

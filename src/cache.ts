@@ -8,6 +8,7 @@ import type { EpisodeSource } from './episode.js';
 import type { RenderedNotes } from './markdown.js';
 import type { OutputFile, PageMemo, SiteChrome } from './pages.js';
 import type { EpisodePeople, PeopleRegistry } from './people.js';
+import type { SearchCache } from './search-index.js';
 import type { Episode } from './site.js';
 import type { TranscriptText } from './attachments.js';
 
@@ -42,6 +43,8 @@ export interface BuildCache {
   lastGood: { settings: Settings; rules: Settings['rules']; renderer: Renderer; templates: ReadonlyMap<string, TemplateFile>; people: PeopleRegistry; chrome: SiteChrome } | undefined;
   /** The people folder, read; made again with everything else when the settings or a person file change. */
   people: Result<PeopleRegistry> | undefined;
+  /** The archive's search index, with the key of the entries it was made from. */
+  search?: SearchCache;
 }
 
 export interface CachedFile {
@@ -69,6 +72,7 @@ export function resetDerived(cache: BuildCache): void {
     delete file.entry;
   }
   cache.people = undefined;
+  cache.search = undefined;
   // Chapters files hold absolute URLs, made from the settings.
   cache.attachmentFiles.clear();
   resetRendered(cache);

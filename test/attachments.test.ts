@@ -57,11 +57,14 @@ describe('transcripts and chapters in a built site', () => {
       'archive/index.html',
       'artwork.png',
       'assets/feed.xsl',
+      'assets/minisearch.js',
       'assets/player.js',
+      'assets/search.js',
       'assets/style.css',
       'feed.xml',
       'index.html',
       'robots.txt',
+      'search-index.json',
       'sitemap.xml',
     ]);
     expect(await readText(path.join(root, 'dist/2024/01/05/bricks/transcript.vtt'))).toBe(VTT);

@@ -66,15 +66,18 @@ describe('build', () => {
       'archive/index.html',
       'artwork.png',
       'assets/feed.xsl',
+      'assets/minisearch.js',
       'assets/player.js',
+      'assets/search.js',
       'assets/style.css',
       'feed.xml',
       'index.html',
       'robots.txt',
+      'search-index.json',
       'seasons/1/index.html',
       'sitemap.xml',
     ]);
-    expect(result.stats).toEqual({ pages: 7, episodes: 2, posts: 1, feedItems: 2, files: 14 });
+    expect(result.stats).toEqual({ pages: 7, episodes: 2, posts: 1, feedItems: 2, files: 17 });
   });
 
   it('includes drafts only when asked', async () => {

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { HtmlValidate } from 'html-validate';
 import { parseFeed } from 'podcast-partytime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,5 +115,14 @@ describe.skipIf(!present)('the Les Cast Codeurs archive (needs ../shared/corpus)
       problems.push(...report.results.flatMap((r) => r.messages.map((m) => `${page}:${m.line} ${m.message}`)));
     }
     expect(problems).toEqual([]);
+  });
+
+  it('writes a search index of every entry small enough to load on first use', async () => {
+    const index = await readFile(path.join(output, 'search-index.json'));
+    const file = JSON.parse(index.toString('utf8')) as { index: { documentCount: number } };
+    expect(file.index.documentCount).toBe(359);
+    // 449 KB and 108 KB gzipped when measured (docs/templates.md); whole notes would be 1.4 MB.
+    expect(index.length).toBeLessThan(550_000);
+    expect(gzipSync(index).length).toBeLessThan(130_000);
   });
 });

@@ -100,7 +100,7 @@ describe('podsite dev', () => {
     const edited = await change(() => writeFile(file('episodes/2024-02-01-two.md'), episodeFile(`title: Two, edited\n${audio(2)}`)));
     expect(edited.full).toBe(false);
     expect(edited.changed.sort()).toEqual(
-      ['2024/01/01/one/index.html', '2024/02/01/two/index.html', '2024/03/01/three/index.html', 'archive/index.html', 'feed.xml', 'index.html'].sort(),
+      ['2024/01/01/one/index.html', '2024/02/01/two/index.html', '2024/03/01/three/index.html', 'archive/index.html', 'feed.xml', 'index.html', 'search-index.json'].sort(),
     );
     expect((await get('/2024/02/01/two/')).text).toContain('<h1>Two, edited</h1>');
 

@@ -1,0 +1,126 @@
+/// <reference lib="dom" />
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../src/build.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const present = existsSync(CHROMIUM);
+if (!present) console.warn(`Skipping the browser tests of the archive's search: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it).`);
+
+const repository = fileURLToPath(new URL('..', import.meta.url));
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.xml': 'application/xml',
+};
+
+/** Any static host: files of the folder, `index.html` for a folder, 404 otherwise. */
+function serveFolder(folder: string): Promise<{ server: Server; origin: string }> {
+  const server = createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://host').pathname);
+    const file = path.join(folder, pathname.endsWith('/') ? `${pathname}index.html` : pathname);
+    if (!file.startsWith(folder + path.sep)) {
+      response.writeHead(403).end();
+      return;
+    }
+    readFile(file).then(
+      (body) => response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body),
+      () => response.writeHead(404).end('not found'),
+    );
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+}
+
+/** A listener looking for an episode in the sample podcast's archive. */
+describe.skipIf(!present)('the archive’s search in a browser', () => {
+  let browser: Browser;
+  let output: string;
+  let server: Server;
+  let origin: string;
+
+  beforeAll(async () => {
+    output = await mkdtemp(path.join(tmpdir(), 'podsite-search-'));
+    await copyFile(path.join(repository, 'podsite.lock'), `${output}.lock`);
+    const result = await build({ cwd: repository, output, ledger: `${output}.lock` });
+    expect(result.ok).toBe(true);
+    ({ server, origin } = await serveFolder(output));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+    await Promise.all([rm(output, { recursive: true, force: true }), rm(`${output}.lock`, { force: true })]);
+  });
+
+  /** The archive, with every request the page makes. */
+  async function openArchive(query = ''): Promise<{ page: Page; requests: string[] }> {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    page.on('pageerror', (error) => requests.push(`page error: ${error.message}`));
+    await page.goto(`${origin}/archive/${query}`);
+    return { page, requests };
+  }
+
+  const resultTitles = (page: Page) => page.locator('#archive-search-results li a').allTextContents();
+
+  it('loads the index on first use, answers as the listener types, accents folded, asking no other host', async () => {
+    const { page, requests } = await openArchive();
+    const field = page.getByRole('searchbox', { name: 'Search the archive' });
+    await expect.poll(() => field.isVisible()).toBe(true);
+    // Nothing of the search is loaded until the field is used.
+    expect(requests.filter((url) => /search-index\.json|minisearch\.js/.test(url))).toEqual([]);
+
+    await field.fill('humble brîck');
+    await expect.poll(() => resultTitles(page), { timeout: 10_000 }).toEqual(['The Humble Brick', 'Mailbag: Your Questions, Our Mistakes']);
+    expect(await page.locator('#archive-search-results li a').first().getAttribute('href')).toBe('/episodes/the-humble-brick/');
+    expect(await page.locator('#archive-list').isHidden()).toBe(true);
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 5_000 }).toBe('2 results');
+
+    await field.fill('water tow');
+    await expect.poll(() => resultTitles(page)).toEqual(['Water Towers: The Tallest Batteries in Town', 'Introducing The Slow Build', 'Mailbag: Your Questions, Our Mistakes']);
+
+    await field.fill('zzzz');
+    await expect.poll(() => resultTitles(page)).toEqual([]);
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 5_000 }).toBe('No results');
+
+    await field.fill('');
+    await expect.poll(() => page.locator('#archive-list').isVisible()).toBe(true);
+    expect(await page.locator('#archive-search-results').isHidden()).toBe(true);
+
+    // Loaded once, from the site itself.
+    expect(requests.filter((url) => /search-index\.json|minisearch\.js/.test(url)).sort()).toEqual([`${origin}/assets/minisearch.js`, `${origin}/search-index.json`]);
+    expect(requests.filter((url) => !url.startsWith(`${origin}/`))).toEqual([]);
+    await page.close();
+  });
+
+  it('answers a query in the address, and shows the full list without JavaScript', async () => {
+    const { page } = await openArchive('?q=tallest+batteries');
+    await expect.poll(() => resultTitles(page), { timeout: 10_000 }).toEqual(['Water Towers: The Tallest Batteries in Town', 'Introducing The Slow Build']);
+    expect(await page.getByRole('searchbox').inputValue()).toBe('tallest batteries');
+    await page.close();
+
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await context.newPage();
+    await plain.goto(`${origin}/archive/`);
+    expect(await plain.locator('form[role="search"]').isHidden()).toBe(true);
+    expect(await plain.locator('.archive-year li').count()).toBeGreaterThanOrEqual(14);
+    await context.close();
+  });
+});
