@@ -1,15 +1,13 @@
 /// <reference lib="dom" />
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDev, type Dev } from '../src/dev/dev.js';
+import { chromiumPresent, launchChromium } from './browser.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-if (!present) console.warn(`Skipping the browser tests of podsite dev: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it).`);
+const present = chromiumPresent('the browser tests of podsite dev');
 
 const audio = (n: number) => `episode: ${n}\naudio:\n  url: https://media.example.com/${n}.mp3\n  length: ${1000 + n}`;
 
@@ -19,11 +17,7 @@ describe.skipIf(!present)('podsite dev in a browser', () => {
   const servers: Dev[] = [];
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -1,21 +1,15 @@
 /// <reference lib="dom" />
-import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSample, chromiumPresent, launchChromium } from './browser.js';
 import { build, type BuildResult } from '../src/build.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-if (!present) console.warn(`Skipping the browser test of the feed's stylesheet: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it).`);
-
-const repository = fileURLToPath(new URL('..', import.meta.url));
+const present = chromiumPresent("the browser test of the feed's stylesheet");
 
 /** The types most static hosts give these files (nginx: text/xml; GitHub Pages and Netlify: application/xml). */
 const TYPES: Record<string, string> = { '.xml': 'application/xml', '.xsl': 'text/xsl', '.png': 'image/png', '.css': 'text/css' };
@@ -23,6 +17,7 @@ const TYPES: Record<string, string> = { '.xml': 'application/xml', '.xsl': 'text
 /** A listener who opens the feed's address in a browser instead of a podcast app. */
 describe.skipIf(!present)('the feed in a browser', () => {
   let output: string;
+  let remove: (() => Promise<void>) | undefined;
   /** A second show's project, served under /fr/; made by its test, as temp projects last one test. */
   let french = '';
   let result: BuildResult;
@@ -31,9 +26,7 @@ describe.skipIf(!present)('the feed in a browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    output = await mkdtemp(path.join(tmpdir(), 'podsite-feed-browser-'));
-    await copyFile(path.join(repository, 'podsite.lock'), `${output}.lock`);
-    result = await build({ cwd: repository, output, ledger: `${output}.lock` });
+    ({ output, result, remove } = await buildSample('podsite-feed-browser-'));
     server = createServer((request, response) => {
       const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
       const file = pathname.startsWith('/fr/') ? path.join(french, 'dist', pathname.slice('/fr/'.length)) : path.join(output, pathname);
@@ -44,13 +37,13 @@ describe.skipIf(!present)('the feed in a browser', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await new Promise((resolve) => server?.close(resolve));
-    await Promise.all([rm(output, { recursive: true, force: true }), rm(`${output}.lock`, { force: true })]);
+    await remove?.();
   });
 
   it('shows the show, how to subscribe and every episode, asking nothing of other hosts', async () => {

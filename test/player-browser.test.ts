@@ -1,20 +1,14 @@
 /// <reference lib="dom" />
-import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Route } from 'playwright-core';
+import type { Browser, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../src/build.js';
+import { buildSample, chromiumPresent, launchChromium } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-if (!present) console.warn(`Skipping the browser tests of the episode player: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it).`);
+const present = chromiumPresent('the browser tests of the episode player');
 
-const repository = fileURLToPath(new URL('..', import.meta.url));
 /** The sample episode with chapters, a transcript and a video. */
 const BOX = '/episodes/the-box-that-shrank-the-world/';
 const BOX_AUDIO = 'https://media.example.com/slowbuild/s02e01.mp3';
@@ -84,27 +78,22 @@ describe.skipIf(!present)('the episode player in a browser', () => {
   let browser: Browser;
   let server: Server;
   let output: string;
+  let remove: (() => Promise<void>) | undefined;
   let origin: string;
 
   beforeAll(async () => {
-    output = await mkdtemp(path.join(tmpdir(), 'podsite-player-'));
-    // A copy of the committed ledger, so that the test does not rewrite it.
-    await copyFile(path.join(repository, 'podsite.lock'), `${output}.lock`);
-    const result = await build({ cwd: repository, output, ledger: `${output}.lock` });
+    const { result, ...sample } = await buildSample('podsite-player-');
+    ({ output, remove } = sample);
     expect(result.ok).toBe(true);
     server = await serveFolder(output);
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'],
-    });
+    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await new Promise((resolve) => server?.close(resolve));
-    await Promise.all([rm(output, { recursive: true, force: true }), rm(`${output}.lock`, { force: true })]);
+    await remove?.();
   });
 
   it('changes speed, seeks from chapters and transcript, and loads the video only when asked', async () => {

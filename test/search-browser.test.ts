@@ -1,20 +1,13 @@
 /// <reference lib="dom" />
-import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../src/build.js';
+import { buildSample, chromiumPresent, launchChromium } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-if (!present) console.warn(`Skipping the browser tests of the archive's search: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it).`);
-
-const repository = fileURLToPath(new URL('..', import.meta.url));
+const present = chromiumPresent("the browser tests of the archive's search");
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -46,26 +39,22 @@ function serveFolder(folder: string): Promise<{ server: Server; origin: string }
 describe.skipIf(!present)('the archive’s search in a browser', () => {
   let browser: Browser;
   let output: string;
+  let remove: (() => Promise<void>) | undefined;
   let server: Server;
   let origin: string;
 
   beforeAll(async () => {
-    output = await mkdtemp(path.join(tmpdir(), 'podsite-search-'));
-    await copyFile(path.join(repository, 'podsite.lock'), `${output}.lock`);
-    const result = await build({ cwd: repository, output, ledger: `${output}.lock` });
+    const { result, ...sample } = await buildSample('podsite-search-');
+    ({ output, remove } = sample);
     expect(result.ok).toBe(true);
     ({ server, origin } = await serveFolder(output));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await new Promise((resolve) => server?.close(resolve));
-    await Promise.all([rm(output, { recursive: true, force: true }), rm(`${output}.lock`, { force: true })]);
+    await remove?.();
   });
 
   /** The archive, with every request the page makes. */
