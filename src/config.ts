@@ -67,6 +67,8 @@ export interface Settings {
     /** Characters allowed in an episode's social-media post text. */
     socialPost: number;
   };
+  /** Theme texts that replace the theme's own, by key, in the show's language. */
+  strings: Record<string, string>;
   /** Where each setting was written, for diagnostics found later (the feed's, say). */
   positions: Positions;
 }
@@ -241,6 +243,10 @@ export const SETTINGS_SCHEMA: Schema = {
     },
     description: 'Content budgets checked on every episode.',
   },
+  strings: {
+    type: { kind: 'string-map' },
+    description: "Theme texts that replace the theme's own, by key (see `strings.json`), e.g. `archive: All episodes`.",
+  },
 };
 
 export interface LoadedSettings {
@@ -350,6 +356,7 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
     feed,
     rules,
     limits: { socialPost: raw.limits?.socialPost ?? defaults.limits.socialPost },
+    strings: raw.strings ?? {},
     positions: read.positions,
   };
   return { settings, rules, diagnostics };

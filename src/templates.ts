@@ -25,7 +25,8 @@ export function createRenderer(
 ): { renderer: Renderer | undefined; strings: Strings; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const handlebars = Handlebars.create();
-  const strings = themeStrings(templates.get(STRINGS_FILE), settings.language, diagnostics);
+  // The settings have the last word: a show changes a text without copying the theme's strings.json.
+  const strings = { ...themeStrings(templates.get(STRINGS_FILE), settings.language, diagnostics), ...settings.strings };
   registerHelpers(handlebars, settings, strings);
 
   const compiled = new Map<string, HandlebarsTemplateDelegate>();

@@ -53,6 +53,16 @@ async function listTree(folder: string): Promise<string[]> {
 }
 
 describe('build', () => {
+  it('takes theme texts from the settings over the theme’s own', async () => {
+    const root = await sampleProject({ 'podsite.yaml': `${MINIMAL_SETTINGS}strings:\n  archive: All episodes\n  skip-to-content: Straight to the notes\n` });
+    const result = await build({ cwd: root });
+    expect(result.diagnostics).toEqual([]);
+    const archive = await readText(path.join(root, 'dist/archive/index.html'));
+    expect(archive).toContain('<title>All episodes · Test Show</title>');
+    expect(archive).toContain('Straight to the notes');
+    expect(archive).not.toContain('Skip to content');
+  });
+
   it('writes a page per entry, home, archive, 404, feed, theme assets and public files', async () => {
     const root = await sampleProject();
     const result = await build({ cwd: root });
