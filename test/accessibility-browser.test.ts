@@ -64,6 +64,9 @@ describe.skipIf(!present)('the default theme in a browser: axe-core and no third
       for (const pathname of [...PAGES, personPage, tagPage]) {
         const response = await page.goto(`${origin}${pathname}`);
         expect(response?.status(), pathname).toBe(pathname === '/no-such-page/' ? 404 : 200);
+        // The scheme is the one asked for, and the theme follows it (its light paper is #fbf8f2).
+        const paper = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        expect(paper === 'rgb(251, 248, 242)', `${pathname}: background ${paper}`).toBe(colorScheme === 'light');
         await page.addScriptTag({ path: AXE });
         const results = await page.evaluate(() =>
           window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }),
