@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,4 +37,42 @@ export async function buildSample(prefix: string): Promise<{ output: string; res
   await copyFile(path.join(repository, 'podsite.lock'), `${output}.lock`);
   const result = await build({ cwd: repository, output, ledger: `${output}.lock` });
   return { output, result, remove: () => Promise.all([rm(output, { recursive: true, force: true }), rm(`${output}.lock`, { force: true })]).then(() => undefined) };
+}
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+  '.xml': 'application/xml',
+  '.xsl': 'text/xsl',
+  '.vtt': 'text/vtt; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * Any static host: files of the folder, `index.html` for a folder, 404 otherwise; with
+ * `notFound` (a file of the folder, such as `404.html`), that file is the body of every 404.
+ */
+export function serveFolder(folder: string, options: { notFound?: string } = {}): Promise<{ server: Server; origin: string }> {
+  const server = createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://host').pathname);
+    const file = path.join(folder, pathname.endsWith('/') ? `${pathname}index.html` : pathname);
+    if (!file.startsWith(folder + path.sep)) {
+      response.writeHead(403).end();
+      return;
+    }
+    readFile(file).then(
+      (body) => response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body),
+      async () => {
+        const notFound = options.notFound === undefined ? undefined : await readFile(path.join(folder, options.notFound)).catch(() => undefined);
+        if (notFound === undefined) response.writeHead(404).end('not found');
+        else response.writeHead(404, { 'content-type': TYPES['.html'] }).end(notFound);
+      },
+    );
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
 }

@@ -1,39 +1,10 @@
 /// <reference lib="dom" />
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
+import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSample, chromiumPresent, launchChromium } from './browser.js';
+import { buildSample, chromiumPresent, launchChromium, serveFolder } from './browser.js';
 
 const present = chromiumPresent("the browser tests of the archive's search");
-
-const TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.css': 'text/css',
-  '.png': 'image/png',
-  '.xml': 'application/xml',
-};
-
-/** Any static host: files of the folder, `index.html` for a folder, 404 otherwise. */
-function serveFolder(folder: string): Promise<{ server: Server; origin: string }> {
-  const server = createServer((request, response) => {
-    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://host').pathname);
-    const file = path.join(folder, pathname.endsWith('/') ? `${pathname}index.html` : pathname);
-    if (!file.startsWith(folder + path.sep)) {
-      response.writeHead(403).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body),
-      () => response.writeHead(404).end('not found'),
-    );
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
-}
 
 /** A listener looking for an episode in the sample podcast's archive. */
 describe.skipIf(!present)('the archive’s search in a browser', () => {
