@@ -12,7 +12,7 @@ import { listPublicFiles, loadEpisodeFiles, loadPageFiles, loadPeopleFiles, load
 import { checkFeedFile } from './check-feed.js';
 import { resetDerived, resetRendered, type BuildCache } from './cache.js';
 import { attachFiles, attachmentContext, attachmentOutput } from './attachments.js';
-import { chromeOf, FEED_PATH, generatedAddresses, planPages, renderPages, type OutputFile, type PageKind } from './pages.js';
+import { chromeOf, FEED_PATH, generatedAddresses, planPages, renderSpecs, type OutputFile, type PageKind, type PageSpec } from './pages.js';
 import { placeSitePages, readSitePages } from './site-pages.js';
 import { machineFiles } from './machines.js';
 import { castOf, readPeople } from './people.js';
@@ -269,8 +269,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
 
   // Pages and feed are made even when an error will stop the build: their checks belong in the same report.
-  const render = (kind: PageKind) =>
-    renderer ? renderPages(site, renderer, templates, strings, cache?.pages, [kind]) : { value: [], diagnostics: [], rendered: [] };
+  // Planned once: the same specs are rendered and listed in the sitemap.
+  const planned: PageSpec[] = [];
+  const render = (kind: PageKind) => {
+    const specs = planPages(site, strings, [kind]);
+    planned.push(...specs);
+    return renderer ? renderSpecs(settings, renderer, templates, specs, cache?.pages, chromeOf(site)) : { value: [], diagnostics: [], rendered: [] };
+  };
   const entryPages = await stage('pages', () => render('entries'));
   if (options.onEntryPages && !hasErrors(diagnostics) && entryPages.diagnostics.length === 0) {
     await options.onEntryPages(entryPages.value, entryPages.rendered);
@@ -292,7 +297,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // The feed as apps will read it; after the feed's own diagnostics, which it does not repeat.
   collect(...(await stage('check feed', () => feed.value.flatMap((file) => checkFeedFile(file, site, diagnostics, cache)))));
 
-  const machines = await stage('sitemap', () => machineFiles(settings, planPages(site, strings), new Set(publicFiles.map((file) => file.sitePath))));
+  const machines = await stage('sitemap', () => machineFiles(settings, planned, new Set(publicFiles.map((file) => file.sitePath))));
   // Made again only when an entry changed, like the feed.
   const search = await stage('search index', async () => {
     const index = searchIndexFile(site, cache);
