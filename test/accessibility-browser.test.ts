@@ -1,12 +1,11 @@
 /// <reference lib="dom" />
 import { readdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AxeResults } from 'axe-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSample, chromiumPresent, launchChromium, serveFolder } from './browser.js';
+import { chromiumPresent, sampleInBrowser } from './browser.js';
 
 const present = chromiumPresent('the accessibility and third-party request tests of the default theme');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -31,29 +30,24 @@ declare global {
 describe.skipIf(!present)('the default theme in a browser: axe-core and no third-party request', () => {
   let browser: Browser;
   let output: string;
-  let remove: (() => Promise<void>) | undefined;
-  let server: Server;
+  let close: (() => Promise<void>) | undefined;
   let origin: string;
   let personPage: string;
   let tagPage: string;
 
   beforeAll(async () => {
-    const { result, ...sample } = await buildSample('podsite-axe-');
-    ({ output, remove } = sample);
-    expect(result.ok).toBe(true);
-    ({ server, origin } = await serveFolder(output, { notFound: '404.html' }));
+    const sample = await sampleInBrowser('podsite-axe-', { notFound: '404.html' });
+    ({ output, origin, browser, close } = sample);
+    expect(sample.result.ok).toBe(true);
     const people = (await readdir(path.join(output, 'people'), { withFileTypes: true })).filter((entry) => entry.isDirectory());
     const tags = (await readdir(path.join(output, 'tags'), { withFileTypes: true })).filter((entry) => entry.isDirectory());
     expect(people.length).toBeGreaterThan(0);
     personPage = `/people/${people[0]!.name}/`;
     tagPage = `/tags/${tags[0]!.name}/`;
-    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-    await remove?.();
+    await close?.();
   });
 
   for (const colorScheme of ['light', 'dark'] as const) {

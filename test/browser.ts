@@ -76,3 +76,16 @@ export function serveFolder(folder: string, options: { notFound?: string } = {})
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
 }
+
+/** The sample built, served on 127.0.0.1 and a Chromium to visit it; `close` ends all three. */
+export async function sampleInBrowser(prefix: string, options: { notFound?: string } = {}) {
+  const { result, output, remove } = await buildSample(prefix);
+  const { server, origin } = await serveFolder(output, options);
+  const browser = await launchChromium();
+  const close = async () => {
+    await browser.close();
+    await new Promise((resolve) => server.close(resolve));
+    await remove();
+  };
+  return { result, output, origin, browser, close };
+}

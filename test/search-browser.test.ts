@@ -1,31 +1,24 @@
 /// <reference lib="dom" />
-import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSample, chromiumPresent, launchChromium, serveFolder } from './browser.js';
+import { chromiumPresent, sampleInBrowser } from './browser.js';
 
 const present = chromiumPresent("the browser tests of the archive's search");
 
 /** A listener looking for an episode in the sample podcast's archive. */
 describe.skipIf(!present)('the archive’s search in a browser', () => {
   let browser: Browser;
-  let output: string;
-  let remove: (() => Promise<void>) | undefined;
-  let server: Server;
+  let close: (() => Promise<void>) | undefined;
   let origin: string;
 
   beforeAll(async () => {
-    const { result, ...sample } = await buildSample('podsite-search-');
-    ({ output, remove } = sample);
-    expect(result.ok).toBe(true);
-    ({ server, origin } = await serveFolder(output));
-    browser = await launchChromium();
+    const sample = await sampleInBrowser('podsite-search-');
+    ({ origin, browser, close } = sample);
+    expect(sample.result.ok).toBe(true);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-    await remove?.();
+    await close?.();
   });
 
   /** The archive, with every request the page makes. */
