@@ -272,8 +272,10 @@ export async function loadTheme(root: string, userFolder: string): Promise<{ the
         assets.set(name, { sitePath: name, absolutePath: path.join(folder, name) });
         continue;
       }
-      const logical = name.replace(TEMPLATE_EXTENSIONS, '');
-      if (logical === name && name !== STRINGS_FILE) continue;
+      const stripped = name.replace(TEMPLATE_EXTENSIONS, '');
+      if (stripped === name && name !== STRINGS_FILE) continue;
+      // A theme's strings add to the default theme's rather than replace them: both are kept.
+      const logical = name === STRINGS_FILE && !builtIn ? USER_STRINGS_FILE : stripped;
       const read = await readSourceFile(root, path.join(folder, name), 'template', true);
       if (read.diagnostic) diagnostics.push(read.diagnostic);
       if (read.source) templates.set(logical, { ...read.source, name: logical, builtIn });
@@ -283,6 +285,8 @@ export async function loadTheme(root: string, userFolder: string): Promise<{ the
 }
 
 export const STRINGS_FILE = 'strings.json';
+/** The logical name of the user's `strings.json`, read over the default theme's. */
+export const USER_STRINGS_FILE = 'strings.json (user)';
 
 export async function listPublicFiles(folder: string): Promise<PublicFile[]> {
   return (await listFiles(folder, isClutter, true)).map((sitePath) => ({ sitePath, absolutePath: path.join(folder, sitePath) }));

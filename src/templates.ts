@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { displayDate, formatDuration, isoDate, safeLocale } from './dates.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { BUILT_IN_TEMPLATES, STRINGS_FILE, type TemplateFile } from './load.js';
+import { BUILT_IN_TEMPLATES, STRINGS_FILE, USER_STRINGS_FILE, type TemplateFile } from './load.js';
 import type { Settings } from './config.js';
 import { openGraphLocale, scriptSafeJson, structuredData, type PageFacts } from './machines.js';
 import { absoluteUrl, siteHref, type Episode } from './site.js';
@@ -25,14 +25,19 @@ export function createRenderer(
 ): { renderer: Renderer | undefined; strings: Strings; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const handlebars = Handlebars.create();
-  // The settings have the last word: a show changes a text without copying the theme's strings.json.
-  const strings = { ...themeStrings(templates.get(STRINGS_FILE), settings.language, diagnostics), ...settings.strings };
+  // The settings have the last word: a show changes a text without copying the theme's strings.json;
+  // a theme's strings.json changes or adds texts, and those it leaves out keep the default theme's.
+  const strings = {
+    ...themeStrings(templates.get(STRINGS_FILE), settings.language, diagnostics),
+    ...themeStrings(templates.get(USER_STRINGS_FILE), settings.language, diagnostics),
+    ...settings.strings,
+  };
   registerHelpers(handlebars, settings, strings);
 
   const compiled = new Map<string, HandlebarsTemplateDelegate>();
   const partials = new Set([...templates.keys()].filter((name) => name.startsWith('partials/')).map((name) => name.slice('partials/'.length)));
   for (const [name, template] of templates) {
-    if (name === STRINGS_FILE) continue;
+    if (name === STRINGS_FILE || name === USER_STRINGS_FILE) continue;
     let ast: hbs.AST.Program;
     try {
       // Parsing up front turns a syntax error into a diagnostic with its line, before any page renders.

@@ -63,6 +63,23 @@ describe('build', () => {
     expect(archive).not.toContain('Skip to content');
   });
 
+  it('reads a theme’s strings.json over the default theme’s, text by text, with the settings over both', async () => {
+    const root = await sampleProject({
+      'podsite.yaml': `${MINIMAL_SETTINGS}strings:\n  skip-to-content: Straight to the notes\n`,
+      // Only two texts, one of them also in the settings: every other text stays the theme's.
+      'templates/strings.json': JSON.stringify({ en: { archive: 'Back catalogue', 'skip-to-content': 'Skip it' } }),
+    });
+    const result = await build({ cwd: root });
+    expect(result.diagnostics).toEqual([]);
+    const archive = await readText(path.join(root, 'dist/archive/index.html'));
+    expect(archive).toContain('<title>Back catalogue · Test Show</title>');
+    expect(archive).toContain('Straight to the notes');
+    expect(archive).not.toContain('Skip it');
+    // A text the user's file leaves out, as the default theme says it.
+    const home = await readText(path.join(root, 'dist/index.html'));
+    expect(home).toContain('Subscribe with RSS');
+  });
+
   it('writes a page per entry, home, archive, 404, feed, theme assets and public files', async () => {
     const root = await sampleProject();
     const result = await build({ cwd: root });
