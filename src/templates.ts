@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { displayDate, formatDuration, isoDate, safeLocale } from './dates.js';
+import { seasonPath } from './collections.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { BUILT_IN_TEMPLATES, STRINGS_FILE, USER_STRINGS_FILE, type TemplateFile } from './load.js';
 import type { Settings } from './config.js';
@@ -202,6 +203,8 @@ function registerHelpers(handlebars: typeof Handlebars, settings: Settings, stri
   const helpers: Record<string, (...args: never[]) => unknown> = {
     /** `{{url "/archive/"}}`: a root-relative link with the site's base path. */
     url: (sitePath: unknown) => siteHref(settings, typeof sitePath === 'string' ? sitePath : '/'),
+    /** `{{seasonUrl episode.season}}`: the link to the season's page. */
+    seasonUrl: (season: unknown) => (typeof season === 'number' ? siteHref(settings, seasonPath(season)) : ''),
     /** `{{absoluteUrl episode.path}}`: the full URL, for canonical links and social cards. */
     absoluteUrl: (sitePath: unknown) => absoluteUrl(settings, typeof sitePath === 'string' ? sitePath : '/'),
     /** `{{date episode.date}}`: the date as the show's language writes it, in its time zone. */

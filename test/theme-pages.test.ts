@@ -142,6 +142,10 @@ describe('season pages', () => {
     expect(index).toContain('<a href="/seasons/1/">Season 1</a> · 2 entries · <time datetime="2024-01-01T00:00:00+01:00">January 1, 2024</time>');
     expect(index).toContain('<a href="/seasons/2/">Season 2</a>');
     expect(exists('seasons/3')).toBe(false);
+    // Each entry's season, on its page and in lists, leads to the season's page.
+    const episodePage = mainOf(await page('/2024/03/01/c/'));
+    expect(episodePage).toContain('<a href="/seasons/2/">Season 2</a>');
+    expect(mainOf(await page('/'))).toContain('<a href="/seasons/1/">Season 1</a>');
   });
 
   it('has no index for a single season', async () => {
