@@ -22,21 +22,36 @@ export interface SitemapPage {
   noindex?: boolean;
 }
 
+/** The most URLs one sitemap may list (sitemaps.org); beyond, `sitemap.xml` is an index of several. */
+export const SITEMAP_URL_LIMIT = 50_000;
+
 /**
  * `sitemap.xml` and `robots.txt` for the pages of the site. A `robots.txt` of the public folder
  * is the podcaster's own and wins over the generated one.
  */
-export function machineFiles(settings: Settings, pages: readonly SitemapPage[], publicPaths: ReadonlySet<string>): OutputFile[] {
-  const files = [{ path: SITEMAP_PATH.slice(1), contents: sitemapXml(settings, pages) }];
+export function machineFiles(settings: Settings, pages: readonly SitemapPage[], publicPaths: ReadonlySet<string>, urlsPerSitemap = SITEMAP_URL_LIMIT): OutputFile[] {
+  const files = sitemapFiles(settings, pages, urlsPerSitemap);
   if (!publicPaths.has(ROBOTS_PATH.slice(1))) files.push({ path: ROBOTS_PATH.slice(1), contents: robotsTxt(settings) });
   return files;
 }
 
-export function sitemapXml(settings: Settings, pages: readonly SitemapPage[]): string {
+/**
+ * One `sitemap.xml`, or, past `urlsPerSitemap` pages, `sitemap-1.xml`, `sitemap-2.xml`, … listed by
+ * a `sitemap.xml` index: crawlers ignore the URLs of a sitemap beyond the limit. The parts stay at
+ * the site's root because a sitemap may only list URLs under its own folder.
+ */
+export function sitemapFiles(settings: Settings, pages: readonly SitemapPage[], urlsPerSitemap = SITEMAP_URL_LIMIT): OutputFile[] {
   const urls = pages
     .filter((page) => page.noindex !== true)
     .map((page) => ({ loc: absoluteUrl(settings, page.path), lastmod: page.lastmod === undefined ? undefined : isoDate(page.lastmod, settings.timezone) }));
-  return xmlDocument({ urlset: { '@_xmlns': SITEMAP_NAMESPACE, url: urls } });
+  const urlset = (part: typeof urls) => xmlDocument({ urlset: { '@_xmlns': SITEMAP_NAMESPACE, url: part } });
+  if (urls.length <= urlsPerSitemap) return [{ path: SITEMAP_PATH.slice(1), contents: urlset(urls) }];
+  const parts: OutputFile[] = [];
+  for (let start = 0; start < urls.length; start += urlsPerSitemap) {
+    parts.push({ path: `sitemap-${parts.length + 1}.xml`, contents: urlset(urls.slice(start, start + urlsPerSitemap)) });
+  }
+  const index = xmlDocument({ sitemapindex: { '@_xmlns': SITEMAP_NAMESPACE, sitemap: parts.map((part) => ({ loc: absoluteUrl(settings, `/${part.path}`) })) } });
+  return [{ path: SITEMAP_PATH.slice(1), contents: index }, ...parts];
 }
 
 /**

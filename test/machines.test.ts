@@ -7,7 +7,8 @@ import type { Element, Root, Text } from 'hast';
 import { HtmlValidate } from 'html-validate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildResult } from '../src/build.js';
-import { isoDuration, openGraphLocale, scriptSafeJson } from '../src/machines.js';
+import { parseSettings } from '../src/config.js';
+import { isoDuration, machineFiles, openGraphLocale, scriptSafeJson, SITEMAP_URL_LIMIT } from '../src/machines.js';
 import { child, children, episodeFile, MINIMAL_SETTINGS, parseXmlStrict, readText, tempProject } from './helpers.js';
 
 const repository = fileURLToPath(new URL('..', import.meta.url));
@@ -237,6 +238,23 @@ describe('helpers for machines', () => {
     expect(isoDuration(59.6)).toBe('PT1M');
     expect(isoDuration(3600)).toBe('PT1H');
     expect(isoDuration(3723)).toBe('PT1H2M3S');
+  });
+
+  it('splits a sitemap of more URLs than a sitemap may hold into parts listed by a sitemap index', () => {
+    const settings = parseSettings(`${MINIMAL_SETTINGS.replace('https://show.example.com/', 'https://example.com/podcast/')}`, 'podsite.yaml').settings!;
+    const pages = ['/', '/a/', '/b/', '/c/', '/hidden/', '/d/', '/e/'].map((path) => ({ path, noindex: path === '/hidden/' }));
+    const files = machineFiles(settings, pages, new Set(), 2);
+    expect(files.map((file) => file.path)).toEqual(['sitemap.xml', 'sitemap-1.xml', 'sitemap-2.xml', 'sitemap-3.xml', 'robots.txt']);
+    const index = parseXmlStrict(String(files[0]!.contents));
+    expect(index.name).toBe('sitemapindex');
+    expect(index.attributes).toEqual({ xmlns: 'http://www.sitemaps.org/schemas/sitemap/0.9' });
+    expect(children(index, 'sitemap').map((entry) => child(entry, 'loc')!.text)).toEqual([1, 2, 3].map((n) => `https://example.com/podcast/sitemap-${n}.xml`));
+    const listed = files.slice(1, 4).map((file) => children(parseXmlStrict(String(file.contents)), 'url').map((url) => child(url, 'loc')!.text.replace('https://example.com/podcast', '')));
+    expect(listed).toEqual([['/', '/a/'], ['/b/', '/c/'], ['/d/', '/e/']]);
+    expect(String(files[4]!.contents)).toContain('Sitemap: https://example.com/podcast/sitemap.xml\n');
+    // Up to the limit, one sitemap, as crawlers accept.
+    expect(machineFiles(settings, pages.slice(0, 3), new Set(), 3).map((file) => file.path)).toEqual(['sitemap.xml', 'robots.txt']);
+    expect(SITEMAP_URL_LIMIT).toBe(50_000);
   });
 
   it('escapes what could end a script element, and parses back to the same value', () => {
