@@ -194,7 +194,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     measured.map(({ file, episode }) => {
       const memo = cached(file);
       const notes = memo?.notes ?? renderNotes(episode, settings);
-      if (notes.unknownTags.length > 0) collect(...notesDiagnostics(episode, notes));
+      if (notes.unknownTags.length > 0 || notes.remoteMedia.length > 0) collect(...notesDiagnostics(episode, notes, settings));
       const cast = memo?.cast ?? castOf(episode, people.value);
       if (cast.diagnostics.length > 0) collect(...cast.diagnostics);
       // An entry made before the audio's facts changed is made again.

@@ -34,7 +34,7 @@ export async function renderEditedPages(cache: BuildCache, root: string, files: 
     const { episode } = parsed;
     if (episode === undefined || hasErrors(applyRuleSettings(parsed.diagnostics, rules))) return undefined;
     const notes = renderNotes(episode, settings);
-    if (hasErrors(applyRuleSettings(notesDiagnostics(episode, notes), rules))) return undefined;
+    if (hasErrors(applyRuleSettings(notesDiagnostics(episode, notes, settings), rules))) return undefined;
     const cast = castOf(episode, last.people);
     if (hasErrors(applyRuleSettings(cast.diagnostics, rules))) return undefined;
     const entry = stampEntry(toEpisode(settings, episode, notes, cast.value), now);

@@ -1,8 +1,9 @@
 import type { Settings } from './config.js';
-import { diagnostic, type Diagnostic } from './diagnostics.js';
+import type { Diagnostic } from './diagnostics.js';
 import { parseEpisode, type EpisodeSource } from './episode.js';
 import type { SourceFile } from './load.js';
-import { renderMarkdown, type RenderedNotes, type UnknownTag } from './markdown.js';
+import { renderMarkdown, type RenderedNotes } from './markdown.js';
+import { markupDiagnostics } from './notes-checks.js';
 import type { Episode } from './site.js';
 import { validateEntry } from './validate.js';
 
@@ -23,8 +24,8 @@ export function renderNotes(episode: EpisodeSource, settings: Settings): Rendere
   return renderMarkdown(episode.markdown, { html: settings.build.html });
 }
 
-export function notesDiagnostics(episode: EpisodeSource, notes: RenderedNotes): Diagnostic[] {
-  return notes.unknownTags.map((tag) => unknownTag(episode, tag));
+export function notesDiagnostics(episode: EpisodeSource, notes: RenderedNotes, settings: Settings): Diagnostic[] {
+  return markupDiagnostics(episode.file, episode.bodyLine, notes, settings);
 }
 
 /** Pages made from an entry depend on whether it is in the future (it has a badge in dev). */
@@ -34,12 +35,3 @@ export function stampEntry(entry: Episode, now: Date): Episode {
   return entry;
 }
 
-function unknownTag(source: EpisodeSource, tag: UnknownTag): Diagnostic {
-  return diagnostic(
-    source.file,
-    { line: source.bodyLine + tag.line - 1, column: tag.column },
-    'unknown-html-tag',
-    `\`<${tag.name}>\` is not an HTML element: Markdown reads it as a tag and the browser hides it`,
-    `to show the text, write \`&lt;${tag.name}>\` or put it in backticks`,
-  );
-}

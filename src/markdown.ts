@@ -2,6 +2,7 @@ import { fromHtml } from 'hast-util-from-html';
 import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
 import { toHtml } from 'hast-util-to-html';
 import { htmlTagNames } from 'html-tag-names';
+import type { Element, ElementContent, Root as HastRoot, RootContent } from 'hast';
 import type { Html, Nodes, Root } from 'mdast';
 import { svgTagNames } from 'svg-tag-names';
 import { remark } from 'remark';
@@ -16,6 +17,14 @@ export interface RenderedNotes {
   text: string;
   /** Raw HTML tags that are no HTML element, such as `<Devoxx>` typed as text; lines of the notes. */
   unknownTags: UnknownTag[];
+  /** Pictures and embeds the notes load from a URL with a host; the site decides which hosts are others. */
+  remoteMedia: RemoteMedia[];
+}
+
+export interface RemoteMedia {
+  url: string;
+  line: number;
+  column: number;
 }
 
 export interface UnknownTag {
@@ -61,26 +70,46 @@ export function renderMarkdown(markdown: string, options: MarkdownOptions): Rend
   processor ??= createProcessor();
   const tree = processor.parse(markdown);
   const text = plainText(tree);
-  const unknownTags = findUnknownTags(tree, markdown);
+  const { unknownTags, remoteMedia } = inspectRawHtml(tree, markdown);
   const html = withoutObsoleteAlign(processor.stringify(processor.runSync(tree) as typeof tree));
-  return { html: options.html === 'sanitize' ? sanitizeHtml(html) : wellFormed(html), text, unknownTags };
+  return { html: options.html === 'sanitize' ? sanitizeHtml(html) : wellFormed(html), text, unknownTags, remoteMedia };
 }
 
 const HTML_ELEMENTS = new Set(htmlTagNames);
 const SVG_ELEMENTS = new Set(svgTagNames.map((name) => name.toLowerCase()));
 const TAG = /<\/?([A-Za-z][A-Za-z0-9-]*)/g;
 
-function findUnknownTags(tree: Root, markdown: string): UnknownTag[] {
+/** A `src` with a host (`https://…`, `//…`) in a raw HTML tag of the elements that load it as the page opens. */
+const REMOTE_SOURCE = /<(?:img|iframe|video|audio|source|embed)\b[^>]*?\s(?:src|poster)\s*=\s*["']?((?:https?:)?\/\/[^"'\s>]+)/gi;
+
+/**
+ * What the notes' raw HTML holds that the page should know: tags of no HTML element, which are
+ * made text again (`List<String>` was meant to be read, and a browser would swallow `<String>`),
+ * and pictures or embeds loaded from a host.
+ */
+function inspectRawHtml(tree: Root, markdown: string): { unknownTags: UnknownTag[]; remoteMedia: RemoteMedia[] } {
   const rawHtml: Html[] = [];
+  const remoteMedia: RemoteMedia[] = [];
+  const lineStarts = [0];
+  for (let i = markdown.indexOf('\n'); i !== -1; i = markdown.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const positionOf = (offset: number) => {
+    const line = upperBound(lineStarts, offset);
+    return { line, column: offset - lineStarts[line - 1]! + 1 };
+  };
   const stack: Nodes[] = [tree];
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.type === 'html') rawHtml.push(node);
-    else if ('children' in node) stack.push(...(node.children as Nodes[]));
+    else if (node.type === 'image' && /^(?:https?:)?\/\//i.test(node.url) && node.position?.start.offset !== undefined) {
+      remoteMedia.push({ url: node.url, ...positionOf(node.position.start.offset) });
+    } else if ('children' in node) stack.push(...(node.children as Nodes[]));
   }
   const hasSvg = rawHtml.some((node) => /<svg[\s>]/i.test(node.value));
-  const lineStarts = [0];
-  for (let i = markdown.indexOf('\n'); i !== -1; i = markdown.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const isUnknown = (name: string) => {
+    const lower = name.toLowerCase();
+    // Custom elements have a dash; SVG names count only where the notes draw an SVG.
+    return !(HTML_ELEMENTS.has(lower) || lower.includes('-') || (hasSvg && SVG_ELEMENTS.has(lower)));
+  };
   const unknown: UnknownTag[] = [];
   for (const node of rawHtml) {
     const start = node.position?.start.offset;
@@ -91,16 +120,15 @@ function findUnknownTags(tree: Root, markdown: string): UnknownTag[] {
     const reported = new Set<string>();
     for (const match of source.matchAll(TAG)) {
       const name = match[1]!;
-      const lower = name.toLowerCase();
-      // Custom elements have a dash; SVG names count only where the notes draw an SVG.
-      if (HTML_ELEMENTS.has(lower) || lower.includes('-') || (hasSvg && SVG_ELEMENTS.has(lower)) || reported.has(lower)) continue;
-      reported.add(lower);
-      const offset = start + match.index;
-      const line = upperBound(lineStarts, offset);
-      unknown.push({ name, line, column: offset - lineStarts[line - 1]! + 1 });
+      if (!isUnknown(name) || reported.has(name.toLowerCase())) continue;
+      reported.add(name.toLowerCase());
+      unknown.push({ name, ...positionOf(start + match.index) });
     }
+    for (const match of source.matchAll(REMOTE_SOURCE)) remoteMedia.push({ url: match[1]!, ...positionOf(start + match.index) });
+    if (reported.size > 0) node.value = node.value.replace(TAG, (tag, name: string) => (isUnknown(name) ? `&lt;${tag.slice(1)}` : tag));
   }
-  return unknown.sort((a, b) => a.line - b.line || a.column - b.column);
+  const byPosition = (a: { line: number; column: number }, b: { line: number; column: number }) => a.line - b.line || a.column - b.column;
+  return { unknownTags: unknown.sort(byPosition), remoteMedia: remoteMedia.sort(byPosition) };
 }
 
 /** How many of the sorted `starts` are at or before `offset`: the 1-based line of the offset. */
@@ -152,11 +180,56 @@ function withoutObsoleteAlign(html: string): string {
  * written again as browsers would read it, it can no longer swallow or close the page around it.
  */
 function wellFormed(html: string): string {
-  return toHtml(fromHtml(html, { fragment: true }));
+  return finish(fromHtml(html, { fragment: true }));
 }
 
 function sanitizeHtml(html: string): string {
-  return toHtml(sanitize(fromHtml(html, { fragment: true }), SANITIZE_SCHEMA));
+  return finish(sanitize(fromHtml(html, { fragment: true }), SANITIZE_SCHEMA) as HastRoot);
+}
+
+function finish(tree: HastRoot): string {
+  tree.children = tree.children.flatMap((node) => polished(node));
+  return toHtml(tree, { allowDangerousHtml: true });
+}
+
+/** `youtube.com/embed/ID`, `youtube-nocookie.com/embed/ID`, with or without the scheme. */
+const YOUTUBE_EMBED = /^(?:https?:)?\/\/(?:www\.)?youtube(?:-nocookie)?\.com\/embed\/([\w-]{6,})/i;
+
+/**
+ * The notes as a listener's page should have them: a YouTube embed becomes the theme's
+ * click-to-load preview (nothing asked of YouTube before the listener does), a picture from
+ * another host loads when seen and without the page's address, and `>` in text is written
+ * `&gt;` like `<`, which validators prefer though browsers need neither.
+ */
+function polished(node: RootContent): RootContent[] {
+  if (node.type === 'text') {
+    return node.value.includes('>') ? [{ type: 'raw', value: node.value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') }] : [node];
+  }
+  if (node.type !== 'element') return [node];
+  if (node.tagName === 'script' || node.tagName === 'style') return [node];
+  if (node.tagName === 'iframe') {
+    const id = YOUTUBE_EMBED.exec(String(node.properties.src ?? ''))?.[1];
+    if (id !== undefined) return [youtubePreview(id, typeof node.properties.title === 'string' ? node.properties.title : undefined)];
+  }
+  if (node.tagName === 'img' && /^(?:https?:)?\/\//i.test(String(node.properties.src ?? ''))) {
+    node.properties.loading ??= 'lazy';
+    node.properties.referrerPolicy = 'no-referrer';
+  }
+  node.children = node.children.flatMap((inner) => polished(inner)) as ElementContent[];
+  if (node.content !== undefined) node.content.children = node.content.children.flatMap((inner) => polished(inner));
+  return [node];
+}
+
+/** The same markup as the episode page's `youtube:` preview, which the theme's player.js turns into the video on a click. */
+function youtubePreview(id: string, title: string | undefined): Element {
+  const label = title === undefined || /^youtube video player$/i.test(title) ? 'YouTube' : title;
+  const span = (className: string, text: string): Element => ({ type: 'element', tagName: 'span', properties: { className: [className] }, children: [{ type: 'text', value: text }] });
+  return {
+    type: 'element',
+    tagName: 'a',
+    properties: { className: ['video-preview'], href: `https://www.youtube.com/watch?v=${id}`, dataYoutube: id, dataFrameTitle: label },
+    children: [span('video-title', label), span('video-action', '▶ youtube.com')],
+  };
 }
 
 const CHARACTER_REFERENCE = /&(?:#\d+|#x[\da-f]+|[a-z][a-z\d]*);/gi;

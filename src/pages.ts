@@ -149,6 +149,8 @@ export function entryPageSpec(settings: Settings, entry: Episode): PageSpec {
       hostLinks: castLinks(entry.hosts, entry.people.hosts),
       guestLinks: castLinks(entry.guests, entry.people.guests),
       tagLinks: tagLinks(entry.tags),
+      // A YouTube embed of the notes is a preview too (src/markdown.ts), which the player script plays.
+      enhanced: entry.audio !== undefined || entry.youtube !== undefined || entry.html.includes(' data-youtube='),
     }),
   };
 }

@@ -4,6 +4,7 @@ import type { EpisodeSource } from './episode.js';
 import { readFrontMatter } from './frontmatter.js';
 import type { SourceFile } from './load.js';
 import { decodeCharacterReferences, renderMarkdown } from './markdown.js';
+import { markupDiagnostics } from './notes-checks.js';
 import { groupOfRole, PERSON_GROUPS, PERSON_ROLES, PERSON_SCHEMA, ROLES_BY_GROUP, type PersonGroup, type PersonRole } from './person-schema.js';
 import type { RuleId } from './rules.js';
 import { closest, didYouMean } from './suggest.js';
@@ -136,17 +137,7 @@ export function parsePerson(source: SourceFile, settings: PeopleSettings): { per
   }
 
   const bio = renderMarkdown(split.body, { html: settings.build.html });
-  for (const tag of bio.unknownTags) {
-    diagnostics.push(
-      diagnostic(
-        file,
-        { line: split.bodyLine + tag.line - 1, column: tag.column },
-        'unknown-html-tag',
-        `\`<${tag.name}>\` is not an HTML element: Markdown reads it as a tag and the browser hides it`,
-        `to show the text, write \`&lt;${tag.name}>\` or put it in backticks`,
-      ),
-    );
-  }
+  diagnostics.push(...markupDiagnostics(file, split.bodyLine, bio, settings));
 
   if (diagnostics.some(blocksValue) || !name || role === undefined || group === undefined) return { person: undefined, diagnostics };
   const baseName = file.split('/').at(-1)!;

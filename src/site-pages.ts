@@ -2,6 +2,7 @@ import type { Settings } from './config.js';
 import { blocksValue, diagnostic, type Diagnostic, type Result } from './diagnostics.js';
 import { readFrontMatter } from './frontmatter.js';
 import type { SourceFile } from './load.js';
+import { markupDiagnostics } from './notes-checks.js';
 import { renderMarkdown } from './markdown.js';
 import { outputFileOf } from './permalink.js';
 import type { Schema } from './schema.js';
@@ -56,17 +57,7 @@ export function readSitePages(files: readonly (SourceFile & { name: string })[],
     });
     diagnostics.push(...found);
     const body = renderMarkdown(split.body, { html: settings.build.html });
-    for (const tag of body.unknownTags) {
-      diagnostics.push(
-        diagnostic(
-          source.file,
-          { line: split.bodyLine + tag.line - 1, column: tag.column },
-          'unknown-html-tag',
-          `\`<${tag.name}>\` is not an HTML element: Markdown reads it as a tag and the browser hides it`,
-          `to show the text, write \`&lt;${tag.name}>\` or put it in backticks`,
-        ),
-      );
-    }
+    diagnostics.push(...markupDiagnostics(source.file, split.bodyLine, body, settings));
     if (read === undefined || found.some(blocksValue)) continue;
     const raw = read.value as RawPage;
     if (raw.title === undefined || raw.title.trim() === '') continue;

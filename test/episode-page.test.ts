@@ -120,6 +120,16 @@ describe('the episode page', () => {
     expect(html).toContain('transcript.srt');
   });
 
+  it('shows a YouTube embed of the notes as the click-to-load preview, with the script that plays it', async () => {
+    const embed = '<iframe width="560" height="315" src="https://www.youtube.com/embed/9zrMlEEWBgY" frameborder="0" allowfullscreen></iframe>';
+    const root = await tempProject({ ...files(), 'episodes/2024-04-01-news.md': episodeFile('title: News', `Our talk:\n\n${embed}\n`) });
+    expect((await build({ cwd: root })).diagnostics).toEqual([]);
+    const html = await readText(path.join(root, 'dist/2024/04/01/news/index.html'));
+    expect(html).not.toContain('<iframe');
+    expect(html).toContain('<a class="video-preview" href="https://www.youtube.com/watch?v=9zrMlEEWBgY" data-youtube="9zrMlEEWBgY"');
+    expect(html).toContain('player.js');
+  });
+
   it('is made again when only the transcript file changes, which podsite dev reads again only then', async () => {
     const root = await tempProject(files());
     const transcript = path.join(root, 'episodes/2024-02-01-pumps.srt');

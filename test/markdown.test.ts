@@ -35,7 +35,7 @@ describe('renderMarkdown', () => {
     ].join('\n');
     const { html } = renderMarkdown(markdown, sanitize);
     expect(html).not.toMatch(/script|onerror|javascript:|alert/i);
-    expect(html).toContain('<img src="https://example.com/a.png" alt="A">');
+    expect(html).toContain('<img src="https://example.com/a.png" alt="A" loading="lazy" referrerpolicy="no-referrer">');
     expect(html).toContain('<iframe src="https://player.example.com/1" width="400"></iframe>');
     const footnoteLink = /href="#(user-content-fn-n)"/.exec(html)?.[1];
     expect(html).toContain(`id="${footnoteLink}"`);
@@ -55,7 +55,47 @@ describe('renderMarkdown', () => {
   it('closes broken raw HTML inside the notes, so it cannot swallow the page', () => {
     const { html } = renderMarkdown('Say <Devoxx> and\n\n<div>unclosed\n\nend</span>\n', keep);
     expect(html.match(/<div>/g)?.length).toBe(html.match(/<\/div>/g)?.length);
-    expect(html.match(/<devoxx>/g)?.length).toBe(html.match(/<\/devoxx>/g)?.length);
+    expect(html).toContain('<p>Say &lt;Devoxx&gt; and</p>');
+  });
+
+  it('shows tags of no HTML element as the text they were meant to be, and reports them', () => {
+    const { html, unknownTags } = renderMarkdown('Use List<String> here, <b>bold</b>.\n\n<Devoxx>\n', keep);
+    expect(html).toContain('<p>Use List&lt;String&gt; here, <b>bold</b>.</p>');
+    expect(html).toContain('&lt;Devoxx&gt;');
+    expect(unknownTags).toEqual([
+      { name: 'String', line: 1, column: 9 },
+      { name: 'Devoxx', line: 3, column: 1 },
+    ]);
+  });
+
+  it('writes > in text as &gt;, in code too', () => {
+    const { html } = renderMarkdown('a -> b and `git add <file>`\n', keep);
+    expect(html).toBe('<p>a -&gt; b and <code>git add &lt;file&gt;</code></p>\n');
+  });
+
+  for (const [policy, options] of [['keep', keep], ['sanitize', sanitize]] as const) {
+    it(`turns a YouTube embed into a click-to-load preview, with the ${policy} policy`, () => {
+      const markdown = '<iframe width="560" height="315" src="//www.youtube.com/embed/9zrMlEEWBgY" frameborder="0" allowfullscreen></iframe>\n\n<iframe src="https://www.youtube-nocookie.com/embed/_HxHIQ90-Fw" title="A talk"></iframe>\n';
+      const { html, remoteMedia } = renderMarkdown(markdown, options);
+      expect(html).not.toContain('<iframe');
+      expect(html).toContain('<a class="video-preview" href="https://www.youtube.com/watch?v=9zrMlEEWBgY" data-youtube="9zrMlEEWBgY" data-frame-title="YouTube">');
+      expect(html).toContain('<a class="video-preview" href="https://www.youtube.com/watch?v=_HxHIQ90-Fw" data-youtube="_HxHIQ90-Fw" data-frame-title="A talk"><span class="video-title">A talk</span>');
+      expect(remoteMedia.map((media) => [media.url, media.line])).toEqual([
+        ['//www.youtube.com/embed/9zrMlEEWBgY', 1],
+        ['https://www.youtube-nocookie.com/embed/_HxHIQ90-Fw', 3],
+      ]);
+    });
+  }
+
+  it('lists the pictures and embeds loaded from a host, Markdown or HTML, with their place', () => {
+    const markdown = 'Intro ![badge](https://img.shields.io/x.svg) and ![local](/a.png)\n\n  <img alt="b" src="http://other.example/b.png">\n';
+    const { html, remoteMedia } = renderMarkdown(markdown, keep);
+    expect(remoteMedia).toEqual([
+      { url: 'https://img.shields.io/x.svg', line: 1, column: 7 },
+      { url: 'http://other.example/b.png', line: 3, column: 3 },
+    ]);
+    expect(html).toContain('<img src="https://img.shields.io/x.svg" alt="badge" loading="lazy" referrerpolicy="no-referrer">');
+    expect(html).toContain('<img src="/a.png" alt="local">');
   });
 });
 
