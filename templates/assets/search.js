@@ -96,7 +96,8 @@ function enhance(form) {
             boost: { title: 3, description: 2 },
           });
     show(found);
-    results.hidden = false;
+    // An empty list would be read out as one; the status says "No results" instead.
+    results.hidden = found.length === 0;
     list.hidden = true;
     say(count(found.length), 500);
   };
