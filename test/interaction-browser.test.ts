@@ -238,6 +238,28 @@ describe.skipIf(!present)('the default theme after interaction, in a browser', (
     await context.close();
   });
 
+  it('announces a count again when the next query finds as many', async () => {
+    const { context, page, foreign } = await isolated();
+    await page.goto(`${origin}/archive/`);
+    const field = page.getByRole('searchbox', { name: 'Search the archive' });
+    const status = page.getByRole('status');
+    await field.fill('humble brick');
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toBe('2 results');
+    // What the live region held, change by change, from here on.
+    await page.evaluate(() => {
+      const region = document.querySelector('[role="status"]')!;
+      const seen: string[] = [];
+      Object.assign(window, { seen });
+      new MutationObserver(() => seen.push(region.textContent ?? '')).observe(region, { childList: true, characterData: true, subtree: true });
+    });
+    await field.fill('tallest batteries');
+    await expect.poll(() => page.locator('#archive-search-results a').allTextContents()).toEqual(['Water Towers: The Tallest Batteries in Town', 'Introducing The Slow Build']);
+    // The same words only count as news for a screen reader if the region was empty in between.
+    await expect.poll(() => page.evaluate(() => (window as unknown as { seen: string[] }).seen), { timeout: 5_000 }).toEqual(['', '2 results']);
+    expect(foreign).toEqual([]);
+    await context.close();
+  });
+
   it('still plays, downloads, lists chapters and the whole archive without JavaScript', async () => {
     const { context, page, foreign } = await isolated({ javaScriptEnabled: false });
     await page.goto(`${origin}${BOX}`);

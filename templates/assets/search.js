@@ -38,6 +38,9 @@ function enhance(form) {
 
   const say = (text, delay) => {
     clearTimeout(announcing);
+    // Emptied first: a live region whose text comes back the same ("2 results" for the next
+    // query too) is not read out again.
+    status.textContent = '';
     // Announced once typing pauses, not at every key.
     announcing = setTimeout(() => {
       status.textContent = text;
