@@ -1,14 +1,11 @@
 /// <reference lib="dom" />
 import { readdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { AxeResults } from 'axe-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPresent, sampleInBrowser } from './browser.js';
+import { axeProblems, chromiumPresent, sampleInBrowser } from './browser.js';
 
 const present = chromiumPresent('the accessibility and third-party request tests of the default theme');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /** The pages of the sample podcast that axe checks: one of each template, and a 404. */
 const PAGES: readonly string[] = [
@@ -20,12 +17,6 @@ const PAGES: readonly string[] = [
   '/about/',
   '/no-such-page/', // served with 404.html and status 404
 ];
-
-declare global {
-  interface Window {
-    axe: { run: (context: Document, options: object) => Promise<AxeResults> };
-  }
-}
 
 describe.skipIf(!present)('the default theme in a browser: axe-core and no third-party request', () => {
   let browser: Browser;
@@ -61,15 +52,7 @@ describe.skipIf(!present)('the default theme in a browser: axe-core and no third
         // The scheme is the one asked for, and the theme follows it (its light paper is #fbf8f2).
         const paper = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
         expect(paper === 'rgb(251, 248, 242)', `${pathname}: background ${paper}`).toBe(colorScheme === 'light');
-        await page.addScriptTag({ path: AXE });
-        const results = await page.evaluate(() =>
-          window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }),
-        );
-        for (const violation of results.violations) {
-          if (violation.impact !== 'serious' && violation.impact !== 'critical') continue;
-          const targets = violation.nodes.map((node) => node.target.join(' ')).join(', ');
-          problems.push(`${pathname}: ${violation.id} (${violation.impact}) at ${targets}`);
-        }
+        problems.push(...(await axeProblems(page, pathname)));
       }
       await page.close();
       expect(problems, problems.join('\n')).toEqual([]);

@@ -1,11 +1,14 @@
+/// <reference lib="dom" />
 import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { AxeResults } from 'axe-core';
+import { chromium, type Browser, type Page, type Route } from 'playwright-core';
 import { build, type BuildResult } from '../src/build.js';
 
 /** What the browser tests share: Debian's Chromium, and the sample podcast built into a temp folder. */
@@ -88,4 +91,59 @@ export async function sampleInBrowser(prefix: string, options: { notFound?: stri
     await remove();
   };
   return { result, output, origin, browser, close };
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+declare global {
+  interface Window {
+    axe: { run: (context: Document, options: object) => Promise<AxeResults> };
+  }
+}
+
+/**
+ * axe-core's serious and critical WCAG 2.0/2.1 A and AA violations on the page as it is now (after
+ * whatever the test did to it), one line each, prefixed by `label`; empty when there is none.
+ */
+export async function axeProblems(page: Page, label: string): Promise<string[]> {
+  // Injected once per document: a page that already has it (a state after interaction) reuses it.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const results = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }),
+  );
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${label}: ${violation.id} (${violation.impact}) at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+/** Silence as 8 kHz, 8-bit mono PCM: real audio that Chromium plays and seeks, as long as a test needs. */
+export function silentWav(seconds: number): Buffer {
+  const rate = 8000;
+  const data = rate * seconds;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate, 28); // bytes per second
+  header.writeUInt16LE(1, 32); // bytes per frame
+  header.writeUInt16LE(8, 34); // bits per sample
+  header.write('data', 36);
+  header.writeUInt32LE(data, 40);
+  return Buffer.concat([header, Buffer.alloc(data, 0x80)]);
+}
+
+/** Serves the audio in place of the media host, with the byte ranges that seeking asks for. */
+export function fulfilAudio(wav: Buffer) {
+  return (route: Route) => {
+    const range = /bytes=(\d+)-(\d*)/.exec(route.request().headers().range ?? '');
+    const headers = { 'content-type': 'audio/wav', 'accept-ranges': 'bytes' };
+    if (range === null) return route.fulfill({ status: 200, headers, body: wav });
+    const start = Number(range[1]);
+    const end = range[2] === '' ? wav.length - 1 : Math.min(Number(range[2]), wav.length - 1);
+    return route.fulfill({ status: 206, headers: { ...headers, 'content-range': `bytes ${start}-${end}/${wav.length}` }, body: wav.subarray(start, end + 1) });
+  };
 }

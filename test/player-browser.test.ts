@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Browser, Route } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSample, chromiumPresent, launchChromium } from './browser.js';
+import { buildSample, chromiumPresent, fulfilAudio, launchChromium, silentWav } from './browser.js';
 
 const present = chromiumPresent('the browser tests of the episode player');
 
@@ -39,38 +39,6 @@ function serveFolder(folder: string): Promise<Server> {
     );
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-/** Silence as 8 kHz, 8-bit mono PCM: long enough for the second chapter (2:10) of the episode. */
-function silentWav(seconds: number): Buffer {
-  const rate = 8000;
-  const data = rate * seconds;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate, 28); // bytes per second
-  header.writeUInt16LE(1, 32); // bytes per frame
-  header.writeUInt16LE(8, 34); // bits per sample
-  header.write('data', 36);
-  header.writeUInt32LE(data, 40);
-  return Buffer.concat([header, Buffer.alloc(data, 0x80)]);
-}
-
-/** Serves the audio in place of the media host, with the byte ranges that seeking asks for. */
-function fulfilAudio(wav: Buffer) {
-  return (route: Route) => {
-    const range = /bytes=(\d+)-(\d*)/.exec(route.request().headers().range ?? '');
-    const headers = { 'content-type': 'audio/wav', 'accept-ranges': 'bytes' };
-    if (range === null) return route.fulfill({ status: 200, headers, body: wav });
-    const start = Number(range[1]);
-    const end = range[2] === '' ? wav.length - 1 : Math.min(Number(range[2]), wav.length - 1);
-    return route.fulfill({ status: 206, headers: { ...headers, 'content-range': `bytes ${start}-${end}/${wav.length}` }, body: wav.subarray(start, end + 1) });
-  };
 }
 
 /** A listener on the built sample's episode page, in Chromium. */

@@ -45,9 +45,7 @@
   }
 
   for (const preview of document.querySelectorAll('a[data-youtube]')) {
-    preview.addEventListener('click', (event) => {
-      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
-      event.preventDefault();
+    const open = () => {
       const frame = document.createElement('iframe');
       // youtube-nocookie.com: the video is the listener's choice, the tracking cookies are not.
       frame.src = `https://www.youtube-nocookie.com/embed/${encodeURIComponent(preview.dataset.youtube)}?autoplay=1`;
@@ -57,6 +55,20 @@
       frame.className = 'video-frame';
       preview.replaceWith(frame);
       frame.focus();
+    };
+    // With the script, the preview plays the video in place: a button, which Space presses too.
+    // Without it, it stays a link that opens the video on YouTube.
+    preview.setAttribute('role', 'button');
+    preview.addEventListener('click', (event) => {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      open();
+    });
+    preview.addEventListener('keydown', (event) => {
+      if (event.key !== ' ' || event.repeat || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      // Not a scroll of the page, which is what Space does on a link.
+      event.preventDefault();
+      open();
     });
   }
 }

@@ -38,6 +38,9 @@ function enhance(form) {
 
   const say = (text, delay) => {
     clearTimeout(announcing);
+    // Emptied first: a live region whose text comes back the same ("2 results" for the next
+    // query too) is not read out again.
+    status.textContent = '';
     // Announced once typing pauses, not at every key.
     announcing = setTimeout(() => {
       status.textContent = text;
@@ -96,7 +99,8 @@ function enhance(form) {
             boost: { title: 3, description: 2 },
           });
     show(found);
-    results.hidden = false;
+    // An empty list would be read out as one; the status says "No results" instead.
+    results.hidden = found.length === 0;
     list.hidden = true;
     say(count(found.length), 500);
   };
