@@ -96,6 +96,7 @@ describe('renderMarkdown', () => {
     ]);
     expect(html).toContain('<img src="https://img.shields.io/x.svg" alt="badge" loading="lazy" referrerpolicy="no-referrer">');
     expect(html).toContain('<img src="/a.png" alt="local">');
+    expect(renderMarkdown('<img src="/b.png" alt="B" border="0"> <img src="/c.png" alt="C" border="2">\n', keep).html).toBe('<p><img src="/b.png" alt="B"> <img src="/c.png" alt="C" border="2"></p>\n');
   });
 });
 
