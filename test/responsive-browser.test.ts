@@ -43,7 +43,7 @@ function layoutProblems(args: { targets: string; minimum: number }): string[] {
   const problems: string[] = [];
   const viewport = document.documentElement.clientWidth;
   const describe = (element: Element) => {
-    const classes = [...element.classList].map((name) => `.${name}`).join('');
+    const classes = Array.from(element.classList).map((name) => `.${name}`).join('');
     const text = (element.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 40);
     return `<${element.localName}${element.id ? `#${element.id}` : ''}${classes}>${text ? ` "${text}"` : ''}`;
   };
@@ -62,10 +62,10 @@ function layoutProblems(args: { targets: string; minimum: number }): string[] {
       return;
     }
     if (getComputedStyle(element).overflowX !== 'visible') return;
-    for (const child of element.children) walk(child);
+    for (const child of Array.from(element.children)) walk(child);
   };
   walk(document.body);
-  for (const image of document.querySelectorAll('img')) {
+  for (const image of Array.from(document.querySelectorAll('img'))) {
     const width = image.getBoundingClientRect().width;
     if (width === 0) continue;
     let container = image.parentElement;
@@ -75,7 +75,7 @@ function layoutProblems(args: { targets: string; minimum: number }): string[] {
     const room = container.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
     if (width > room + 0.5) problems.push(`image ${image.getAttribute('src')} is ${Math.round(width)}px wide in a container of ${Math.round(room)}px`);
   }
-  for (const target of document.querySelectorAll(args.targets)) {
+  for (const target of Array.from(document.querySelectorAll(args.targets))) {
     const rect = target.getBoundingClientRect();
     if (target.getClientRects().length === 0 || (rect.width === 0 && rect.height === 0)) continue;
     if (rect.width < args.minimum || rect.height < args.minimum) {
