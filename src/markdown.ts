@@ -211,6 +211,8 @@ function polished(node: RootContent): RootContent[] {
     const id = YOUTUBE_EMBED.exec(String(node.properties.src ?? ''))?.[1];
     if (id !== undefined) return [youtubePreview(id, typeof node.properties.title === 'string' ? node.properties.title : undefined)];
   }
+  // The theme lets a wide table or a long line of code scroll within itself: a keyboard user reaches it to scroll it.
+  if (node.tagName === 'pre' || node.tagName === 'table') node.properties.tabIndex = 0;
   // `border="0"`, from the days of linked pictures, is what browsers do anyway; HTML5 made it obsolete.
   if (node.tagName === 'img' && /^\s*0*\s*$/.test(String(node.properties.border ?? 'x'))) delete node.properties.border;
   if (node.tagName === 'img' && /^(?:https?:)?\/\//i.test(String(node.properties.src ?? ''))) {

@@ -7,7 +7,9 @@ const sanitize = { html: 'sanitize' } as const;
 describe('renderMarkdown', () => {
   it('renders GFM: tables, autolinks, strikethrough and footnotes', () => {
     const { html } = renderMarkdown('| a | b |\n|---|---|\n| 1 | 2 |\n\nSee https://example.com and ~~old~~.[^1]\n\n[^1]: A note.\n', keep);
-    expect(html).toContain('<table>');
+    // Focusable, as the theme lets a wide table scroll within itself; and a code block likewise.
+    expect(html).toContain('<table tabindex="0">');
+    expect(renderMarkdown('```\ncode\n```\n', keep).html).toBe('<pre tabindex="0"><code>code\n</code></pre>\n');
     expect(html).toContain('<a href="https://example.com">https://example.com</a>');
     expect(html).toContain('<del>old</del>');
     expect(html).toMatch(/<section[^>]*class="footnotes"/);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { buildSample, chromiumPresent, launchChromium, serveFolder } from './browser.js';
+import { axeProblems, buildSample, chromiumPresent, launchChromium, serveFolder } from './browser.js';
 
 const present = chromiumPresent('the responsive layout tests of the default theme');
 const repository = fileURLToPath(new URL('..', import.meta.url));
@@ -240,6 +240,11 @@ describe.skipIf(!present)('the default theme from 320 px to wide screens, light 
     expect(problems, problems.join('\n')).toEqual([]);
   });
 
+  it('has no serious or critical axe-core violation at 320 px where tables and code scroll', async () => {
+    const problems = await axeAtPhoneWidth(browser, awkward.origin, awkward.pages);
+    expect(problems, problems.join('\n')).toEqual([]);
+  }, 60_000);
+
   it('sees a layout that overflows as overflowing (the check can fail)', async () => {
     const context = await browser.newContext({ viewport: { width: 320, height: 800 } });
     const page = await context.newPage();
@@ -252,6 +257,21 @@ describe.skipIf(!present)('the default theme from 320 px to wide screens, light 
     expect(problems.some((problem) => problem.startsWith('tap target <a'))).toBe(true);
   });
 });
+
+/** axe on each page at a phone's width, where tables and code scroll within themselves, light and dark. */
+async function axeAtPhoneWidth(browser: Browser, origin: string, pages: readonly string[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const colorScheme of SCHEMES) {
+    const page = await browser.newPage({ viewport: { width: 320, height: 640 } });
+    await page.emulateMedia({ colorScheme });
+    for (const pathname of pages) {
+      await page.goto(`${origin}${pathname}`);
+      problems.push(...(await axeProblems(page, `${pathname} (320 px, ${colorScheme})`)));
+    }
+    await page.close();
+  }
+  return problems;
+}
 
 /**
  * The real archive of Les Cast Codeurs (359 posts of notes written over 17 years) when it is beside
@@ -293,6 +313,11 @@ describe.skipIf(!present || !corpusPresent)('the default theme on the Les Cast C
     const problems = await check(browser, origin, pages, WIDTHS, SCHEMES);
     expect(problems, problems.join('\n')).toEqual([]);
   });
+
+  it('has no serious or critical axe-core violation on those pages at 320 px, light and dark', async () => {
+    const problems = await axeAtPhoneWidth(browser, origin, pages);
+    expect(problems, problems.join('\n')).toEqual([]);
+  }, 240_000);
 });
 
 if (!corpusPresent) console.warn(`Skipping the responsive tests on the Les Cast Codeurs archive: ${corpus} is absent (it is not part of a user's clone).`);
