@@ -153,7 +153,7 @@ interface Range {
   bytes: number;
 }
 
-const bytesOf = (entries: readonly TermEntry[]) => entries.reduce((sum, entry) => sum + JSON.stringify(entry).length + 1, 0);
+const bytesOf = (entries: readonly TermEntry[]) => entries.reduce((sum, entry) => sum + Buffer.byteLength(JSON.stringify(entry)) + 1, 0);
 
 /**
  * Sorted terms cut into ranges of at most `limit` bytes, each range the terms of one prefix, the

@@ -167,7 +167,7 @@ describe('the search index', () => {
       expect(file.path).toMatch(/^search\/notes-[0-9a-f]{12}\.json$/);
       const entries = (JSON.parse(file.contents) as ShardFile).index;
       expect(entries.length).toBeGreaterThan(0);
-      expect(entries.length === 1 || entries.reduce((sum, entry) => sum + JSON.stringify(entry).length + 1, 0) <= limit).toBe(true);
+      expect(entries.length === 1 || entries.reduce((sum, entry) => sum + Buffer.byteLength(JSON.stringify(entry)) + 1, 0) <= limit).toBe(true);
       const next = head.notes.shards[i + 1]?.from;
       for (const [term] of entries) {
         expect(holder.has(term), term).toBe(false);
