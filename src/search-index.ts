@@ -153,25 +153,32 @@ interface Range {
   bytes: number;
 }
 
-const bytesOf = (entries: readonly TermEntry[]) => entries.reduce((sum, entry) => sum + Buffer.byteLength(JSON.stringify(entry)) + 1, 0);
+/** A term's entry and its size in the file (UTF-8, and the comma after it), measured once. */
+interface Sized {
+  entry: TermEntry;
+  bytes: number;
+}
+
+const sized = (entry: TermEntry): Sized => ({ entry, bytes: Buffer.byteLength(JSON.stringify(entry)) + 1 });
+const bytesOf = (items: readonly Sized[]) => items.reduce((sum, item) => sum + item.bytes, 0);
 
 /**
  * Sorted terms cut into ranges of at most `limit` bytes, each range the terms of one prefix, the
  * prefix one character longer at each level. A range is cut at a prefix rather than anywhere so
  * that a query word as long as the prefixes falls in one shard, and a typo past them is forgiven.
  */
-function rangesOf(entries: TermEntry[], prefix: string, bytes: number, limit: number): Range[] {
-  if (bytes <= limit || entries.length === 1) return [{ from: prefix, entries, bytes }];
+function rangesOf(items: readonly Sized[], prefix: string, bytes: number, limit: number): Range[] {
+  if (bytes <= limit || items.length === 1) return [{ from: prefix, entries: items.map((item) => item.entry), bytes }];
   const depth = prefix.length;
   const ranges: Range[] = [];
   let start = 0;
-  while (start < entries.length) {
-    const term = entries[start]![0];
+  while (start < items.length) {
+    const term = items[start]!.entry[0];
     // The prefix itself, as a term, sorts first and goes alone.
     const next = term.length === depth ? term : term.slice(0, depth + 1);
     let end = start + 1;
-    while (end < entries.length && term.length > depth && entries[end]![0].startsWith(next)) end++;
-    const slice = entries.slice(start, end);
+    while (end < items.length && term.length > depth && items[end]!.entry[0].startsWith(next)) end++;
+    const slice = items.slice(start, end);
     ranges.push(...rangesOf(slice, next, bytesOf(slice), limit));
     start = end;
   }
@@ -210,7 +217,7 @@ export function searchIndexFiles(site: Site, options: Options = defaults): Outpu
   const { index: terms, documentCount, nextId, documentIds, fieldIds, fieldLength, averageFieldLength, dirtCount, serializationVersion } = notesIndex(site);
   // Everything of a MiniSearch index but its terms, and no stored fields: results show the head's.
   const notes = { documentCount, nextId, documentIds, fieldIds, fieldLength, averageFieldLength, dirtCount, serializationVersion };
-  const sorted = [...terms].sort(byTerm);
+  const sorted = [...terms].sort(byTerm).map(sized);
   const ranges = sorted.length === 0 ? [] : joined(rangesOf(sorted, '', bytesOf(sorted), options.shardBytes), options.shardBytes);
   const shardFiles = ranges.map((range) => {
     const contents = JSON.stringify({ format: FORMAT, index: range.entries });
