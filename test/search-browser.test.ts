@@ -135,6 +135,13 @@ describe.skipIf(!present)('the archive’s search over long notes, in a browser'
       await expect.poll(() => page.getByRole('status').textContent(), { timeout: 5_000 }).toBe('No results');
       expect(fetched.sort()).toEqual([...new Set([...holding('quokkaphone'), ...holding('filler'), ...holding('zzzzzz')])].sort());
       expect(fetched.length).toBeLessThan(shards.length);
+      // Words of one or two letters ask no shard: the notes have no such words.
+      const before = fetched.length;
+      await field.fill('zy');
+      await expect.poll(() => page.getByRole('status').textContent(), { timeout: 5_000 }).toBe('No results');
+      await field.fill('fi');
+      await expect.poll(() => page.getByRole('status').textContent(), { timeout: 5_000 }).toBe('1 result');
+      expect(fetched).toHaveLength(before);
 
       // Shards held back: the head's results show at once, marked busy, and no count is announced
       // until the shards have refined them; a shard that cannot be fetched leaves the head's
