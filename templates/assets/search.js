@@ -153,7 +153,8 @@ function enhance(form) {
         console.error(error);
         if (run !== latest) return;
         results.removeAttribute('aria-busy');
-        say(form.dataset.partial.replace('{0}', count(results.childElementCount)), 0);
+        // An archive.hbs copied before `data-partial` existed gets the count alone.
+        say((form.dataset.partial ?? '{0}').replace('{0}', count(results.childElementCount)), 0);
         return;
       }
       if (run !== latest) return;
