@@ -301,7 +301,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // Made again only when an entry changed, like the feed.
   const search = await stage('search index', async () => {
     const index = searchIndexFile(site, cache);
-    return { files: [index.file, await searchLibraryFile()], fresh: index.fresh ? [index.file.path] : [] };
+    return { files: [...index.files, await searchLibraryFile()], fresh: index.fresh ? index.files.map((file) => file.path) : [] };
   });
 
   const attachments = await stage('attachment files', () => attachmentOutput(site, cache?.attachmentFiles));

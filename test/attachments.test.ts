@@ -65,6 +65,7 @@ describe('transcripts and chapters in a built site', () => {
       'index.html',
       'robots.txt',
       'search-index.json',
+      expect.stringMatching(/^search\/notes-[0-9a-f]{12}\.json$/),
       'sitemap.xml',
     ]);
     expect(await readText(path.join(root, 'dist/2024/01/05/bricks/transcript.vtt'))).toBe(VTT);

@@ -101,10 +101,11 @@ describe('build', () => {
       'index.html',
       'robots.txt',
       'search-index.json',
+      expect.stringMatching(/^search\/notes-[0-9a-f]{12}\.json$/),
       'seasons/1/index.html',
       'sitemap.xml',
     ]);
-    expect(result.stats).toEqual({ pages: 7, episodes: 2, posts: 1, feedItems: 2, files: 17 });
+    expect(result.stats).toEqual({ pages: 7, episodes: 2, posts: 1, feedItems: 2, files: 18 });
   });
 
   it('includes drafts only when asked', async () => {

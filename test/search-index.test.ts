@@ -5,7 +5,8 @@ import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { createCache } from '../src/cache.js';
-import { foldTerm, NOTES_INDEXED_CHARACTERS, searchIndexFile, searchIndexText } from '../src/search-index.js';
+import { foldTerm, NOTES_INDEXED_CHARACTERS, SEARCH_INDEX_FILE, searchIndexFile, searchIndexFiles, type ShardReference } from '../src/search-index.js';
+import type { OutputFile } from '../src/pages.js';
 import type { Site } from '../src/site.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
 
@@ -19,11 +20,29 @@ const FILES = {
   'episodes/2024-03-01-news.md': episodeFile('title: Ecole news', 'A news post about the new école.\n'),
 };
 
+type IndexJSON = Parameters<typeof MiniSearch.loadJS>[0];
+
 interface IndexFile {
   format: number;
   fields: string[];
   stopWords: string[];
-  index: Parameters<typeof MiniSearch.loadJS>[0];
+  index: IndexJSON;
+  notes: { fields: string[]; queryLength: number; index: Omit<IndexJSON, 'index' | 'storedFields'>; shards: ShardReference[] };
+}
+
+interface ShardFile {
+  format: number;
+  index: IndexJSON['index'];
+}
+
+const headOf = (files: readonly OutputFile[]) => JSON.parse(files.find((file) => file.path === SEARCH_INDEX_FILE)!.contents) as IndexFile;
+const headText = (site: Site) => searchIndexFiles(site)[0]!.contents;
+
+/** The shards a query word needs, chosen as assets/search.js chooses them. */
+function shardsFor(head: IndexFile, term: string): ShardReference[] | undefined {
+  const list = head.notes.shards;
+  if (term.length < head.notes.queryLength) return undefined;
+  return list.filter((shard, i) => (i + 1 === list.length || list[i + 1]!.from > term) && (shard.from <= term || shard.from.startsWith(term)));
 }
 
 async function siteOf(files: Record<string, string>, baseUrl?: string): Promise<{ root: string; site: Site }> {
@@ -33,25 +52,65 @@ async function siteOf(files: Record<string, string>, baseUrl?: string): Promise<
   return { root, site: result.site! };
 }
 
-/** Searches as assets/search.js does: folded terms, stop words left out, every term required. */
-function searcher(text: string) {
-  const file = JSON.parse(text) as IndexFile;
-  const stopWords = new Set(file.stopWords);
-  const index = MiniSearch.loadJS(file.index, { fields: file.fields, storeFields: ['title', 'url', 'date'] });
-  return (query: string) => {
+/**
+ * Searches as assets/search.js does once the shards are here: folded terms, stop words left out,
+ * each word in the head's title and description and in its shards' notes (short words in the
+ * head only), every word required; also says which shard files were read.
+ */
+function searcher(files: readonly OutputFile[]) {
+  const head = headOf(files);
+  const stopWords = new Set(head.stopWords);
+  const index = MiniSearch.loadJS(head.index, { fields: head.fields, storeFields: ['title', 'url', 'date'] });
+  const read: string[] = [];
+  const shard = (reference: ShardReference) => {
+    read.push(reference.file);
+    const file = JSON.parse(files.find((f) => f.path === reference.file)!.contents) as ShardFile;
+    expect(file.format).toBe(2);
+    return MiniSearch.loadJS({ ...head.notes.index, storedFields: {}, index: file.index } as IndexJSON, { fields: head.notes.fields });
+  };
+  const search = (query: string) => {
     const terms = query
       .split(/[\n\r\p{Z}\p{P}]+/u)
       .map(foldTerm)
       .filter((term) => term !== '' && !stopWords.has(term));
-    return index.search(terms.join(' '), { processTerm: (term) => term, prefix: true, combineWith: 'AND' }).map((result) => result.title as string);
+    let found: Map<number, number> | undefined;
+    for (const term of terms) {
+      const scores = new Map<number, number>();
+      const add = (source: MiniSearch, fields: string[]) => {
+        for (const result of source.search(term, { fields, processTerm: (t) => t, prefix: true, boost: { title: 3, description: 2 } })) {
+          scores.set(result.id as number, (scores.get(result.id as number) ?? 0) + result.score);
+        }
+      };
+      const shards = shardsFor(head, term);
+      add(index, shards === undefined ? head.fields : ['title', 'description']);
+      for (const reference of shards ?? []) add(shard(reference), head.notes.fields);
+      const before = found;
+      found = before === undefined ? scores : new Map([...scores].filter(([id]) => before.has(id)).map(([id, score]) => [id, score + before.get(id)!]));
+    }
+    return [...(found ?? [])].sort(([a, x], [b, y]) => y - x || a - b).map(([id]) => index.getStoredFields(id)!.title as string);
   };
+  return Object.assign(search, { read });
 }
 
+/** Many words of many first letters, a word that is also the prefix of others, accents: shards at several depths. */
+const VOCABULARY = ['con', 'console', 'constant', 'container', 'conteneur', 'conférence', 'cœur', 'zèbre', 'éléphant', 'ZZtop', '3dfx', 'a11y'].concat(
+  Array.from({ length: 400 }, (_, i) => `${'bcdfgklmnprstv'[i % 14]}${'aeiou'[(i * 7) % 5]}${'bcdfgklmnprstv'[(i * 3) % 14]}${i.toString(36)}word`),
+  Array.from({ length: 80 }, (_, i) => `con${i.toString(36)}tent`),
+);
+const WORDY = {
+  ...FILES,
+  'episodes/2024-04-01-words.md': episodeFile(`title: Words\n${audio(3)}`, `${VOCABULARY.slice(0, 200).join(' ')}\n\nThe les pour dans http www a de.\n`),
+  'episodes/2024-05-01-more.md': episodeFile(`title: More words\n${audio(4)}`, `${VOCABULARY.slice(150).join(', ')}.\n`),
+};
+
+const shardFiles = (files: readonly OutputFile[]) => files.filter((file) => file.path !== SEARCH_INDEX_FILE);
+const termsOf = (file: OutputFile) => (JSON.parse(file.contents) as ShardFile).index.map(([term]) => term);
+
 describe('the search index', () => {
-  it('stores only what a result shows: title, link with the base path, and the date in the show’s time zone', async () => {
+  it('stores only what a result shows in the head: title, link with the base path, and the date in the show’s time zone', async () => {
     const { site } = await siteOf(FILES, 'https://show.example.com/podcast/');
-    const file = JSON.parse(searchIndexText(site)) as IndexFile & { index: { storedFields: Record<string, unknown>; documentCount: number } };
-    expect(file.format).toBe(1);
+    const file = JSON.parse(headText(site)) as IndexFile & { index: { storedFields: Record<string, unknown>; documentCount: number } };
+    expect(file.format).toBe(2);
     expect(file.fields).toEqual(['title', 'description', 'notes']);
     expect(new Set(file.stopWords).size).toBe(file.stopWords.length);
     for (const word of file.stopWords) expect(foldTerm(word)).toBe(word);
@@ -62,14 +121,20 @@ describe('the search index', () => {
       { title: 'The long one', url: '/podcast/2024/02/10/long/', date: '2024-02-10' },
       { title: 'Un Été à la mer', url: '/podcast/2024/01/05/ete/', date: '2024-01-05' },
     ]);
-    const text = searchIndexText(site);
-    expect(text).not.toContain('zeppelin, and');
-    expect(text).not.toContain('châteaux');
+    // The shards share the head's document ids and notes lengths, and store nothing.
+    expect(file.notes.index).toMatchObject({ documentCount: 3, fieldIds: { notes: 0 } });
+    expect(file.notes.index).not.toHaveProperty('storedFields');
+    expect(file.notes.index).not.toHaveProperty('index');
+    for (const f of searchIndexFiles(site)) {
+      expect(f.contents).not.toContain('zeppelin, and');
+      expect(f.contents).not.toContain('châteaux');
+    }
   });
 
-  it('finds titles, descriptions and the start of the notes, accents folded both ways', async () => {
+  it('finds titles, descriptions and the whole notes, accents folded both ways, and a deep word in its shard only', async () => {
     const { site } = await siteOf(FILES);
-    const search = searcher(searchIndexText(site));
+    const files = searchIndexFiles(site);
+    const search = searcher(files);
     expect(search('ete')).toEqual(['Un Été à la mer']);
     expect(search('ÉTÉ')).toEqual(['Un Été à la mer']);
     expect(search('chateaux')).toEqual(['Un Été à la mer']);
@@ -77,27 +142,80 @@ describe('the search index', () => {
     expect(search('école').sort()).toEqual(['Ecole news']);
     expect(search('zepp')).toEqual(['Un Été à la mer']);
     expect(search('filler')).toEqual(['The long one']);
-    // Past the cap, and stop words, are not in the index.
-    expect(search('farawayword')).toEqual([]);
-    const terms = (JSON.parse(searchIndexText(site)) as { index: { index: [string, unknown][] } }).index.index.map(([term]) => term);
+    // Past the head's start of the notes: only a shard has it.
+    const terms = headOf(files).index.index.map(([term]) => term);
     expect(terms).toContain('zeppelin');
-    for (const left of ['farawayword', 'the', 'les', 'la', 'a']) expect(terms).not.toContain(left);
+    expect(terms).not.toContain('farawayword');
+    search.read.length = 0;
+    expect(search('farawayword')).toEqual(['The long one']);
+    expect(search('faraway long')).toEqual(['The long one']);
+    expect(search('faraway sea')).toEqual([]);
+    expect(new Set(search.read).size).toBe(1);
+  });
+
+  it('cuts the notes’ terms into shards: each term in exactly one, the one its query word asks for, each within the size', async () => {
+    const { site } = await siteOf(WORDY);
+    const limit = 600;
+    const files = searchIndexFiles(site, { shardBytes: limit });
+    const head = headOf(files);
+    const shards = shardFiles(files);
+    expect(shards.length).toBeGreaterThan(10);
+    expect(head.notes.shards.map((shard) => shard.file)).toEqual(shards.map((file) => file.path));
+    const holder = new Map<string, string>();
+    head.notes.shards.forEach((reference, i) => {
+      const file = shards[i]!;
+      expect(file.path).toMatch(/^search\/notes-[0-9a-f]{12}\.json$/);
+      const entries = (JSON.parse(file.contents) as ShardFile).index;
+      expect(entries.length).toBeGreaterThan(0);
+      expect(entries.length === 1 || entries.reduce((sum, entry) => sum + Buffer.byteLength(JSON.stringify(entry)) + 1, 0) <= limit).toBe(true);
+      const next = head.notes.shards[i + 1]?.from;
+      for (const [term] of entries) {
+        expect(holder.has(term), term).toBe(false);
+        holder.set(term, file.path);
+        expect(term >= reference.from && (next === undefined || term < next), `${term} in [${reference.from}, ${next})`).toBe(true);
+      }
+    });
+    const words = VOCABULARY.map(foldTerm).filter((word) => word.length >= 3 && !/^\d+$/.test(word));
+    for (const word of words) {
+      expect(holder.has(word), word).toBe(true);
+      expect(shardsFor(head, word)!.map((shard) => shard.file), word).toContain(holder.get(word));
+    }
+    // A word as long as the shards' prefixes needs only one shard; `con`, a prefix of others, several.
+    expect(head.notes.shards.filter((shard) => shard.from.startsWith('con')).length).toBeGreaterThan(2);
+    expect(shardsFor(head, 'conteneur')).toHaveLength(1);
+    expect(shardsFor(head, 'con')!.length).toBeGreaterThan(1);
+    expect(shardsFor(head, 'co')).toBeUndefined();
+
+    const search = searcher(files);
+    expect(search('conteneur')).toEqual(['Words']);
+    expect(search('conférence CŒUR')).toEqual(['Words']);
+    expect(search(VOCABULARY[170]!).sort()).toEqual(['More words', 'Words']);
+    expect(search(`${VOCABULARY[399]!} ${VOCABULARY[170]!}`)).toEqual(['More words']);
+
+    // Stop words are in no shard and not in the head.
+    for (const word of ['the', 'les', 'pour', 'dans', 'http', 'www', 'a', 'de']) {
+      expect(holder.has(word), word).toBe(false);
+      expect(head.index.index.map(([term]) => term)).not.toContain(word);
+    }
   });
 
   it('gives the same bytes for the same entries, and is made again only when an entry changes', async () => {
-    const { site } = await siteOf(FILES);
-    const again = await siteOf(FILES);
-    expect(searchIndexText(again.site)).toBe(searchIndexText(site));
+    const { site } = await siteOf(WORDY);
+    const again = await siteOf(WORDY);
+    expect(searchIndexFiles(again.site, { shardBytes: 600 })).toEqual(searchIndexFiles(site, { shardBytes: 600 }));
 
     const cache = createCache();
     const first = searchIndexFile(site, cache);
     expect(first.fresh).toBe(true);
+    expect(first.files.length).toBeGreaterThan(1);
     const same = searchIndexFile(again.site, cache);
-    expect(same).toEqual({ file: first.file, fresh: false });
-    const edited = await siteOf({ ...FILES, 'episodes/2024-03-01-news.md': episodeFile('title: School news', 'About the school.\n') });
+    expect(same).toEqual({ files: first.files, fresh: false });
+    const edited = await siteOf({ ...WORDY, 'episodes/2024-03-01-news.md': episodeFile('title: School news', 'About the school and its gymnasium.\n') });
     const remade = searchIndexFile(edited.site, cache);
     expect(remade.fresh).toBe(true);
-    expect(searcher(remade.file.contents)('school')).toEqual(['School news']);
+    expect(searcher(remade.files)('school')).toEqual(['School news']);
+    expect(searcher(remade.files)('gymnasium')).toEqual(['School news']);
+    expect(searchIndexFile(edited.site, cache).fresh).toBe(false);
   });
 });
 
@@ -107,8 +225,14 @@ describe('a site with the search', () => {
     const result = await build({ cwd: root });
     expect(result.ok).toBe(true);
     const dist = path.join(root, 'dist');
-    const index = await readFile(path.join(dist, 'search-index.json'), 'utf8');
-    expect(searcher(index)('ete')).toEqual(['Un Été à la mer']);
+    const head = await readFile(path.join(dist, 'search-index.json'), 'utf8');
+    const shards = await Promise.all(
+      (JSON.parse(head) as IndexFile).notes.shards.map(async ({ file }) => ({ path: file, contents: await readFile(path.join(dist, file), 'utf8') })),
+    );
+    expect(shards.length).toBeGreaterThan(0);
+    const search = searcher([{ path: SEARCH_INDEX_FILE, contents: head }, ...shards]);
+    expect(search('ete')).toEqual(['Un Été à la mer']);
+    expect(search('farawayword')).toEqual(['The long one']);
 
     const library = await readFile(path.join(dist, 'assets/minisearch.js'), 'utf8');
     expect(library).toMatch(/^\/\*! MiniSearch \d+\.\d+\.\d+ \| MIT License \| [^\n]*\n[\s\S]*Copyright[\s\S]*Permission is hereby granted[\s\S]*?\*\/\n/);
@@ -119,6 +243,7 @@ describe('a site with the search', () => {
     expect(archive).toContain('<form role="search" class="archive-search" action="/archive/" hidden data-search-index="/search-index.json" data-library="/assets/minisearch.js"');
     expect(archive).toContain('<label for="archive-search-query">Chercher dans les archives</label>');
     expect(archive).toContain('data-many="{0} résultats"');
+    expect(archive).toContain('data-partial="{0} : seuls les titres');
     expect(archive).toContain('<p id="archive-search-status" class="archive-search-status" role="status" aria-live="polite"></p>');
     expect(archive).toContain('<script type="module" src="/assets/search.js"></script>');
     // Without JavaScript, every entry is listed.
