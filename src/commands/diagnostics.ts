@@ -11,6 +11,7 @@ export function buildOptions(options: CommandOptions, io: CliIo): BuildOptions {
     cwd: io.cwd,
     future: options.future,
     ...(options.probeAudio && { probeAudio: true }),
+    ...(!options.cache && { cache: false as const }),
     ...(options.config !== undefined && { config: options.config }),
     ...(options.output !== undefined && { output: options.output }),
     ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }),
