@@ -42,6 +42,8 @@ export class BuildStore {
   private readonly used: Map<string, RenderedNotes>[] = Array.from({ length: SHARDS }, () => new Map());
   /** Shards whose file no longer says what `used` holds, so must be written on save. */
   private readonly stale = new Set<number>();
+  /** Hashes of the texts looked up, so that keeping a text after its lookup does not hash it again. */
+  private readonly hashes = new Map<string, string>();
   /** How many notes were found in the store during this build, and how many were not. */
   hits = 0;
   misses = 0;
@@ -77,7 +79,7 @@ export class BuildStore {
 
   /** The notes made earlier from exactly this file text under the same settings. */
   get(text: string): RenderedNotes | undefined {
-    const hash = hashText(text);
+    const hash = this.hashOf(text);
     const index = shardOf(hash);
     const found = this.shards[index]!.get(hash);
     if (found === undefined) this.misses++;
@@ -87,10 +89,19 @@ export class BuildStore {
 
   /** Records the notes of a file of this build; a file not recorded is dropped on save. */
   keep(text: string, notes: RenderedNotes): void {
-    const hash = hashText(text);
+    const hash = this.hashOf(text);
     const index = shardOf(hash);
     if (!this.shards[index]!.has(hash)) this.stale.add(index);
     this.used[index]!.set(hash, notes);
+  }
+
+  private hashOf(text: string): string {
+    let hash = this.hashes.get(text);
+    if (hash === undefined) {
+      hash = hashText(text);
+      this.hashes.set(text, hash);
+    }
+    return hash;
   }
 
   /**
@@ -128,6 +139,7 @@ export class BuildStore {
     );
     for (let index = 0; index < SHARDS; index++) this.shards[index] = new Map(this.used[index]);
     this.stale.clear();
+    this.hashes.clear();
   }
 
   /** Loads one shard; says what is wrong with it when it cannot be trusted. */

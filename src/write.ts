@@ -67,11 +67,12 @@ export async function writeSite(outputFolder: string, plan: OutputPlan): Promise
       ...plan.files.map((file) => async () => {
         const target = path.join(staging, file.path);
         const bytes = Buffer.from(file.contents);
-        if (!(await linkUnchanged(path.join(outputFolder, file.path), target, () => bytes))) await writeFile(target, bytes);
+        if (!(await linkUnchanged(path.join(outputFolder, file.path), target, async () => bytes.length, () => bytes))) await writeFile(target, bytes);
       }),
       ...plan.copies.map((copy) => async () => {
         const target = path.join(staging, copy.sitePath);
-        if (!(await linkUnchanged(path.join(outputFolder, copy.sitePath), target, () => readFile(copy.absolutePath)))) await copyFile(copy.absolutePath, target);
+        const source = copy.absolutePath;
+        if (!(await linkUnchanged(path.join(outputFolder, copy.sitePath), target, async () => (await stat(source)).size, () => readFile(source)))) await copyFile(source, target);
       }),
     ];
     for (let i = 0; i < jobs.length; i += PARALLEL_WRITES) {
@@ -91,13 +92,12 @@ export async function writeSite(outputFolder: string, plan: OutputPlan): Promise
  * by hand in the output folder. Anything unexpected (no such file, another file system that
  * cannot link) just means the file is written.
  */
-async function linkUnchanged(previous: string, target: string, bytes: () => Buffer | Promise<Buffer>): Promise<boolean> {
+async function linkUnchanged(previous: string, target: string, size: () => Promise<number>, bytes: () => Buffer | Promise<Buffer>): Promise<boolean> {
   try {
     const old = await lstat(previous);
-    if (!old.isFile()) return false;
-    const wanted = await bytes();
-    if (old.size !== wanted.length) return false;
-    if (!(await readFile(previous)).equals(wanted)) return false;
+    // Sizes first: a media file of another size is never read twice.
+    if (!old.isFile() || old.size !== (await size())) return false;
+    if (!(await readFile(previous)).equals(await bytes())) return false;
     await link(previous, target);
     return true;
   } catch {
