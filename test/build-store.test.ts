@@ -219,13 +219,18 @@ describe('build with the store', () => {
     expect([copied.ino, copied.mtimeMs], 'a copied public file too').toEqual([artwork.ino, artwork.mtimeMs]);
   });
 
-  it('`--no-cache` builds without reading or writing the cache', async () => {
+  it('`--no-cache` builds without reading or writing the cache; `--verbose` says what came from it', async () => {
     const root = await project(2);
-    const io: CliIo = { stdout: () => undefined, stderr: () => undefined, cwd: root, color: false };
-    expect(await main(['build', '--no-cache'], io)).toBe(0);
+    const err: string[] = [];
+    const io: CliIo = { stdout: () => undefined, stderr: (text) => err.push(text), cwd: root, color: false };
+    expect(await main(['build', '--no-cache', '--verbose'], io)).toBe(0);
     expect(existsSync(path.join(root, 'dist/index.html'))).toBe(true);
     expect(existsSync(path.join(root, '.podsite-cache'))).toBe(false);
+    expect(err).toContain('  notes: 2 rendered, 0 from the cache');
     expect(await main(['build'], io)).toBe(0);
     expect(await cacheEntries(path.join(root, '.podsite-cache'))).toBe(2);
+    err.length = 0;
+    expect(await main(['build', '--verbose'], io)).toBe(0);
+    expect(err).toContain('  notes: 0 rendered, 2 from the cache');
   });
 });
