@@ -11,6 +11,8 @@ import { formatLedger, parseLedger, pinGuids } from './ledger.js';
 import { listPublicFiles, loadEpisodeFiles, loadPageFiles, loadPeopleFiles, loadTheme, readLedgerFile, readSettingsFile, type SourceFile } from './load.js';
 import { checkFeedFile } from './check-feed.js';
 import { resetDerived, resetRendered, type BuildCache } from './cache.js';
+import { BuildStore, hashText } from './build-store.js';
+import { CACHE_FOLDER } from './facts-cache.js';
 import { attachFiles, attachmentContext, attachmentOutput } from './attachments.js';
 import { chromeOf, FEED_PATH, generatedAddresses, planPages, renderSpecs, type OutputFile, type PageKind, type PageSpec } from './pages.js';
 import { placeSitePages, readSitePages } from './site-pages.js';
@@ -35,11 +37,14 @@ export interface BuildOptions extends Overrides {
   future?: boolean;
   /** The clock, for entries dated in the future; tests pin it. */
   now?: Date;
-  /** What the previous build made, for `podsite dev`: only what changed is done again. */
-  cache?: BuildCache;
+  /**
+   * What the previous build made, for `podsite dev`: only what changed is done again. Without it,
+   * notes are kept between builds in the cache folder; `false` (`--no-cache`) turns that off too.
+   */
+  cache?: BuildCache | false;
   /** Ask the hosts of remote audio for its size, type and duration (`--probe-audio`); an object tunes how. */
   probeAudio?: boolean | ProbeOptions;
-  /** Where facts about audio are kept between builds; `.podsite-cache/` beside the settings file by default. */
+  /** Where facts about audio and rendered notes are kept between builds; `.podsite-cache/` beside the settings file by default. */
   cacheFolder?: string;
   /**
    * For `podsite dev`: called with the entry pages (and which of them were made afresh) as soon as
@@ -75,6 +80,8 @@ export interface BuildResult {
   output?: OutputPlan;
   /** Output files made afresh by this build; the others were reused from the cache unchanged. */
   fresh?: string[];
+  /** Episodes whose notes were rendered from Markdown by this build, and those taken from a cache. */
+  notes?: { rendered: number; reused: number };
 }
 
 /**
@@ -82,7 +89,7 @@ export interface BuildResult {
  * output stays as it was.
  */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
-  const { cache } = options;
+  const cache = options.cache === false ? undefined : options.cache;
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const configPath = path.resolve(cwd, options.config ?? 'podsite.yaml');
   const diagnostics: Diagnostic[] = [];
@@ -148,6 +155,21 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
   const cached = (file: SourceFile) => cache?.files.get(file.absolutePath);
 
+  // `podsite dev` keeps what it made in memory; a plain build finds it on disk.
+  const store =
+    options.cache === undefined
+      ? await stage('cache', async () => {
+          const opened = await BuildStore.open({
+            folder: options.cacheFolder ?? path.join(settings.build.root, CACHE_FOLDER),
+            // As conservative as `settingsKey` above: any change of settings, people or options starts afresh.
+            key: hashText(JSON.stringify([settingsText, options.output, options.baseUrl, options.drafts, peopleFiles.files.map((file) => [file.file, file.text])])),
+            displayFolder: path.relative(cwd, options.cacheFolder ?? path.join(settings.build.root, CACHE_FOLDER)).split(path.sep).join('/') || '.',
+          });
+          collect(...opened.diagnostics);
+          return opened.store;
+        })
+      : undefined;
+
   const people = await stage('people', () => {
     const made = cache?.people ?? readPeople(peopleFiles.files, settings, path.relative(cwd, settings.build.people).split(path.sep).join('/') || '.');
     if (cache) cache.people = made;
@@ -190,10 +212,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     return published.map(({ file }, index) => ({ file, episode: found.episodes[index]! }));
   });
 
+  const notesCount = { rendered: 0, reused: 0 };
   const entries = await stage('markdown', () =>
     measured.map(({ file, episode }) => {
       const memo = cached(file);
-      const notes = memo?.notes ?? renderNotes(episode, settings);
+      const notes = memo?.notes ?? store?.get(file.text) ?? (notesCount.rendered++, renderNotes(episode, settings));
+      store?.keep(file.text, notes);
       if (notes.unknownTags.length > 0 || notes.remoteMedia.length > 0) collect(...notesDiagnostics(episode, notes, settings));
       const cast = memo?.cast ?? castOf(episode, people.value);
       if (cast.diagnostics.length > 0) collect(...cast.diagnostics);
@@ -207,6 +231,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       return stampEntry(entry, now);
     }),
   );
+  notesCount.reused = entries.length - notesCount.rendered;
 
   // Transcripts are looked for at every build: they may come and go while the episode file stays the same.
   await stage('attachments', () => {
@@ -326,7 +351,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // The sitemap is made anew at each build (it is small); `podsite dev` writes it only if it changed.
   const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...machines.map((file) => file.path), ...search.fresh, ...attachments.fresh];
   if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value, chrome: chromeOf(site) } : undefined;
-  if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: plan.value, fresh });
+  if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: plan.value, fresh, notes: notesCount });
 
   if (options.write !== false) {
     await stage('write', async () => {
@@ -334,6 +359,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         await writeSite(settings.build.output, plan.value);
         // After the site: a ledger must never record an episode whose feed was not published.
         if (identity.ledger !== undefined) await writeLedgerFile(settings.build.ledger, identity.ledger);
+        // Only what a successful build made is worth keeping.
+        await store?.save();
       } catch (error) {
         const failure = writeFailure(settings, cwd, error as NodeJS.ErrnoException);
         if (failure === undefined) throw error;
@@ -341,7 +368,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
     });
   }
-  return finish({ settings, site, stats, output: plan.value, fresh });
+  if (options.write === false && !hasErrors(diagnostics)) await store?.save();
+  return finish({ settings, site, stats, output: plan.value, fresh, notes: notesCount });
 }
 
 function futureEntry(episode: EpisodeSource, settings: Settings, included: boolean): Diagnostic {

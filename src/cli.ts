@@ -18,6 +18,8 @@ export interface CommandOptions {
   drafts: boolean | undefined;
   future: boolean;
   probeAudio: boolean;
+  /** False with `--no-cache`: rendered notes are neither read from nor kept in .podsite-cache/. */
+  cache: boolean;
   verbose: boolean;
   format: 'text' | 'json';
   port: number | undefined;
@@ -46,6 +48,8 @@ Options:
   --port N         dev: port to serve on (default 4000; the next free one if taken)
   --host H         dev: address to listen on (default 127.0.0.1)
   --open           dev: open the site in the browser
+  --no-cache       build, check: render every episode again, without reading or writing the
+                   build cache in .podsite-cache/ (deleting that folder is always safe)
   --verbose        Print the time each stage took
   -h, --help       Show this help
   -v, --version    Show the version
@@ -90,6 +94,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         drafts: { type: 'boolean' },
         future: { type: 'boolean' },
         'probe-audio': { type: 'boolean' },
+        'no-cache': { type: 'boolean' },
         format: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
@@ -137,6 +142,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     drafts: values.drafts,
     future: values.future ?? false,
     probeAudio: values['probe-audio'] ?? false,
+    cache: values['no-cache'] !== true,
     verbose: values.verbose ?? false,
     format: values.format ?? 'text',
   };

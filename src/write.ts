@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
 import type { PublicFile } from './load.js';
@@ -46,7 +46,9 @@ const PARALLEL_WRITES = 32;
 
 /**
  * Writes the whole site into a fresh folder beside the output folder, then swaps it in, so that
- * a build that fails or is interrupted leaves the previous site as it was.
+ * a build that fails or is interrupted leaves the previous site as it was. A file whose bytes are
+ * already in the previous site is linked from there rather than written: it keeps its inode and
+ * mtime (so rsync, CDN uploads and browsers see it unchanged), and linking is cheaper than writing.
  */
 export async function writeSite(outputFolder: string, plan: OutputPlan): Promise<void> {
   const parent = path.dirname(outputFolder);
@@ -62,8 +64,16 @@ export async function writeSite(outputFolder: string, plan: OutputPlan): Promise
     }
     for (const folder of [...folders].sort()) await mkdir(folder, { recursive: true });
     const jobs: (() => Promise<void>)[] = [
-      ...plan.files.map((file) => () => writeFile(path.join(staging, file.path), file.contents)),
-      ...plan.copies.map((copy) => () => copyFile(copy.absolutePath, path.join(staging, copy.sitePath))),
+      ...plan.files.map((file) => async () => {
+        const target = path.join(staging, file.path);
+        const bytes = Buffer.from(file.contents);
+        if (!(await linkUnchanged(path.join(outputFolder, file.path), target, async () => bytes.length, () => bytes))) await writeFile(target, bytes);
+      }),
+      ...plan.copies.map((copy) => async () => {
+        const target = path.join(staging, copy.sitePath);
+        const source = copy.absolutePath;
+        if (!(await linkUnchanged(path.join(outputFolder, copy.sitePath), target, async () => (await stat(source)).size, () => readFile(source)))) await copyFile(source, target);
+      }),
     ];
     for (let i = 0; i < jobs.length; i += PARALLEL_WRITES) {
       await Promise.all(jobs.slice(i, i + PARALLEL_WRITES).map((job) => job()));
@@ -72,6 +82,26 @@ export async function writeSite(outputFolder: string, plan: OutputPlan): Promise
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/**
+ * Links the previous output file into the staging folder when it holds exactly the new bytes.
+ * Comparing the bytes themselves, rather than trusting a manifest of hashes, costs a read of the
+ * previous file, which is cheaper than the write it saves, and cannot be fooled by a file edited
+ * by hand in the output folder. Anything unexpected (no such file, another file system that
+ * cannot link) just means the file is written.
+ */
+async function linkUnchanged(previous: string, target: string, size: () => Promise<number>, bytes: () => Buffer | Promise<Buffer>): Promise<boolean> {
+  try {
+    const old = await lstat(previous);
+    // Sizes first: a media file of another size is never read twice.
+    if (!old.isFile() || old.size !== (await size())) return false;
+    if (!(await readFile(previous)).equals(await bytes())) return false;
+    await link(previous, target);
+    return true;
+  } catch {
+    return false;
   }
 }
 

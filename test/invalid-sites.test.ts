@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,11 @@ interface Expected {
    * 127.0.0.1 that serves the fixture's `host/` folder and refuses what `refuse` says.
    */
   audioHost?: { origin: string; refuse?: ('HEAD' | 'ranges')[] };
+  /**
+   * The fixture's `cache/` folder is the build cache the build finds (a copy of it: the build writes
+   * the cache anew); diagnostics name it `.podsite-cache/`, as in a real project.
+   */
+  cache?: boolean;
 }
 
 const temps: string[] = [];
@@ -49,9 +54,13 @@ describe('invalid fixture sites', () => {
     const ledgerBefore = existsSync(ledger) ? readFileSync(ledger, 'utf8') : undefined;
     // Facts learnt about audio are kept in the temp folder, never beside the fixture.
     const probeAudio = expected.audioHost && { fetch: await fetchThroughLocalHost(path.join(cwd, 'host'), expected.audioHost, hosts) };
-    const result = await build({ cwd, output, now: NOW, ledger, cacheFolder: path.join(temp, 'cache'), ...(probeAudio && { probeAudio }) });
+    const cacheFolder = path.join(temp, 'cache');
+    if (expected.cache) await cp(path.join(cwd, 'cache'), cacheFolder, { recursive: true });
+    const result = await build({ cwd, output, now: NOW, ledger, cacheFolder, ...(probeAudio && { probeAudio }) });
     const ledgerFile = path.relative(cwd, ledger);
-    const found = result.diagnostics.map(({ file, line, column, severity, rule }) => ({ file: file === ledgerFile ? 'podsite.lock' : file, line, column, severity, rule }));
+    const cacheFiles = `${path.relative(cwd, cacheFolder).split(path.sep).join('/')}/`;
+    const shown = (file: string) => (file === ledgerFile ? 'podsite.lock' : file.startsWith(cacheFiles) ? `.podsite-cache/${file.slice(cacheFiles.length)}` : file);
+    const found = result.diagnostics.map(({ file, line, column, severity, rule }) => ({ file: shown(file), line, column, severity, rule }));
     expect(found).toEqual(expected.diagnostics);
     expect(found.some((d) => d.rule === name), `the fixture ${name} shows its own rule`).toBe(true);
     if (found.some((d) => d.severity === 'error')) {

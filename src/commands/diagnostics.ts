@@ -11,6 +11,7 @@ export function buildOptions(options: CommandOptions, io: CliIo): BuildOptions {
     cwd: io.cwd,
     future: options.future,
     ...(options.probeAudio && { probeAudio: true }),
+    ...(!options.cache && { cache: false as const }),
     ...(options.config !== undefined && { config: options.config }),
     ...(options.output !== undefined && { output: options.output }),
     ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }),
@@ -61,6 +62,7 @@ export function printDiagnostics(result: BuildResult, options: CommandOptions, i
   else printDiagnosticText(result.diagnostics, io);
   if (options.verbose) {
     for (const { stage, ms } of result.timings) io.stderr(`  ${stage.padEnd(10)} ${ms.toFixed(1).padStart(8)} ms`);
+    if (result.notes) io.stderr(`  notes: ${result.notes.rendered} rendered, ${result.notes.reused} from the cache`);
   }
 }
 

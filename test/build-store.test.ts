@@ -1,0 +1,236 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { build, type BuildOptions } from '../src/build.js';
+import { BuildStore, hashText, STORE_FORMAT } from '../src/build-store.js';
+import { main, type CliIo } from '../src/cli.js';
+import type { RenderedNotes } from '../src/markdown.js';
+import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
+
+const NOW = new Date('2026-06-01T12:00:00Z');
+
+function episode(n: number, extra = ''): string {
+  return episodeFile(
+    `title: Episode ${n}\nepisode: ${n}\naudio:\n  url: https://media.example.com/e${n}.mp3\n  length: ${1000 + n}\n  duration: ${60 + n}`,
+    `Notes of **episode ${n}**, with [a link](https://example.com/${n}).\n\n| a | b |\n|---|---|\n| ${n} | x |\n${extra}`,
+  );
+}
+
+async function project(count = 5): Promise<string> {
+  const files: Record<string, string> = { 'podsite.yaml': MINIMAL_SETTINGS, 'public/artwork.png': 'not really a png' };
+  for (let n = 1; n <= count; n++) files[`episodes/2024-01-${String(n).padStart(2, '0')}-e${n}.md`] = episode(n);
+  return tempProject(files);
+}
+
+const firstEpisode = (root: string) => path.join(root, 'episodes/2024-01-01-e1.md');
+
+async function tree(folder: string): Promise<Map<string, Buffer>> {
+  const found = new Map<string, Buffer>();
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    found.set(path.relative(folder, file), await readFile(file));
+  }
+  return found;
+}
+
+async function cacheEntries(folder: string): Promise<number> {
+  let count = 0;
+  for (const name of await readdir(folder)) {
+    if (!name.endsWith('.json')) continue;
+    count += (JSON.parse(await readFile(path.join(folder, name), 'utf8')) as { entries: unknown[] }).entries.length;
+  }
+  return count;
+}
+
+const NOTES: RenderedNotes = { html: '<p>Hi</p>\n', text: 'Hi', unknownTags: [{ name: 'Devoxx', line: 1, column: 4 }], remoteMedia: [{ url: 'https://x.example/a.png', line: 2, column: 1 }] };
+
+describe('build store', () => {
+  it('gives back the notes it kept, under the same key only', async () => {
+    const folder = path.join(await tempProject({}), 'cache');
+    const options = { folder, key: 'k', displayFolder: 'cache' };
+    const first = await BuildStore.open(options);
+    expect(first.diagnostics).toEqual([]);
+    expect(first.store.get('text')).toBeUndefined();
+    first.store.keep('text', NOTES);
+    await first.store.save();
+
+    const again = await BuildStore.open(options);
+    expect(again.diagnostics).toEqual([]);
+    expect(again.store.get('text')).toEqual(NOTES);
+    expect(again.store.get('other text')).toBeUndefined();
+    expect([again.store.hits, again.store.misses]).toEqual([1, 1]);
+
+    // Other settings: every entry is stale, which is no problem worth a warning.
+    const other = await BuildStore.open({ ...options, key: 'other' });
+    expect(other.diagnostics).toEqual([]);
+    expect(other.store.get('text')).toBeUndefined();
+  });
+
+  it('ignores, with a warning, a file cut short, one of another version and one with an entry in the wrong place', async () => {
+    const folder = path.join(await tempProject({}), 'cache');
+    const options = { folder, key: 'k', displayFolder: 'cache' };
+    const { store } = await BuildStore.open(options);
+    store.keep('text', NOTES);
+    await store.save();
+    const shard = `notes-${hashText('text')[0]}.json`;
+    const good = await readFile(path.join(folder, shard), 'utf8');
+
+    await writeFile(path.join(folder, shard), good.slice(0, good.length - 20));
+    const cut = await BuildStore.open(options);
+    expect(cut.diagnostics.map((d) => [d.file, d.rule, d.severity])).toEqual([[`cache/${shard}`, 'cache-ignored', 'warning']]);
+    expect(cut.diagnostics[0]!.message).toContain('not valid JSON');
+    expect(cut.store.get('text')).toBeUndefined();
+
+    const parsed = JSON.parse(good) as { podsiteVersion: string; entries: [string, RenderedNotes][] };
+    await writeFile(path.join(folder, shard), JSON.stringify({ ...parsed, podsiteVersion: '0.0.1' }));
+    const foreign = await BuildStore.open(options);
+    expect(foreign.diagnostics.map((d) => d.rule)).toEqual(['cache-ignored']);
+    expect(foreign.diagnostics[0]!.message).toContain('another version');
+    expect(foreign.store.get('text')).toBeUndefined();
+
+    // The same notes filed under a hash of another shard were not written by podsite.
+    const misplaced = hashText('text').replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    await writeFile(path.join(folder, shard), JSON.stringify({ ...parsed, entries: [[misplaced, NOTES]] }));
+    expect((await BuildStore.open(options)).diagnostics[0]!.message).toContain('wrong hash');
+
+    await writeFile(path.join(folder, shard), JSON.stringify({ ...parsed, entries: [[hashText('text'), { html: 1 }]] }));
+    expect((await BuildStore.open(options)).diagnostics[0]!.message).toContain('wrong shape');
+
+    // A file that is no cache at all.
+    await writeFile(path.join(folder, shard), '[1, 2, 3]');
+    expect((await BuildStore.open(options)).diagnostics[0]!.message).toContain('not a podsite build cache');
+    expect(STORE_FORMAT).toBeGreaterThan(0);
+  });
+});
+
+describe('build with the store', () => {
+  const options = (root: string, extra: BuildOptions = {}): BuildOptions => ({ cwd: root, now: NOW, ...extra });
+
+  it('renders no unchanged episode again, and makes the same site as a build without cache', async () => {
+    const root = await project();
+    // Without cache first, into its own folder: the reference.
+    const reference = await build(options(root, { cache: false, output: 'reference' }));
+    expect(reference.diagnostics).toEqual([]);
+    expect(reference.notes).toEqual({ rendered: 5, reused: 0 });
+    expect(existsSync(path.join(root, '.podsite-cache')), '--no-cache writes no cache').toBe(false);
+
+    const cold = await build(options(root));
+    expect(cold.diagnostics).toEqual([]);
+    expect(cold.notes).toEqual({ rendered: 5, reused: 0 });
+    expect(await cacheEntries(path.join(root, '.podsite-cache'))).toBe(5);
+    expect(await tree(path.join(root, 'dist'))).toEqual(await tree(path.join(root, 'reference')));
+
+    const warm = await build(options(root));
+    expect(warm.diagnostics).toEqual([]);
+    expect(warm.notes).toEqual({ rendered: 0, reused: 5 });
+    expect(await tree(path.join(root, 'dist'))).toEqual(await tree(path.join(root, 'reference')));
+
+    await writeFile(firstEpisode(root), episode(1, '\nA line added, with <Devoxx> in it.\n'));
+    const edited = await build(options(root));
+    expect(edited.notes).toEqual({ rendered: 1, reused: 4 });
+    // The warning comes from the notes kept in the cache as much as from fresh ones.
+    expect(edited.diagnostics.map((d) => d.rule)).toEqual(['unknown-html-tag']);
+    const again = await build(options(root));
+    expect(again.notes).toEqual({ rendered: 0, reused: 5 });
+    expect(again.diagnostics).toEqual(edited.diagnostics);
+
+    const referenceEdited = await build(options(root, { cache: false, output: 'reference' }));
+    expect(referenceEdited.diagnostics).toEqual(edited.diagnostics);
+    const site = await tree(path.join(root, 'dist'));
+    expect(site).toEqual(await tree(path.join(root, 'reference')));
+    expect([...site.values()].some((contents) => contents.toString().includes('A line added'))).toBe(true);
+  });
+
+  it('renders everything again when the settings change, and keeps only the files of the last build', async () => {
+    const root = await project(3);
+    expect((await build(options(root))).notes).toEqual({ rendered: 3, reused: 0 });
+    await writeFile(path.join(root, 'podsite.yaml'), `${MINIMAL_SETTINGS}build:\n  html: sanitize\n`);
+    const changed = await build(options(root));
+    expect(changed.diagnostics).toEqual([]);
+    expect(changed.notes).toEqual({ rendered: 3, reused: 0 });
+    expect(await cacheEntries(path.join(root, '.podsite-cache'))).toBe(3);
+
+    await rm(firstEpisode(root));
+    expect((await build(options(root))).notes).toEqual({ rendered: 0, reused: 2 });
+    expect(await cacheEntries(path.join(root, '.podsite-cache')), 'the entry of the file gone is dropped').toBe(2);
+  });
+
+  it('starts afresh, with a warning, from a damaged cache, and quietly from a deleted one', async () => {
+    const root = await project(3);
+    const folder = path.join(root, '.podsite-cache');
+    await build(options(root));
+    const shards = (await readdir(folder)).filter((name) => name.endsWith('.json'));
+    for (const name of shards) await writeFile(path.join(folder, name), '{"format": 1, "entries": [["');
+    const damaged = await build(options(root));
+    expect(damaged.ok).toBe(true);
+    expect(damaged.diagnostics.map((d) => [d.file, d.rule])).toEqual(shards.map((name) => [`.podsite-cache/${name}`, 'cache-ignored']).sort());
+    expect(damaged.notes).toEqual({ rendered: 3, reused: 0 });
+    // The damaged files were written anew.
+    const repaired = await build(options(root));
+    expect(repaired.diagnostics).toEqual([]);
+    expect(repaired.notes).toEqual({ rendered: 0, reused: 3 });
+
+    await rm(folder, { recursive: true });
+    const deleted = await build(options(root));
+    expect(deleted.diagnostics).toEqual([]);
+    expect(deleted.notes).toEqual({ rendered: 3, reused: 0 });
+  });
+
+  it('saves nothing from a build with errors', async () => {
+    const root = await project(2);
+    await writeFile(path.join(root, 'episodes/2024-02-01-bad.md'), episodeFile('title: [never closed'));
+    const failed = await build(options(root));
+    expect(failed.ok).toBe(false);
+    expect(existsSync(path.join(root, '.podsite-cache'))).toBe(false);
+  });
+
+  it('keeps the files that did not change, inode and mtime, and replaces those that did', async () => {
+    const root = await project(4);
+    const first = await build(options(root));
+    const before = new Map<string, { ino: number; mtimeMs: number; contents: string }>();
+    for (const file of first.output!.files) {
+      const info = await stat(path.join(root, 'dist', file.path));
+      before.set(file.path, { ino: info.ino, mtimeMs: info.mtimeMs, contents: file.contents });
+    }
+    await writeFile(firstEpisode(root), episode(1, '\nEdited.\n'));
+    const second = await build(options(root));
+    let kept = 0;
+    let replaced = 0;
+    for (const file of second.output!.files) {
+      const old = before.get(file.path);
+      if (old === undefined) continue;
+      const info = await stat(path.join(root, 'dist', file.path));
+      if (old.contents === file.contents) {
+        expect([info.ino, info.mtimeMs], file.path).toEqual([old.ino, old.mtimeMs]);
+        kept++;
+      } else {
+        expect(info.ino, file.path).not.toBe(old.ino);
+        replaced++;
+      }
+    }
+    // The edited episode's page and the feed at least changed; other episodes' pages did not.
+    expect(replaced).toBeGreaterThanOrEqual(2);
+    expect(kept).toBeGreaterThanOrEqual(3);
+    const artwork = await stat(path.join(root, 'dist/artwork.png'));
+    await build(options(root));
+    const copied = await stat(path.join(root, 'dist/artwork.png'));
+    expect([copied.ino, copied.mtimeMs], 'a copied public file too').toEqual([artwork.ino, artwork.mtimeMs]);
+  });
+
+  it('`--no-cache` builds without reading or writing the cache; `--verbose` says what came from it', async () => {
+    const root = await project(2);
+    const err: string[] = [];
+    const io: CliIo = { stdout: () => undefined, stderr: (text) => err.push(text), cwd: root, color: false };
+    expect(await main(['build', '--no-cache', '--verbose'], io)).toBe(0);
+    expect(existsSync(path.join(root, 'dist/index.html'))).toBe(true);
+    expect(existsSync(path.join(root, '.podsite-cache'))).toBe(false);
+    expect(err).toContain('  notes: 2 rendered, 0 from the cache');
+    expect(await main(['build'], io)).toBe(0);
+    expect(await cacheEntries(path.join(root, '.podsite-cache'))).toBe(2);
+    err.length = 0;
+    expect(await main(['build', '--verbose'], io)).toBe(0);
+    expect(err).toContain('  notes: 0 rendered, 2 from the cache');
+  });
+});
