@@ -5,9 +5,10 @@ import { parseSettings, type Overrides, type Settings } from './config.js';
 import { applyRuleSettings, diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { displayDate } from './dates.js';
 import type { EpisodeSource } from './episode.js';
-import { notesDiagnostics, parseEntry, renderNotes, stampEntry } from './entry.js';
+import { notesDiagnostics, parseEntry, renderAllNotes, stampEntry } from './entry.js';
 import { podcastGuid, renderFeed } from './feed.js';
 import { formatLedger, parseLedger, pinGuids } from './ledger.js';
+import type { RenderedNotes } from './markdown.js';
 import { listPublicFiles, loadEpisodeFiles, loadPageFiles, loadPeopleFiles, loadTheme, readLedgerFile, readSettingsFile, type SourceFile } from './load.js';
 import { checkFeedFile } from './check-feed.js';
 import { resetDerived, resetRendered, type BuildCache } from './cache.js';
@@ -24,6 +25,7 @@ import { createRenderer } from './templates.js';
 import { listMediaFiles } from './media-files.js';
 import { measureAudio } from './measure-audio.js';
 import type { ProbeOptions } from './probe.js';
+import type { RenderPoolOptions } from './render-pool.js';
 import { validateArchive } from './validate.js';
 import { planOutput, writeLedgerFile, writeSite, type OutputPlan } from './write.js';
 
@@ -53,11 +55,17 @@ export interface BuildOptions extends Overrides {
   onEntryPages?: (pages: OutputFile[], fresh: string[]) => Promise<void>;
   /** Put the settings' analytics prefix before enclosure URLs (true unless said otherwise). */
   analytics?: boolean;
+  /** Worker threads for the Markdown of the notes (`--jobs`); 1 renders it all in this thread. One per core by default. */
+  jobs?: number;
+  /** How the notes are spread over worker threads; tests lower the threshold under which they are not used. */
+  renderPool?: Partial<RenderPoolOptions>;
 }
 
 export interface StageTiming {
   stage: string;
   ms: number;
+  /** Worker threads the stage ran on, when it used any. */
+  workers?: number;
 }
 
 export interface BuildStats {
@@ -99,10 +107,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     diagnostics.push(...applyRuleSettings(found, rules));
   };
   const timings: StageTiming[] = [];
+  /** Worker threads a stage used, by stage name. */
+  const workers = new Map<string, number>();
   const stage = async <T>(name: string, run: () => T | Promise<T>): Promise<T> => {
     const start = performance.now();
     const value = await run();
-    timings.push({ stage: name, ms: performance.now() - start });
+    const threads = workers.get(name);
+    timings.push({ stage: name, ms: performance.now() - start, ...(threads !== undefined && { workers: threads }) });
     return value;
   };
   const finish = (extra: Partial<BuildResult> = {}): BuildResult => ({
@@ -213,10 +224,21 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   });
 
   const notesCount = { rendered: 0, reused: 0 };
-  const entries = await stage('markdown', () =>
-    measured.map(({ file, episode }) => {
+  const entries = await stage('markdown', async () => {
+    const known = new Map<SourceFile, RenderedNotes>();
+    for (const { file } of measured) {
+      const notes = cached(file)?.notes ?? store?.get(file.text);
+      if (notes !== undefined) known.set(file, notes);
+    }
+    // The notes neither in memory nor in the build cache, all in one call: a large archive is spread over worker threads.
+    const missing = measured.filter(({ file }) => !known.has(file));
+    const rendered = await renderAllNotes(missing.map(({ episode }) => episode), settings, { ...options.renderPool, ...(options.jobs !== undefined && { jobs: options.jobs }) });
+    if (rendered.workers > 0) workers.set('markdown', rendered.workers);
+    missing.forEach(({ file }, index) => known.set(file, rendered.notes[index]!));
+    notesCount.rendered = missing.length;
+    return measured.map(({ file, episode }) => {
       const memo = cached(file);
-      const notes = memo?.notes ?? store?.get(file.text) ?? (notesCount.rendered++, renderNotes(episode, settings));
+      const notes = known.get(file)!;
       store?.keep(file.text, notes);
       if (notes.unknownTags.length > 0 || notes.remoteMedia.length > 0) collect(...notesDiagnostics(episode, notes, settings));
       const cast = memo?.cast ?? castOf(episode, people.value);
@@ -229,8 +251,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         memo.entry = entry;
       }
       return stampEntry(entry, now);
-    }),
-  );
+    });
+  });
   notesCount.reused = entries.length - notesCount.rendered;
 
   // Transcripts are looked for at every build: they may come and go while the episode file stays the same.

@@ -25,6 +25,8 @@ export interface CommandOptions {
   port: number | undefined;
   host: string | undefined;
   open: boolean;
+  /** Worker threads for the Markdown of the notes; undefined: one per core. */
+  jobs: number | undefined;
 }
 
 const USAGE = `Usage: podsite <command> [options]
@@ -45,6 +47,8 @@ Options:
   --probe-audio    build, check: ask the hosts of remote audio for its size, type and duration
                    (answers are kept in .podsite-cache/probe.json; delete it to ask again)
   --format FORMAT  Diagnostics as \`text\` (default) or \`json\`
+  --jobs N         build, check, dev: render Markdown in up to N worker threads (default: one per
+                   core; 1 renders in the main thread; sites under 100 episodes always do)
   --port N         dev: port to serve on (default 4000; the next free one if taken)
   --host H         dev: address to listen on (default 127.0.0.1)
   --open           dev: open the site in the browser
@@ -97,6 +101,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         'no-cache': { type: 'boolean' },
         format: { type: 'string' },
         port: { type: 'string' },
+        jobs: { type: 'string' },
         host: { type: 'string' },
         open: { type: 'boolean' },
         verbose: { type: 'boolean' },
@@ -131,8 +136,14 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.stderr(`podsite: --port is a number from 0 to 65535, not \`${values.port}\``);
     return 1;
   }
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && (!/^\d+$/.test(values.jobs!) || !Number.isSafeInteger(jobs) || jobs < 1)) {
+    io.stderr(`podsite: --jobs is a whole number of threads, 1 or more, not \`${values.jobs}\``);
+    return 1;
+  }
   const options: CommandOptions = {
     port,
+    jobs,
     host: values.host,
     open: values.open ?? false,
     config: values.config,

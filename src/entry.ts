@@ -4,6 +4,7 @@ import { parseEpisode, type EpisodeSource } from './episode.js';
 import type { SourceFile } from './load.js';
 import { renderMarkdown, type RenderedNotes } from './markdown.js';
 import { markupDiagnostics } from './notes-checks.js';
+import { renderAll, type RenderedAll, type RenderPoolOptions } from './render-pool.js';
 import type { Episode } from './site.js';
 import { validateEntry } from './validate.js';
 
@@ -22,6 +23,15 @@ export function parseEntry(file: SourceFile, settings: Settings): ParsedEntry {
 
 export function renderNotes(episode: EpisodeSource, settings: Settings): RenderedNotes {
   return renderMarkdown(episode.markdown, { html: settings.build.html });
+}
+
+/** The notes of many entries, in their order; in worker threads when there are enough of them. */
+export function renderAllNotes(episodes: readonly EpisodeSource[], settings: Settings, pool: Partial<RenderPoolOptions> = {}): Promise<RenderedAll> {
+  return renderAll(
+    episodes.map((episode) => episode.markdown),
+    { html: settings.build.html },
+    pool,
+  );
 }
 
 export function notesDiagnostics(episode: EpisodeSource, notes: RenderedNotes, settings: Settings): Diagnostic[] {

@@ -132,6 +132,19 @@ describe('podsite CLI', () => {
     expect(stderr).toContain('--port is a number from 0 to 65535');
   });
 
+  it('refuses --jobs that is not a whole number of threads, and takes one that is', async () => {
+    for (const bad of ['0', '-2', '1.5', 'two', '']) {
+      const { code, stderr } = await run(['build', `--jobs=${bad}`], repository);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`--jobs is a whole number of threads, 1 or more, not \`${bad}\``);
+    }
+    const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/2024-01-01-a.md': episodeFile('title: A\nepisode: 1\naudio:\n  url: https://h.example/a.mp3\n  length: 9') });
+    const { code, stderr } = await run(['check', '--jobs', '3', '--verbose'], root);
+    expect(code).toBe(0);
+    // One episode is far under the threshold: the notes are rendered in the main thread.
+    expect(stderr).toMatch(/markdown +[\d.]+ ms\n/);
+  });
+
   it('asks the audio hosts with --probe-audio, on build and check', async () => {
     const audio = await startAudioHost({ '/a.mp3': { body: SILENCE_MP3, head: 'refuse' } });
     try {

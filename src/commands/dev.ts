@@ -21,6 +21,7 @@ export async function runDev(options: CommandOptions, io: CliIo): Promise<number
     onBuild: report,
     ...(options.config !== undefined && { config: options.config }),
     ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }),
+    ...(options.jobs !== undefined && { jobs: options.jobs }),
   });
   if (dev.server.requestedPortTaken) io.stdout(`Port ${options.port ?? 4000} is taken; using ${dev.server.port} instead.`);
   io.stdout(`Serving at ${dev.url} (drafts and future episodes included). Writing to ${path.relative(io.cwd, dev.session.outputFolder)}/. Press Ctrl-C to stop.`);

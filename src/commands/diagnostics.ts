@@ -17,6 +17,7 @@ export function buildOptions(options: CommandOptions, io: CliIo): BuildOptions {
     ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }),
     ...(options.ledger !== undefined && { ledger: options.ledger }),
     ...(options.drafts !== undefined && { drafts: options.drafts }),
+    ...(options.jobs !== undefined && { jobs: options.jobs }),
   };
 }
 
@@ -61,7 +62,9 @@ export function printDiagnostics(result: BuildResult, options: CommandOptions, i
   if (options.format === 'json') io.stdout(diagnosticsAsJson(result.diagnostics));
   else printDiagnosticText(result.diagnostics, io);
   if (options.verbose) {
-    for (const { stage, ms } of result.timings) io.stderr(`  ${stage.padEnd(10)} ${ms.toFixed(1).padStart(8)} ms`);
+    for (const { stage, ms, workers } of result.timings) {
+      io.stderr(`  ${stage.padEnd(10)} ${ms.toFixed(1).padStart(8)} ms${workers === undefined ? '' : ` (${plural(workers, 'worker thread')})`}`);
+    }
     if (result.notes) io.stderr(`  notes: ${result.notes.rendered} rendered, ${result.notes.reused} from the cache`);
   }
 }

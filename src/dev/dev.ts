@@ -21,6 +21,8 @@ export interface DevOptions {
   /** Milliseconds to gather the events of one save (a rename is a removal and an addition). */
   settle?: number;
   now?: () => Date;
+  /** Worker threads for the Markdown of a full build; rebuilds of a few episodes stay in the main thread. */
+  jobs?: number;
 }
 
 export interface Dev {
@@ -42,6 +44,7 @@ export async function startDev(options: DevOptions): Promise<Dev> {
     ...(options.config !== undefined && { config: options.config }),
     ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }),
     ...(options.now !== undefined && { now: options.now }),
+    ...(options.jobs !== undefined && { jobs: options.jobs }),
     onEntryPages: (changed) => {
       server?.notify({ errors: [], changed: changed.map((file) => urlPathOf(file, basePath)), reload: false });
       options.onEntryPages?.(changed);

@@ -16,6 +16,8 @@ export interface DevSessionOptions {
   now?: () => Date;
   /** Told as soon as changed episode pages are on disk, before home pages, archive and feed. */
   onEntryPages?: (changed: string[]) => void;
+  /** Worker threads for the Markdown of a full build (the pool starts them per build and stops them after). */
+  jobs?: number;
 }
 
 export interface DevBuild {
@@ -146,6 +148,7 @@ export class DevSession {
       onEntryPages: this.writeEntryPages,
       ...(this.options.config !== undefined && { config: this.options.config }),
       ...(this.options.baseUrl !== undefined && { baseUrl: this.options.baseUrl }),
+      ...(this.options.jobs !== undefined && { jobs: this.options.jobs }),
       now,
     });
     this.cache.dirty = new Set();

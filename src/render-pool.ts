@@ -1,0 +1,111 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { renderMarkdown, type MarkdownOptions, type RenderedNotes } from './markdown.js';
+
+/** How the notes of a build are spread over worker threads. */
+export interface RenderPoolOptions {
+  /** Worker threads at most; 1 renders every note in the calling thread. */
+  jobs: number;
+  /**
+   * Fewer notes than this render in the calling thread: a worker spends about as long loading the
+   * Markdown engine as rendering a few dozen notes, so a small site would only wait for it.
+   */
+  minNotes: number;
+  /** Notes per message: enough to make each message worth its copy, few enough that threads finish together. */
+  batchSize: number;
+  /** The worker's script; the compiled render-worker.js unless a test gives another. */
+  worker?: URL;
+}
+
+export const defaults = {
+  jobs: availableParallelism(),
+  minNotes: 100,
+  batchSize: 32,
+} satisfies RenderPoolOptions;
+
+/** A message to a worker. */
+export interface RenderBatch {
+  id: number;
+  markdowns: string[];
+  options: MarkdownOptions;
+}
+
+/** A worker's answer: the batch's notes in order, or the stack of what went wrong. */
+export type RenderReply = { id: number; notes: RenderedNotes[] } | { id: number; error: string };
+
+export interface RenderedAll {
+  /** In the order of the Markdown given. */
+  notes: RenderedNotes[];
+  /** Worker threads used; 0 when the calling thread did it all. */
+  workers: number;
+}
+
+/**
+ * Renders many notes at once, in worker threads when there are enough of them to pay for the
+ * threads' start. The result is the same as `renderMarkdown` on each, in the same order.
+ */
+export async function renderAll(markdowns: readonly string[], markdown: MarkdownOptions, options: Partial<RenderPoolOptions> = {}): Promise<RenderedAll> {
+  const settings = { ...defaults, ...options };
+  const batchSize = Math.max(1, Math.min(settings.batchSize, Math.ceil(markdowns.length / (settings.jobs * 4))));
+  const workers = Math.min(settings.jobs, Math.ceil(markdowns.length / batchSize));
+  if (settings.jobs <= 1 || markdowns.length === 0 || markdowns.length < settings.minNotes) {
+    return { notes: markdowns.map((text) => renderMarkdown(text, markdown)), workers: 0 };
+  }
+  const batches: RenderBatch[] = [];
+  for (let start = 0; start < markdowns.length; start += batchSize) {
+    batches.push({ id: batches.length, markdowns: markdowns.slice(start, start + batchSize), options: markdown });
+  }
+  const done = await inWorkers(batches, workers, settings.worker ?? workerScript());
+  const notes: RenderedNotes[] = [];
+  for (const batch of done) notes.push(...batch);
+  return { notes, workers };
+}
+
+/**
+ * The compiled worker beside this module. Under vitest this module is src/render-pool.ts, and
+ * Node 20 cannot start a worker from TypeScript: the worker is then the one `npm test` compiled into lib/.
+ */
+function workerScript(): URL {
+  return import.meta.url.endsWith('.ts') ? new URL('../lib/render-worker.js', import.meta.url) : new URL('./render-worker.js', import.meta.url);
+}
+
+/**
+ * Each worker takes the next batch as soon as it sends one back, so a slow batch does not hold the
+ * others. Any failure (a thrown error, a crash, a worker that cannot start) rejects at once and
+ * stops every worker: a build must never wait on a thread that will not answer.
+ */
+function inWorkers(batches: readonly RenderBatch[], count: number, script: URL): Promise<RenderedNotes[][]> {
+  return new Promise((resolve, reject) => {
+    const results: RenderedNotes[][] = new Array(batches.length);
+    const threads: Worker[] = [];
+    let next = 0;
+    let received = 0;
+    let settled = false;
+    const stop = () => Promise.all(threads.map((thread) => thread.terminate()));
+    const fail = (reason: string, cause?: unknown) => {
+      if (settled) return;
+      settled = true;
+      void stop().finally(() => reject(new Error(`rendering the notes in worker threads failed: ${reason}`, cause === undefined ? undefined : { cause })));
+    };
+    const feed = (thread: Worker) => {
+      if (next < batches.length) thread.postMessage(batches[next++]);
+    };
+    for (let n = 0; n < count; n++) {
+      const thread = new Worker(script);
+      threads.push(thread);
+      thread.on('message', (reply: RenderReply) => {
+        if (settled) return;
+        if ('error' in reply) return fail(`batch ${reply.id + 1} of ${batches.length}: ${reply.error}`);
+        results[reply.id] = reply.notes;
+        received++;
+        if (received < batches.length) return feed(thread);
+        settled = true;
+        void stop().then(() => resolve(results), reject);
+      });
+      thread.on('error', (error) => fail(error.message, error));
+      thread.on('messageerror', (error) => fail(`a reply could not be read (${error.message})`, error));
+      thread.on('exit', (code) => fail(`a worker stopped (exit code ${code}) before the notes were rendered`));
+      feed(thread);
+    }
+  });
+}
