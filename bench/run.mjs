@@ -122,9 +122,11 @@ async function prepare(name, work) {
   return { name: `lescastcodeurs (real, ${files.length} files)`, folder, episodes: 'posts', files };
 }
 
-async function podsiteBuild(archive, out, extra = []) {
+async function podsiteBuild(archive, out, extra = [], label = 'build') {
   const result = await run(process.execPath, [cli, 'build', '--out', out, ...extra], { cwd: archive.folder });
   const built = /Built (\d+) pages \((\d+) episodes, (\d+) posts\)/.exec(result.output);
+  // Each figure as soon as it is taken: a long run cut short still tells what it measured.
+  console.error(`  podsite ${label}: ${s(result.ms)}, peak RSS ${mb(result.rss)}`);
   return { ...result, pages: built ? Number(built[1]) : Number.NaN, entries: built ? Number(built[2]) + Number(built[3]) : Number.NaN };
 }
 
@@ -133,15 +135,16 @@ async function benchPodsite(archive) {
   const rows = {};
   await rm(out, { recursive: true, force: true });
   await rm(path.join(archive.folder, '.podsite-cache'), { recursive: true, force: true });
-  const cold = await podsiteBuild(archive, out);
+  const cold = await podsiteBuild(archive, out, [], 'cold');
   const coldTree = await tree(out);
+  console.error(`  podsite output: ${mb(coldTree.bytes)}, ${coldTree.files} files`);
   if (args['cold-only']) return { cold, tree: coldTree, identical: {} };
-  const warm = await podsiteBuild(archive, out);
+  const warm = await podsiteBuild(archive, out, [], 'warm');
   const warmTree = await tree(out);
   // One line appended to an episode in the middle of the archive: its page and the feed change.
   const edited = path.join(archive.folder, archive.episodes, archive.files[Math.floor(archive.files.length / 2)]);
   await appendFile(edited, `\nEdited by the benchmark at ${new Date().toISOString()}.\n`);
-  const edit = await podsiteBuild(archive, out);
+  const edit = await podsiteBuild(archive, out, [], 'warm, one edit');
   rows.cold = cold;
   rows.warm = warm;
   rows.edit = edit;
@@ -174,6 +177,7 @@ async function benchEleventy(archive) {
   await rm(out, { recursive: true, force: true });
   const config = path.join(root, 'bench', 'eleventy', 'eleventy.config.mjs');
   const result = await run(process.execPath, [eleventyCli, '--config', config, '--input', path.join(archive.folder, archive.episodes), '--output', out, '--quiet'], { cwd: archive.folder });
+  console.error(`  Eleventy cold: ${s(result.ms)}, peak RSS ${mb(result.rss)}`);
   return { ...result, tree: await tree(out) };
 }
 
@@ -196,6 +200,7 @@ async function benchHugo(archive) {
   ].join('\n');
   await writeFile(path.join(site, 'hugo.toml'), (await readFile(path.join(root, 'bench', 'hugo', 'hugo.toml'), 'utf8')) + mounts);
   const result = await run('hugo', ['--source', site, '--destination', out, '--quiet'], { cwd: site });
+  console.error(`  Hugo cold: ${s(result.ms)}, peak RSS ${mb(result.rss)}`);
   return { ...result, tree: await tree(out) };
 }
 
