@@ -237,7 +237,12 @@ function table(archive, p, eleventy, hugoResult) {
     row('cold build per episode', p.cold.ms / entries, (v) => `${v.toFixed(1)} ms`, eleventy && eleventy.ms / archive.files.length, hugoResult && hugoResult.ms / archive.files.length);
     for (const [check, same] of Object.entries(p.identical)) lines.push(`| output identical, ${check} | ${same ? 'yes' : '**NO**'} |${eleventy ? ' | |' : ''}${hugoResult ? ' | |' : ''}`);
   } else {
-    if (eleventy) lines.push(`| cold build | | ${s(eleventy.ms)} | |`);
+    // --only without podsite: the others' figures alone, no ratio.
+    const cells = (format) => `${eleventy ? ` ${format(eleventy)} | |` : ''}${hugoResult ? ` ${format(hugoResult)} | |` : ''}`;
+    lines.push(`| cold build | |${cells((r) => s(r.ms))}`);
+    lines.push(`| peak RSS, cold build | |${cells((r) => mb(r.rss))}`);
+    lines.push(`| output size | |${cells((r) => `${mb(r.tree.bytes)}, ${r.tree.files} files`)}`);
+    lines.push(`| cold build per episode | |${cells((r) => `${(r.ms / archive.files.length).toFixed(1)} ms`)}`);
   }
   return lines.join('\n');
 }
