@@ -4,6 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildCache, CachedFile } from './cache.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { forEachLimited } from './limit.js';
+
+/** Files read at once: enough to keep the disk busy, far below any limit of open files. */
+const READ_CONCURRENCY = 64;
 
 /** A text file read from the project, named relative to the working folder (as diagnostics name it). */
 export interface SourceFile {
@@ -157,7 +161,7 @@ export async function loadEpisodeFiles(
     return result;
   };
   const read: { source?: SourceFile; diagnostic?: Diagnostic }[] = new Array(names.length);
-  const reading: Promise<void>[] = [];
+  const reading: number[] = [];
   const paths = names.map((name) => path.join(folder, name));
   paths.forEach((absolutePath, index) => {
     const cached = cache?.files.get(absolutePath);
@@ -165,9 +169,14 @@ export async function loadEpisodeFiles(
     // Files that did not change are taken as they are, without a promise each: thousands add up.
     if (cached?.source !== undefined && !changed) read[index] = { source: cached.source };
     else if (cached?.problem !== undefined && !changed) read[index] = { diagnostic: cached.problem };
-    else reading.push(readSourceFile(root, absolutePath, 'episode', dirty instanceof Set).then((result) => void (read[index] = remember(absolutePath, result))));
+    else reading.push(index);
   });
-  await Promise.all(reading);
+  // A bounded number at a time: opening every file at once ran out of file descriptors
+  // (EMFILE) on a 20,000-episode archive with a limit of 20,000 open files.
+  await forEachLimited(reading, READ_CONCURRENCY, async (index) => {
+    const absolutePath = paths[index]!;
+    read[index] = remember(absolutePath, await readSourceFile(root, absolutePath, 'episode', dirty instanceof Set));
+  });
   if (cache !== undefined && !onlyKnownFilesChanged) {
     const present = new Set(paths);
     for (const absolutePath of cache.files.keys()) if (!present.has(absolutePath)) cache.files.delete(absolutePath);
