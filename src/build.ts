@@ -298,10 +298,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   collect(...(await stage('check feed', () => feed.value.flatMap((file) => checkFeedFile(file, site, diagnostics, cache)))));
 
   const machines = await stage('sitemap', () => machineFiles(settings, planned, new Set(publicFiles.map((file) => file.sitePath))));
-  // Made again only when an entry changed, like the feed.
+  // With a cache, only the terms of entries that changed are indexed again, and only the files they touch are fresh.
   const search = await stage('search index', async () => {
     const index = searchIndexFile(site, cache);
-    return { files: [...index.files, await searchLibraryFile()], fresh: index.fresh ? index.files.map((file) => file.path) : [] };
+    return { files: [...index.files, await searchLibraryFile()], fresh: index.fresh };
   });
 
   const attachments = await stage('attachment files', () => attachmentOutput(site, cache?.attachmentFiles));
