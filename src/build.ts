@@ -297,7 +297,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // The feed as apps will read it; after the feed's own diagnostics, which it does not repeat.
   collect(...(await stage('check feed', () => feed.value.flatMap((file) => checkFeedFile(file, site, diagnostics, cache)))));
 
-  const machines = await stage('sitemap', () => machineFiles(settings, planned, new Set(publicFiles.map((file) => file.sitePath))));
+  const machines = await stage('sitemap', () => {
+    const publicPaths = new Set(publicFiles.map((file) => file.sitePath));
+    // What the sitemap and robots.txt are made from (the settings reset the cache): one save rarely changes it.
+    const key = cache && [publicPaths.has('robots.txt'), ...planned.map((spec) => `${spec.path}|${spec.lastmod?.getTime()}|${spec.noindex === true}`)].join('\n');
+    if (cache?.machines !== undefined && cache.machines.key === key) return { files: cache.machines.files, fresh: false };
+    const files = machineFiles(settings, planned, publicPaths);
+    if (cache && key !== undefined) cache.machines = { key, files };
+    return { files, fresh: true };
+  });
   // With a cache, only the terms of entries that changed are indexed again, and only the files they touch are fresh.
   const search = await stage('search index', async () => {
     const index = searchIndexFile(site, cache);
@@ -307,7 +315,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const attachments = await stage('attachment files', () => attachmentOutput(site, cache?.attachmentFiles));
 
   const plan = planOutput(
-    [...pages.value, ...feed.value, ...machines, ...search.files, ...attachments.files],
+    [...pages.value, ...feed.value, ...machines.files, ...search.files, ...attachments.files],
     [
       ...[...theme.theme.assets.values()].map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
       ...publicFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
@@ -323,8 +331,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     feedItems: site.episodes.length,
     files: plan.value.files.length + plan.value.copies.length,
   };
-  // The sitemap is made anew at each build (it is small); `podsite dev` writes it only if it changed.
-  const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...machines.map((file) => file.path), ...search.fresh, ...attachments.fresh];
+  const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...(machines.fresh ? machines.files.map((file) => file.path) : []), ...search.fresh, ...attachments.fresh];
   if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value, chrome: chromeOf(site) } : undefined;
   if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: plan.value, fresh });
 

@@ -43,6 +43,8 @@ export interface BuildCache {
   lastGood: { settings: Settings; rules: Settings['rules']; renderer: Renderer; templates: ReadonlyMap<string, TemplateFile>; people: PeopleRegistry; chrome: SiteChrome } | undefined;
   /** The people folder, read; made again with everything else when the settings or a person file change. */
   people: Result<PeopleRegistry> | undefined;
+  /** The sitemap and robots.txt, with the key of the pages they list. */
+  machines?: { key: string; files: OutputFile[] };
   /** The archive's search index, updated for the entries that changed. */
   search?: SearchIndexState;
 }
@@ -73,6 +75,7 @@ export function resetDerived(cache: BuildCache): void {
   }
   cache.people = undefined;
   cache.search = undefined;
+  cache.machines = undefined;
   // Chapters files hold absolute URLs, made from the settings.
   cache.attachmentFiles.clear();
   resetRendered(cache);
