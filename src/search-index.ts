@@ -160,17 +160,24 @@ interface IndexedEntry {
   /** The head's fields (SEARCHED_FIELDS) and the shards' (SHARD_FIELDS). */
   head: FieldTerms[];
   notes: FieldTerms[];
+  /** The lengths of its fields in each index, as JSON. */
+  lengths: { head: string; notes: string };
 }
 
 function indexEntry(site: Site, entry: Episode): IndexedEntry {
   const head = documentOf(site, entry, 0, NOTES_INDEXED_CHARACTERS);
   const stored: StoredFields = { title: head.title, url: head.url, date: head.date };
-  return {
-    entry: { title: entry.title, description: entry.description, text: entry.text, path: entry.path, time: entry.date.getTime() },
-    stored: JSON.stringify(stored),
+  const fields = {
     head: SEARCHED_FIELDS.map((field) => fieldTerms(head[field], field)),
     // The shards' one field, the whole notes.
     notes: [fieldTerms(entry.text, SHARD_FIELDS[0])],
+  };
+  const lengths = (terms: FieldTerms[]) => JSON.stringify(terms.map(({ unique }) => unique));
+  return {
+    entry: { title: entry.title, description: entry.description, text: entry.text, path: entry.path, time: entry.date.getTime() },
+    stored: JSON.stringify(stored),
+    ...fields,
+    lengths: { head: lengths(fields.head), notes: lengths(fields.notes) },
   };
 }
 
@@ -188,9 +195,10 @@ const unchanged = (indexed: IndexedEntry, entry: Episode) =>
  */
 class TermIndex {
   /** Term → document id → count in each field. */
-  private readonly postings = new Map<string, Map<number, number[]>>();
+  private readonly postings = new Map<string, Map<number, (number | undefined)[]>>();
   /** Term → its entry in the file, as JSON, for the terms not touched since it was made. */
   private readonly texts = new Map<string, string>();
+  private readonly sizes = new Map<string, number>();
   /** Terms whose documents were taken out or put in since the last `done`: each is serialized again. */
   private readonly touched = new Set<string>();
   /** Those of them whose entry in the file is not what it was (an entry saved again often leaves most of its terms as they were). */
@@ -199,34 +207,44 @@ class TermIndex {
   private added: string[] = [];
   private removed = new Set<string>();
 
-  add(id: number, fields: readonly FieldTerms[]): void {
-    fields.forEach(({ terms }, field) => {
-      for (const [term, count] of terms) {
-        let documents = this.postings.get(term);
-        if (documents === undefined) {
-          this.postings.set(term, (documents = new Map()));
-          if (!this.removed.delete(term)) this.added.push(term);
-        }
-        let counts = documents.get(id);
-        if (counts === undefined) documents.set(id, (counts = []));
-        counts[field] = count;
-        this.touched.add(term);
-      }
-    });
+  /**
+   * The document's terms go from `before` to `after` (either may be absent). A term whose count
+   * stays the same is not touched: an edit of an entry's notes changes few of its terms, and the
+   * common terms it shares with thousands of entries are long to serialize again.
+   */
+  replace(id: number, before: readonly FieldTerms[] | undefined, after: readonly FieldTerms[] | undefined): void {
+    const fields = Math.max(before?.length ?? 0, after?.length ?? 0);
+    for (let field = 0; field < fields; field++) {
+      const old = before?.[field]?.terms;
+      const now = after?.[field]?.terms;
+      if (old !== undefined) for (const term of old.keys()) if (now?.has(term) !== true) this.set(term, id, field, undefined);
+      if (now !== undefined) for (const [term, count] of now) if (old?.get(term) !== count) this.set(term, id, field, count);
+    }
   }
 
-  remove(id: number, fields: readonly FieldTerms[]): void {
-    for (const { terms } of fields) {
-      for (const term of terms.keys()) {
-        const documents = this.postings.get(term);
-        if (documents === undefined || !documents.delete(id)) continue;
-        this.touched.add(term);
-        if (documents.size > 0) continue;
-        this.postings.delete(term);
-        this.texts.delete(term);
-        this.removed.add(term);
-      }
+  private set(term: string, id: number, field: number, count: number | undefined): void {
+    this.touched.add(term);
+    let documents = this.postings.get(term);
+    if (count === undefined) {
+      const counts = documents?.get(id);
+      if (documents === undefined || counts === undefined) return;
+      counts[field] = undefined;
+      if (counts.some((n) => n !== undefined)) return;
+      documents.delete(id);
+      if (documents.size > 0) return;
+      this.postings.delete(term);
+      this.texts.delete(term);
+      this.sizes.delete(term);
+      this.removed.add(term);
+      return;
     }
+    if (documents === undefined) {
+      this.postings.set(term, (documents = new Map()));
+      if (!this.removed.delete(term)) this.added.push(term);
+    }
+    let counts = documents.get(id);
+    if (counts === undefined) documents.set(id, (counts = []));
+    counts[field] = count;
   }
 
   /** Called once the files are made: what was touched is now serialized. */
@@ -262,9 +280,20 @@ class TermIndex {
       }
       text = JSON.stringify([term, data]);
       this.texts.set(term, text);
-      if (text !== before) this.changed.add(term);
+      if (text !== before) {
+        this.changed.add(term);
+        this.sizes.delete(term);
+      }
     }
     return text;
+  }
+
+  /** The size of the term's entry in a file: UTF-8, and the comma after it. */
+  bytes(term: string): number {
+    const text = this.text(term);
+    let size = this.sizes.get(term);
+    if (size === undefined) this.sizes.set(term, (size = Buffer.byteLength(text) + 1));
+    return size;
   }
 }
 
@@ -283,17 +312,17 @@ function insertionPoint(sorted: readonly string[], term: string): number {
  * What MiniSearch's `toJSON` writes besides the terms and the stored fields, for these fields of
  * these entries: the averages are summed in the order `add` sums them, so the numbers are the same.
  */
-function documentStats(indexed: readonly IndexedEntry[], fields: readonly string[], of: (entry: IndexedEntry) => FieldTerms[]) {
+function documentStats(indexed: readonly IndexedEntry[], fields: readonly string[], index: 'head' | 'notes'): string {
   const averages: number[] = [];
   const ids: string[] = [];
   const lengths: string[] = [];
-  indexed.forEach((entry, id) => {
-    const terms = of(entry);
-    const counts = terms.map(({ unique }) => unique);
-    counts.forEach((count, field) => (averages[field] = ((averages[field] || 0) * id + count) / (id + 1)));
+  for (let id = 0; id < indexed.length; id++) {
+    const entry = indexed[id]!;
+    const terms = entry[index];
+    for (let field = 0; field < terms.length; field++) averages[field] = ((averages[field] || 0) * id + terms[field]!.unique) / (id + 1);
     ids.push(`"${id}":${id}`);
-    lengths.push(`"${id}":${JSON.stringify(counts)}`);
-  });
+    lengths.push(`"${id}":${entry.lengths[index]}`);
+  }
   return (
     `"documentCount":${indexed.length},"nextId":${indexed.length},"documentIds":{${ids.join(',')}},` +
     `"fieldIds":${JSON.stringify(Object.fromEntries(fields.map((field, id) => [field, id])))},` +
@@ -391,14 +420,8 @@ export class SearchIndexState {
       const [old, now] = [before[id], indexed[id]];
       if (old === now) continue;
       changed = true;
-      if (old !== undefined) {
-        this.head.remove(id, old.head);
-        this.notes.remove(id, old.notes);
-      }
-      if (now !== undefined) {
-        this.head.add(id, now.head);
-        this.notes.add(id, now.notes);
-      }
+      this.head.replace(id, old?.head, now?.head);
+      this.notes.replace(id, old?.notes, now?.notes);
     }
     this.indexed = indexed;
     this.byFile = byFile;
@@ -409,9 +432,9 @@ export class SearchIndexState {
     const references: ShardReference[] = shards.map(({ from, shard }) => ({ from, file: shard.file.path }));
     const headTerms = this.head.terms().map((term) => this.head.text(term));
     const storedFields = indexed.map((entry, id) => `"${id}":${entry.stored}`);
-    const headIndex = `{${documentStats(indexed, SEARCHED_FIELDS, (entry) => entry.head)},"storedFields":{${storedFields.join(',')}},"dirtCount":0,"index":[${headTerms.join(',')}],"serializationVersion":2}`;
+    const headIndex = `{${documentStats(indexed, SEARCHED_FIELDS, 'head')},"storedFields":{${storedFields.join(',')}},"dirtCount":0,"index":[${headTerms.join(',')}],"serializationVersion":2}`;
     // Everything of a MiniSearch index but its terms, and no stored fields: results show the head's.
-    const notesIndex = `{${documentStats(indexed, SHARD_FIELDS, (entry) => entry.notes)},"dirtCount":0,"serializationVersion":2}`;
+    const notesIndex = `{${documentStats(indexed, SHARD_FIELDS, 'notes')},"dirtCount":0,"serializationVersion":2}`;
     const headText =
       `{"format":${FORMAT},"fields":${JSON.stringify(SEARCHED_FIELDS)},"stopWords":${JSON.stringify(STOP_WORDS)},"index":${headIndex},` +
       `"notes":{"fields":${JSON.stringify(SHARD_FIELDS)},"queryLength":${SHARD_QUERY_LENGTH},"index":${notesIndex},"shards":${JSON.stringify(references)}}}`;
@@ -431,7 +454,7 @@ export class SearchIndexState {
     const terms = notes.terms();
     if (terms.length === 0) return [];
     const sums = [0];
-    for (const term of terms) sums.push(sums.at(-1)! + Buffer.byteLength(notes.text(term)) + 1);
+    for (let i = 0; i < terms.length; i++) sums.push(sums[i]! + notes.bytes(terms[i]!));
     const ranges: Range[] = [];
     rangesOf(terms, sums, 0, terms.length, '', this.options.shardBytes, ranges);
     const previous = new Map(this.shards.map((shard) => [shard.terms[0], shard]));
