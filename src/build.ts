@@ -77,6 +77,9 @@ export interface BuildResult {
   fresh?: string[];
 }
 
+/** Paths as the ledger writes them, by path as the build has them, for each `podsite dev` session. */
+const ledgerPaths = new WeakMap<BuildCache, { key: string; paths: Map<string, string> }>();
+
 /**
  * The whole build, stage by stage. A build with errors stops before writing, so the previous
  * output stays as it was.
@@ -230,12 +233,23 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const ledger = text === undefined ? undefined : cache?.ledger?.text === text ? cache.ledger.parsed : parseLedger(text, ledgerFile);
     if (cache && text !== undefined && ledger) cache.ledger = { text, parsed: ledger };
     collect(...(ledger?.diagnostics ?? []));
-    const ledgerPath = (absolutePath: string) => path.relative(settings.build.root, absolutePath).split(path.sep).join('/');
+    // path.relative for every episode, twice, is a measurable part of a rebuild in podsite dev: kept while the folders stay.
+    const memoKey = `${settings.build.root}\0${cwd}`;
+    let memo = cache && ledgerPaths.get(cache);
+    if (cache && memo?.key !== memoKey) ledgerPaths.set(cache, (memo = { key: memoKey, paths: new Map() }));
+    const ledgerPath = (file: string) => {
+      let found = memo?.paths.get(file);
+      if (found === undefined) {
+        found = path.relative(settings.build.root, path.resolve(cwd, file)).split(path.sep).join('/');
+        memo?.paths.set(file, found);
+      }
+      return found;
+    };
     const feedGuid = settings.feed.guid;
     const pinned = pinGuids(site.episodes, {
       ledger,
       ledgerFile,
-      fileOf: (episode) => ledgerPath(path.resolve(cwd, episode.file)),
+      fileOf: (episode) => ledgerPath(episode.file),
       files: new Set(sources.paths.map(ledgerPath)),
       isPublished: (episode) => !episode.draft && !episode.future,
       podcastGuid: {
