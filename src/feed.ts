@@ -147,7 +147,8 @@ export function renderFeed(site: Site, identity: FeedIdentity, options: FeedOpti
     // Items on one line each, so that nothing is added inside the notes' CDATA.
     const closing = head.lastIndexOf('  </channel>');
     const onPage = items.slice(page.start, page.end);
-    const xml = `${head.slice(0, closing)}${onPage.map((item) => `    ${item}\n`).join('')}${head.slice(closing)}`;
+    // One join: a concatenation per item would copy a 40 MB feed twice.
+    const xml = `${head.slice(0, closing)}${onPage.length === 0 ? '' : `    ${onPage.join('\n    ')}\n`}${head.slice(closing)}`;
     let start = closing;
     const placed = onPage.map((item) => {
       const at = start + '    '.length;
