@@ -92,6 +92,9 @@ export interface BuildResult {
   notes?: { rendered: number; reused: number };
 }
 
+/** Paths as the ledger writes them, by path as the build has them, for each `podsite dev` session. */
+const ledgerPaths = new WeakMap<BuildCache, { key: string; paths: Map<string, string> }>();
+
 /**
  * The whole build, stage by stage. A build with errors stops before writing, so the previous
  * output stays as it was.
@@ -277,12 +280,23 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const ledger = text === undefined ? undefined : cache?.ledger?.text === text ? cache.ledger.parsed : parseLedger(text, ledgerFile);
     if (cache && text !== undefined && ledger) cache.ledger = { text, parsed: ledger };
     collect(...(ledger?.diagnostics ?? []));
-    const ledgerPath = (absolutePath: string) => path.relative(settings.build.root, absolutePath).split(path.sep).join('/');
+    // path.relative for every episode, twice, is a measurable part of a rebuild in podsite dev: kept while the folders stay.
+    const memoKey = `${settings.build.root}\0${cwd}`;
+    let memo = cache && ledgerPaths.get(cache);
+    if (cache && memo?.key !== memoKey) ledgerPaths.set(cache, (memo = { key: memoKey, paths: new Map() }));
+    const ledgerPath = (file: string) => {
+      let found = memo?.paths.get(file);
+      if (found === undefined) {
+        found = path.relative(settings.build.root, path.resolve(cwd, file)).split(path.sep).join('/');
+        memo?.paths.set(file, found);
+      }
+      return found;
+    };
     const feedGuid = settings.feed.guid;
     const pinned = pinGuids(site.episodes, {
       ledger,
       ledgerFile,
-      fileOf: (episode) => ledgerPath(path.resolve(cwd, episode.file)),
+      fileOf: (episode) => ledgerPath(episode.file),
       files: new Set(sources.paths.map(ledgerPath)),
       isPublished: (episode) => !episode.draft && !episode.future,
       podcastGuid: {
@@ -344,17 +358,25 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // The feed as apps will read it; after the feed's own diagnostics, which it does not repeat.
   collect(...(await stage('check feed', () => feed.value.flatMap((file) => checkFeedFile(file, site, diagnostics, cache)))));
 
-  const machines = await stage('sitemap', () => machineFiles(settings, planned, new Set(publicFiles.map((file) => file.sitePath))));
-  // Made again only when an entry changed, like the feed.
+  const machines = await stage('sitemap', () => {
+    const publicPaths = new Set(publicFiles.map((file) => file.sitePath));
+    // What the sitemap and robots.txt are made from (the settings reset the cache): one save rarely changes it.
+    const key = cache && [publicPaths.has('robots.txt'), ...planned.map((spec) => `${spec.path}|${spec.lastmod?.getTime()}|${spec.noindex === true}`)].join('\n');
+    if (cache?.machines !== undefined && cache.machines.key === key) return { files: cache.machines.files, fresh: false };
+    const files = machineFiles(settings, planned, publicPaths);
+    if (cache && key !== undefined) cache.machines = { key, files };
+    return { files, fresh: true };
+  });
+  // With a cache, only the terms of entries that changed are indexed again, and only the files they touch are fresh.
   const search = await stage('search index', async () => {
     const index = searchIndexFile(site, cache);
-    return { files: [...index.files, await searchLibraryFile()], fresh: index.fresh ? index.files.map((file) => file.path) : [] };
+    return { files: [...index.files, await searchLibraryFile()], fresh: index.fresh };
   });
 
   const attachments = await stage('attachment files', () => attachmentOutput(site, cache?.attachmentFiles));
 
   const plan = planOutput(
-    [...pages.value, ...feed.value, ...machines, ...search.files, ...attachments.files],
+    [...pages.value, ...feed.value, ...machines.files, ...search.files, ...attachments.files],
     [
       ...[...theme.theme.assets.values()].map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
       ...publicFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
@@ -370,8 +392,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     feedItems: site.episodes.length,
     files: plan.value.files.length + plan.value.copies.length,
   };
-  // The sitemap is made anew at each build (it is small); `podsite dev` writes it only if it changed.
-  const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...machines.map((file) => file.path), ...search.fresh, ...attachments.fresh];
+  const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...(machines.fresh ? machines.files.map((file) => file.path) : []), ...search.fresh, ...attachments.fresh];
   if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value, chrome: chromeOf(site) } : undefined;
   if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: plan.value, fresh, notes: notesCount });
 

@@ -8,7 +8,7 @@ import type { EpisodeSource } from './episode.js';
 import type { RenderedNotes } from './markdown.js';
 import type { OutputFile, PageMemo, SiteChrome } from './pages.js';
 import type { EpisodePeople, PeopleRegistry } from './people.js';
-import type { SearchCache } from './search-index.js';
+import type { SearchIndexState } from './search-index.js';
 import type { Episode } from './site.js';
 import type { TranscriptText } from './attachments.js';
 
@@ -43,8 +43,10 @@ export interface BuildCache {
   lastGood: { settings: Settings; rules: Settings['rules']; renderer: Renderer; templates: ReadonlyMap<string, TemplateFile>; people: PeopleRegistry; chrome: SiteChrome } | undefined;
   /** The people folder, read; made again with everything else when the settings or a person file change. */
   people: Result<PeopleRegistry> | undefined;
-  /** The archive's search index, with the key of the entries it was made from. */
-  search?: SearchCache;
+  /** The sitemap and robots.txt, with the key of the pages they list. */
+  machines?: { key: string; files: OutputFile[] };
+  /** The archive's search index, updated for the entries that changed. */
+  search?: SearchIndexState;
 }
 
 export interface CachedFile {
@@ -73,6 +75,7 @@ export function resetDerived(cache: BuildCache): void {
   }
   cache.people = undefined;
   cache.search = undefined;
+  cache.machines = undefined;
   // Chapters files hold absolute URLs, made from the settings.
   cache.attachmentFiles.clear();
   resetRendered(cache);

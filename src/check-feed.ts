@@ -14,7 +14,11 @@ import type { Site } from './site.js';
 export function checkFeedFile(feed: FeedFile, site: Site, reported: readonly Diagnostic[], buildCache?: BuildCache): Diagnostic[] {
   // A page of a paged feed holds some of the episodes: its items are those.
   const onPage: Site = { ...site, episodes: [...feed.episodes] };
-  return diagnosticsOf(buildCache ? checkCached(feed, onPage, checkCacheOf(buildCache)) : checkFeed(feed.contents, { itemNames: onPage.episodes.map((e) => e.file) }), onPage, reported);
+  return diagnosticsOf(
+    buildCache ? checkCached(feed, onPage, checkCacheOf(buildCache)) : checkFeed(feed.contents, { itemNames: onPage.episodes.map((e) => e.file), items: feed.items }),
+    onPage,
+    reported,
+  );
 }
 
 function diagnosticsOf(problems: readonly FeedProblem[], site: Site, reported: readonly Diagnostic[]): Diagnostic[] {
@@ -119,10 +123,10 @@ function checkCacheOf(buildCache: BuildCache): CheckCache {
   return cache;
 }
 
-function checkCached(feed: OutputFile, site: Site, cache: CheckCache): FeedProblem[] {
+function checkCached(feed: FeedFile, site: Site, cache: CheckCache): FeedProblem[] {
   const last = cache.last.get(feed.path);
   if (last?.feed === feed) return last.problems;
-  const problems = checkFeed(feed.contents, { cache: cache.items, itemKeys: site.episodes.map((e) => e.key), itemNames: site.episodes.map((e) => e.file) });
+  const problems = checkFeed(feed.contents, { cache: cache.items, itemKeys: site.episodes.map((e) => e.key), itemNames: site.episodes.map((e) => e.file), items: feed.items });
   cache.last.set(feed.path, { feed, problems });
   return problems;
 }

@@ -123,10 +123,6 @@ function documentOf(site: Site, entry: Episode, id: number, notesLength: number)
   };
 }
 
-/** MiniSearch's serialized index, as `toJSON` gives it and `loadJS` takes it. */
-type IndexJSON = ReturnType<MiniSearch['toJSON']>;
-type TermEntry = IndexJSON['index'][number];
-
 /** A shard as the head lists it: its file, and the first term it may hold (`from` of the next one ends it). */
 export interface ShardReference {
   from: string;
@@ -134,55 +130,237 @@ export interface ShardReference {
 }
 
 /**
- * Whole notes, indexed once for all the shards: each shard file is a slice of its terms, and what
- * every slice needs besides (document ids, notes lengths for the scores) goes once into the head.
+ * MiniSearch's own tokenizer: the files are MiniSearch's serialized form, written here without
+ * building a MiniSearch index (see TermIndex), so the words must be cut exactly as it cuts them.
  */
-function notesIndex(site: Site): IndexJSON {
-  const search = new MiniSearch<SearchDocument>({ fields: [...SHARD_FIELDS], processTerm: indexTerm });
-  search.addAll(site.entries.map((entry, id) => documentOf(site, entry, id, Infinity)));
-  return search.toJSON();
+const tokenize = MiniSearch.getDefault('tokenize') as (text: string, fieldName?: string) => string[];
+
+/** One field of one entry as MiniSearch indexes it: its length in distinct words, and its terms with their counts. */
+interface FieldTerms {
+  /** Distinct words before processing, stop words included: MiniSearch's field length, which scores use. */
+  unique: number;
+  terms: Map<string, number>;
 }
 
-/** Code-unit order, as the page's `<` compares a query's words with the shards' first terms. */
-const byTerm = (a: TermEntry, b: TermEntry) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+function fieldTerms(text: string, field: string): FieldTerms {
+  const tokens = tokenize(text, field);
+  const terms = new Map<string, number>();
+  for (const token of tokens) {
+    const term = indexTerm(token, field);
+    if (term) terms.set(term, (terms.get(term) ?? 0) + 1);
+  }
+  return { unique: new Set(tokens).size, terms };
+}
+
+/** An entry, indexed once and kept while its title, description, notes, address and date stay the same. */
+interface IndexedEntry {
+  entry: Pick<Episode, 'title' | 'description' | 'text' | 'path'> & { time: number };
+  /** Its stored fields, as JSON. */
+  stored: string;
+  /** The head's fields (SEARCHED_FIELDS) and the shards' (SHARD_FIELDS). */
+  head: FieldTerms[];
+  notes: FieldTerms[];
+  /** The lengths of its fields in each index, as JSON. */
+  lengths: { head: string; notes: string };
+}
+
+function indexEntry(site: Site, entry: Episode): IndexedEntry {
+  const head = documentOf(site, entry, 0, NOTES_INDEXED_CHARACTERS);
+  const stored: StoredFields = { title: head.title, url: head.url, date: head.date };
+  const fields = {
+    head: SEARCHED_FIELDS.map((field) => fieldTerms(head[field], field)),
+    // The shards' one field, the whole notes.
+    notes: [fieldTerms(entry.text, SHARD_FIELDS[0])],
+  };
+  const lengths = (terms: FieldTerms[]) => JSON.stringify(terms.map(({ unique }) => unique));
+  return {
+    entry: { title: entry.title, description: entry.description, text: entry.text, path: entry.path, time: entry.date.getTime() },
+    stored: JSON.stringify(stored),
+    ...fields,
+    lengths: { head: lengths(fields.head), notes: lengths(fields.notes) },
+  };
+}
+
+const unchanged = (indexed: IndexedEntry, entry: Episode) =>
+  indexed.entry.text === entry.text &&
+  indexed.entry.title === entry.title &&
+  indexed.entry.description === entry.description &&
+  indexed.entry.path === entry.path &&
+  indexed.entry.time === entry.date.getTime();
+
+/**
+ * The terms of one MiniSearch index, kept between builds: an edit takes out the terms its entry
+ * had and puts in those it has, and only the terms it touched are serialized again. Document ids
+ * are places in the list of entries, as `addAll` gives them.
+ */
+class TermIndex {
+  /** Term → document id → count in each field. */
+  private readonly postings = new Map<string, Map<number, (number | undefined)[]>>();
+  /** Term → its entry in the file, as JSON, for the terms not touched since it was made. */
+  private readonly texts = new Map<string, string>();
+  private readonly sizes = new Map<string, number>();
+  /** Terms whose documents were taken out or put in since the last `done`: each is serialized again. */
+  private readonly touched = new Set<string>();
+  /** Those of them whose entry in the file is not what it was (an entry saved again often leaves most of its terms as they were). */
+  readonly changed = new Set<string>();
+  private sorted: string[] = [];
+  private added: string[] = [];
+  private removed = new Set<string>();
+
+  /**
+   * The document's terms go from `before` to `after` (either may be absent). A term whose count
+   * stays the same is not touched: an edit of an entry's notes changes few of its terms, and the
+   * common terms it shares with thousands of entries are long to serialize again.
+   */
+  replace(id: number, before: readonly FieldTerms[] | undefined, after: readonly FieldTerms[] | undefined): void {
+    const fields = Math.max(before?.length ?? 0, after?.length ?? 0);
+    for (let field = 0; field < fields; field++) {
+      const old = before?.[field]?.terms;
+      const now = after?.[field]?.terms;
+      if (old !== undefined) for (const term of old.keys()) if (now?.has(term) !== true) this.set(term, id, field, undefined);
+      if (now !== undefined) for (const [term, count] of now) if (old?.get(term) !== count) this.set(term, id, field, count);
+    }
+  }
+
+  private set(term: string, id: number, field: number, count: number | undefined): void {
+    this.touched.add(term);
+    let documents = this.postings.get(term);
+    if (count === undefined) {
+      const counts = documents?.get(id);
+      if (documents === undefined || counts === undefined) return;
+      counts[field] = undefined;
+      if (counts.some((n) => n !== undefined)) return;
+      documents.delete(id);
+      if (documents.size > 0) return;
+      this.postings.delete(term);
+      this.texts.delete(term);
+      this.sizes.delete(term);
+      this.removed.add(term);
+      return;
+    }
+    if (documents === undefined) {
+      this.postings.set(term, (documents = new Map()));
+      if (!this.removed.delete(term)) this.added.push(term);
+    }
+    let counts = documents.get(id);
+    if (counts === undefined) documents.set(id, (counts = []));
+    counts[field] = count;
+  }
+
+  /** Called once the files are made: what was touched is now serialized. */
+  done(): void {
+    this.touched.clear();
+    this.changed.clear();
+  }
+
+  /** Every term in code-unit order, the order the shards are cut in and the page compares in. */
+  terms(): readonly string[] {
+    if (this.added.length + this.removed.size > 64) {
+      this.sorted = [...this.postings.keys()].sort();
+    } else {
+      if (this.removed.size > 0) this.sorted = this.sorted.filter((term) => !this.removed.has(term));
+      for (const term of this.added) this.sorted.splice(insertionPoint(this.sorted, term), 0, term);
+    }
+    this.added = [];
+    this.removed.clear();
+    return this.sorted;
+  }
+
+  /** The term's `[term, {fieldId: {documentId: count}}]`, as MiniSearch's `toJSON` writes it (integer keys sort themselves). */
+  text(term: string): string {
+    const before = this.texts.get(term);
+    let text = this.touched.has(term) ? undefined : before;
+    if (text === undefined) {
+      const data: Record<number, Record<number, number>> = {};
+      for (const [id, counts] of this.postings.get(term)!) {
+        for (let field = 0; field < counts.length; field++) {
+          const count = counts[field];
+          if (count !== undefined) (data[field] ??= {})[id] = count;
+        }
+      }
+      text = JSON.stringify([term, data]);
+      this.texts.set(term, text);
+      if (text !== before) {
+        this.changed.add(term);
+        this.sizes.delete(term);
+      }
+    }
+    return text;
+  }
+
+  /** The size of the term's entry in a file: UTF-8, and the comma after it. */
+  bytes(term: string): number {
+    const text = this.text(term);
+    let size = this.sizes.get(term);
+    if (size === undefined) this.sizes.set(term, (size = Buffer.byteLength(text) + 1));
+    return size;
+  }
+}
+
+function insertionPoint(sorted: readonly string[], term: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < term) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * What MiniSearch's `toJSON` writes besides the terms and the stored fields, for these fields of
+ * these entries: the averages are summed in the order `add` sums them, so the numbers are the same.
+ */
+function documentStats(indexed: readonly IndexedEntry[], fields: readonly string[], index: 'head' | 'notes'): string {
+  const averages: number[] = [];
+  const ids: string[] = [];
+  const lengths: string[] = [];
+  for (let id = 0; id < indexed.length; id++) {
+    const entry = indexed[id]!;
+    const terms = entry[index];
+    for (let field = 0; field < terms.length; field++) averages[field] = ((averages[field] || 0) * id + terms[field]!.unique) / (id + 1);
+    ids.push(`"${id}":${id}`);
+    lengths.push(`"${id}":${entry.lengths[index]}`);
+  }
+  return (
+    `"documentCount":${indexed.length},"nextId":${indexed.length},"documentIds":{${ids.join(',')}},` +
+    `"fieldIds":${JSON.stringify(Object.fromEntries(fields.map((field, id) => [field, id])))},` +
+    `"fieldLength":{${lengths.join(',')}},"averageFieldLength":${JSON.stringify(averages)}`
+  );
+}
 
 interface Range {
   /** A prefix shared by every term of the range; the smallest term of the range starts with it. */
   from: string;
-  entries: TermEntry[];
+  /** Places in the sorted terms, `end` excluded. */
+  start: number;
+  end: number;
   bytes: number;
 }
-
-/** A term's entry and its size in the file (UTF-8, and the comma after it), measured once. */
-interface Sized {
-  entry: TermEntry;
-  bytes: number;
-}
-
-const sized = (entry: TermEntry): Sized => ({ entry, bytes: Buffer.byteLength(JSON.stringify(entry)) + 1 });
-const bytesOf = (items: readonly Sized[]) => items.reduce((sum, item) => sum + item.bytes, 0);
 
 /**
  * Sorted terms cut into ranges of at most `limit` bytes, each range the terms of one prefix, the
  * prefix one character longer at each level. A range is cut at a prefix rather than anywhere so
  * that a query word as long as the prefixes falls in one shard, and a typo past them is forgiven.
+ * `sums[i]` is the size in the file of the terms before the i-th (each with the comma after it).
  */
-function rangesOf(items: readonly Sized[], prefix: string, bytes: number, limit: number): Range[] {
-  if (bytes <= limit || items.length === 1) return [{ from: prefix, entries: items.map((item) => item.entry), bytes }];
+function rangesOf(terms: readonly string[], sums: readonly number[], start: number, end: number, prefix: string, limit: number, ranges: Range[]): void {
+  const bytes = sums[end]! - sums[start]!;
+  if (bytes <= limit || end - start === 1) {
+    ranges.push({ from: prefix, start, end, bytes });
+    return;
+  }
   const depth = prefix.length;
-  const ranges: Range[] = [];
-  let start = 0;
-  while (start < items.length) {
-    const term = items[start]!.entry[0];
+  while (start < end) {
+    const term = terms[start]!;
     // The prefix itself, as a term, sorts first and goes alone.
     const next = term.length === depth ? term : term.slice(0, depth + 1);
-    let end = start + 1;
-    while (end < items.length && term.length > depth && items[end]!.entry[0].startsWith(next)) end++;
-    const slice = items.slice(start, end);
-    ranges.push(...rangesOf(slice, next, bytesOf(slice), limit));
-    start = end;
+    let stop = start + 1;
+    while (stop < end && term.length > depth && terms[stop]!.startsWith(next)) stop++;
+    rangesOf(terms, sums, start, stop, next, limit, ranges);
+    start = stop;
   }
-  return ranges;
 }
 
 /** Neighbouring ranges joined while they fit, so that rare first letters do not each make a file. */
@@ -191,9 +369,9 @@ function joined(ranges: readonly Range[], limit: number): Range[] {
   for (const range of ranges) {
     const last = shards.at(-1);
     if (last !== undefined && last.bytes + range.bytes <= limit) {
-      last.entries.push(...range.entries);
+      last.end = range.end;
       last.bytes += range.bytes;
-    } else shards.push({ ...range, entries: [...range.entries] });
+    } else shards.push({ ...range });
   }
   return shards;
 }
@@ -201,61 +379,117 @@ function joined(ranges: readonly Range[], limit: number): Range[] {
 /** A short hash of the contents in the name: a browser's cached shard can never meet another head. */
 const contentName = (contents: string) => `${SEARCH_SHARD_FOLDER}/notes-${createHash('sha256').update(contents).digest('hex').slice(0, 12)}.json`;
 
+interface Shard {
+  terms: readonly string[];
+  file: OutputFile;
+}
+
+/**
+ * The search index of an archive, kept by `podsite dev` between builds. It writes the files
+ * MiniSearch would write for the same documents (`addAll`, then `toJSON`), terms in code-unit
+ * order, without building a MiniSearch index: an edit then costs the terms of its entry, not a
+ * pass of the tokenizer over every note of the archive. A full build starts from an empty one, so
+ * the same entries give the same bytes whatever came before.
+ */
+export class SearchIndexState {
+  private indexed: IndexedEntry[] = [];
+  private byFile = new Map<string, IndexedEntry>();
+  private readonly head = new TermIndex();
+  private readonly notes = new TermIndex();
+  private shards: Shard[] = [];
+  private files: OutputFile[] | undefined;
+
+  constructor(
+    /** What shapes a result besides the entries: another address or time zone needs another state. */
+    readonly settingsKey: string,
+    private readonly options: Options = defaults,
+  ) {}
+
+  /** The head and the shards for these entries, and the paths of the files that were not in the last answer. */
+  update(site: Site): { files: OutputFile[]; fresh: string[] } {
+    const before = this.indexed;
+    const byFile = new Map<string, IndexedEntry>();
+    const indexed = site.entries.map((entry) => {
+      const known = this.byFile.get(entry.file);
+      const made = known !== undefined && unchanged(known, entry) ? known : indexEntry(site, entry);
+      byFile.set(entry.file, made);
+      return made;
+    });
+    let changed = this.files === undefined || before.length !== indexed.length;
+    for (let id = 0; id < Math.max(before.length, indexed.length); id++) {
+      const [old, now] = [before[id], indexed[id]];
+      if (old === now) continue;
+      changed = true;
+      this.head.replace(id, old?.head, now?.head);
+      this.notes.replace(id, old?.notes, now?.notes);
+    }
+    this.indexed = indexed;
+    this.byFile = byFile;
+    if (!changed) return { files: this.files!, fresh: [] };
+
+    const known = new Set(this.files?.map((file) => file.path));
+    const shards = this.shardFiles();
+    const references: ShardReference[] = shards.map(({ from, shard }) => ({ from, file: shard.file.path }));
+    const headTerms = this.head.terms().map((term) => this.head.text(term));
+    const storedFields = indexed.map((entry, id) => `"${id}":${entry.stored}`);
+    const headIndex = `{${documentStats(indexed, SEARCHED_FIELDS, 'head')},"storedFields":{${storedFields.join(',')}},"dirtCount":0,"index":[${headTerms.join(',')}],"serializationVersion":2}`;
+    // Everything of a MiniSearch index but its terms, and no stored fields: results show the head's.
+    const notesIndex = `{${documentStats(indexed, SHARD_FIELDS, 'notes')},"dirtCount":0,"serializationVersion":2}`;
+    const headText =
+      `{"format":${FORMAT},"fields":${JSON.stringify(SEARCHED_FIELDS)},"stopWords":${JSON.stringify(STOP_WORDS)},"index":${headIndex},` +
+      `"notes":{"fields":${JSON.stringify(SHARD_FIELDS)},"queryLength":${SHARD_QUERY_LENGTH},"index":${notesIndex},"shards":${JSON.stringify(references)}}}`;
+    this.head.done();
+    this.notes.done();
+    this.shards = shards.map(({ shard }) => shard);
+    const previousHead = this.files?.[0];
+    const head = previousHead?.contents === headText ? previousHead : { path: SEARCH_INDEX_FILE, contents: headText };
+    this.files = [head, ...this.shards.map((shard) => shard.file)];
+    const fresh = this.files.filter((file) => !known.has(file.path) || (file === head && head !== previousHead)).map((file) => file.path);
+    return { files: this.files, fresh };
+  }
+
+  /** The shards of the whole notes; a shard whose terms are the same and untouched keeps its file (and hash). */
+  private shardFiles(): { from: string; shard: Shard }[] {
+    const { notes } = this;
+    const terms = notes.terms();
+    if (terms.length === 0) return [];
+    const sums = [0];
+    for (let i = 0; i < terms.length; i++) sums.push(sums[i]! + notes.bytes(terms[i]!));
+    const ranges: Range[] = [];
+    rangesOf(terms, sums, 0, terms.length, '', this.options.shardBytes, ranges);
+    const previous = new Map(this.shards.map((shard) => [shard.terms[0], shard]));
+    return joined(ranges, this.options.shardBytes).map(({ from, start, end }) => {
+      const mine = terms.slice(start, end);
+      const old = previous.get(mine[0]);
+      if (old !== undefined && old.terms.length === mine.length && mine.every((term, i) => term === old.terms[i] && !notes.changed.has(term))) {
+        return { from, shard: old };
+      }
+      const contents = `{"format":${FORMAT},"index":[${mine.map((term) => notes.text(term)).join(',')}]}`;
+      return { from, shard: { terms: mine, file: { path: contentName(contents), contents } } };
+    });
+  }
+}
+
 /**
  * The head and the shards, for every entry, newest first, as the page loads them. Made from
- * scratch each time (never updated in place), so the same entries always give the same bytes.
- * Paths are relative to the output folder; the head names the shards relative to itself.
+ * scratch, so the same entries always give the same bytes. Paths are relative to the output
+ * folder; the head names the shards relative to itself.
  */
 export function searchIndexFiles(site: Site, options: Options = defaults): OutputFile[] {
-  const head = new MiniSearch<SearchDocument>({
-    fields: [...SEARCHED_FIELDS],
-    storeFields: [...STORED_FIELDS],
-    processTerm: indexTerm,
-  });
-  head.addAll(site.entries.map((entry, id) => documentOf(site, entry, id, NOTES_INDEXED_CHARACTERS)));
-
-  const { index: terms, documentCount, nextId, documentIds, fieldIds, fieldLength, averageFieldLength, dirtCount, serializationVersion } = notesIndex(site);
-  // Everything of a MiniSearch index but its terms, and no stored fields: results show the head's.
-  const notes = { documentCount, nextId, documentIds, fieldIds, fieldLength, averageFieldLength, dirtCount, serializationVersion };
-  const sorted = [...terms].sort(byTerm).map(sized);
-  const ranges = sorted.length === 0 ? [] : joined(rangesOf(sorted, '', bytesOf(sorted), options.shardBytes), options.shardBytes);
-  const shardFiles = ranges.map((range) => {
-    const contents = JSON.stringify({ format: FORMAT, index: range.entries });
-    return { from: range.from, file: { path: contentName(contents), contents } };
-  });
-  const shards: ShardReference[] = shardFiles.map(({ from, file }) => ({ from, file: file.path }));
-  const headText = JSON.stringify({
-    format: FORMAT,
-    fields: SEARCHED_FIELDS,
-    stopWords: STOP_WORDS,
-    index: head.toJSON(),
-    notes: { fields: SHARD_FIELDS, queryLength: SHARD_QUERY_LENGTH, index: notes, shards },
-  });
-  return [{ path: SEARCH_INDEX_FILE, contents: headText }, ...shardFiles.map(({ file }) => file)];
+  return new SearchIndexState(settingsKeyOf(site), options).update(site).files;
 }
 
-/**
- * The key of what the index is made from: each entry's file (and whether it is in the future) and
- * address, and the settings that shape a result. The cache forgets the index when the settings
- * change in other ways (see resetDerived).
- */
-export function searchIndexKey(site: Site): string {
-  const { url, timezone } = site.settings;
-  return [url, timezone, ...site.entries.map((entry) => `${entry.key}|${entry.path}`)].join('\n');
-}
+const settingsKeyOf = (site: Site) => `${site.settings.url}\n${site.settings.timezone}`;
 
-export interface SearchCache {
-  key: string;
-  files: OutputFile[];
-}
-
-/** The head and the shards, taken from `cache` when no entry changed. */
-export function searchIndexFile(site: Site, cache?: { search?: SearchCache }): { files: OutputFile[]; fresh: boolean } {
-  const key = searchIndexKey(site);
-  if (cache?.search?.key === key) return { files: cache.search.files, fresh: false };
-  const files = searchIndexFiles(site);
-  if (cache) cache.search = { key, files };
-  return { files, fresh: true };
+/** The head and the shards, updated from `cache` for the entries that changed; `fresh` lists the files not given before. */
+export function searchIndexFile(site: Site, cache?: { search?: SearchIndexState }): { files: OutputFile[]; fresh: string[] } {
+  if (cache === undefined) {
+    const files = searchIndexFiles(site);
+    return { files, fresh: files.map((file) => file.path) };
+  }
+  const key = settingsKeyOf(site);
+  if (cache.search?.settingsKey !== key) cache.search = new SearchIndexState(key);
+  return cache.search.update(site);
 }
 
 let library: Promise<OutputFile> | undefined;

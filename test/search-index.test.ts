@@ -5,7 +5,7 @@ import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { createCache } from '../src/cache.js';
-import { foldTerm, NOTES_INDEXED_CHARACTERS, SEARCH_INDEX_FILE, searchIndexFile, searchIndexFiles, type ShardReference } from '../src/search-index.js';
+import { foldTerm, NOTES_INDEXED_CHARACTERS, SEARCH_INDEX_FILE, searchIndexFile, searchIndexFiles, SearchIndexState, type ShardReference } from '../src/search-index.js';
 import type { OutputFile } from '../src/pages.js';
 import type { Site } from '../src/site.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
@@ -103,6 +103,27 @@ const WORDY = {
   'episodes/2024-05-01-more.md': episodeFile(`title: More words\n${audio(4)}`, `${VOCABULARY.slice(150).join(', ')}.\n`),
 };
 
+/** The head's and the shards' indexes as MiniSearch makes them, for the same documents and terms. */
+function miniSearchIndexes(site: Site) {
+  // Stored fields and stop words as the file has them: the first test checks those.
+  const file = JSON.parse(searchIndexFiles(site)[0]!.contents) as { stopWords: string[]; index: { storedFields: Record<string, object> } };
+  const stopWords = new Set(file.stopWords);
+  const processTerm = (term: string, field?: string) => {
+    const folded = foldTerm(term);
+    if (folded === '' || stopWords.has(folded)) return null;
+    if (field === 'notes' && (folded.length < 3 || /^\d+$/.test(folded))) return null;
+    return folded;
+  };
+  const head = new MiniSearch({ fields: ['title', 'description', 'notes'], storeFields: ['title', 'url', 'date'], processTerm });
+  const notes = new MiniSearch({ fields: ['notes'], processTerm });
+  const stored = file.index.storedFields;
+  site.entries.forEach((entry, id) => {
+    const cut = entry.text.length <= NOTES_INDEXED_CHARACTERS ? entry.text : entry.text.slice(0, NOTES_INDEXED_CHARACTERS).replace(/\S*$/u, '');
+    head.add({ id, title: entry.title, description: entry.description ?? '', notes: cut, ...stored[id] });
+    notes.add({ id, notes: entry.text });
+  });
+  return { head: head.toJSON(), notes: notes.toJSON() };
+}
 const shardFiles = (files: readonly OutputFile[]) => files.filter((file) => file.path !== SEARCH_INDEX_FILE);
 const termsOf = (file: OutputFile) => (JSON.parse(file.contents) as ShardFile).index.map(([term]) => term);
 
@@ -206,16 +227,64 @@ describe('the search index', () => {
 
     const cache = createCache();
     const first = searchIndexFile(site, cache);
-    expect(first.fresh).toBe(true);
+    expect(first.fresh).toEqual(first.files.map((file) => file.path));
     expect(first.files.length).toBeGreaterThan(1);
     const same = searchIndexFile(again.site, cache);
-    expect(same).toEqual({ files: first.files, fresh: false });
+    expect(same.files).toEqual(first.files);
+    expect(same.fresh).toEqual([]);
     const edited = await siteOf({ ...WORDY, 'episodes/2024-03-01-news.md': episodeFile('title: School news', 'About the school and its gymnasium.\n') });
     const remade = searchIndexFile(edited.site, cache);
-    expect(remade.fresh).toBe(true);
+    expect(remade.files).toEqual(searchIndexFiles(edited.site));
+    // Fresh: the head, and the shards whose terms changed; the others keep their names.
+    expect(remade.fresh).toContain(SEARCH_INDEX_FILE);
+    expect(remade.fresh.sort()).toEqual(remade.files.map((file) => file.path).filter((p) => !first.files.some((f) => f.path === p) || p === SEARCH_INDEX_FILE).sort());
     expect(searcher(remade.files)('school')).toEqual(['School news']);
     expect(searcher(remade.files)('gymnasium')).toEqual(['School news']);
-    expect(searchIndexFile(edited.site, cache).fresh).toBe(false);
+    expect(searchIndexFile(edited.site, cache).fresh).toEqual([]);
+  });
+
+  it('writes what MiniSearch itself makes of the same documents, terms in code-unit order', async () => {
+    for (const files of [FILES, WORDY]) {
+      const { site } = await siteOf(files, 'https://show.example.com/podcast/');
+      const made = searchIndexFiles(site, { shardBytes: 600 });
+      const head = headOf(made);
+      const reference = miniSearchIndexes(site);
+      const terms = head.index.index.map(([term]) => term);
+      expect(terms).toEqual([...terms].sort());
+      expect(head.index).toEqual({ ...reference.head, index: [...reference.head.index].sort(([a], [b]) => (a < b ? -1 : 1)) });
+      const { index: notesTerms, storedFields, ...notesRest } = reference.notes;
+      expect(storedFields).toEqual({});
+      expect(head.notes.index).toEqual(notesRest);
+      // The shards, in order, are the sorted terms of the whole notes, each once.
+      expect(shardFiles(made).flatMap((file) => (JSON.parse(file.contents) as ShardFile).index)).toEqual([...notesTerms].sort(([a], [b]) => (a < b ? -1 : 1)));
+    }
+  });
+
+  it('kept between builds, gives after any edits the bytes of an index made from scratch', async () => {
+    const sites = [
+      WORDY,
+      // A word added to one entry's notes.
+      { ...WORDY, 'episodes/2024-04-01-words.md': episodeFile(`title: Words\n${audio(3)}`, `${VOCABULARY.slice(0, 200).join(' ')} zanzibar\n`) },
+      // One entry's notes edited: terms gone, terms new to the archive, counts changed.
+      { ...WORDY, 'episodes/2024-04-01-words.md': episodeFile(`title: Words\n${audio(3)}`, `${VOCABULARY.slice(0, 120).join(' ')} zanzibar zanzibar quokka\n`) },
+      // A new entry, newest: every document id moves.
+      { ...WORDY, 'episodes/2024-06-01-new.md': episodeFile('title: Brand new', `${VOCABULARY.slice(300).join(' ')} quokka\n`) },
+      // A title and a description changed, an entry removed.
+      { ...FILES, 'episodes/2024-03-01-news.md': episodeFile('title: School news\ndescription: The gymnasium', 'About the école.\n') },
+      WORDY,
+    ];
+    const state = new SearchIndexState('same settings', { shardBytes: 600 });
+    const fresh: string[][] = [];
+    for (const files of sites) {
+      const { site } = await siteOf(files);
+      const updated = state.update(site);
+      expect(updated.files).toEqual(searchIndexFiles(site, { shardBytes: 600 }));
+      fresh.push(updated.fresh);
+    }
+    // A word added leaves the other shards as they were.
+    expect(fresh[1]).toContain(SEARCH_INDEX_FILE);
+    expect(fresh[1]!.length).toBeGreaterThan(1);
+    expect(fresh[1]!.length).toBeLessThan(4);
   });
 });
 
