@@ -44,9 +44,6 @@ export class BuildStore {
   private readonly stale = new Set<number>();
   /** Hashes of the texts looked up, so that keeping a text after its lookup does not hash it again. */
   private readonly hashes = new Map<string, string>();
-  /** How many notes were found in the store during this build, and how many were not. */
-  hits = 0;
-  misses = 0;
 
   private constructor(
     private readonly options: StoreOptions,
@@ -81,10 +78,7 @@ export class BuildStore {
   get(text: string): RenderedNotes | undefined {
     const hash = this.hashOf(text);
     const index = shardOf(hash);
-    const found = this.shards[index]!.get(hash);
-    if (found === undefined) this.misses++;
-    else this.hits++;
-    return found;
+    return this.shards[index]!.get(hash);
   }
 
   /** Records the notes of a file of this build; a file not recorded is dropped on save. */

@@ -157,9 +157,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       diagnostic(settings.build.configFile, settings.positions.get('build.episodes') ?? { line: 0, column: 0 }, 'no-episodes', `no episode files in ${path.relative(cwd, settings.build.episodes) || '.'}`, 'add Markdown files such as episodes/2024-01-31-first-episode.md'),
     );
   }
+  // Everything made from episodes depends on the settings and the people; pages and feed on the theme too.
+  const settingsKey = JSON.stringify([settingsText, options.output, options.baseUrl, options.drafts, peopleFiles.files.map((file) => [file.file, file.text])]);
   if (cache !== undefined) {
-    // Everything made from episodes depends on the settings and the people; pages and feed on the theme too.
-    const settingsKey = JSON.stringify([settingsText, options.output, options.baseUrl, options.drafts, peopleFiles.files.map((file) => [file.file, file.text])]);
     // The pages folder makes the menu of every page: it counts as part of the theme.
     const themeKey = JSON.stringify([[...theme.theme.templates.values()].map((t) => [t.name, t.text]), pageFiles.files.map((file) => [file.name, file.text])]);
     if (cache.settingsKey !== settingsKey) resetDerived(cache);
@@ -173,11 +173,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const store =
     options.cache === undefined
       ? await stage('cache', async () => {
+          const folder = options.cacheFolder ?? path.join(settings.build.root, CACHE_FOLDER);
           const opened = await BuildStore.open({
-            folder: options.cacheFolder ?? path.join(settings.build.root, CACHE_FOLDER),
-            // As conservative as `settingsKey` above: any change of settings, people or options starts afresh.
-            key: hashText(JSON.stringify([settingsText, options.output, options.baseUrl, options.drafts, peopleFiles.files.map((file) => [file.file, file.text])])),
-            displayFolder: path.relative(cwd, options.cacheFolder ?? path.join(settings.build.root, CACHE_FOLDER)).split(path.sep).join('/') || '.',
+            folder,
+            // The same key as the memory cache's: any change of settings, people or options starts afresh.
+            key: hashText(settingsKey),
+            displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.',
           });
           collect(...opened.diagnostics);
           return opened.store;

@@ -14,12 +14,17 @@ afterEach(async () => {
 export async function tempProject(files: Record<string, string | Buffer>): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), 'podsite-test-'));
   created.push(root);
+  await writeFiles(root, files);
+  return root;
+}
+
+/** Writes each file under `root`, making its folders. */
+export async function writeFiles(root: string, files: Record<string, string | Buffer>): Promise<void> {
   for (const [name, contents] of Object.entries(files)) {
     const target = path.join(root, name);
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, contents);
   }
-  return root;
 }
 
 export const MINIMAL_SETTINGS = `title: Test Show

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { axeProblems, buildSample, chromiumPresent, launchChromium, serveFolder } from './browser.js';
+import { MINIMAL_SETTINGS, writeFiles } from './helpers.js';
 
 const present = chromiumPresent('the responsive layout tests of the default theme');
 const repository = fileURLToPath(new URL('..', import.meta.url));
@@ -151,17 +152,7 @@ public final class AbstractSingletonProxyFactoryBeanConfigurer { public static v
 async function buildAwkwardSite(): Promise<{ output: string; remove: () => Promise<void> }> {
   const root = await mkdtemp(path.join(tmpdir(), 'podsite-awkward-'));
   const files: Record<string, string> = {
-    'podsite.yaml': `title: The Extraordinarily Long-Winded Engineering Conversations Podcast
-description: A show made to test narrow screens.
-language: en
-author: Test Author
-owner:
-  email: owner@example.com
-artwork: /artwork.png
-categories: [Technology]
-url: https://show.example.com/
-timezone: Europe/Paris
-build:
+    'podsite.yaml': `${MINIMAL_SETTINGS.replace('title: Test Show', 'title: The Extraordinarily Long-Winded Engineering Conversations Podcast')}build:
   perPage: 1
 footer:
   - { title: About this extraordinarily long-winded show, url: /about/ }
@@ -186,10 +177,7 @@ chapters:
 ---
 ${AWKWARD_NOTES}`;
   }
-  for (const [name, contents] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, name)), { recursive: true });
-    await writeFile(path.join(root, name), contents);
-  }
+  await writeFiles(root, files);
   await mkdir(path.join(root, 'public'));
   await copyFile(path.join(repository, 'public/artwork.png'), path.join(root, 'public/artwork.png'));
   const result = await build({ cwd: root, now: new Date('2026-06-01T12:00:00Z') });
