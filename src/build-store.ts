@@ -89,7 +89,8 @@ export class BuildStore {
     this.used[index]!.set(hash, notes);
   }
 
-  private hashOf(text: string): string {
+  /** The SHA-256 of a file's text, worked out once per text. */
+  hashOf(text: string): string {
     let hash = this.hashes.get(text);
     if (hash === undefined) {
       hash = hashText(text);
@@ -133,7 +134,6 @@ export class BuildStore {
     );
     for (let index = 0; index < SHARDS; index++) this.shards[index] = new Map(this.used[index]);
     this.stale.clear();
-    this.hashes.clear();
   }
 
   /** Loads one shard; says what is wrong with it when it cannot be trusted. */
@@ -211,7 +211,7 @@ let version: string | undefined;
  * The package's version and the exact versions of its dependencies (remark and its plugins among
  * them): upgrading any of them may change the HTML made from the same Markdown.
  */
-function podsiteVersion(): string {
+export function podsiteVersion(): string {
   if (version === undefined) {
     const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string; dependencies?: Record<string, string> };
     const dependencies = Object.entries(manifest.dependencies ?? {})

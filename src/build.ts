@@ -1,33 +1,13 @@
-import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { assembleSite, toEpisode } from './assemble.js';
-import { parseSettings, type Overrides, type Settings } from './config.js';
-import { applyRuleSettings, diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { displayDate } from './dates.js';
-import type { EpisodeSource } from './episode.js';
-import { notesDiagnostics, parseEntry, renderAllNotes, stampEntry } from './entry.js';
-import { podcastGuid, renderFeed } from './feed.js';
-import { formatLedger, parseLedger, pinGuids } from './ledger.js';
-import type { RenderedNotes } from './markdown.js';
-import { listPublicFiles, loadEpisodeFiles, loadPageFiles, loadPeopleFiles, loadTheme, readLedgerFile, readSettingsFile, type SourceFile } from './load.js';
-import { checkFeedFile } from './check-feed.js';
-import { resetDerived, resetRendered, type BuildCache } from './cache.js';
-import { BuildStore, hashText } from './build-store.js';
-import { CACHE_FOLDER } from './facts-cache.js';
-import { attachFiles, attachmentContext, attachmentOutput } from './attachments.js';
-import { chromeOf, FEED_PATH, generatedAddresses, planPages, renderSpecs, type OutputFile, type PageKind, type PageSpec } from './pages.js';
-import { placeSitePages, readSitePages } from './site-pages.js';
-import { machineFiles } from './machines.js';
-import { castOf, readPeople } from './people.js';
-import { absoluteUrl, type Site } from './site.js';
-import { searchIndexFile, searchLibraryFile } from './search-index.js';
-import { createRenderer } from './templates.js';
-import { listMediaFiles } from './media-files.js';
-import { measureAudio } from './measure-audio.js';
+import type { Overrides } from './config.js';
+import type { Settings } from './config.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { OutputFile } from './pages.js';
 import type { ProbeOptions } from './probe.js';
 import type { RenderPoolOptions } from './render-pool.js';
-import { validateArchive } from './validate.js';
-import { planOutput, writeLedgerFile, writeSite, type OutputPlan } from './write.js';
+import type { Site } from './site.js';
+import type { BuildCache } from './cache.js';
+import type { OutputPlan } from './write.js';
+import { lastBuildFor, recordBuild, type LastBuild } from './up-to-date.js';
 
 export interface BuildOptions extends Overrides {
   /** The settings file; `podsite.yaml` in `cwd` by default. */
@@ -90,359 +70,50 @@ export interface BuildResult {
   fresh?: string[];
   /** Episodes whose notes were rendered from Markdown by this build, and those taken from a cache. */
   notes?: { rendered: number; reused: number };
+  /** When the output will change with no file changed: the date of the next entry dated in the future. */
+  nextChange?: Date;
+  /**
+   * Nothing the site is made of changed since the last build, and its output is as that build left
+   * it: nothing was done, and the diagnostics are that build's. `settings`, `site` and `output` are absent.
+   */
+  upToDate?: { output: string };
 }
 
-/** Paths as the ledger writes them, by path as the build has them, for each `podsite dev` session. */
-const ledgerPaths = new WeakMap<BuildCache, { key: string; paths: Map<string, string> }>();
 
 /**
- * The whole build, stage by stage. A build with errors stops before writing, so the previous
- * output stays as it was.
+ * The build, as scripts and the CLI call it. A build with errors writes nothing, so the previous
+ * output stays as it was. When nothing changed since the last build written with the build cache,
+ * that build's result is given again without loading the pipeline at all: a no-change build of a
+ * large archive then costs a walk of its folders.
  */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
-  const cache = options.cache === false ? undefined : options.cache;
-  const cwd = path.resolve(options.cwd ?? process.cwd());
-  const configPath = path.resolve(cwd, options.config ?? 'podsite.yaml');
-  const diagnostics: Diagnostic[] = [];
-  let rules: Settings['rules'] = {};
-  /** Every diagnostic enters here, so `rules:` in the settings decides its severity before anything else looks at it. */
-  const collect = (...found: Diagnostic[]): void => {
-    diagnostics.push(...applyRuleSettings(found, rules));
-  };
-  const timings: StageTiming[] = [];
-  /** Worker threads a stage used, by stage name. */
-  const workers = new Map<string, number>();
-  const stage = async <T>(name: string, run: () => T | Promise<T>): Promise<T> => {
-    const start = performance.now();
-    const value = await run();
-    const threads = workers.get(name);
-    timings.push({ stage: name, ms: performance.now() - start, ...(threads !== undefined && { workers: threads }) });
-    return value;
-  };
-  const finish = (extra: Partial<BuildResult> = {}): BuildResult => ({
-    ok: !hasErrors(diagnostics),
-    diagnostics: sortDiagnostics(diagnostics),
-    timings,
-    ...extra,
-  });
-
-  let settingsText = '';
-  const settings = await stage('settings', async () => {
-    const file = await readSettingsFile(configPath, cwd);
-    if (file.diagnostic) {
-      collect(file.diagnostic);
-      return undefined;
-    }
-    settingsText = file.text!;
-    const loaded = parseSettings(settingsText, configPath, options, cwd);
-    rules = loaded.rules;
-    collect(...loaded.diagnostics);
-    return loaded.settings;
-  });
-  if (settings === undefined) return finish();
-
-  const [sources, theme, publicFiles, peopleFiles, mediaFiles, pageFiles] = await stage('load', () =>
-    Promise.all([
-      loadEpisodeFiles(cwd, settings.build.episodes, cache),
-      loadTheme(cwd, settings.build.templates),
-      listPublicFiles(settings.build.public),
-      loadPeopleFiles(cwd, settings.build.people),
-      settings.build.media === undefined ? [] : listMediaFiles(settings.build.media),
-      loadPageFiles(cwd, settings.build.pages),
-    ]),
-  );
-  collect(...sources.diagnostics, ...theme.diagnostics, ...peopleFiles.diagnostics, ...pageFiles.diagnostics);
-  if (sources.found === 0) {
-    collect(
-      diagnostic(settings.build.configFile, settings.positions.get('build.episodes') ?? { line: 0, column: 0 }, 'no-episodes', `no episode files in ${path.relative(cwd, settings.build.episodes) || '.'}`, 'add Markdown files such as episodes/2024-01-31-first-episode.md'),
-    );
+  const started = performance.now();
+  const last = usesLastBuild(options) ? lastBuildFor(options) : undefined;
+  const found = last?.find(options.now ?? new Date());
+  if (found?.result) {
+    found.result.timings.push({ stage: 'up to date', ms: performance.now() - started });
+    return found.result;
   }
-  // Everything made from episodes depends on the settings and the people; pages and feed on the theme too.
-  const settingsKey = JSON.stringify([settingsText, options.output, options.baseUrl, options.drafts, peopleFiles.files.map((file) => [file.file, file.text])]);
-  if (cache !== undefined) {
-    // The pages folder makes the menu of every page: it counts as part of the theme.
-    const themeKey = JSON.stringify([[...theme.theme.templates.values()].map((t) => [t.name, t.text]), pageFiles.files.map((file) => [file.name, file.text])]);
-    if (cache.settingsKey !== settingsKey) resetDerived(cache);
-    else if (cache.themeKey !== themeKey) resetRendered(cache);
-    cache.settingsKey = settingsKey;
-    cache.themeKey = themeKey;
+  const { runPipeline } = await import('./pipeline.js');
+  let inputs: ReturnType<LastBuild['fingerprint']>;
+  const result = await runPipeline(options, {
+    ...(found?.diagnostics && { earlier: found.diagnostics }),
+    afterSettings: (settings) => {
+      if (last) inputs = last.fingerprint(settings);
+    },
+  });
+  if (last && inputs && result.ok && result.settings && result.output && result.stats) {
+    const saving = performance.now();
+    recordBuild(last, inputs, result as Required<Pick<BuildResult, 'settings' | 'output' | 'stats'>> & BuildResult, options.now ?? new Date());
+    result.timings.push({ stage: 'record', ms: performance.now() - saving });
   }
-  const cached = (file: SourceFile) => cache?.files.get(file.absolutePath);
-
-  // `podsite dev` keeps what it made in memory; a plain build finds it on disk.
-  const store =
-    options.cache === undefined
-      ? await stage('cache', async () => {
-          const folder = options.cacheFolder ?? path.join(settings.build.root, CACHE_FOLDER);
-          const opened = await BuildStore.open({
-            folder,
-            // The same key as the memory cache's: any change of settings, people or options starts afresh.
-            key: hashText(settingsKey),
-            displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.',
-          });
-          collect(...opened.diagnostics);
-          return opened.store;
-        })
-      : undefined;
-
-  const people = await stage('people', () => {
-    const made = cache?.people ?? readPeople(peopleFiles.files, settings, path.relative(cwd, settings.build.people).split(path.sep).join('/') || '.');
-    if (cache) cache.people = made;
-    return made;
-  });
-  collect(...people.diagnostics);
-
-  // Plain loops below: with thousands of entries, the small arrays of flatMap and spreads cost GC time in podsite dev.
-  const parsed = await stage('parse', () => {
-    const found: { file: SourceFile; episode: EpisodeSource }[] = [];
-    for (const file of sources.files) {
-      const memo = cached(file);
-      const result = memo?.parsed ?? parseEntry(file, settings);
-      if (memo) memo.parsed = result;
-      if (result.diagnostics.length > 0) collect(...result.diagnostics);
-      if (result.episode) found.push({ file, episode: result.episode });
-    }
-    return found;
-  });
-  const now = options.now ?? new Date();
-  const published = parsed.filter(({ episode }) => {
-    if (episode.draft && !settings.build.drafts) return false;
-    if (episode.date <= now) return true;
-    collect(futureEntry(episode, settings, options.future === true));
-    return options.future === true;
-  });
-
-  await stage('validate', () => {
-    collect(...validateArchive(published.map(({ episode }) => episode)));
-  });
-
-  // After validate, whose checks (a length copied from another episode) concern what the front matter says.
-  const measured = await stage('media', async () => {
-    const found = await measureAudio(
-      published.map(({ episode }) => episode),
-      settings,
-      { probe: options.probeAudio, cacheFolder: options.cacheFolder },
-    );
-    collect(...found.diagnostics);
-    return published.map(({ file }, index) => ({ file, episode: found.episodes[index]! }));
-  });
-
-  const notesCount = { rendered: 0, reused: 0 };
-  const entries = await stage('markdown', async () => {
-    const known = new Map<SourceFile, RenderedNotes>();
-    for (const { file } of measured) {
-      const notes = cached(file)?.notes ?? store?.get(file.text);
-      if (notes !== undefined) known.set(file, notes);
-    }
-    // The notes neither in memory nor in the build cache, all in one call: a large archive is spread over worker threads.
-    const missing = measured.filter(({ file }) => !known.has(file));
-    const rendered = await renderAllNotes(missing.map(({ episode }) => episode), settings, { ...options.renderPool, ...(options.jobs !== undefined && { jobs: options.jobs }) });
-    if (rendered.workers > 0) workers.set('markdown', rendered.workers);
-    missing.forEach(({ file }, index) => known.set(file, rendered.notes[index]!));
-    notesCount.rendered = missing.length;
-    return measured.map(({ file, episode }) => {
-      const memo = cached(file);
-      const notes = known.get(file)!;
-      store?.keep(file.text, notes);
-      if (notes.unknownTags.length > 0 || notes.remoteMedia.length > 0) collect(...notesDiagnostics(episode, notes, settings));
-      const cast = memo?.cast ?? castOf(episode, people.value);
-      if (cast.diagnostics.length > 0) collect(...cast.diagnostics);
-      // An entry made before the audio's facts changed is made again.
-      const entry = memo?.entry?.version === episode.version ? memo.entry : toEpisode(settings, episode, notes, cast.value);
-      if (memo) {
-        memo.notes = notes;
-        memo.cast = cast;
-        memo.entry = entry;
-      }
-      return stampEntry(entry, now);
-    });
-  });
-  notesCount.reused = entries.length - notesCount.rendered;
-
-  // Transcripts are looked for at every build: they may come and go while the episode file stays the same.
-  await stage('attachments', () => {
-    collect(...attachFiles(entries, attachmentContext(settings, cwd, sources.others, cache)));
-  });
-
-  const sitePages = await stage('site pages', () => readSitePages(pageFiles.files, settings));
-  collect(...sitePages.diagnostics);
-
-  const site = await stage('assemble', () => {
-    const assembled = assembleSite(settings, entries, people.value.people, sitePages.value);
-    collect(...assembled.diagnostics);
-    return assembled.value;
-  });
-
-  const identity = await stage('ledger', async () => {
-    const ledgerFile = path.relative(cwd, settings.build.ledger) || settings.build.ledger;
-    const read = await readLedgerFile(settings.build.ledger, ledgerFile);
-    if (read.diagnostic) collect(read.diagnostic);
-    const { text } = read;
-    const ledger = text === undefined ? undefined : cache?.ledger?.text === text ? cache.ledger.parsed : parseLedger(text, ledgerFile);
-    if (cache && text !== undefined && ledger) cache.ledger = { text, parsed: ledger };
-    collect(...(ledger?.diagnostics ?? []));
-    // path.relative for every episode, twice, is a measurable part of a rebuild in podsite dev: kept while the folders stay.
-    const memoKey = `${settings.build.root}\0${cwd}`;
-    let memo = cache && ledgerPaths.get(cache);
-    if (cache && memo?.key !== memoKey) ledgerPaths.set(cache, (memo = { key: memoKey, paths: new Map() }));
-    const ledgerPath = (file: string) => {
-      let found = memo?.paths.get(file);
-      if (found === undefined) {
-        found = path.relative(settings.build.root, path.resolve(cwd, file)).split(path.sep).join('/');
-        memo?.paths.set(file, found);
-      }
-      return found;
-    };
-    const feedGuid = settings.feed.guid;
-    const pinned = pinGuids(site.episodes, {
-      ledger,
-      ledgerFile,
-      fileOf: (episode) => ledgerPath(episode.file),
-      files: new Set(sources.paths.map(ledgerPath)),
-      isPublished: (episode) => !episode.draft && !episode.future,
-      podcastGuid: {
-        computed: podcastGuid(absoluteUrl(settings, FEED_PATH)),
-        ...(feedGuid !== undefined && { configured: { guid: feedGuid, file: settings.build.configFile, position: settings.positions.get('feed.guid') ?? { line: 1, column: 1 } } }),
-      },
-    });
-    collect(...pinned.diagnostics);
-    // Only a build that writes the site writes the ledger.
-    const next = options.write === false ? undefined : formatLedger(pinned.next);
-    return { guids: pinned.guids, podcastGuid: pinned.podcastGuid, ledger: next === text ? undefined : next };
-  });
-
-  const templates = theme.theme.templates;
-  // The cache forgets the renderer whenever the settings or the theme change.
-  const { renderer, strings, diagnostics: templateDiagnostics } = await stage('templates', () => {
-    const made = cache?.renderer ?? createRenderer(settings, templates, settings.build.templates);
-    if (cache) cache.renderer = made;
-    return made;
-  });
-  collect(...templateDiagnostics);
-  // A page of the pages folder gives way to a page podsite makes at the same address.
-  const placed = placeSitePages(site.pages, generatedAddresses(site, strings));
-  site.pages = placed.value;
-  collect(...placed.diagnostics);
-  if (cache !== undefined && placed.diagnostics.length > 0) {
-    // The menu lacks the pages that gave way, and no page key says so: nothing rendered with this
-    // menu may be reused, now or once the conflict is gone (the next build finds another theme key).
-    cache.pages.clear();
-    cache.themeKey = undefined;
-  }
-
-  // Pages and feed are made even when an error will stop the build: their checks belong in the same report.
-  // Planned once: the same specs are rendered and listed in the sitemap.
-  const planned: PageSpec[] = [];
-  const render = (kind: PageKind) => {
-    const specs = planPages(site, strings, [kind]);
-    planned.push(...specs);
-    return renderer ? renderSpecs(settings, renderer, templates, specs, cache?.pages, chromeOf(site)) : { value: [], diagnostics: [], rendered: [] };
-  };
-  const entryPages = await stage('pages', () => render('entries'));
-  if (options.onEntryPages && !hasErrors(diagnostics) && entryPages.diagnostics.length === 0) {
-    await options.onEntryPages(entryPages.value, entryPages.rendered);
-  }
-  const listPages = await stage('lists', () => render('lists'));
-  const pages = {
-    value: [...entryPages.value, ...listPages.value],
-    diagnostics: [...entryPages.diagnostics, ...listPages.diagnostics],
-    rendered: [...entryPages.rendered, ...listPages.rendered],
-  };
-  const feed = await stage('feed', () => {
-    const key = [identity.podcastGuid, ...site.episodes.map((e) => `${e.key}|${identity.guids.get(e)}`)].join('\n');
-    if (cache?.feed?.key === key) return { value: cache.feed.files, diagnostics: cache.feed.diagnostics, fresh: false };
-    const made = renderFeed(site, identity, { analytics: options.analytics !== false }, cache?.feedItems);
-    if (cache) cache.feed = { key, files: made.value, diagnostics: made.diagnostics };
-    return { ...made, fresh: true };
-  });
-  collect(...pages.diagnostics, ...feed.diagnostics);
-  // The feed as apps will read it; after the feed's own diagnostics, which it does not repeat.
-  collect(...(await stage('check feed', () => feed.value.flatMap((file) => checkFeedFile(file, site, diagnostics, cache)))));
-
-  const machines = await stage('sitemap', () => {
-    const publicPaths = new Set(publicFiles.map((file) => file.sitePath));
-    // What the sitemap and robots.txt are made from (the settings reset the cache): one save rarely changes it.
-    const key = cache && [publicPaths.has('robots.txt'), ...planned.map((spec) => `${spec.path}|${spec.lastmod?.getTime()}|${spec.noindex === true}`)].join('\n');
-    if (cache?.machines !== undefined && cache.machines.key === key) return { files: cache.machines.files, fresh: false };
-    const files = machineFiles(settings, planned, publicPaths);
-    if (cache && key !== undefined) cache.machines = { key, files };
-    return { files, fresh: true };
-  });
-  // With a cache, only the terms of entries that changed are indexed again, and only the files they touch are fresh.
-  const search = await stage('search index', async () => {
-    const index = searchIndexFile(site, cache);
-    return { files: [...index.files, await searchLibraryFile()], fresh: index.fresh };
-  });
-
-  const attachments = await stage('attachment files', () => attachmentOutput(site, cache?.attachmentFiles));
-
-  const plan = planOutput(
-    [...pages.value, ...feed.value, ...machines.files, ...search.files, ...attachments.files],
-    [
-      ...[...theme.theme.assets.values()].map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
-      ...publicFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
-      ...mediaFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
-      ...attachments.copies,
-    ],
-  );
-  collect(...plan.diagnostics);
-  const stats: BuildStats = {
-    pages: pages.value.length,
-    episodes: site.episodes.length,
-    posts: site.entries.length - site.episodes.length,
-    feedItems: site.episodes.length,
-    files: plan.value.files.length + plan.value.copies.length,
-  };
-  const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...(machines.fresh ? machines.files.map((file) => file.path) : []), ...search.fresh, ...attachments.fresh];
-  if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value, chrome: chromeOf(site) } : undefined;
-  if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: plan.value, fresh, notes: notesCount });
-
-  if (options.write !== false) {
-    await stage('write', async () => {
-      try {
-        await writeSite(settings.build.output, plan.value);
-        // After the site: a ledger must never record an episode whose feed was not published.
-        if (identity.ledger !== undefined) await writeLedgerFile(settings.build.ledger, identity.ledger);
-        // Only what a successful build made is worth keeping.
-        await store?.save();
-      } catch (error) {
-        const failure = writeFailure(settings, cwd, error as NodeJS.ErrnoException);
-        if (failure === undefined) throw error;
-        collect(failure);
-      }
-    });
-  }
-  if (options.write === false && !hasErrors(diagnostics)) await store?.save();
-  return finish({ settings, site, stats, output: plan.value, fresh, notes: notesCount });
+  return result;
 }
 
-function futureEntry(episode: EpisodeSource, settings: Settings, included: boolean): Diagnostic {
-  const when = displayDate(episode.date, settings.language, settings.timezone);
-  const position = episode.positions.get('date') ?? { line: 1, column: 1 };
-  return included
-    ? diagnostic(episode.file, position, 'future-episode', `dated ${when}, in the future; included because of --future`)
-    : diagnostic(episode.file, position, 'future-episode', `dated ${when}, in the future: left out until then`, 'build with --future to include it now');
-}
-
-const WRITE_FAILURE_HINTS: Readonly<Record<string, string>> = {
-  ENOSPC: 'the disk is full; free some space and build again',
-  EDQUOT: 'the disk quota is used up; free some space and build again',
-  EACCES: 'podsite may not write there; check the permissions of the output folder and its parent',
-  EPERM: 'podsite may not write there; check the permissions of the output folder and its parent',
-  EROFS: 'the file system is read-only',
-  ENOTDIR: 'a file stands where a folder of the output should be',
-  EEXIST: 'a file stands where a folder of the output should be',
-};
-
-/** Problems of the machine, not of podsite, become diagnostics; anything else is a bug and is thrown. */
-function writeFailure(settings: Settings, cwd: string, error: NodeJS.ErrnoException): Diagnostic | undefined {
-  const hint = error.code === undefined ? undefined : WRITE_FAILURE_HINTS[error.code];
-  if (hint === undefined) return undefined;
-  return diagnostic(
-    path.relative(cwd, settings.build.output) || settings.build.output,
-    { line: 0, column: 0 },
-    'write-failed',
-    `could not write the site (${error.message}); the previous site was left as it was`,
-    hint,
-  );
+/**
+ * Only a plain `podsite build` with the build cache: `podsite dev` keeps its own cache, a check
+ * writes nothing, and probing remote audio asks hosts what may have changed there.
+ */
+function usesLastBuild(options: BuildOptions): boolean {
+  return options.cache === undefined && options.write !== false && !options.probeAudio && options.onEntryPages === undefined;
 }

@@ -38,10 +38,16 @@ async function tree(folder: string): Promise<Map<string, Buffer>> {
 async function cacheEntries(folder: string): Promise<number> {
   let count = 0;
   for (const name of await readdir(folder)) {
-    if (!name.endsWith('.json')) continue;
+    if (!/^notes-.*\.json$/.test(name)) continue;
     count += (JSON.parse(await readFile(path.join(folder, name), 'utf8')) as { entries: unknown[] }).entries.length;
   }
   return count;
+}
+
+/** Removes the record of the last build, so that the next build runs the pipeline rather than finding nothing changed. */
+async function forgetLastBuild(root: string): Promise<void> {
+  const folder = path.join(root, '.podsite-cache');
+  for (const name of await readdir(folder)) if (name.startsWith('last-build-')) await rm(path.join(folder, name));
 }
 
 const NOTES: RenderedNotes = { html: '<p>Hi</p>\n', text: 'Hi', unknownTags: [{ name: 'Devoxx', line: 1, column: 4 }], remoteMedia: [{ url: 'https://x.example/a.png', line: 2, column: 1 }] };
@@ -121,7 +127,13 @@ describe('build with the store', () => {
     expect(await cacheEntries(path.join(root, '.podsite-cache'))).toBe(5);
     expect(await tree(path.join(root, 'dist'))).toEqual(await tree(path.join(root, 'reference')));
 
+    // Nothing changed: the last build's result, without the pipeline; then the pipeline with the store.
+    const upToDate = await build(options(root));
+    expect(upToDate.upToDate).toBeDefined();
+    expect(upToDate.diagnostics).toEqual([]);
+    await forgetLastBuild(root);
     const warm = await build(options(root));
+    expect(warm.upToDate).toBeUndefined();
     expect(warm.diagnostics).toEqual([]);
     expect(warm.notes).toEqual({ rendered: 0, reused: 5 });
     expect(await tree(path.join(root, 'dist'))).toEqual(await tree(path.join(root, 'reference')));
@@ -131,6 +143,10 @@ describe('build with the store', () => {
     expect(edited.notes).toEqual({ rendered: 1, reused: 4 });
     // The warning comes from the notes kept in the cache as much as from fresh ones.
     expect(edited.diagnostics.map((d) => d.rule)).toEqual(['unknown-html-tag']);
+    const unchanged = await build(options(root));
+    expect(unchanged.upToDate).toBeDefined();
+    expect(unchanged.diagnostics, 'the last build\'s warnings are given again').toEqual(edited.diagnostics);
+    await forgetLastBuild(root);
     const again = await build(options(root));
     expect(again.notes).toEqual({ rendered: 0, reused: 5 });
     expect(again.diagnostics).toEqual(edited.diagnostics);
@@ -160,6 +176,7 @@ describe('build with the store', () => {
     const root = await project(3);
     const folder = path.join(root, '.podsite-cache');
     await build(options(root));
+    await forgetLastBuild(root);
     const shards = (await readdir(folder)).filter((name) => name.endsWith('.json'));
     for (const name of shards) await writeFile(path.join(folder, name), '{"format": 1, "entries": [["');
     const damaged = await build(options(root));
@@ -167,6 +184,7 @@ describe('build with the store', () => {
     expect(damaged.diagnostics.map((d) => [d.file, d.rule])).toEqual(shards.map((name) => [`.podsite-cache/${name}`, 'cache-ignored']).sort());
     expect(damaged.notes).toEqual({ rendered: 3, reused: 0 });
     // The damaged files were written anew.
+    await forgetLastBuild(root);
     const repaired = await build(options(root));
     expect(repaired.diagnostics).toEqual([]);
     expect(repaired.notes).toEqual({ rendered: 0, reused: 3 });
@@ -228,6 +246,7 @@ describe('build with the store', () => {
     expect(err).toContain('  notes: 2 rendered, 0 from the cache');
     expect(await main(['build'], io)).toBe(0);
     expect(await cacheEntries(path.join(root, '.podsite-cache'))).toBe(2);
+    await forgetLastBuild(root);
     err.length = 0;
     expect(await main(['build', '--verbose'], io)).toBe(0);
     expect(err).toContain('  notes: 0 rendered, 2 from the cache');

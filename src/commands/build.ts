@@ -13,13 +13,15 @@ export async function runBuild(options: CommandOptions, io: CliIo): Promise<numb
     return 1;
   }
   if (options.format === 'json') return 0;
-  const { stats, settings } = result;
-  const where = path.relative(io.cwd, settings!.build.output) || '.';
+  const { stats, settings, upToDate } = result;
+  const where = path.relative(io.cwd, upToDate?.output ?? settings!.build.output) || '.';
   const counted = `${plural(stats!.pages, 'page')} (${plural(stats!.episodes, 'episode')}, ${plural(stats!.posts, 'post')})`;
   const warnings = result.diagnostics.filter((d) => d.severity === 'warning').length;
-  io.stdout(
-    `Built ${counted} and a feed of ${plural(stats!.feedItems, 'item')} into ${where}/ in ${elapsed} ms` +
-      (warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''),
-  );
+  const warned = warnings > 0 ? `, ${plural(warnings, 'warning')}` : '';
+  if (upToDate) {
+    io.stdout(`Nothing changed since the last build: ${where}/ is up to date with ${counted} and a feed of ${plural(stats!.feedItems, 'item')} (checked in ${elapsed} ms)${warned}`);
+    return 0;
+  }
+  io.stdout(`Built ${counted} and a feed of ${plural(stats!.feedItems, 'item')} into ${where}/ in ${elapsed} ms${warned}`);
   return 0;
 }

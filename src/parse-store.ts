@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { diagnostic, type Diagnostic } from './diagnostics.js';
+import type { ParsedEntry } from './entry.js';
+import type { EpisodeSource } from './episode.js';
+import type { SourceFile } from './load.js';
+
+/** Bumped whenever what parsing makes of the same file changes without the package version changing. */
+export const PARSE_STORE_FORMAT = 1;
+
+const FILE_NAME = 'parsed.v8';
+
+interface StoreFile {
+  format: number;
+  podsiteVersion: string;
+  key: string;
+  /** By file path and hash of its text: one parsed entry each, serialized on its own. */
+  entries: Map<string, Uint8Array>;
+}
+
+/** An entry as kept: the body is not kept twice, it is the end of the file's text. */
+interface KeptEntry {
+  episode: Omit<EpisodeSource, 'markdown'> | undefined;
+  /** Where the body starts in the file's text. */
+  markdownFrom: number;
+  diagnostics: Diagnostic[];
+}
+
+export interface ParseStoreOptions {
+  /** The cache folder (`.podsite-cache/`). */
+  folder: string;
+  /** Everything besides the file that could change what parsing makes of it: settings, options. */
+  key: string;
+  podsiteVersion: string;
+  /** The hash of a file's text, shared with the notes store so that each text is hashed once. */
+  hashOf: (text: string) => string;
+  displayFolder: string;
+}
+
+/**
+ * Episodes as parsed from their files (front matter read and checked, body found), kept between
+ * runs of `podsite build`, so that an unchanged file is not parsed again. Dates and maps survive
+ * as they are in V8's own serialization. Only a shortcut: a file that cannot be read, or an entry
+ * that is not what this code writes, is ignored and the file parsed again.
+ */
+export class ParseStore {
+  private readonly used = new Map<string, Uint8Array>();
+  private changed = false;
+
+  private constructor(
+    private readonly options: ParseStoreOptions,
+    private readonly known: Map<string, Uint8Array>,
+  ) {}
+
+  static open(options: ParseStoreOptions): { store: ParseStore; diagnostics: Diagnostic[] } {
+    const file = path.join(options.folder, FILE_NAME);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      return { store: new ParseStore(options, new Map()), diagnostics: [] };
+    }
+    const problem = (what: string) => ({
+      store: new ParseStore(options, new Map()),
+      diagnostics: [
+        diagnostic(`${options.displayFolder}/${FILE_NAME}`, { line: 0, column: 0 }, 'cache-ignored', `the build cache file is ${what}: ignored, its episodes are parsed again`, 'nothing to do: the file is written anew after this build (deleting .podsite-cache/ is always safe)'),
+      ],
+    });
+    let stored: StoreFile;
+    try {
+      stored = deserialize(bytes) as StoreFile;
+    } catch {
+      return problem('damaged (perhaps cut short)');
+    }
+    if (typeof stored !== 'object' || stored === null || !(stored.entries instanceof Map)) return problem('not a podsite build cache');
+    if (stored.format !== PARSE_STORE_FORMAT || stored.podsiteVersion !== options.podsiteVersion) {
+      return problem(`from another version of podsite (${String(stored.podsiteVersion)}, format ${String(stored.format)}; this is ${options.podsiteVersion}, format ${PARSE_STORE_FORMAT})`);
+    }
+    // Other settings or options: every entry is stale, which is no problem.
+    return { store: new ParseStore(options, stored.key === options.key ? stored.entries : new Map()), diagnostics: [] };
+  }
+
+  /** What parsing made of exactly this file (name and text) under the same settings. */
+  get(file: SourceFile): ParsedEntry | undefined {
+    const id = this.idOf(file);
+    const bytes = this.known.get(id);
+    if (bytes === undefined) return undefined;
+    let kept: KeptEntry;
+    try {
+      kept = deserialize(bytes) as KeptEntry;
+    } catch {
+      return undefined;
+    }
+    if (!isKeptEntry(kept, file.text.length)) return undefined;
+    this.used.set(id, bytes);
+    // A slice shares the file's text rather than copying it.
+    const episode = kept.episode === undefined ? undefined : ({ ...kept.episode, markdown: file.text.slice(kept.markdownFrom) } as EpisodeSource);
+    return { episode, diagnostics: kept.diagnostics };
+  }
+
+  /** Records what parsing made of a file of this build; files not recorded are dropped on save. */
+  keep(file: SourceFile, parsed: ParsedEntry): void {
+    const id = this.idOf(file);
+    if (this.used.has(id)) return;
+    const markdown = parsed.episode?.markdown ?? '';
+    // The body is the end of the text as written; anything else is simply not kept.
+    if (!file.text.endsWith(markdown)) return;
+    const episode = parsed.episode === undefined ? undefined : { ...parsed.episode, markdown: undefined };
+    if (episode !== undefined) delete episode.markdown;
+    const kept: KeptEntry = { episode, markdownFrom: file.text.length - markdown.length, diagnostics: parsed.diagnostics };
+    this.used.set(id, serialize(kept));
+    this.changed = true;
+  }
+
+  /** Writes the entries of this build through a temporary file renamed into place, when any changed. */
+  async save(): Promise<void> {
+    if (!this.changed && this.used.size === this.known.size) return;
+    const { folder } = this.options;
+    const file = path.join(folder, FILE_NAME);
+    const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    const stored: StoreFile = { format: PARSE_STORE_FORMAT, podsiteVersion: this.options.podsiteVersion, key: this.options.key, entries: this.used };
+    try {
+      await mkdir(folder, { recursive: true });
+      await writeFile(temporary, serialize(stored));
+      await rename(temporary, file);
+    } catch {
+      // Only costs time at the next build.
+      await rm(temporary, { force: true }).catch(() => undefined);
+    }
+  }
+
+  private idOf(file: SourceFile): string {
+    return `${file.file}\0${this.options.hashOf(file.text)}`;
+  }
+}
+
+function isKeptEntry(value: unknown, textLength: number): value is KeptEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const kept = value as Partial<KeptEntry>;
+  if (!Array.isArray(kept.diagnostics) || typeof kept.markdownFrom !== 'number' || kept.markdownFrom < 0 || kept.markdownFrom > textLength) return false;
+  if (kept.episode === undefined) return true;
+  const episode = kept.episode as Partial<EpisodeSource>;
+  return typeof episode.title === 'string' && episode.date instanceof Date && episode.positions instanceof Map && typeof episode.version === 'string' && typeof episode.file === 'string';
+}

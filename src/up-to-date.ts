@@ -1,0 +1,260 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions, BuildResult, BuildStats } from './build.js';
+import type { Settings } from './config.js';
+import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { CACHE_FOLDER } from './facts-cache.js';
+
+/**
+ * Bumped when the record's shape changes, or when what a build makes from the same files changes
+ * without any file of podsite changing (which the fingerprint of podsite's own code already covers).
+ */
+const RECORD_FORMAT = 1;
+
+/**
+ * Files changed this long before the inputs were looked at, or later, are compared by their bytes
+ * too: a second write within the same tick of the file system's clock, of the same size, would
+ * otherwise look unchanged (git's "racily clean" files). A second covers the coarsest clocks in use.
+ */
+const RACY_WINDOW_MS = 1000;
+
+/** Past this many files and folders, a project is not walked at every build: it is built instead. */
+const MAX_WALKED = 200_000;
+
+/** Folders that are never what a site is made of, wherever they are. */
+const NEVER_INPUTS = new Set(['node_modules', '.git']);
+
+/** Where the code of this podsite is, and its default theme: a new podsite makes every record stale. */
+const CODE_FOLDER = path.dirname(fileURLToPath(import.meta.url));
+const PACKAGE_FOLDER = path.dirname(CODE_FOLDER);
+
+/** One file as the record compares it: size, modification time and inode, and its bytes' hash when racy. */
+type FileIdentity = [path: string, size: number, mtimeMs: number, inode: number];
+
+interface InputsWalk {
+  roots: string[];
+  /** Absolute paths never walked: what the build itself writes. */
+  skip: string[];
+  /** Files outside the roots that the build reads (the settings file, podsite's package.json). */
+  files: string[];
+  startedAt: number;
+  digest: string;
+}
+
+/** What `podsite build` leaves beside its cache so that the next build can tell that nothing changed. */
+interface BuildRecord {
+  format: number;
+  key: string;
+  inputs: InputsWalk;
+  /** The ledger as the build left it: written by the build itself, so compared after it. */
+  ledger: { path: string; identity: FileIdentity | null };
+  builtAt: number;
+  /** When entries dated in the future reach their date, the output changes by itself. */
+  validUntil: number | null;
+  output: { folder: string; files: FileIdentity[] };
+  result: { diagnostics: Diagnostic[]; stats: BuildStats };
+}
+
+export interface Fingerprint {
+  walk: InputsWalk;
+}
+
+/**
+ * The last build of one configuration (settings file, working folder, command-line options), as
+ * recorded in the cache folder. Any doubt (a file changed, added or removed anywhere in the project
+ * or in podsite, the output touched, a record that cannot be read) means a real build.
+ */
+export class LastBuild {
+  constructor(
+    readonly recordFile: string,
+    readonly key: string,
+    private readonly displayFile: string,
+    private readonly configPath: string,
+  ) {}
+
+  /** The last build's result when it still holds; otherwise why not, when that is worth a warning. */
+  find(now: Date): { result?: BuildResult; diagnostics?: Diagnostic[] } {
+    let text: string;
+    try {
+      text = readFileSync(this.recordFile, 'utf8');
+    } catch {
+      return {};
+    }
+    let record: BuildRecord;
+    try {
+      record = JSON.parse(text) as BuildRecord;
+      if (typeof record !== 'object' || record === null || !Array.isArray(record.output?.files) || typeof record.inputs?.digest !== 'string') throw new Error('not a record');
+    } catch {
+      return {
+        diagnostics: [
+          diagnostic(this.displayFile, { line: 0, column: 0 }, 'cache-ignored', 'the record of the last build cannot be read: ignored, the site is built again', 'nothing to do: it is written anew after this build (deleting .podsite-cache/ is always safe)'),
+        ],
+      };
+    }
+    if (record.format !== RECORD_FORMAT || record.key !== this.key) return {};
+    const time = now.getTime();
+    if (time < record.builtAt || (record.validUntil !== null && time >= record.validUntil)) return {};
+    if (!sameIdentity(identityOf(record.ledger.path), record.ledger.identity)) return {};
+    if (!outputIntact(record.output)) return {};
+    const walk = walkInputs(record.inputs.roots, record.inputs.skip, record.inputs.files, record.inputs.startedAt - RACY_WINDOW_MS);
+    if (walk?.digest !== record.inputs.digest) return {};
+    return {
+      result: {
+        ok: true,
+        diagnostics: record.result.diagnostics,
+        timings: [],
+        stats: record.result.stats,
+        upToDate: { output: record.output.folder },
+        ...(record.validUntil !== null && { nextChange: new Date(record.validUntil) }),
+      },
+    };
+  }
+
+  /** Looks at every input before the pipeline reads any: a file changed after this is seen by the next build. */
+  fingerprint(settings: Settings): Fingerprint | undefined {
+    const { build } = settings;
+    const roots = outermost([build.root, build.episodes, build.templates, build.public, build.people, build.pages, ...(build.media === undefined ? [] : [build.media]), CODE_FOLDER, path.join(PACKAGE_FOLDER, 'templates')]);
+    const skip = [build.output, path.dirname(this.recordFile), build.ledger].map((folder) => path.resolve(folder));
+    const files = [this.configPath, path.join(PACKAGE_FOLDER, 'package.json'), ...dependencyLockFiles()].map((file) => path.resolve(file));
+    const startedAt = Date.now();
+    const digest = walkInputs(roots, skip, files, startedAt - RACY_WINDOW_MS)?.digest;
+    return digest === undefined ? undefined : { walk: { roots, skip, files, startedAt, digest } };
+  }
+}
+
+/** The record of the configuration `options` describe. */
+export function lastBuildFor(options: BuildOptions): LastBuild {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const configPath = path.resolve(cwd, options.config ?? 'podsite.yaml');
+  const folder = path.resolve(cwd, options.cacheFolder ?? path.join(path.dirname(configPath), CACHE_FOLDER));
+  // Everything that changes what a build makes of the same files, but is not a file.
+  const key = JSON.stringify([RECORD_FORMAT, configPath, cwd, options.output, options.ledger, options.baseUrl, options.drafts, options.future === true, options.analytics !== false]);
+  const name = `last-build-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.json`;
+  return new LastBuild(path.join(folder, name), key, path.relative(cwd, path.join(folder, name)).split(path.sep).join('/'), configPath);
+}
+
+/**
+ * Records a build that wrote its output without an error. Not recorded when the inputs could not
+ * be walked (too many files) or the output cannot be looked at: the next build is then a real one.
+ */
+export function recordBuild(last: LastBuild, inputs: Fingerprint, result: BuildResult & Required<Pick<BuildResult, 'settings' | 'output' | 'stats'>>, now: Date): void {
+  const folder = result.settings.build.output;
+  const files: FileIdentity[] = [];
+  for (const relative of [...result.output.files.map((file) => file.path), ...result.output.copies.map((copy) => copy.sitePath)]) {
+    const identity = identityOf(path.join(folder, relative));
+    if (identity === null) return;
+    identity[0] = relative;
+    files.push(identity);
+  }
+  const record: BuildRecord = {
+    format: RECORD_FORMAT,
+    key: last.key,
+    inputs: inputs.walk,
+    ledger: { path: result.settings.build.ledger, identity: identityOf(result.settings.build.ledger) },
+    builtAt: now.getTime(),
+    validUntil: result.nextChange?.getTime() ?? null,
+    output: { folder, files },
+    result: { diagnostics: result.diagnostics, stats: result.stats },
+  };
+  const temporary = `${last.recordFile}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    mkdirSync(path.dirname(last.recordFile), { recursive: true });
+    writeFileSync(temporary, JSON.stringify(record));
+    renameSync(temporary, last.recordFile);
+  } catch {
+    // Only a shortcut for the next build: a cache folder that cannot be written just means no shortcut.
+    rmSync(temporary, { force: true });
+  }
+}
+
+/** The lock files npm writes on every install, so that new versions of podsite's libraries count as a new podsite. */
+function dependencyLockFiles(): string[] {
+  const candidates = [path.join(PACKAGE_FOLDER, 'node_modules', '.package-lock.json')];
+  // Installed as a dependency: its libraries sit beside it.
+  if (path.basename(path.dirname(PACKAGE_FOLDER)) === 'node_modules') candidates.push(path.join(path.dirname(PACKAGE_FOLDER), '.package-lock.json'));
+  return candidates;
+}
+
+/** The folders given, without those inside another one of them. */
+function outermost(folders: readonly string[]): string[] {
+  const resolved = [...new Set(folders.map((folder) => path.resolve(folder)))].sort();
+  return resolved.filter((folder) => !resolved.some((other) => other !== folder && (folder + path.sep).startsWith(other + path.sep)));
+}
+
+function identityOf(file: string): FileIdentity | null {
+  const stats = lstatSync(file, { throwIfNoEntry: false });
+  return stats === undefined ? null : identity(file, stats);
+}
+
+function identity(file: string, stats: Stats): FileIdentity {
+  return [file, stats.size, stats.mtimeMs, stats.ino];
+}
+
+function sameIdentity(a: FileIdentity | null, b: FileIdentity | null): boolean {
+  return a === null || b === null ? a === b : a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
+/** Every output file still the one the build wrote: same size, time and inode. */
+function outputIntact(output: BuildRecord['output']): boolean {
+  for (const file of output.files) {
+    const stats = lstatSync(path.join(output.folder, file[0]), { throwIfNoEntry: false });
+    if (stats === undefined || !stats.isFile() || !sameIdentity(identity(file[0], stats), file)) return false;
+  }
+  return true;
+}
+
+/**
+ * One hash over the name, size, time and inode of every file under `roots` and of `files`, and the
+ * bytes of those changed after `racyAfter`. Symbolic links to files count as their target; linked
+ * folders are not entered, as the loaders do not enter them. Undefined past MAX_WALKED entries.
+ */
+function walkInputs(roots: readonly string[], skip: readonly string[], files: readonly string[], racyAfter: number): { digest: string } | undefined {
+  const hash = createHash('sha256');
+  const skipped = new Set(skip);
+  let walked = 0;
+  const addFile = (file: string, stats: Stats) => {
+    hash.update(`f\0${file}\0${stats.size}\0${stats.mtimeMs}\0${stats.ino}`);
+    if (stats.mtimeMs >= racyAfter) hash.update(`\0${createHash('sha256').update(readFileSync(file)).digest('hex')}`);
+    hash.update('\n');
+  };
+  const addPath = (file: string): void => {
+    const stats = statSync(file, { throwIfNoEntry: false });
+    if (stats === undefined) hash.update(`-\0${file}\n`);
+    else if (stats.isFile()) addFile(file, stats);
+    else hash.update(`o\0${file}\0${stats.mtimeMs}\n`);
+  };
+  const walkFolder = (folder: string): boolean => {
+    let entries;
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch (error) {
+      hash.update(`!\0${folder}\0${(error as NodeJS.ErrnoException).code}\n`);
+      return true;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    hash.update(`d\0${folder}\n`);
+    for (const entry of entries) {
+      if (++walked > MAX_WALKED) return false;
+      const full = path.join(folder, entry.name);
+      if (NEVER_INPUTS.has(entry.name) || skipped.has(full) || isBuildLeftover(full, skip)) continue;
+      if (entry.isDirectory()) {
+        if (!walkFolder(full)) return false;
+      } else addPath(full);
+    }
+    return true;
+  };
+  for (const root of roots) if (!walkFolder(root)) return undefined;
+  for (const file of files) addPath(file);
+  return { digest: hash.digest('hex') };
+}
+
+/** The staging and old folders a build of `skip[0]` (the output) makes beside it while it writes. */
+function isBuildLeftover(full: string, skip: readonly string[]): boolean {
+  const output = skip[0]!;
+  if (path.dirname(full) !== path.dirname(output)) return false;
+  const name = path.basename(full);
+  const prefix = `.${path.basename(output)}.`;
+  return name.startsWith(`${prefix}tmp-`) || name.startsWith(`${prefix}old-`);
+}

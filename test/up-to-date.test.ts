@@ -1,0 +1,185 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { build, type BuildOptions } from '../src/build.js';
+import { main, type CliIo } from '../src/cli.js';
+import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
+
+const NOW = new Date('2026-06-01T12:00:00Z');
+
+function episode(n: number, notes = `Notes of episode ${n}.`): string {
+  return episodeFile(`title: Episode ${n}\nepisode: ${n}\naudio:\n  url: https://media.example.com/e${n}.mp3\n  length: ${1000 + n}\n  duration: ${60 + n}`, `${notes}\n`);
+}
+
+async function project(): Promise<string> {
+  return tempProject({
+    'podsite.yaml': MINIMAL_SETTINGS,
+    'public/artwork.png': 'not really a png',
+    'episodes/2024-01-01-e1.md': episode(1),
+    // A tag of no HTML element: a warning that a build with nothing changed must give again.
+    'episodes/2024-01-02-e2.md': episode(2, 'Talking about List<String> today.'),
+    'episodes/2024-01-03-e3.md': episode(3),
+  });
+}
+
+const options = (root: string, extra: BuildOptions = {}): BuildOptions => ({ cwd: root, now: NOW, ...extra });
+
+/** Every output file with its bytes, inode and modification time. */
+async function outputState(root: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const folder = path.join(root, 'dist');
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const info = await stat(file);
+    found.set(path.relative(folder, file), `${info.ino} ${info.mtimeMs} ${(await readFile(file)).toString('base64')}`);
+  }
+  return found;
+}
+
+/** Builds once, then checks that a second build with nothing changed finds it so. */
+async function builtAndUpToDate(root: string, extra: BuildOptions = {}) {
+  const first = await build(options(root, extra));
+  expect(first.ok).toBe(true);
+  expect(first.upToDate).toBeUndefined();
+  const second = await build(options(root, extra));
+  expect(second.upToDate, 'nothing changed after the first build').toBeDefined();
+  return first;
+}
+
+describe('a build with nothing changed', () => {
+  it('gives the last build\'s result again and leaves the output as it was', async () => {
+    const root = await project();
+    const first = await build(options(root));
+    expect(first.diagnostics.map((d) => d.rule)).toEqual(['unknown-html-tag']);
+    const before = await outputState(root);
+
+    const second = await build(options(root));
+    expect(second.upToDate).toEqual({ output: path.join(root, 'dist') });
+    expect(second.ok).toBe(true);
+    expect(second.diagnostics).toEqual(first.diagnostics);
+    expect(second.stats).toEqual(first.stats);
+    expect(second.site, 'the pipeline did not run').toBeUndefined();
+    expect(await outputState(root)).toEqual(before);
+  });
+
+  it('says so on the command line, with the warnings of the last build', async () => {
+    const root = await project();
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = { stdout: (text) => out.push(text), stderr: (text) => err.push(text), cwd: root, color: false };
+    expect(await main(['build'], io)).toBe(0);
+    const pages = /^Built (\d+) pages/.exec(out.at(-1)!)?.[1];
+    expect(pages).toBeDefined();
+    const firstWarnings = err.join('\n');
+    out.length = 0;
+    err.length = 0;
+    expect(await main(['build'], io)).toBe(0);
+    expect(out.at(-1)).toMatch(new RegExp(`^Nothing changed since the last build: dist/ is up to date with ${pages} pages \\(3 episodes, 0 posts\\) and a feed of 3 items \\(checked in \\d+ ms\\), 1 warning$`));
+    expect(err.join('\n')).toBe(firstWarnings);
+    expect(err.join('\n')).toContain('unknown-html-tag');
+  });
+
+  it('is never assumed with --no-cache, which neither reads nor writes the record', async () => {
+    const root = await project();
+    expect((await build(options(root, { cache: false }))).upToDate).toBeUndefined();
+    expect((await build(options(root, { cache: false }))).upToDate).toBeUndefined();
+    expect(existsSync(path.join(root, '.podsite-cache'))).toBe(false);
+  });
+});
+
+describe('any change means a real build', () => {
+  const changes: [string, (root: string) => Promise<void>][] = [
+    ['an episode edited', (root) => writeFile(path.join(root, 'episodes/2024-01-01-e1.md'), episode(1, 'New notes.'))],
+    ['an episode added', (root) => writeFile(path.join(root, 'episodes/2024-01-04-e4.md'), episode(4))],
+    ['an episode removed', (root) => rm(path.join(root, 'episodes/2024-01-03-e3.md'))],
+    ['the settings changed', (root) => writeFile(path.join(root, 'podsite.yaml'), MINIMAL_SETTINGS.replace('Test Show', 'Another Show'))],
+    ['a template added to the theme', (root) => writeFile(path.join(root, 'templates/partials/footer.hbs'), '<footer>Our own footer</footer>').catch(async () => {
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(path.join(root, 'templates/partials'), { recursive: true });
+      await writeFile(path.join(root, 'templates/partials/footer.hbs'), '<footer>Our own footer</footer>');
+    })],
+    ['a public file changed', (root) => writeFile(path.join(root, 'public/artwork.png'), 'another picture')],
+    ['the ledger edited', async (root) => writeFile(path.join(root, 'podsite.lock'), `${await readFile(path.join(root, 'podsite.lock'), 'utf8')}\n`)],
+    ['an output file deleted', (root) => rm(path.join(root, 'dist/index.html'))],
+    ['an output file edited by hand', (root) => writeFile(path.join(root, 'dist/feed.xml'), 'broken')],
+  ];
+  for (const [what, change] of changes) {
+    it(what, async () => {
+      const root = await project();
+      await builtAndUpToDate(root);
+      await change(root);
+      const after = await build(options(root));
+      expect(after.upToDate).toBeUndefined();
+      expect(after.site).toBeDefined();
+      expect((await build(options(root))).upToDate, 'recorded again').toBeDefined();
+      // And the output is a full build's again.
+      const reference = await build(options(root, { cache: false, write: false }));
+      for (const file of reference.output!.files) expect(await readFile(path.join(root, 'dist', file.path), 'utf8'), file.path).toBe(file.contents);
+    });
+  }
+
+  it('an edit that keeps the size and the modification time of a file just written', async () => {
+    const root = await project();
+    const file = path.join(root, 'episodes/2024-01-01-e1.md');
+    // Files written just before the build are compared by their bytes: same size, same time, other text.
+    const justBefore = (Date.now() - 100) / 1000;
+    await utimes(file, justBefore, justBefore);
+    await builtAndUpToDate(root);
+    const before = await stat(file);
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('Notes of episode 1', 'Notes of episode X'));
+    await utimes(file, justBefore, justBefore);
+    const after = await stat(file);
+    expect([after.size, after.mtimeMs, after.ino]).toEqual([before.size, before.mtimeMs, before.ino]);
+    const rebuilt = await build(options(root));
+    expect(rebuilt.upToDate).toBeUndefined();
+    expect(await readFile(path.join(root, 'dist/feed.xml'), 'utf8')).toContain('Notes of episode X');
+  });
+
+  it('other options, in their own record', async () => {
+    const root = await project();
+    await builtAndUpToDate(root);
+    expect((await build(options(root, { baseUrl: 'https://other.example.com/' }))).upToDate).toBeUndefined();
+    expect((await build(options(root, { baseUrl: 'https://other.example.com/' }))).upToDate).toBeDefined();
+    expect((await build(options(root, { drafts: true }))).upToDate).toBeUndefined();
+  });
+
+  it('the date of an entry dated in the future reached, or a clock set back', async () => {
+    const root = await project();
+    await writeFile(path.join(root, 'episodes/2026-07-01-e9.md'), episode(9));
+    const first = await builtAndUpToDate(root);
+    // Midnight of July 1st in the show's time zone.
+    expect(Math.abs(first.nextChange!.getTime() - Date.parse('2026-07-01T00:00:00Z'))).toBeLessThanOrEqual(14 * 3600_000);
+    expect(first.stats!.episodes).toBe(3);
+    const later = await build(options(root, { now: new Date('2026-07-02T00:00:00Z') }));
+    expect(later.upToDate).toBeUndefined();
+    expect(later.stats!.episodes).toBe(4);
+    expect((await build(options(root, { now: new Date('2026-07-03T00:00:00Z') }))).upToDate).toBeDefined();
+    expect((await build(options(root, { now: new Date('2026-06-15T00:00:00Z') }))).upToDate, 'built at a later time than now').toBeUndefined();
+  });
+
+  it('a record that cannot be read: a warning, then a real build that writes it anew', async () => {
+    const root = await project();
+    await builtAndUpToDate(root);
+    const folder = path.join(root, '.podsite-cache');
+    const [record] = (await readdir(folder)).filter((name) => name.startsWith('last-build-'));
+    await writeFile(path.join(folder, record!), '{"format": 1, "inputs": {');
+    const damaged = await build(options(root));
+    expect(damaged.upToDate).toBeUndefined();
+    expect(damaged.diagnostics.filter((d) => d.rule === 'cache-ignored').map((d) => [d.file, d.severity])).toEqual([[`.podsite-cache/${record}`, 'warning']]);
+    expect((await build(options(root))).upToDate).toBeDefined();
+  });
+
+  it('after a build with errors, the record of the last good build still describes the output', async () => {
+    const root = await project();
+    await builtAndUpToDate(root);
+    const broken = path.join(root, 'episodes/2024-02-01-bad.md');
+    await writeFile(broken, episodeFile('title: [never closed'));
+    expect((await build(options(root))).ok).toBe(false);
+    expect((await build(options(root))).ok, 'an error is never taken for nothing changed').toBe(false);
+    await rm(broken);
+    expect((await build(options(root))).upToDate, 'the files are those of the last good build again').toBeDefined();
+  });
+});
