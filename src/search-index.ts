@@ -67,7 +67,25 @@ export function foldTerm(term: string): string {
  */
 const NOTES_TERM_LENGTH = 3;
 
+/**
+ * Terms already worked out, by word, for the notes and for the other fields: an archive says the
+ * same words again and again, and folding each one again was most of the time spent indexing.
+ */
+const knownTerms = { notes: new Map<string, string | null>(), other: new Map<string, string | null>() };
+const KNOWN_TERMS_KEPT = 200_000;
+
 function indexTerm(term: string, field?: string): string | null {
+  const known = field === 'notes' ? knownTerms.notes : knownTerms.other;
+  let made = known.get(term);
+  if (made === undefined) {
+    if (known.size >= KNOWN_TERMS_KEPT) known.clear();
+    made = newIndexTerm(term, field);
+    known.set(term, made);
+  }
+  return made;
+}
+
+function newIndexTerm(term: string, field?: string): string | null {
   const folded = foldTerm(term);
   if (folded === '' || STOP_SET.has(folded)) return null;
   if (field === 'notes' && (folded.length < NOTES_TERM_LENGTH || /^\d+$/.test(folded))) return null;
