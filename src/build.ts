@@ -7,7 +7,7 @@ import type { RenderPoolOptions } from './render-pool.js';
 import type { Site } from './site.js';
 import type { BuildCache } from './cache.js';
 import type { OutputPlan } from './write.js';
-import { lastBuildFor, recordBuild, type LastBuild } from './up-to-date.js';
+import { lastBuildFor, recordBuild, type LastBuild, type MadePages } from './up-to-date.js';
 
 export interface BuildOptions extends Overrides {
   /** The settings file; `podsite.yaml` in `cwd` by default. */
@@ -96,15 +96,22 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
   const { runPipeline } = await import('./pipeline.js');
   let inputs: ReturnType<LastBuild['fingerprint']>;
+  let pages: MadePages | undefined;
   const result = await runPipeline(options, {
     ...(found?.diagnostics && { earlier: found.diagnostics }),
     afterSettings: (settings) => {
       if (last) inputs = last.fingerprint(settings);
     },
+    ...(last && {
+      previousPages: (key: string) => last.previousPages(key),
+      pagesMade: (made: MadePages) => {
+        pages = made;
+      },
+    }),
   });
   if (last && inputs && result.ok && result.settings && result.output && result.stats) {
     const saving = performance.now();
-    recordBuild(last, inputs, result as Required<Pick<BuildResult, 'settings' | 'output' | 'stats'>> & BuildResult, options.now ?? new Date());
+    recordBuild(last, inputs, result as Required<Pick<BuildResult, 'settings' | 'output' | 'stats'>> & BuildResult, options.now ?? new Date(), pages);
     result.timings.push({ stage: 'record', ms: performance.now() - saving });
   }
   return result;

@@ -63,15 +63,22 @@ export function renderSpecs(
   specs: readonly PageSpec[],
   memo?: PageMemo,
   chrome: SiteChrome = { pages: [], people: false },
+  /** The same page from the last build's output, when what it is made from did not change. */
+  previous?: (spec: PageSpec) => OutputFile | undefined,
 ): Result<OutputFile[]> & { rendered: string[] } {
   const diagnostics: Diagnostic[] = [];
   const files: OutputFile[] = [];
   const rendered: string[] = [];
   const siteView = siteViewOf(settings, chrome);
   for (const spec of specs) {
-    const previous = memo?.get(spec.output);
-    if (previous !== undefined && previous.key === spec.key) {
-      files.push(previous.file);
+    const remembered = memo?.get(spec.output);
+    if (remembered !== undefined && remembered.key === spec.key) {
+      files.push(remembered.file);
+      continue;
+    }
+    const kept = previous?.(spec);
+    if (kept !== undefined) {
+      files.push(kept);
       continue;
     }
     try {

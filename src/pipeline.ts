@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { assembleSite, toEpisode } from './assemble.js';
 import { parseSettings, type Settings } from './config.js';
 import type { BuildOptions, BuildResult, BuildStats, StageTiming } from './build.js';
+import type { MadePages } from './up-to-date.js';
 import { applyRuleSettings, diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { displayDate } from './dates.js';
 import type { EpisodeSource } from './episode.js';
@@ -38,6 +39,10 @@ export interface PipelineHooks {
   afterSettings?: (settings: Settings) => void;
   /** Diagnostics found before the pipeline started, given the settings' rules like any other. */
   earlier?: Diagnostic[];
+  /** Pages of the last build, under settings and theme of this key, by output path and page key; read from its output. */
+  previousPages?: (key: string) => ((output: string, pageKey: string) => string | undefined) | undefined;
+  /** Called after a successful write with the key of every page. */
+  pagesMade?: (pages: MadePages) => void;
 }
 
 /**
@@ -106,9 +111,9 @@ export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHoo
   }
   // Everything made from episodes depends on the settings and the people; pages and feed on the theme too.
   const settingsKey = JSON.stringify([settingsText, options.output, options.baseUrl, options.drafts, peopleFiles.files.map((file) => [file.file, file.text])]);
+  // The pages folder makes the menu of every page: it counts as part of the theme.
+  const themeKey = JSON.stringify([[...theme.theme.templates.values()].map((t) => [t.name, t.text]), pageFiles.files.map((file) => [file.name, file.text])]);
   if (cache !== undefined) {
-    // The pages folder makes the menu of every page: it counts as part of the theme.
-    const themeKey = JSON.stringify([[...theme.theme.templates.values()].map((t) => [t.name, t.text]), pageFiles.files.map((file) => [file.name, file.text])]);
     if (cache.settingsKey !== settingsKey) resetDerived(cache);
     else if (cache.themeKey !== themeKey) resetRendered(cache);
     cache.settingsKey = settingsKey;
@@ -285,10 +290,17 @@ export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHoo
   // Pages and feed are made even when an error will stop the build: their checks belong in the same report.
   // Planned once: the same specs are rendered and listed in the sitemap.
   const planned: PageSpec[] = [];
+  // The last build's pages, when they were made with the same settings and theme, and with the same menu.
+  const pagesKey = hashText(JSON.stringify([settingsKey, themeKey]));
+  const previousPage = placed.diagnostics.length === 0 ? hooks.previousPages?.(pagesKey) : undefined;
+  const reusePrevious = previousPage && ((spec: PageSpec) => {
+    const contents = previousPage(spec.output, spec.key);
+    return contents === undefined ? undefined : { path: spec.output, contents };
+  });
   const render = (kind: PageKind) => {
     const specs = planPages(site, strings, [kind]);
     planned.push(...specs);
-    return renderer ? renderSpecs(settings, renderer, templates, specs, cache?.pages, chromeOf(site)) : { value: [], diagnostics: [], rendered: [] };
+    return renderer ? renderSpecs(settings, renderer, templates, specs, cache?.pages, chromeOf(site), reusePrevious) : { value: [], diagnostics: [], rendered: [] };
   };
   const entryPages = await stage('pages', () => render('entries'));
   if (options.onEntryPages && !hasErrors(diagnostics) && entryPages.diagnostics.length === 0) {
@@ -357,6 +369,7 @@ export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHoo
         if (identity.ledger !== undefined) await writeLedgerFile(settings.build.ledger, identity.ledger);
         // Only what a successful build made is worth keeping.
         await Promise.all([store?.notes.save(), store?.parsed.save()]);
+        hooks.pagesMade?.({ key: pagesKey, keys: new Map(planned.map((spec) => [spec.output, spec.key])) });
       } catch (error) {
         const failure = writeFailure(settings, cwd, error as NodeJS.ErrnoException);
         if (failure === undefined) throw error;

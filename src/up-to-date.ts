@@ -55,6 +55,24 @@ interface BuildRecord {
   validUntil: number | null;
   output: { folder: string; files: FileIdentity[] };
   result: { diagnostics: Diagnostic[]; stats: BuildStats };
+  /** What each page was made from, so that the next build takes an unchanged page from the output. */
+  pages?: PageKeys;
+}
+
+/** Pages by output path, with the hash of what they were made from, under one theme, settings and podsite. */
+interface PageKeys {
+  /** The settings and the theme, as the pipeline hashes them. */
+  key: string;
+  /** podsite's code, whose template helpers make pages too. */
+  code: string;
+  keys: Record<string, string>;
+}
+
+/** What the pipeline gives for the record besides its result: the pages and what they were made from. */
+export interface MadePages {
+  key: string;
+  /** The key of each page, by output path. */
+  keys: ReadonlyMap<string, string>;
 }
 
 export interface Fingerprint {
@@ -73,6 +91,9 @@ export class LastBuild {
     private readonly displayFile: string,
     private readonly configPath: string,
   ) {}
+
+  /** The record read by `find`, when it was written by this podsite for the same options. */
+  private previous: BuildRecord | undefined;
 
   /** The last build's result when it still holds; otherwise why not, when that is worth a warning. */
   find(now: Date): { result?: BuildResult; diagnostics?: Diagnostic[] } {
@@ -94,6 +115,7 @@ export class LastBuild {
       };
     }
     if (record.format !== RECORD_FORMAT || record.key !== this.key) return {};
+    this.previous = record;
     const time = now.getTime();
     if (time < record.builtAt || (record.validUntil !== null && time >= record.validUntil)) return {};
     if (!sameIdentity(identityOf(record.ledger.path), record.ledger.identity)) return {};
@@ -109,6 +131,30 @@ export class LastBuild {
         upToDate: { output: record.output.folder },
         ...(record.validUntil !== null && { nextChange: new Date(record.validUntil) }),
       },
+    };
+  }
+
+  /**
+   * The pages of the last build that the next can take from the output instead of rendering them:
+   * a page whose key is the same, under the same settings, theme and podsite, and whose file is
+   * still the one that build wrote. Read from the output folder when asked for.
+   */
+  previousPages(pagesKey: string): ((output: string, key: string) => string | undefined) | undefined {
+    const record = this.previous;
+    if (record?.pages === undefined || record.pages.key !== pagesKey || record.pages.code !== codeDigest()) return undefined;
+    const { keys } = record.pages;
+    const identities = new Map(record.output.files.map((file) => [file[0], file]));
+    return (output, key) => {
+      const known = identities.get(output);
+      if (known === undefined || keys[output] !== hashKey(key)) return undefined;
+      const file = path.join(record.output.folder, output);
+      try {
+        const stats = lstatSync(file);
+        if (!stats.isFile() || !sameIdentity(identity(file, stats), known)) return undefined;
+        return readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
     };
   }
 
@@ -139,7 +185,7 @@ export function lastBuildFor(options: BuildOptions): LastBuild {
  * Records a build that wrote its output without an error. Not recorded when the inputs could not
  * be walked (too many files) or the output cannot be looked at: the next build is then a real one.
  */
-export function recordBuild(last: LastBuild, inputs: Fingerprint, result: BuildResult & Required<Pick<BuildResult, 'settings' | 'output' | 'stats'>>, now: Date): void {
+export function recordBuild(last: LastBuild, inputs: Fingerprint, result: BuildResult & Required<Pick<BuildResult, 'settings' | 'output' | 'stats'>>, now: Date, pages?: MadePages): void {
   const folder = result.settings.build.output;
   const files: FileIdentity[] = [];
   for (const relative of [...result.output.files.map((file) => file.path), ...result.output.copies.map((copy) => copy.sitePath)]) {
@@ -157,6 +203,7 @@ export function recordBuild(last: LastBuild, inputs: Fingerprint, result: BuildR
     validUntil: result.nextChange?.getTime() ?? null,
     output: { folder, files },
     result: { diagnostics: result.diagnostics, stats: result.stats },
+    ...(pages && { pages: { key: pages.key, code: codeDigest(), keys: Object.fromEntries([...pages.keys].map(([output, key]) => [output, hashKey(key)])) } }),
   };
   const temporary = `${last.recordFile}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
@@ -167,6 +214,15 @@ export function recordBuild(last: LastBuild, inputs: Fingerprint, result: BuildR
     // Only a shortcut for the next build: a cache folder that cannot be written just means no shortcut.
     rmSync(temporary, { force: true });
   }
+}
+
+const hashKey = (key: string) => createHash('sha1').update(key).digest('base64url');
+
+let code: string | undefined;
+/** podsite's code and default theme as they are on disk (names, sizes, times): any change of podsite changes it. */
+function codeDigest(): string {
+  code ??= walkInputs([CODE_FOLDER, path.join(PACKAGE_FOLDER, 'templates')], [], [path.join(PACKAGE_FOLDER, 'package.json')], Number.POSITIVE_INFINITY)?.digest ?? 'unknown';
+  return code;
 }
 
 /** The lock files npm writes on every install, so that new versions of podsite's libraries count as a new podsite. */
@@ -252,8 +308,8 @@ function walkInputs(roots: readonly string[], skip: readonly string[], files: re
 
 /** The staging and old folders a build of `skip[0]` (the output) makes beside it while it writes. */
 function isBuildLeftover(full: string, skip: readonly string[]): boolean {
-  const output = skip[0]!;
-  if (path.dirname(full) !== path.dirname(output)) return false;
+  const output = skip[0];
+  if (output === undefined || path.dirname(full) !== path.dirname(output)) return false;
   const name = path.basename(full);
   const prefix = `.${path.basename(output)}.`;
   return name.startsWith(`${prefix}tmp-`) || name.startsWith(`${prefix}old-`);

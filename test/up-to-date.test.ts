@@ -183,3 +183,45 @@ describe('any change means a real build', () => {
     expect((await build(options(root))).upToDate, 'the files are those of the last good build again').toBeDefined();
   });
 });
+
+describe('after a change, pages that did not change', () => {
+  const entryPage = (n: number) => `2024/01/0${n}/e${n}/index.html`;
+
+  it('are taken from the last build\'s output, and the site is a full build\'s', async () => {
+    const root = await project();
+    await writeFile(path.join(root, 'episodes/2024-01-04-e4.md'), episode(4));
+    await writeFile(path.join(root, 'episodes/2024-01-05-e5.md'), episode(5));
+    await builtAndUpToDate(root);
+    await writeFile(path.join(root, 'episodes/2024-01-01-e1.md'), episode(1, 'New notes.'));
+    const edited = await build(options(root));
+    expect(edited.upToDate).toBeUndefined();
+    // The edited entry's page and its newer neighbour's (which links to it), home and archive; not the others.
+    expect(edited.fresh).toContain(entryPage(1));
+    expect(edited.fresh).toContain(entryPage(2));
+    expect(edited.fresh).toContain('index.html');
+    expect(edited.fresh).not.toContain(entryPage(4));
+    expect(edited.fresh).not.toContain(entryPage(5));
+    const reference = await build(options(root, { cache: false, write: false }));
+    expect(edited.output!.files.map((file) => [file.path, file.contents])).toEqual(reference.output!.files.map((file) => [file.path, file.contents]));
+    for (const file of reference.output!.files) expect(await readFile(path.join(root, 'dist', file.path), 'utf8'), file.path).toBe(file.contents);
+  });
+
+  it('are made again when the theme changes, or when the page in the output is not the one written', async () => {
+    const root = await project();
+    await builtAndUpToDate(root);
+    await writeFile(path.join(root, 'dist', entryPage(3)), 'edited by hand');
+    await writeFile(path.join(root, 'episodes/2024-01-01-e1.md'), episode(1, 'New notes.'));
+    const edited = await build(options(root));
+    expect(edited.fresh).toContain(entryPage(3));
+    expect(await readFile(path.join(root, 'dist', entryPage(3)), 'utf8')).toContain('Episode 3');
+
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(root, 'templates'), { recursive: true });
+    await writeFile(path.join(root, 'templates/episode.hbs'), '<h1>{{episode.title}}</h1> in our own theme');
+    const themed = await build(options(root));
+    expect(themed.ok).toBe(true);
+    expect(themed.fresh).toEqual(expect.arrayContaining([entryPage(1), entryPage(2), entryPage(3)]));
+    expect(await readFile(path.join(root, 'dist', entryPage(2)), 'utf8')).toContain('in our own theme');
+  });
+});
+
