@@ -16,6 +16,7 @@ import { checkFeedFile } from './check-feed.js';
 import { resetDerived, resetRendered, type BuildCache } from './cache.js';
 import { BuildStore, hashText, podsiteVersion } from './build-store.js';
 import { ParseStore } from './parse-store.js';
+import { SearchStore } from './search-store.js';
 import { CACHE_FOLDER } from './facts-cache.js';
 import { attachFiles, attachmentContext, attachmentOutput } from './attachments.js';
 import { chromeOf, FEED_PATH, generatedAddresses, planPages, renderSpecs, type OutputFile, type PageKind, type PageSpec } from './pages.js';
@@ -133,8 +134,9 @@ export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHoo
             displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.',
           });
           const parsedStore = ParseStore.open({ folder, key: hashText(settingsKey), podsiteVersion: podsiteVersion(), hashOf: (text) => opened.store.hashOf(text), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
-          collect(...opened.diagnostics, ...parsedStore.diagnostics);
-          return { notes: opened.store, parsed: parsedStore.store };
+          const searchStore = SearchStore.open({ folder, podsiteVersion: podsiteVersion(), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
+          collect(...opened.diagnostics, ...parsedStore.diagnostics, ...searchStore.diagnostics);
+          return { notes: opened.store, parsed: parsedStore.store, search: searchStore.store };
         })
       : undefined;
 
@@ -334,7 +336,7 @@ export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHoo
   });
   // With a cache, only the terms of entries that changed are indexed again, and only the files they touch are fresh.
   const search = await stage('search index', async () => {
-    const index = searchIndexFile(site, cache);
+    const index = searchIndexFile(site, cache, store && ((key) => store.search.entries(key)));
     return { files: [...index.files, await searchLibraryFile()], fresh: index.fresh };
   });
 
@@ -368,7 +370,7 @@ export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHoo
         // After the site: a ledger must never record an episode whose feed was not published.
         if (identity.ledger !== undefined) await writeLedgerFile(settings.build.ledger, identity.ledger);
         // Only what a successful build made is worth keeping.
-        await Promise.all([store?.notes.save(), store?.parsed.save()]);
+        await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save()]);
         hooks.pagesMade?.({ key: pagesKey, keys: new Map(planned.map((spec) => [spec.output, spec.key])) });
       } catch (error) {
         const failure = writeFailure(settings, cwd, error as NodeJS.ErrnoException);
@@ -377,7 +379,7 @@ export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHoo
       }
     });
   }
-  if (options.write === false && !hasErrors(diagnostics)) await Promise.all([store?.notes.save(), store?.parsed.save()]);
+  if (options.write === false && !hasErrors(diagnostics)) await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save()]);
   return finish({ settings, site, stats, output: plan.value, fresh, notes: notesCount, nextChange });
 }
 

@@ -154,7 +154,7 @@ export interface ShardReference {
 const tokenize = MiniSearch.getDefault('tokenize') as (text: string, fieldName?: string) => string[];
 
 /** One field of one entry as MiniSearch indexes it: its length in distinct words, and its terms with their counts. */
-interface FieldTerms {
+export interface FieldTerms {
   /** Distinct words before processing, stop words included: MiniSearch's field length, which scores use. */
   unique: number;
   terms: Map<string, number>;
@@ -171,7 +171,7 @@ function fieldTerms(text: string, field: string): FieldTerms {
 }
 
 /** An entry, indexed once and kept while its title, description, notes, address and date stay the same. */
-interface IndexedEntry {
+export interface IndexedEntry {
   entry: Pick<Episode, 'title' | 'description' | 'text' | 'path'> & { time: number };
   /** Its stored fields, as JSON. */
   stored: string;
@@ -421,6 +421,8 @@ export class SearchIndexState {
     /** What shapes a result besides the entries: another address or time zone needs another state. */
     readonly settingsKey: string,
     private readonly options: Options = defaults,
+    /** Entries indexed by an earlier run of podsite, under the same settings key. */
+    private readonly earlier?: EarlierIndexedEntries,
   ) {}
 
   /** The head and the shards for these entries, and the paths of the files that were not in the last answer. */
@@ -429,7 +431,8 @@ export class SearchIndexState {
     const byFile = new Map<string, IndexedEntry>();
     const indexed = site.entries.map((entry) => {
       const known = this.byFile.get(entry.file);
-      const made = known !== undefined && unchanged(known, entry) ? known : indexEntry(site, entry);
+      const made = known !== undefined && unchanged(known, entry) ? known : (this.earlier?.get(entry) ?? indexEntry(site, entry));
+      this.earlier?.keep(entry, made);
       byFile.set(entry.file, made);
       return made;
     });
@@ -499,10 +502,20 @@ export function searchIndexFiles(site: Site, options: Options = defaults): Outpu
 
 const settingsKeyOf = (site: Site) => `${site.settings.url}\n${site.settings.timezone}`;
 
-/** The head and the shards, updated from `cache` for the entries that changed; `fresh` lists the files not given before. */
-export function searchIndexFile(site: Site, cache?: { search?: SearchIndexState }): { files: OutputFile[]; fresh: string[] } {
+/** Where entries indexed by an earlier run are found, and those of this run kept. */
+export interface EarlierIndexedEntries {
+  get(entry: Episode): IndexedEntry | undefined;
+  keep(entry: Episode, indexed: IndexedEntry): void;
+}
+
+/**
+ * The head and the shards, updated from `cache` for the entries that changed; `fresh` lists the
+ * files not given before. Without a cache, entries are taken from `earlier` when it has them.
+ */
+export function searchIndexFile(site: Site, cache?: { search?: SearchIndexState }, earlier?: (settingsKey: string) => EarlierIndexedEntries): { files: OutputFile[]; fresh: string[] } {
   if (cache === undefined) {
-    const files = searchIndexFiles(site);
+    const key = settingsKeyOf(site);
+    const files = new SearchIndexState(key, defaults, earlier?.(key)).update(site).files;
     return { files, fresh: files.map((file) => file.path) };
   }
   const key = settingsKeyOf(site);

@@ -1,0 +1,137 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { diagnostic, type Diagnostic } from './diagnostics.js';
+import type { EarlierIndexedEntries, FieldTerms, IndexedEntry } from './search-index.js';
+import type { Episode } from './site.js';
+
+/** Bumped whenever the terms made of the same entry change without the package version changing. */
+export const SEARCH_STORE_FORMAT = 1;
+
+const FILE_NAME = 'search.v8';
+
+/** An indexed entry as kept: the entry's own fields are those of the entry it is asked for. */
+type KeptTerms = Omit<IndexedEntry, 'entry'>;
+
+interface StoreFile {
+  format: number;
+  podsiteVersion: string;
+  /** The settings that shape the index (address, time zone). */
+  key: string;
+  entries: Map<string, KeptTerms>;
+}
+
+export interface SearchStoreOptions {
+  folder: string;
+  podsiteVersion: string;
+  displayFolder: string;
+}
+
+/**
+ * The search terms of every entry, kept between runs of `podsite build` by a hash of what they are
+ * made from (title, description, notes, address, date), so that an unchanged entry is not
+ * tokenized again. Only a shortcut: a file that cannot be read is ignored and written anew.
+ */
+export class SearchStore {
+  private readonly used = new Map<string, KeptTerms>();
+  private changed = false;
+  private key: string | undefined;
+
+  private constructor(
+    private readonly options: SearchStoreOptions,
+    private stored: StoreFile | undefined,
+  ) {}
+
+  static open(options: SearchStoreOptions): { store: SearchStore; diagnostics: Diagnostic[] } {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path.join(options.folder, FILE_NAME));
+    } catch {
+      return { store: new SearchStore(options, undefined), diagnostics: [] };
+    }
+    const ignored = (what: string) => ({
+      store: new SearchStore(options, undefined),
+      diagnostics: [
+        diagnostic(`${options.displayFolder}/${FILE_NAME}`, { line: 0, column: 0 }, 'cache-ignored', `the build cache file is ${what}: ignored, the search index is made again from the entries`, 'nothing to do: the file is written anew after this build (deleting .podsite-cache/ is always safe)'),
+      ],
+    });
+    let stored: StoreFile;
+    try {
+      stored = deserialize(bytes) as StoreFile;
+    } catch {
+      return ignored('damaged (perhaps cut short)');
+    }
+    if (typeof stored !== 'object' || stored === null || !(stored.entries instanceof Map) || typeof stored.key !== 'string') return ignored('not a podsite build cache');
+    if (stored.format !== SEARCH_STORE_FORMAT || stored.podsiteVersion !== options.podsiteVersion) {
+      return ignored(`from another version of podsite (${String(stored.podsiteVersion)}, format ${String(stored.format)}; this is ${options.podsiteVersion}, format ${SEARCH_STORE_FORMAT})`);
+    }
+    return { store: new SearchStore(options, stored), diagnostics: [] };
+  }
+
+  /** The entries of the index made under `settingsKey`: those of another address or time zone do not count. */
+  entries(settingsKey: string): EarlierIndexedEntries {
+    this.key = settingsKey;
+    const known = this.stored?.key === settingsKey ? this.stored.entries : new Map<string, KeptTerms>();
+    return {
+      get: (entry) => {
+        const kept = known.get(idOf(entry));
+        if (kept === undefined || !isKeptTerms(kept)) return undefined;
+        return { ...kept, entry: { title: entry.title, description: entry.description, text: entry.text, path: entry.path, time: entry.date.getTime() } };
+      },
+      keep: (entry, indexed) => {
+        const id = idOf(entry);
+        if (this.used.has(id)) return;
+        if (!known.has(id)) this.changed = true;
+        const { entry: _made, ...terms } = indexed;
+        this.used.set(id, terms);
+      },
+    };
+  }
+
+  /** Writes the entries of this build, through a temporary file renamed into place, when any changed. */
+  async save(): Promise<void> {
+    if (this.key === undefined) return;
+    const sameKey = this.stored?.key === this.key;
+    if (sameKey && !this.changed && this.used.size === this.stored!.entries.size) return;
+    const file = path.join(this.options.folder, FILE_NAME);
+    const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    const stored: StoreFile = { format: SEARCH_STORE_FORMAT, podsiteVersion: this.options.podsiteVersion, key: this.key, entries: this.used };
+    try {
+      await mkdir(this.options.folder, { recursive: true });
+      await writeFile(temporary, serialize(stored));
+      await rename(temporary, file);
+    } catch {
+      // Only costs time at the next build.
+      await rm(temporary, { force: true }).catch(() => undefined);
+    }
+  }
+}
+
+/** What an entry's terms are made from; the same as the fields `unchanged` compares in search-index.ts. */
+function idOf(entry: Episode): string {
+  return createHash('sha256')
+    .update(JSON.stringify([entry.title, entry.description ?? null, entry.path, entry.date.getTime()]))
+    .update('\0')
+    .update(entry.text)
+    .digest('base64url');
+}
+
+function isFieldTerms(value: unknown): value is FieldTerms {
+  return typeof value === 'object' && value !== null && typeof (value as FieldTerms).unique === 'number' && (value as FieldTerms).terms instanceof Map;
+}
+
+function isKeptTerms(value: unknown): value is KeptTerms {
+  if (typeof value !== 'object' || value === null) return false;
+  const kept = value as Partial<KeptTerms>;
+  return (
+    typeof kept.stored === 'string' &&
+    Array.isArray(kept.head) &&
+    kept.head.every(isFieldTerms) &&
+    Array.isArray(kept.notes) &&
+    kept.notes.every(isFieldTerms) &&
+    typeof kept.lengths?.head === 'string' &&
+    typeof kept.lengths.notes === 'string'
+  );
+}
