@@ -20,7 +20,8 @@ interface StoreFile {
   podsiteVersion: string;
   /** The settings that shape the index (address, time zone). */
   key: string;
-  entries: Map<string, KeptTerms>;
+  /** Each entry's terms serialized on its own: read one at a time, they never all live in memory as maps. */
+  entries: Map<string, Uint8Array>;
 }
 
 export interface SearchStoreOptions {
@@ -35,7 +36,7 @@ export interface SearchStoreOptions {
  * tokenized again. Only a shortcut: a file that cannot be read is ignored and written anew.
  */
 export class SearchStore {
-  private readonly used = new Map<string, KeptTerms>();
+  private readonly used = new Map<string, Uint8Array>();
   private changed = false;
   private key: string | undefined;
 
@@ -73,19 +74,37 @@ export class SearchStore {
   /** The entries of the index made under `settingsKey`: those of another address or time zone do not count. */
   entries(settingsKey: string): EarlierIndexedEntries {
     this.key = settingsKey;
-    const known = this.stored?.key === settingsKey ? this.stored.entries : new Map<string, KeptTerms>();
+    const known = this.stored?.key === settingsKey ? this.stored.entries : new Map<string, Uint8Array>();
+    // Asked for and kept right after, for the same entry: its id is worked out once.
+    let last: { entry: Episode; id: string } | undefined;
+    const served = new Set<string>();
+    const idFor = (entry: Episode) => (last?.entry === entry ? last.id : (last = { entry, id: idOf(entry) }).id);
     return {
       get: (entry) => {
-        const kept = known.get(idOf(entry));
-        if (kept === undefined || !isKeptTerms(kept)) return undefined;
+        const bytes = known.get(idFor(entry));
+        if (bytes === undefined) return undefined;
+        let kept: unknown;
+        try {
+          kept = deserialize(bytes);
+        } catch {
+          return undefined;
+        }
+        if (!isKeptTerms(kept)) return undefined;
+        served.add(last!.id);
         return { ...kept, entry: { title: entry.title, description: entry.description, text: entry.text, path: entry.path, time: entry.date.getTime() } };
       },
       keep: (entry, indexed) => {
-        const id = idOf(entry);
+        const id = idFor(entry);
         if (this.used.has(id)) return;
-        if (!known.has(id)) this.changed = true;
+        // Terms read from the store go back as they were read; others (new, or unreadable) are serialized.
+        const earlier = served.has(id) ? known.get(id) : undefined;
+        if (earlier !== undefined) {
+          this.used.set(id, earlier);
+          return;
+        }
+        this.changed = true;
         const { entry: _made, ...terms } = indexed;
-        this.used.set(id, terms);
+        this.used.set(id, serialize(terms));
       },
     };
   }
