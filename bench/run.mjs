@@ -124,7 +124,8 @@ async function prepare(name, work) {
 
 async function podsiteBuild(archive, out, extra = [], label = 'build') {
   const result = await run(process.execPath, [cli, 'build', '--out', out, ...extra], { cwd: archive.folder });
-  const built = /Built (\d+) pages \((\d+) episodes, (\d+) posts\)/.exec(result.output);
+  // "Built N pages (…)", or "… is up to date with N pages (…)" when nothing changed since the last build.
+  const built = /(?:Built|up to date with) (\d+) pages \((\d+) episodes, (\d+) posts\)/.exec(result.output);
   // Each figure as soon as it is taken: a long run cut short still tells what it measured.
   console.error(`  podsite ${label}: ${s(result.ms)}, peak RSS ${mb(result.rss)}`);
   return { ...result, pages: built ? Number(built[1]) : Number.NaN, entries: built ? Number(built[2]) + Number(built[3]) : Number.NaN };
@@ -141,15 +142,21 @@ async function benchPodsite(archive) {
   if (args['cold-only']) return { cold, tree: coldTree, identical: {} };
   const warm = await podsiteBuild(archive, out, [], 'warm');
   const warmTree = await tree(out);
+  // The same with the record of the last build removed: every stage runs, on the build cache.
+  const cache = path.join(archive.folder, '.podsite-cache');
+  for (const name of await readdir(cache).catch(() => [])) if (name.startsWith('last-build-')) await rm(path.join(cache, name));
+  const pipeline = await podsiteBuild(archive, out, [], 'warm, every stage run');
+  const pipelineTree = await tree(out);
   // One line appended to an episode in the middle of the archive: its page and the feed change.
   const edited = path.join(archive.folder, archive.episodes, archive.files[Math.floor(archive.files.length / 2)]);
   await appendFile(edited, `\nEdited by the benchmark at ${new Date().toISOString()}.\n`);
   const edit = await podsiteBuild(archive, out, [], 'warm, one edit');
   rows.cold = cold;
   rows.warm = warm;
+  rows.pipeline = pipeline;
   rows.edit = edit;
   rows.tree = coldTree;
-  rows.identical = { 'cold = warm': coldTree.hash === warmTree.hash };
+  rows.identical = { 'cold = warm': coldTree.hash === warmTree.hash && coldTree.hash === pipelineTree.hash };
   if (hasNoCache) {
     const other = path.join(archive.folder, 'dist-no-cache');
     await podsiteBuild(archive, other, ['--no-cache']);
@@ -224,6 +231,7 @@ function table(archive, p, eleventy, hugoResult) {
     const entries = p.cold.entries;
     row('cold build', p.cold.ms, s, eleventy?.ms, hugoResult?.ms);
     if (p.warm) row('warm build, nothing changed', p.warm.ms, s);
+    if (p.pipeline) row('warm build, nothing changed, every stage run (record removed)', p.pipeline.ms, s);
     if (p.edit) row('warm build, one episode edited', p.edit.ms, s);
     if (p.dev) {
       const page = summarize(p.dev.page);
