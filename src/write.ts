@@ -77,9 +77,11 @@ export class StagingFolder {
   private readonly folder: string;
   private readonly previous: string;
   private opened: Promise<void> | undefined;
+  /** Whether the folder was made, and so must be removed unless swapped in. */
+  private made = false;
   private failure: { error: unknown } | undefined;
-  /** Folders made so far, so that each is made once. */
-  private readonly made = new Set<string>();
+  /** Folders inside made so far, so that each is made once. */
+  private readonly folders = new Set<string>();
   private done = false;
 
   constructor(private readonly outputFolder: string) {
@@ -166,7 +168,7 @@ export class StagingFolder {
 
   /** Removes the staging folder unless it was swapped in: a build with errors, or one that failed, leaves nothing behind. */
   async discard(): Promise<void> {
-    if (this.done || this.opened === undefined) return;
+    if (this.done || !this.made) return;
     this.done = true;
     await rm(this.folder, { recursive: true, force: true });
   }
@@ -175,7 +177,11 @@ export class StagingFolder {
   private async guard(write: () => unknown): Promise<void> {
     if (this.failure !== undefined) return;
     try {
-      this.opened ??= mkdir(path.dirname(this.outputFolder), { recursive: true }).then(() => mkdir(this.folder)).then(() => undefined);
+      this.opened ??= (async () => {
+        await mkdir(path.dirname(this.outputFolder), { recursive: true });
+        await mkdir(this.folder);
+        this.made = true;
+      })();
       await this.opened;
       await write();
     } catch (error) {
@@ -189,11 +195,11 @@ export class StagingFolder {
     const folders = new Set<string>();
     for (const relative of relatives) {
       const folder = path.dirname(path.join(this.folder, relative));
-      if (!this.made.has(folder)) folders.add(folder);
+      if (!this.folders.has(folder)) folders.add(folder);
     }
     for (const folder of [...folders].sort()) {
       await mkdir(folder, { recursive: true });
-      this.made.add(folder);
+      this.folders.add(folder);
     }
   }
 
