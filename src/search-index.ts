@@ -139,7 +139,7 @@ const tokenize = MiniSearch.getDefault('tokenize') as (text: string, fieldName?:
 interface FieldTerms {
   /** Distinct words before processing, stop words included: MiniSearch's field length, which scores use. */
   unique: number;
-  terms: Map<string, number>;
+  terms: ReadonlyMap<string, number>;
 }
 
 function fieldTerms(text: string, field: string): FieldTerms {
@@ -403,25 +403,39 @@ export class SearchIndexState {
     /** What shapes a result besides the entries: another address or time zone needs another state. */
     readonly settingsKey: string,
     private readonly options: Options = defaults,
+    /**
+     * False for an index made once: each entry's terms are dropped as soon as they are in the
+     * index, rather than kept for the next update (they weigh more than the notes themselves).
+     */
+    private readonly keepTerms = true,
   ) {}
 
   /** The head and the shards for these entries, and the paths of the files that were not in the last answer. */
   update(site: Site): { files: OutputFile[]; fresh: string[] } {
     const before = this.indexed;
     const byFile = new Map<string, IndexedEntry>();
-    const indexed = site.entries.map((entry) => {
-      const known = this.byFile.get(entry.file);
-      const made = known !== undefined && unchanged(known, entry) ? known : indexEntry(site, entry);
-      byFile.set(entry.file, made);
-      return made;
-    });
-    let changed = this.files === undefined || before.length !== indexed.length;
-    for (let id = 0; id < Math.max(before.length, indexed.length); id++) {
-      const [old, now] = [before[id], indexed[id]];
+    const indexed: IndexedEntry[] = [];
+    let changed = this.files === undefined || before.length !== site.entries.length;
+    // Each entry indexed and put in at once: an index made once never holds the terms of all of them.
+    for (let id = 0; id < Math.max(before.length, site.entries.length); id++) {
+      const entry = site.entries[id];
+      let now: IndexedEntry | undefined;
+      if (entry !== undefined) {
+        const known = this.byFile.get(entry.file);
+        now = known !== undefined && unchanged(known, entry) ? known : indexEntry(site, entry);
+        byFile.set(entry.file, now);
+        indexed.push(now);
+      }
+      const old = before[id];
       if (old === now) continue;
       changed = true;
       this.head.replace(id, old?.head, now?.head);
       this.notes.replace(id, old?.notes, now?.notes);
+      if (now !== undefined && !this.keepTerms) {
+        // Only the lengths are needed from here on (documentStats).
+        now.head = now.head.map(({ unique }) => ({ unique, terms: NO_TERMS }));
+        now.notes = now.notes.map(({ unique }) => ({ unique, terms: NO_TERMS }));
+      }
     }
     this.indexed = indexed;
     this.byFile = byFile;
@@ -476,8 +490,10 @@ export class SearchIndexState {
  * folder; the head names the shards relative to itself.
  */
 export function searchIndexFiles(site: Site, options: Options = defaults): OutputFile[] {
-  return new SearchIndexState(settingsKeyOf(site), options).update(site).files;
+  return new SearchIndexState(settingsKeyOf(site), options, false).update(site).files;
 }
+
+const NO_TERMS: ReadonlyMap<string, number> = new Map();
 
 const settingsKeyOf = (site: Site) => `${site.settings.url}\n${site.settings.timezone}`;
 
