@@ -45,8 +45,15 @@ function isInside(relative: string): boolean {
 
 const PARALLEL_WRITES = 32;
 
-/** A file streamed to disk is written in pieces of about this many characters: few system calls, little memory. */
-const STREAM_CHUNK = 1 << 20;
+/**
+ * A file streamed to disk is written in pieces of about this many characters: few system calls,
+ * and small enough strings for V8's young generation (a larger one goes to the large-object
+ * space, which only a full collection frees: the feed's 200 MB would pile up there).
+ */
+const STREAM_CHUNK = 1 << 16;
+
+/** Two files are compared a piece of this many bytes at a time (outside V8's heap). */
+const COMPARE_CHUNK = 1 << 20;
 
 /**
  * Writes the site (what is not in `staging` yet) into a fresh folder beside the output folder,
@@ -232,10 +239,10 @@ async function sameFiles(previous: string, next: string): Promise<boolean> {
     if (!old.isFile() || old.size !== made.size) return false;
     const [a, b] = await Promise.all([open(previous, 'r'), open(next, 'r')]);
     try {
-      const left = Buffer.alloc(STREAM_CHUNK);
-      const right = Buffer.alloc(STREAM_CHUNK);
+      const left = Buffer.alloc(COMPARE_CHUNK);
+      const right = Buffer.alloc(COMPARE_CHUNK);
       for (let at = 0; at < made.size; ) {
-        const [{ bytesRead }, other] = await Promise.all([a.read(left, 0, STREAM_CHUNK, at), b.read(right, 0, STREAM_CHUNK, at)]);
+        const [{ bytesRead }, other] = await Promise.all([a.read(left, 0, COMPARE_CHUNK, at), b.read(right, 0, COMPARE_CHUNK, at)]);
         if (bytesRead === 0 || bytesRead !== other.bytesRead || !left.subarray(0, bytesRead).equals(right.subarray(0, bytesRead))) return false;
         at += bytesRead;
       }
