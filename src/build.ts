@@ -30,6 +30,7 @@ import { validateArchive } from './validate.js';
 import { planOutput, StagingFolder, writeLedgerFile, writeSite, type OutputPlan } from './write.js';
 import { writePages } from './write-pages.js';
 import { writeFeed } from './write-feed.js';
+import { releaseSources } from './release-sources.js';
 
 export interface BuildOptions extends Overrides {
   /** The settings file; `podsite.yaml` in `cwd` by default. */
@@ -117,6 +118,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
 async function buildStages(options: BuildOptions, streaming: { staging?: StagingFolder }): Promise<BuildResult> {
   const cache = options.cache === false ? undefined : options.cache;
+  // A build that writes the site, with no memory cache to keep pages in, writes pages and feed to
+  // a staging folder as they are made: it holds one batch of pages at a time, not the whole site.
+  const streams = options.write !== false && cache === undefined && options.onEntryPages === undefined;
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const configPath = path.resolve(cwd, options.config ?? 'podsite.yaml');
   const diagnostics: Diagnostic[] = [];
@@ -274,6 +278,13 @@ async function buildStages(options: BuildOptions, streaming: { staging?: Staging
     });
   });
   notesCount.reused = entries.length - notesCount.rendered;
+  // The pages and feed are streamed (below) and nothing is kept for a later build: the sources have served.
+  if (streams) {
+    releaseSources(
+      measured.map(({ file }) => file),
+      [...published.map(({ episode }) => episode), ...measured.map(({ episode }) => episode), ...entries],
+    );
+  }
 
   // Transcripts are looked for at every build: they may come and go while the episode file stays the same.
   await stage('attachments', () => {
@@ -346,9 +357,7 @@ async function buildStages(options: BuildOptions, streaming: { staging?: Staging
     cache.themeKey = undefined;
   }
 
-  // A build that writes the site, with no memory cache to keep pages in, writes pages and feed to
-  // a staging folder as they are made: it holds one batch of pages at a time, not the whole site.
-  const staging = options.write !== false && cache === undefined && options.onEntryPages === undefined ? (streaming.staging = new StagingFolder(settings.build.output)) : undefined;
+  const staging = streams ? (streaming.staging = new StagingFolder(settings.build.output)) : undefined;
 
   // Pages and feed are made even when an error will stop the build: their checks belong in the same report.
   // Planned once: the same specs are rendered and listed in the sitemap.
