@@ -210,7 +210,8 @@ export class FeedCheckInParts {
       return;
     }
     this.problems.push(...placeAll(result.findings, this.facts.length));
-    this.facts.push(result.facts);
+    // The parser's values are slices of the item's XML, which V8 would keep whole as long as they live.
+    this.facts.push(result.facts && { ...result.facts, guid: ownCopy(result.facts.guid), enclosureUrl: ownCopy(result.facts.enclosureUrl) });
   }
 
   /** Every problem, in the order `checkFeed` gives them; undefined when the whole feed must be checked instead. */
@@ -220,6 +221,8 @@ export class FeedCheckInParts {
     return [...this.problems, ...acrossItems(this.channel, this.facts, (index) => itemNames?.[index] ?? `item ${index + 1}`)];
   }
 }
+
+const ownCopy = (value: string | undefined) => (value === undefined ? undefined : Buffer.from(value, 'utf8').toString('utf8'));
 
 /** A document that cannot be cut into parts (a DOCTYPE, or markup too broken to find the items) is parsed whole. */
 function checkWhole(xml: string, nameOf: (item: number) => string): FeedProblem[] {
