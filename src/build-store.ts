@@ -82,8 +82,6 @@ export class BuildStore {
   /** Records the notes of a file of this build; a file not recorded is dropped on save. */
   keep(text: string, notes: RenderedNotes): void {
     const hash = this.hashOf(text);
-    // Kept from the lookup only until now: the store must not hold the texts of the whole archive.
-    this.hashes.delete(text);
     const index = shardOf(hash);
     if (!this.shards[index]!.has(hash)) this.stale.add(index);
     this.used[index]!.set(hash, notes);

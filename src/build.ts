@@ -30,7 +30,6 @@ import { validateArchive } from './validate.js';
 import { planOutput, StagingFolder, writeLedgerFile, writeSite, type OutputPlan } from './write.js';
 import { writePages } from './write-pages.js';
 import { writeFeed } from './write-feed.js';
-import { releaseSources } from './release-sources.js';
 
 export interface BuildOptions extends Overrides {
   /** The settings file; `podsite.yaml` in `cwd` by default. */
@@ -278,13 +277,6 @@ async function buildStages(options: BuildOptions, streaming: { staging?: Staging
     });
   });
   notesCount.reused = entries.length - notesCount.rendered;
-  // The pages and feed are streamed (below) and nothing is kept for a later build: the sources have served.
-  if (streams) {
-    releaseSources(
-      measured.map(({ file }) => file),
-      [...published.map(({ episode }) => episode), ...measured.map(({ episode }) => episode), ...entries],
-    );
-  }
 
   // Transcripts are looked for at every build: they may come and go while the episode file stays the same.
   await stage('attachments', () => {

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { checkFeed, FeedCheckInParts } from '../src/feed-check.js';
-import { releaseSources } from '../src/release-sources.js';
 import { StagingFolder } from '../src/write.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
 
@@ -164,15 +163,5 @@ describe('the feed check in parts', () => {
     parts.add('<item><title>Two</title></item><item><title>Three</title></item>');
     expect(parts.result()).toBeUndefined();
     expect(new FeedCheckInParts(`${head}<!---->`).result()).toBeUndefined();
-  });
-});
-
-describe('letting go of the sources', () => {
-  it('empties the files and Markdown, but keeps Markdown the feed will need to place a forbidden character', () => {
-    const file = { file: 'episodes/a.md', absolutePath: '/a.md', text: '---\ntitle: A\n---\nNotes.\n' };
-    const plain = { markdown: 'Notes.\n' };
-    const bell = { markdown: 'A bell \u0007 here.\n' };
-    releaseSources([file], [plain, bell]);
-    expect([file.text, plain.markdown, bell.markdown]).toEqual(['', '', 'A bell \u0007 here.\n']);
   });
 });
