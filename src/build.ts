@@ -117,9 +117,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
 async function buildStages(options: BuildOptions, streaming: { staging?: StagingFolder }): Promise<BuildResult> {
   const cache = options.cache === false ? undefined : options.cache;
-  // A build that writes the site, with no memory cache to keep pages in, writes pages and feed to
-  // a staging folder as they are made: it holds one batch of pages at a time, not the whole site.
-  const streams = options.write !== false && cache === undefined && options.onEntryPages === undefined;
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const configPath = path.resolve(cwd, options.config ?? 'podsite.yaml');
   const diagnostics: Diagnostic[] = [];
@@ -349,6 +346,9 @@ async function buildStages(options: BuildOptions, streaming: { staging?: Staging
     cache.themeKey = undefined;
   }
 
+  // A build that writes the site, with no memory cache to keep pages in, writes pages and feed to
+  // a staging folder as they are made: it holds one batch of pages at a time, not the whole site.
+  const streams = options.write !== false && cache === undefined && options.onEntryPages === undefined;
   const staging = streams ? (streaming.staging = new StagingFolder(settings.build.output)) : undefined;
 
   // Pages and feed are made even when an error will stop the build: their checks belong in the same report.
