@@ -7,7 +7,7 @@ import type { RenderPoolOptions } from './render-pool.js';
 import type { Site } from './site.js';
 import type { BuildCache } from './cache.js';
 import type { OutputPlan } from './write.js';
-import { lastBuildFor, recordBuild, type LastBuild, type MadePages } from './up-to-date.js';
+import { lastBuildFor, recordBuild, type LastBuild, type WrittenOutput } from './up-to-date.js';
 
 export interface BuildOptions extends Overrides {
   /** The settings file; `podsite.yaml` in `cwd` by default. */
@@ -64,7 +64,10 @@ export interface BuildResult {
   settings?: Settings;
   site?: Site;
   stats?: BuildStats;
-  /** Everything the site is made of, written or not. */
+  /**
+   * Everything the site is made of, written or not; left out by a build that writes the site
+   * without a memory cache, which streams its pages and feed to disk as they are made.
+   */
   output?: OutputPlan;
   /** Output files made afresh by this build; the others were reused from the cache unchanged. */
   fresh?: string[];
@@ -96,7 +99,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
   const { runPipeline } = await import('./pipeline.js');
   let inputs: ReturnType<LastBuild['fingerprint']>;
-  let pages: MadePages | undefined;
+  let written: WrittenOutput | undefined;
   const result = await runPipeline(options, {
     ...(found?.diagnostics && { earlier: found.diagnostics }),
     afterSettings: (settings) => {
@@ -104,14 +107,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     },
     ...(last && {
       previousPages: (key: string) => last.previousPages(key),
-      pagesMade: (made: MadePages) => {
-        pages = made;
+      written: (output: WrittenOutput) => {
+        written = output;
       },
     }),
   });
-  if (last && inputs && result.ok && result.settings && result.output && result.stats) {
+  if (last && inputs && written && result.ok && result.settings && result.stats) {
     const saving = performance.now();
-    recordBuild(last, inputs, result as Required<Pick<BuildResult, 'settings' | 'output' | 'stats'>> & BuildResult, options.now ?? new Date(), pages);
+    recordBuild(last, inputs, result as Required<Pick<BuildResult, 'settings' | 'stats'>> & BuildResult, options.now ?? new Date(), written);
     result.timings.push({ stage: 'record', ms: performance.now() - saving });
   }
   return result;

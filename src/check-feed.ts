@@ -4,7 +4,7 @@ import { checkFeed, createFeedCheckCache, type FeedCheckCache, type FeedProblem,
 import type { FeedFile } from './feed.js';
 import type { OutputFile } from './pages.js';
 import type { RuleId } from './rules.js';
-import type { Site } from './site.js';
+import type { Episode, Site } from './site.js';
 
 /**
  * The build's `check feed` stage: the feed as written goes through the feed checker, and each
@@ -19,6 +19,11 @@ export function checkFeedFile(feed: FeedFile, site: Site, reported: readonly Dia
     onPage,
     reported,
   );
+}
+
+/** The diagnostics of the problems of a feed file whose items are `episodes`, checked as it was written (see src/write-feed.ts). */
+export function feedProblemDiagnostics(problems: readonly FeedProblem[], episodes: readonly Episode[], site: Site, reported: readonly Diagnostic[]): Diagnostic[] {
+  return diagnosticsOf(problems, { ...site, episodes: [...episodes] }, reported);
 }
 
 function diagnosticsOf(problems: readonly FeedProblem[], site: Site, reported: readonly Diagnostic[]): Diagnostic[] {

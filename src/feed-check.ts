@@ -168,6 +168,62 @@ export function checkFeed(xml: string, options: FeedCheckOptions = {}): FeedProb
   return problems;
 }
 
+/**
+ * The check of a feed that is written item by item and never held whole: the same problems as
+ * `checkFeed` of the whole feed with its items given, from the feed without its items (each
+ * replaced by an empty comment) and then each item as it is made. When the parts cannot be
+ * trusted (the feed without its items is not well-formed, or a part is not one item), `problems`
+ * is undefined: the whole feed, read back, must then be checked by `checkFeed`.
+ */
+export class FeedCheckInParts {
+  private readonly problems: FeedProblem[] = [];
+  private readonly facts: (ItemFacts | undefined)[] = [];
+  private readonly channel: XmlNode | undefined;
+  private readonly namespaces: Record<string, string> = {};
+  private trusted = true;
+
+  /** `skeleton`: the feed as written, each item replaced by `<!---->`. */
+  constructor(
+    skeleton: string,
+    private readonly options: Pick<FeedCheckOptions, 'itemNames'> = {},
+  ) {
+    const document = parse(skeleton, undefined);
+    if (document.findings.length > 0) {
+      this.trusted = false;
+      return;
+    }
+    this.problems.push(...placeAll(checkDocument(document), undefined));
+    this.channel = child(document.roots[0]!, 'channel');
+    if (this.channel?.children.some((c) => c.name === 'item') !== false) {
+      this.trusted = false;
+      return;
+    }
+    this.namespaces = { ...document.rootNamespaces, ...this.channel.namespaces };
+  }
+
+  /** Checks the next item; the checks across items wait for `result`. */
+  add(itemXml: string): void {
+    if (!this.trusted) return;
+    const result = itemXml.startsWith('<item') && itemXml.endsWith('</item>') ? checkItemXml(itemXml, this.namespaces, false) : undefined;
+    if (result === undefined || !result.oneItem) {
+      this.trusted = false;
+      return;
+    }
+    this.problems.push(...placeAll(result.findings, this.facts.length));
+    // The parser's values are slices of the item's XML, which V8 would keep whole as long as they live.
+    this.facts.push(result.facts && { ...result.facts, guid: ownCopy(result.facts.guid), enclosureUrl: ownCopy(result.facts.enclosureUrl) });
+  }
+
+  /** Every problem, in the order `checkFeed` gives them; undefined when the whole feed must be checked instead. */
+  result(): FeedProblem[] | undefined {
+    if (!this.trusted) return undefined;
+    const { itemNames } = this.options;
+    return [...this.problems, ...acrossItems(this.channel, this.facts, (index) => itemNames?.[index] ?? `item ${index + 1}`)];
+  }
+}
+
+const ownCopy = (value: string | undefined) => (value === undefined ? undefined : Buffer.from(value, 'utf8').toString('utf8'));
+
 /** A document that cannot be cut into parts (a DOCTYPE, or markup too broken to find the items) is parsed whole. */
 function checkWhole(xml: string, nameOf: (item: number) => string): FeedProblem[] {
   const document = parse(xml, undefined);

@@ -51,6 +51,51 @@ export interface FeedFile extends OutputFile {
 }
 
 export function renderFeed(site: Site, identity: FeedIdentity, options: FeedOptions, itemCache?: FeedItemCache): Result<FeedFile[]> {
+  const plan = planFeed(site, identity, options, itemCache);
+  const items = site.episodes.map((_, index) => plan.item(index));
+  const files = plan.files.map((file) => {
+    const onPage = items.slice(file.start, file.end);
+    // One join: a concatenation per item would copy a 40 MB feed twice.
+    const xml = `${file.before}${onPage.length === 0 ? '' : `${ITEM_INDENT}${onPage.join(ITEM_SEPARATOR)}\n`}${file.after}`;
+    let start = file.before.length;
+    const placed = onPage.map((item) => {
+      const at = start + ITEM_INDENT.length;
+      start = at + item.length + '\n'.length;
+      return { start: at, xml: item };
+    });
+    return { path: file.path, contents: xml, episodes: file.episodes, items: placed };
+  });
+  return { value: files, diagnostics: plan.diagnostics };
+}
+
+/** Items on one line each, so that nothing is added inside the notes' CDATA. */
+const ITEM_INDENT = '    ';
+const ITEM_SEPARATOR = `\n${ITEM_INDENT}`;
+
+/** A feed file without its items: the XML before them and after them, and which of the site's episodes it holds. */
+export interface FeedFilePlan {
+  path: string;
+  before: string;
+  after: string;
+  /** The site's episodes from `start` to `end` (excluded) are its items. */
+  start: number;
+  end: number;
+  episodes: readonly Episode[];
+}
+
+export interface FeedPlan {
+  files: FeedFilePlan[];
+  /** The XML of the item of the site's episode at `index`, made when asked for (each item once). */
+  item: (index: number) => string;
+  /** The feed's diagnostics: those of an item are added when it is made. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * The feed's files around their items, and a way to make each item: a build that writes the site
+ * streams each item to disk as it is made, and never holds the whole feed.
+ */
+export function planFeed(site: Site, identity: FeedIdentity, options: FeedOptions, itemCache?: FeedItemCache): FeedPlan {
   const { settings } = site;
   const diagnostics: Diagnostic[] = [];
   const settingsFile = settings.build.configFile;
@@ -119,45 +164,51 @@ export function renderFeed(site: Site, identity: FeedIdentity, options: FeedOpti
       diagnostic(file, position, 'invalid-xml-character', 'control characters that XML forbids were removed from the feed', 'remove them from the file; they are often pasted from word processors'),
     );
   // Each item is written once and kept: a rebuild after one edit writes one item, not four thousand.
-  const items = site.episodes.map((episode) => {
+  const item = (index: number): string => {
+    const episode = site.episodes[index]!;
     const guid = identity.guids.get(episode) ?? episode.guid ?? episode.url;
     const key = `${episode.key}|${guid}`;
     let made = itemCache?.get(key);
     if (made === undefined) {
-      const item = feedItem(site, episode, guid, prefix);
-      made = { xml: itemBuilder.build({ item: cleanForXml(item) }) as string, forbidden: containsForbiddenCharacters(item) };
+      const element = feedItem(site, episode, guid, prefix);
+      made = { xml: itemBuilder.build({ item: cleanForXml(element) }) as string, forbidden: containsForbiddenCharacters(element) };
       itemCache?.set(key, made);
     }
     if (made.forbidden) forbidden(episode.file, forbiddenCharacterPosition(episode));
     return made.xml;
-  });
+  };
   if (containsForbiddenCharacters(channel)) {
     const fields = { title: settings.title, description: settings.description, author: settings.author, copyright: settings.copyright, 'owner.name': settings.owner.name };
     const field = Object.entries(fields).find(([, value]) => value !== undefined && hasForbiddenXmlCharacters(value))?.[0];
     forbidden(settingsFile, (field && settings.positions.get(field)) || undefined);
   }
-  const pages = feedPages(settings, items.length);
-  const files = pages.map((page) => {
+  const files = feedPages(settings, site.episodes.length).map((page) => {
     const head = channelBuilder.build({
       '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
       // Root-relative: browsers apply only a stylesheet of the feed's own origin, so a preview host must not point at the real one.
       '?xml-stylesheet': { '@_type': 'text/xsl', '@_href': siteHref(settings, FEED_STYLESHEET_PATH) },
       rss: { '@_version': '2.0', ...NAMESPACES, channel: cleanForXml({ 'atom:link': page.links, ...channel }) },
     }) as string;
-    // Items on one line each, so that nothing is added inside the notes' CDATA.
+    // The items go just before the channel's end.
     const closing = head.lastIndexOf('  </channel>');
-    const onPage = items.slice(page.start, page.end);
-    // One join: a concatenation per item would copy a 40 MB feed twice.
-    const xml = `${head.slice(0, closing)}${onPage.length === 0 ? '' : `    ${onPage.join('\n    ')}\n`}${head.slice(closing)}`;
-    let start = closing;
-    const placed = onPage.map((item) => {
-      const at = start + '    '.length;
-      start = at + item.length + '\n'.length;
-      return { start: at, xml: item };
-    });
-    return { path: page.path.slice(1), contents: xml, episodes: site.episodes.slice(page.start, page.end), items: placed };
+    const end = Math.min(page.end, site.episodes.length);
+    return { path: page.path.slice(1), before: head.slice(0, closing), after: head.slice(closing), start: page.start, end, episodes: site.episodes.slice(page.start, end) };
   });
-  return { value: files, diagnostics };
+  return { files, item, diagnostics };
+}
+
+/** The pieces of a feed file in the order they are written: joined, they are exactly the file `renderFeed` makes. */
+export function* feedPieces(file: FeedFilePlan, item: (index: number) => string): Generator<string> {
+  yield file.before;
+  for (let index = file.start; index < file.end; index++) yield `${ITEM_INDENT}${item(index)}\n`;
+  yield file.after;
+}
+
+/** The feed file as the feed check reads it without its items: each item replaced by an empty comment, where it was. */
+export function feedSkeleton(file: FeedFilePlan): string {
+  const count = file.end - file.start;
+  if (count === 0) return file.before + file.after;
+  return `${file.before}${ITEM_INDENT}<!---->${`${ITEM_SEPARATOR}<!---->`.repeat(count - 1)}\n${file.after}`;
 }
 
 /** Another XML file of the site (the sitemap), written by the same builder as the feed: `tree` as fast-xml-parser reads objects. */

@@ -29,7 +29,9 @@ import { createRenderer } from './templates.js';
 import { listMediaFiles } from './media-files.js';
 import { measureAudio } from './measure-audio.js';
 import { validateArchive } from './validate.js';
-import { planOutput, writeLedgerFile, writeSite } from './write.js';
+import { planOutput, StagingFolder, writeLedgerFile, writeSite } from './write.js';
+import { writePages } from './write-pages.js';
+import { writeFeed } from './write-feed.js';
 
 /** Paths as the ledger writes them, by path as the build has them, for each `podsite dev` session. */
 const ledgerPaths = new WeakMap<BuildCache, { key: string; paths: Map<string, string> }>();
@@ -42,15 +44,26 @@ export interface PipelineHooks {
   earlier?: Diagnostic[];
   /** Pages of the last build, under settings and theme of this key, by output path and page key; read from its output. */
   previousPages?: (key: string) => ((output: string, pageKey: string) => string | undefined) | undefined;
-  /** Called after a successful write with the key of every page. */
-  pagesMade?: (pages: MadePages) => void;
+  /** Called after a successful write with every output file and the key of every page. */
+  written?: (output: { pages: MadePages; paths: string[] }) => void;
 }
 
 /**
- * The whole build, stage by stage. A build with errors stops before writing, so the previous
- * output stays as it was.
+ * The whole build, stage by stage. A build that writes the site writes it into a staging folder
+ * as it is made, and swaps that in only at the end: a build with errors, or one that stops, leaves
+ * the previous output as it was.
  */
 export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHooks = {}): Promise<BuildResult> {
+  const streaming: { staging?: StagingFolder } = {};
+  try {
+    return await runStages(options, hooks, streaming);
+  } finally {
+    // Unless it was swapped in.
+    await streaming.staging?.discard();
+  }
+}
+
+async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming: { staging?: StagingFolder }): Promise<BuildResult> {
   const cache = options.cache === false ? undefined : options.cache;
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const configPath = path.resolve(cwd, options.config ?? 'podsite.yaml');
@@ -289,6 +302,11 @@ export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHoo
     cache.themeKey = undefined;
   }
 
+  // A build that writes the site, with no memory cache to keep pages in, writes pages and feed to
+  // a staging folder as they are made: it holds one batch of pages at a time, not the whole site.
+  const streams = options.write !== false && cache === undefined && options.onEntryPages === undefined;
+  const staging = streams ? (streaming.staging = new StagingFolder(settings.build.output)) : undefined;
+
   // Pages and feed are made even when an error will stop the build: their checks belong in the same report.
   // Planned once: the same specs are rendered and listed in the sitemap.
   const planned: PageSpec[] = [];
@@ -299,10 +317,15 @@ export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHoo
     const contents = previousPage(spec.output, spec.key);
     return contents === undefined ? undefined : { path: spec.output, contents };
   });
-  const render = (kind: PageKind) => {
+  const render = async (kind: PageKind) => {
     const specs = planPages(site, strings, [kind]);
     planned.push(...specs);
-    return renderer ? renderSpecs(settings, renderer, templates, specs, cache?.pages, chromeOf(site), reusePrevious) : { value: [], diagnostics: [], rendered: [] };
+    if (!renderer) return { value: [], written: [], diagnostics: [], rendered: [] };
+    if (staging) {
+      const made = await writePages(staging, settings, renderer, templates, specs, chromeOf(site), reusePrevious);
+      return { value: [], written: made.value, diagnostics: made.diagnostics, rendered: made.rendered };
+    }
+    return { ...renderSpecs(settings, renderer, templates, specs, cache?.pages, chromeOf(site), reusePrevious), written: [] };
   };
   const entryPages = await stage('pages', () => render('entries'));
   if (options.onEntryPages && !hasErrors(diagnostics) && entryPages.diagnostics.length === 0) {
@@ -311,10 +334,14 @@ export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHoo
   const listPages = await stage('lists', () => render('lists'));
   const pages = {
     value: [...entryPages.value, ...listPages.value],
+    /** Paths of the pages already in the staging folder. */
+    written: [...entryPages.written, ...listPages.written],
     diagnostics: [...entryPages.diagnostics, ...listPages.diagnostics],
     rendered: [...entryPages.rendered, ...listPages.rendered],
   };
-  const feed = await stage('feed', () => {
+  // Streamed too: each item is checked as it is written.
+  const streamed = staging && (await stage('feed', () => writeFeed(staging, site, identity, { analytics: options.analytics !== false })));
+  const feed = streamed ? { value: [], diagnostics: streamed.diagnostics, fresh: true } : await stage('feed', () => {
     const key = [identity.podcastGuid, ...site.episodes.map((e) => `${e.key}|${identity.guids.get(e)}`)].join('\n');
     if (cache?.feed?.key === key) return { value: cache.feed.files, diagnostics: cache.feed.diagnostics, fresh: false };
     const made = renderFeed(site, identity, { analytics: options.analytics !== false }, cache?.feedItems);
@@ -323,7 +350,7 @@ export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHoo
   });
   collect(...pages.diagnostics, ...feed.diagnostics);
   // The feed as apps will read it; after the feed's own diagnostics, which it does not repeat.
-  collect(...(await stage('check feed', () => feed.value.flatMap((file) => checkFeedFile(file, site, diagnostics, cache)))));
+  collect(...(await stage('check feed', () => (streamed ? streamed.check(diagnostics) : feed.value.flatMap((file) => checkFeedFile(file, site, diagnostics, cache))))));
 
   const machines = await stage('sitemap', () => {
     const publicPaths = new Set(publicFiles.map((file) => file.sitePath));
@@ -350,28 +377,32 @@ export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHoo
       ...mediaFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
       ...attachments.copies,
     ],
+    [...pages.written, ...(streamed?.paths ?? [])],
   );
   collect(...plan.diagnostics);
   const stats: BuildStats = {
-    pages: pages.value.length,
+    pages: pages.value.length + pages.written.length,
     episodes: site.episodes.length,
     posts: site.entries.length - site.episodes.length,
     feedItems: site.episodes.length,
-    files: plan.value.files.length + plan.value.copies.length,
+    files: plan.value.files.length + plan.value.copies.length + pages.written.length + (streamed?.paths.length ?? 0),
   };
-  const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...(machines.fresh ? machines.files.map((file) => file.path) : []), ...search.fresh, ...attachments.fresh];
+  const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...(streamed?.paths ?? []), ...(machines.fresh ? machines.files.map((file) => file.path) : []), ...search.fresh, ...attachments.fresh];
   if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value, chrome: chromeOf(site) } : undefined;
-  if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: plan.value, fresh, notes: notesCount, nextChange });
+  if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, nextChange });
 
   if (options.write !== false) {
     await stage('write', async () => {
       try {
-        await writeSite(settings.build.output, plan.value);
+        await writeSite(settings.build.output, plan.value, staging);
         // After the site: a ledger must never record an episode whose feed was not published.
         if (identity.ledger !== undefined) await writeLedgerFile(settings.build.ledger, identity.ledger);
         // Only what a successful build made is worth keeping.
         await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save()]);
-        hooks.pagesMade?.({ key: pagesKey, keys: new Map(planned.map((spec) => [spec.output, spec.key])) });
+        hooks.written?.({
+          pages: { key: pagesKey, keys: new Map(planned.map((spec) => [spec.output, spec.key])) },
+          paths: [...plan.value.files.map((file) => file.path), ...plan.value.copies.map((copy) => copy.sitePath), ...pages.written, ...(streamed?.paths ?? [])],
+        });
       } catch (error) {
         const failure = writeFailure(settings, cwd, error as NodeJS.ErrnoException);
         if (failure === undefined) throw error;
@@ -380,7 +411,7 @@ export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHoo
     });
   }
   if (options.write === false && !hasErrors(diagnostics)) await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save()]);
-  return finish({ settings, site, stats, output: plan.value, fresh, notes: notesCount, nextChange });
+  return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, nextChange });
 }
 
 function futureEntry(episode: EpisodeSource, settings: Settings, included: boolean): Diagnostic {

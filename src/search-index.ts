@@ -157,7 +157,7 @@ const tokenize = MiniSearch.getDefault('tokenize') as (text: string, fieldName?:
 export interface FieldTerms {
   /** Distinct words before processing, stop words included: MiniSearch's field length, which scores use. */
   unique: number;
-  terms: Map<string, number>;
+  terms: ReadonlyMap<string, number>;
 }
 
 function fieldTerms(text: string, field: string): FieldTerms {
@@ -214,6 +214,11 @@ const unchanged = (indexed: IndexedEntry, entry: Episode) =>
 class TermIndex {
   /** Term → document id → count in each field. */
   private readonly postings = new Map<string, Map<number, (number | undefined)[]>>();
+  /**
+   * In an index made once, instead: term → its [document id, field, count] triples, a third of
+   * the memory (an archive of 20,000 episodes has millions of them), but no way to take one out.
+   */
+  private readonly triples = new Map<string, number[]>();
   /** Term → its entry in the file, as JSON, for the terms not touched since it was made. */
   private readonly texts = new Map<string, string>();
   private readonly sizes = new Map<string, number>();
@@ -225,18 +230,40 @@ class TermIndex {
   private added: string[] = [];
   private removed = new Set<string>();
 
+  constructor(private readonly once = false) {}
+
   /**
    * The document's terms go from `before` to `after` (either may be absent). A term whose count
    * stays the same is not touched: an edit of an entry's notes changes few of its terms, and the
    * common terms it shares with thousands of entries are long to serialize again.
    */
   replace(id: number, before: readonly FieldTerms[] | undefined, after: readonly FieldTerms[] | undefined): void {
+    if (this.once) {
+      if (before !== undefined) throw new Error('internal: a search index made once is never updated');
+      this.add(id, after ?? []);
+      return;
+    }
     const fields = Math.max(before?.length ?? 0, after?.length ?? 0);
     for (let field = 0; field < fields; field++) {
       const old = before?.[field]?.terms;
       const now = after?.[field]?.terms;
       if (old !== undefined) for (const term of old.keys()) if (now?.has(term) !== true) this.set(term, id, field, undefined);
       if (now !== undefined) for (const [term, count] of now) if (old?.get(term) !== count) this.set(term, id, field, count);
+    }
+  }
+
+  /** A document put in an index made once, as `set` would for each of its terms. */
+  private add(id: number, after: readonly FieldTerms[]): void {
+    for (let field = 0; field < after.length; field++) {
+      for (const [term, count] of after[field]!.terms) {
+        this.touched.add(term);
+        let triples = this.triples.get(term);
+        if (triples === undefined) {
+          this.triples.set(term, (triples = []));
+          this.added.push(term);
+        }
+        triples.push(id, field, count);
+      }
     }
   }
 
@@ -274,7 +301,7 @@ class TermIndex {
   /** Every term in code-unit order, the order the shards are cut in and the page compares in. */
   terms(): readonly string[] {
     if (this.added.length + this.removed.size > 64) {
-      this.sorted = [...this.postings.keys()].sort();
+      this.sorted = [...(this.once ? this.triples : this.postings).keys()].sort();
     } else {
       if (this.removed.size > 0) this.sorted = this.sorted.filter((term) => !this.removed.has(term));
       for (const term of this.added) this.sorted.splice(insertionPoint(this.sorted, term), 0, term);
@@ -290,10 +317,16 @@ class TermIndex {
     let text = this.touched.has(term) ? undefined : before;
     if (text === undefined) {
       const data: Record<number, Record<number, number>> = {};
-      for (const [id, counts] of this.postings.get(term)!) {
-        for (let field = 0; field < counts.length; field++) {
-          const count = counts[field];
-          if (count !== undefined) (data[field] ??= {})[id] = count;
+      if (this.once) {
+        // Integer keys: the objects list them in order, whatever the order they were set in.
+        const triples = this.triples.get(term)!;
+        for (let i = 0; i < triples.length; i += 3) (data[triples[i + 1]!] ??= {})[triples[i]!] = triples[i + 2]!;
+      } else {
+        for (const [id, counts] of this.postings.get(term)!) {
+          for (let field = 0; field < counts.length; field++) {
+            const count = counts[field];
+            if (count !== undefined) (data[field] ??= {})[id] = count;
+          }
         }
       }
       text = JSON.stringify([term, data]);
@@ -412,8 +445,8 @@ interface Shard {
 export class SearchIndexState {
   private indexed: IndexedEntry[] = [];
   private byFile = new Map<string, IndexedEntry>();
-  private readonly head = new TermIndex();
-  private readonly notes = new TermIndex();
+  private readonly head: TermIndex;
+  private readonly notes: TermIndex;
   private shards: Shard[] = [];
   private files: OutputFile[] | undefined;
 
@@ -421,28 +454,45 @@ export class SearchIndexState {
     /** What shapes a result besides the entries: another address or time zone needs another state. */
     readonly settingsKey: string,
     private readonly options: Options = defaults,
+    /**
+     * False for an index made once: each entry's terms are dropped as soon as they are in the
+     * index, rather than kept for the next update (they weigh more than the notes themselves).
+     */
+    private readonly keepTerms = true,
     /** Entries indexed by an earlier run of podsite, under the same settings key. */
     private readonly earlier?: EarlierIndexedEntries,
-  ) {}
+  ) {
+    this.head = new TermIndex(!keepTerms);
+    this.notes = new TermIndex(!keepTerms);
+  }
 
   /** The head and the shards for these entries, and the paths of the files that were not in the last answer. */
   update(site: Site): { files: OutputFile[]; fresh: string[] } {
     const before = this.indexed;
     const byFile = new Map<string, IndexedEntry>();
-    const indexed = site.entries.map((entry) => {
-      const known = this.byFile.get(entry.file);
-      const made = known !== undefined && unchanged(known, entry) ? known : (this.earlier?.get(entry) ?? indexEntry(site, entry));
-      this.earlier?.keep(entry, made);
-      byFile.set(entry.file, made);
-      return made;
-    });
-    let changed = this.files === undefined || before.length !== indexed.length;
-    for (let id = 0; id < Math.max(before.length, indexed.length); id++) {
-      const [old, now] = [before[id], indexed[id]];
+    const indexed: IndexedEntry[] = [];
+    let changed = this.files === undefined || before.length !== site.entries.length;
+    // Each entry indexed and put in at once: an index made once never holds the terms of all of them.
+    for (let id = 0; id < Math.max(before.length, site.entries.length); id++) {
+      const entry = site.entries[id];
+      let now: IndexedEntry | undefined;
+      if (entry !== undefined) {
+        const known = this.byFile.get(entry.file);
+        now = known !== undefined && unchanged(known, entry) ? known : (this.earlier?.get(entry) ?? indexEntry(site, entry));
+        this.earlier?.keep(entry, now);
+        byFile.set(entry.file, now);
+        indexed.push(now);
+      }
+      const old = before[id];
       if (old === now) continue;
       changed = true;
       this.head.replace(id, old?.head, now?.head);
       this.notes.replace(id, old?.notes, now?.notes);
+      if (now !== undefined && !this.keepTerms) {
+        // Only the lengths are needed from here on (documentStats).
+        now.head = now.head.map(({ unique }) => ({ unique, terms: NO_TERMS }));
+        now.notes = now.notes.map(({ unique }) => ({ unique, terms: NO_TERMS }));
+      }
     }
     this.indexed = indexed;
     this.byFile = byFile;
@@ -497,8 +547,10 @@ export class SearchIndexState {
  * folder; the head names the shards relative to itself.
  */
 export function searchIndexFiles(site: Site, options: Options = defaults): OutputFile[] {
-  return new SearchIndexState(settingsKeyOf(site), options).update(site).files;
+  return new SearchIndexState(settingsKeyOf(site), options, false).update(site).files;
 }
+
+const NO_TERMS: ReadonlyMap<string, number> = new Map();
 
 const settingsKeyOf = (site: Site) => `${site.settings.url}\n${site.settings.timezone}`;
 
@@ -515,7 +567,7 @@ export interface EarlierIndexedEntries {
 export function searchIndexFile(site: Site, cache?: { search?: SearchIndexState }, earlier?: (settingsKey: string) => EarlierIndexedEntries): { files: OutputFile[]; fresh: string[] } {
   if (cache === undefined) {
     const key = settingsKeyOf(site);
-    const files = new SearchIndexState(key, defaults, earlier?.(key)).update(site).files;
+    const files = new SearchIndexState(key, defaults, false, earlier?.(key)).update(site).files;
     return { files, fresh: files.map((file) => file.path) };
   }
   const key = settingsKeyOf(site);

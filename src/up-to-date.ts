@@ -75,6 +75,12 @@ export interface MadePages {
   keys: ReadonlyMap<string, string>;
 }
 
+/** What a build that wrote its site wrote: every file, by path in the output folder, and its pages' keys. */
+export interface WrittenOutput {
+  paths: readonly string[];
+  pages: MadePages;
+}
+
 export interface Fingerprint {
   walk: InputsWalk;
 }
@@ -185,10 +191,11 @@ export function lastBuildFor(options: BuildOptions): LastBuild {
  * Records a build that wrote its output without an error. Not recorded when the inputs could not
  * be walked (too many files) or the output cannot be looked at: the next build is then a real one.
  */
-export function recordBuild(last: LastBuild, inputs: Fingerprint, result: BuildResult & Required<Pick<BuildResult, 'settings' | 'output' | 'stats'>>, now: Date, pages?: MadePages): void {
+export function recordBuild(last: LastBuild, inputs: Fingerprint, result: BuildResult & Required<Pick<BuildResult, 'settings' | 'stats'>>, now: Date, written: WrittenOutput): void {
   const folder = result.settings.build.output;
+  const { pages } = written;
   const files: FileIdentity[] = [];
-  for (const relative of [...result.output.files.map((file) => file.path), ...result.output.copies.map((copy) => copy.sitePath)]) {
+  for (const relative of written.paths) {
     const identity = identityOf(path.join(folder, relative));
     if (identity === null) return;
     identity[0] = relative;
@@ -203,7 +210,7 @@ export function recordBuild(last: LastBuild, inputs: Fingerprint, result: BuildR
     validUntil: result.nextChange?.getTime() ?? null,
     output: { folder, files },
     result: { diagnostics: result.diagnostics, stats: result.stats },
-    ...(pages && { pages: { key: pages.key, code: codeDigest(), keys: Object.fromEntries([...pages.keys].map(([output, key]) => [output, hashKey(key)])) } }),
+    pages: { key: pages.key, code: codeDigest(), keys: Object.fromEntries([...pages.keys].map(([output, key]) => [output, hashKey(key)])) },
   };
   const temporary = `${last.recordFile}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {

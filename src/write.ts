@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, lstat, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
 import type { PublicFile } from './load.js';
@@ -13,13 +13,14 @@ export interface OutputPlan {
 /**
  * Puts generated files and copied files together, refusing a copied file that would silently
  * replace a generated file or another copy, and any path that would land outside the output folder.
+ * `written`: the paths of generated files already written to the staging folder.
  */
-export function planOutput(generated: readonly OutputFile[], copies: readonly { origin: string; file: PublicFile }[]): Result<OutputPlan> {
+export function planOutput(generated: readonly OutputFile[], copies: readonly { origin: string; file: PublicFile }[], written: readonly string[] = []): Result<OutputPlan> {
   const diagnostics: Diagnostic[] = [];
   const taken = new Map<string, string>();
-  for (const file of generated) {
-    if (!isInside(file.path)) throw new Error(`internal: generated path escapes the output folder: ${file.path}`);
-    taken.set(file.path.toLowerCase(), 'a generated page');
+  for (const file of [...generated.map((f) => f.path), ...written]) {
+    if (!isInside(file)) throw new Error(`internal: generated path escapes the output folder: ${file}`);
+    taken.set(file.toLowerCase(), 'a generated page');
   }
   const kept: PublicFile[] = [];
   for (const { origin, file } of copies) {
@@ -45,44 +46,170 @@ function isInside(relative: string): boolean {
 const PARALLEL_WRITES = 32;
 
 /**
- * Writes the whole site into a fresh folder beside the output folder, then swaps it in, so that
- * a build that fails or is interrupted leaves the previous site as it was. A file whose bytes are
- * already in the previous site is linked from there rather than written: it keeps its inode and
- * mtime (so rsync, CDN uploads and browsers see it unchanged), and linking is cheaper than writing.
+ * A file streamed to disk is written in pieces of about this many characters: few system calls,
+ * and small enough strings for V8's young generation (a larger one goes to the large-object
+ * space, which only a full collection frees: the feed's 200 MB would pile up there).
  */
-export async function writeSite(outputFolder: string, plan: OutputPlan): Promise<void> {
-  const parent = path.dirname(outputFolder);
-  const name = path.basename(outputFolder);
-  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const staging = path.join(parent, `.${name}.tmp-${suffix}`);
-  await mkdir(parent, { recursive: true });
-  await mkdir(staging);
+const STREAM_CHUNK = 1 << 16;
+
+/** Two files are compared a piece of this many bytes at a time (outside V8's heap). */
+const COMPARE_CHUNK = 1 << 20;
+
+/**
+ * Writes the site (what is not in `staging` yet) into a fresh folder beside the output folder,
+ * then swaps it in, so that a build that fails or is interrupted leaves the previous site as it was.
+ */
+export async function writeSite(outputFolder: string, plan: OutputPlan, staging = new StagingFolder(outputFolder)): Promise<void> {
   try {
-    const folders = new Set<string>();
-    for (const relative of [...plan.files.map((f) => f.path), ...plan.copies.map((c) => c.sitePath)]) {
-      folders.add(path.dirname(path.join(staging, relative)));
-    }
-    for (const folder of [...folders].sort()) await mkdir(folder, { recursive: true });
-    const jobs: (() => Promise<void>)[] = [
-      ...plan.files.map((file) => async () => {
-        const target = path.join(staging, file.path);
-        const bytes = Buffer.from(file.contents);
-        if (!(await linkUnchanged(path.join(outputFolder, file.path), target, async () => bytes.length, () => bytes))) await writeFile(target, bytes);
-      }),
-      ...plan.copies.map((copy) => async () => {
-        const target = path.join(staging, copy.sitePath);
-        const source = copy.absolutePath;
-        if (!(await linkUnchanged(path.join(outputFolder, copy.sitePath), target, async () => (await stat(source)).size, () => readFile(source)))) await copyFile(source, target);
-      }),
-    ];
-    for (let i = 0; i < jobs.length; i += PARALLEL_WRITES) {
-      await Promise.all(jobs.slice(i, i + PARALLEL_WRITES).map((job) => job()));
-    }
-    await swapIn(staging, outputFolder, path.join(parent, `.${name}.old-${suffix}`));
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw error;
+    await staging.writeFiles(plan.files);
+    await staging.copyFiles(plan.copies);
+    await staging.commit();
+  } finally {
+    await staging.discard();
   }
+}
+
+/**
+ * The folder beside the output folder that a build writes the new site into, file by file as the
+ * files are made, so that the build never holds the whole site in memory; `commit` swaps it in.
+ * A file whose bytes are already in the previous site is linked from there rather than written:
+ * it keeps its inode and mtime (so rsync, CDN uploads and browsers see it unchanged), and linking
+ * is cheaper than writing.
+ *
+ * The first problem of the machine (a full disk, a file where a folder should be) is kept and
+ * thrown by `commit`, not by the write that met it: a build goes on to report every problem of
+ * the site at once, and the files written after it are dropped.
+ */
+export class StagingFolder {
+  private readonly folder: string;
+  private readonly previous: string;
+  private opened: Promise<void> | undefined;
+  /** Whether the folder was made, and so must be removed unless swapped in. */
+  private made = false;
+  private failure: { error: unknown } | undefined;
+  /** Folders inside made so far, so that each is made once. */
+  private readonly folders = new Set<string>();
+  private done = false;
+
+  constructor(private readonly outputFolder: string) {
+    const parent = path.dirname(outputFolder);
+    const name = path.basename(outputFolder);
+    const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
+    this.folder = path.join(parent, `.${name}.tmp-${suffix}`);
+    this.previous = path.join(parent, `.${name}.old-${suffix}`);
+  }
+
+  /** Writes generated files, linking those that the previous site already holds byte for byte. */
+  async writeFiles(files: readonly OutputFile[]): Promise<void> {
+    await this.guard(async () => {
+      await this.makeFolders(files.map((file) => file.path));
+      for (let i = 0; i < files.length; i += PARALLEL_WRITES) {
+        await Promise.all(
+          files.slice(i, i + PARALLEL_WRITES).map(async (file) => {
+            const target = path.join(this.folder, file.path);
+            const bytes = Buffer.from(file.contents);
+            if (!(await linkUnchanged(path.join(this.outputFolder, file.path), target, async () => bytes.length, () => bytes))) await writeFile(target, bytes);
+          }),
+        );
+      }
+    });
+  }
+
+  /**
+   * Writes one file from its pieces, in order, without ever joining them (a feed of 20,000
+   * episodes is 200 MB); then links the previous file instead if it has the same bytes.
+   */
+  async writeChunks(relative: string, chunks: Iterable<string>): Promise<void> {
+    const pieces = chunks[Symbol.iterator]();
+    await this.guard(async () => {
+      await this.makeFolders([relative]);
+      const target = path.join(this.folder, relative);
+      const handle = await open(target, 'w');
+      try {
+        let pending = '';
+        for (let piece = pieces.next(); !piece.done; piece = pieces.next()) {
+          pending += piece.value;
+          if (pending.length >= STREAM_CHUNK) {
+            await handle.write(pending);
+            pending = '';
+          }
+        }
+        if (pending !== '') await handle.write(pending);
+      } finally {
+        await handle.close();
+      }
+      const previous = path.join(this.outputFolder, relative);
+      if (await sameFiles(previous, target)) {
+        await unlink(target);
+        // Another file system that cannot link: the previous file's bytes are the new ones.
+        await link(previous, target).catch(() => copyFile(previous, target));
+      }
+    });
+    // The pieces are made as they are asked for (the feed's items are checked as they are made): all are asked for, even after a failure.
+    for (let piece = pieces.next(); !piece.done; piece = pieces.next());
+  }
+
+  /** Copies files of the project, linking those unchanged since the previous site. */
+  async copyFiles(copies: readonly PublicFile[]): Promise<void> {
+    await this.guard(async () => {
+      await this.makeFolders(copies.map((copy) => copy.sitePath));
+      for (let i = 0; i < copies.length; i += PARALLEL_WRITES) {
+        await Promise.all(
+          copies.slice(i, i + PARALLEL_WRITES).map(async (copy) => {
+            const target = path.join(this.folder, copy.sitePath);
+            const source = copy.absolutePath;
+            if (!(await linkUnchanged(path.join(this.outputFolder, copy.sitePath), target, async () => (await stat(source)).size, () => readFile(source)))) await copyFile(source, target);
+          }),
+        );
+      }
+    });
+  }
+
+  /** Swaps the new site in; throws the first problem met while writing it, leaving the previous site as it was. */
+  async commit(): Promise<void> {
+    await this.guard(() => undefined);
+    if (this.failure !== undefined) throw this.failure.error;
+    await swapIn(this.folder, this.outputFolder, this.previous);
+    this.done = true;
+  }
+
+  /** Removes the staging folder unless it was swapped in: a build with errors, or one that failed, leaves nothing behind. */
+  async discard(): Promise<void> {
+    if (this.done || !this.made) return;
+    this.done = true;
+    await rm(this.folder, { recursive: true, force: true });
+  }
+
+  /** Runs a write once the folder exists, keeping the first failure instead of throwing it. */
+  private async guard(write: () => unknown): Promise<void> {
+    if (this.failure !== undefined) return;
+    try {
+      this.opened ??= (async () => {
+        await mkdir(path.dirname(this.outputFolder), { recursive: true });
+        await mkdir(this.folder);
+        this.made = true;
+      })();
+      await this.opened;
+      await write();
+    } catch (error) {
+      // Only problems of the machine wait for `commit`; anything else is a bug of podsite.
+      if (typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
+      this.failure ??= { error };
+    }
+  }
+
+  private async makeFolders(relatives: readonly string[]): Promise<void> {
+    const folders = new Set<string>();
+    for (const relative of relatives) {
+      const folder = path.dirname(path.join(this.folder, relative));
+      if (!this.folders.has(folder)) folders.add(folder);
+    }
+    for (const folder of [...folders].sort()) {
+      await mkdir(folder, { recursive: true });
+      this.folders.add(folder);
+    }
+  }
+
 }
 
 /**
@@ -100,6 +227,29 @@ async function linkUnchanged(previous: string, target: string, size: () => Promi
     if (!(await readFile(previous)).equals(await bytes())) return false;
     await link(previous, target);
     return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether two files hold the same bytes, read side by side a piece at a time: neither is held whole. */
+async function sameFiles(previous: string, next: string): Promise<boolean> {
+  try {
+    const [old, made] = await Promise.all([lstat(previous), stat(next)]);
+    if (!old.isFile() || old.size !== made.size) return false;
+    const [a, b] = await Promise.all([open(previous, 'r'), open(next, 'r')]);
+    try {
+      const left = Buffer.alloc(COMPARE_CHUNK);
+      const right = Buffer.alloc(COMPARE_CHUNK);
+      for (let at = 0; at < made.size; ) {
+        const [{ bytesRead }, other] = await Promise.all([a.read(left, 0, COMPARE_CHUNK, at), b.read(right, 0, COMPARE_CHUNK, at)]);
+        if (bytesRead === 0 || bytesRead !== other.bytesRead || !left.subarray(0, bytesRead).equals(right.subarray(0, bytesRead))) return false;
+        at += bytesRead;
+      }
+      return true;
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   } catch {
     return false;
   }

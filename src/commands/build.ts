@@ -1,9 +1,21 @@
 import path from 'node:path';
+import v8 from 'node:v8';
 import { build } from '../build.js';
 import type { CliIo, CommandOptions } from '../cli.js';
 import { buildOptions, plural, printDiagnostics } from './diagnostics.js';
 
+/**
+ * How much V8 lets the heap grow past what was alive at its last full collection, in percent. By
+ * default it lets it grow up to four times when collections are cheap for it: most of what a
+ * build holds stays alive to the end (the site model), so the process would use four times the
+ * memory it needs (2.3 GB for 20,000 episodes, with 0.6 GB alive). More frequent collections cost
+ * a few seconds on such an archive.
+ */
+const HEAP_GROWING_PERCENT = 20;
+
 export async function runBuild(options: CommandOptions, io: CliIo): Promise<number> {
+  // For this process alone, which does nothing but this build; the flag is read at each collection.
+  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const started = performance.now();
   const result = await build(buildOptions(options, io));
   const elapsed = Math.round(performance.now() - started);
