@@ -8,6 +8,7 @@ import { FEED_PATH, type OutputFile } from './pages.js';
 import { episodeCredits, showCredits, type Credit } from './people.js';
 import { absoluteUrl, siteHref, type Episode, type Site } from './site.js';
 import { absolutizeUrls } from './urls.js';
+import { joinFeedParts, type FeedParts } from './feed-check.js';
 import { hasForbiddenXmlCharacters, indexOfForbiddenXmlCharacter, removeForbiddenXmlCharacters } from './xml-text.js';
 
 /** The only door to fast-xml-parser. */
@@ -46,8 +47,11 @@ export interface FeedOptions {
 /** A feed file, and the episodes of its items in their order: the main feed, or a page of the archive. */
 export interface FeedFile extends OutputFile {
   episodes: readonly Episode[];
-  /** Where each item's XML starts in the contents: the feed check then need not scan 40 MB to find them. */
-  items: readonly { start: number; xml: string }[];
+  /**
+   * The feed as made, never joined: the feed check need not scan 40 MB for the items, and
+   * `contents` is joined from it only when asked for.
+   */
+  parts: FeedParts;
 }
 
 export function renderFeed(site: Site, identity: FeedIdentity, options: FeedOptions, itemCache?: FeedItemCache): Result<FeedFile[]> {
@@ -147,15 +151,18 @@ export function renderFeed(site: Site, identity: FeedIdentity, options: FeedOpti
     // Items on one line each, so that nothing is added inside the notes' CDATA.
     const closing = head.lastIndexOf('  </channel>');
     const onPage = items.slice(page.start, page.end);
-    // One join: a concatenation per item would copy a 40 MB feed twice.
-    const xml = `${head.slice(0, closing)}${onPage.length === 0 ? '' : `    ${onPage.join('\n    ')}\n`}${head.slice(closing)}`;
-    let start = closing;
-    const placed = onPage.map((item) => {
-      const at = start + '    '.length;
-      start = at + item.length + '\n'.length;
-      return { start: at, xml: item };
-    });
-    return { path: page.path.slice(1), contents: xml, episodes: site.episodes.slice(page.start, page.end), items: placed };
+    const around = onPage.length === 0 ? [head] : [`${head.slice(0, closing)}    `, ...onPage.slice(1).map(() => '\n    '), `\n${head.slice(closing)}`];
+    const parts: FeedParts = { around, items: onPage };
+    let contents: string | undefined;
+    return {
+      path: page.path.slice(1),
+      // One join, and only for a writer that needs the whole text: a concatenation per item would copy a 40 MB feed twice.
+      get contents() {
+        return (contents ??= joinFeedParts(parts));
+      },
+      episodes: site.episodes.slice(page.start, page.end),
+      parts,
+    };
   });
   return { value: files, diagnostics };
 }
