@@ -40,6 +40,27 @@ describe('IncrementalWriter', () => {
     expect(await read('feed.xml')).toBe(feedFile(['<item>1</item>', '<item>30</item>']).contents);
   });
 
+  it('writes what follows the first changed piece over the file as it was, and cuts it to its new length', async () => {
+    const { writer, read } = await writerIn();
+    const pages = Array.from({ length: 10 }, (_, index) => ({ path: `p${index}.html`, contents: String(index) }));
+    const feeds = [
+      ['<item>1</item>', '<item>2</item>', '<item>3</item>'],
+      ['<item>1</item>', '<item>two, longer</item>', '<item>3</item>'],
+      ['<item>1</item>', '<item>2</item>'],
+      ['<item>1</item>', '<item>2</item>', '<item>3</item>', '<item>4</item>'],
+      ['<item>0</item>', '<item>1</item>'],
+    ];
+    for (const items of feeds) {
+      expect(await writer.writeFiles([feedFile(items)])).toEqual(['feed.xml']);
+      expect(await read('feed.xml')).toBe(feedFile(items).contents);
+    }
+    // Past the first few files written, through the thread pool.
+    for (const [round, items] of feeds.entries()) {
+      await writer.writeFiles([...pages.map((page) => ({ ...page, contents: page.contents + round })), feedFile(items)]);
+      expect(await read('feed.xml')).toBe(feedFile(items).contents);
+    }
+  });
+
   it('compares the text, not the cuts: the same feed cut elsewhere is unchanged, another one of the same length is not', async () => {
     const { writer } = await writerIn();
     await writer.writeFiles([feedFile(['<item>ab</item>', '<item>c</item>'])]);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writevSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writevSync } from 'node:fs';
 import { copyFile, mkdir, open, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FeedParts } from '../feed-check.js';
@@ -18,7 +18,7 @@ export type Undo = Map<string, { contents: string | undefined; signature: Signat
 type Signature = { length: number; hash: () => string; pieces?: readonly string[] } | { copied: string };
 
 /** The text of a generated file, or its pieces when it was made of them (the feed), so that it is never joined. */
-type Contents = string | { pieces: readonly string[]; bytes: Buffer[] };
+type Contents = string | { pieces: readonly string[]; bytes: Buffer[]; kept?: number };
 
 function hashOf(contents: Contents): string {
   const hash = createHash('sha1');
@@ -47,6 +47,25 @@ function piecesOf(file: OutputFile): readonly string[] | undefined {
   const pieces = [parts.around[0]!];
   for (let index = 0; index < parts.items.length; index++) pieces.push(parts.items[index]!, parts.around[index + 1]!);
   return pieces;
+}
+
+/** How many pieces at the start of two files are the same: on disk, what comes before the first that is not stays as it is. */
+function samePrefix(before: readonly string[], after: readonly string[]): number {
+  let index = 0;
+  while (index < before.length && index < after.length && before[index] === after[index]) index++;
+  return index;
+}
+
+/**
+ * What to write of a file in pieces: the file as last written holds the first `kept` pieces
+ * already, so only the rest is written from `offset` (an edit in the middle of a 40 MB feed writes
+ * half of it), and the file is cut to its new `length`.
+ */
+function tailOf({ bytes, kept = 0 }: Exclude<Contents, string>): { offset: number; rest: Buffer[]; length: number } {
+  let offset = 0;
+  for (let index = 0; index < kept; index++) offset += bytes[index]!.length;
+  const rest = bytes.slice(kept);
+  return { offset, rest, length: rest.reduce((sum, piece) => sum + piece.length, offset) };
 }
 
 /** Whether two files cut at the same places hold the same text: undefined when they are cut differently. */
@@ -92,6 +111,9 @@ export class IncrementalWriter {
         if (unchanged) continue;
       }
       if (undo !== undefined && !undo.has(file.path)) undo.set(file.path, { contents: this.readNow(file.path), signature: previous });
+      if (typeof contents !== 'string' && previous !== undefined && 'length' in previous && previous.pieces !== undefined) {
+        contents.kept = samePrefix(previous.pieces, contents.pieces);
+      }
       this.written.set(file.path, { length, hash: lazyHash(contents), ...(pieces && { pieces }) });
       changed.push(file.path);
       // A few pages (a save) are written at once, without waiting in the thread pool behind a watcher.
@@ -142,9 +164,13 @@ export class IncrementalWriter {
       writeFileSync(target, contents);
       return;
     }
-    const handle = openSync(target, 'w');
+    const { offset, rest, length } = tailOf(contents);
+    const handle = offset > 0 && existsSync(target) ? openSync(target, 'r+') : openSync(target, 'w');
     try {
-      writevSync(handle, contents.bytes);
+      if (offset > 0) {
+        writevSync(handle, rest, offset);
+        ftruncateSync(handle, length);
+      } else writevSync(handle, contents.bytes);
     } finally {
       closeSync(handle);
     }
@@ -187,9 +213,13 @@ export class IncrementalWriter {
     await mkdir(path.dirname(target), { recursive: true });
     if (typeof write === 'function') return write(target);
     if (typeof write === 'string') return writeFile(target, write);
-    const handle = await open(target, 'w');
+    const { offset, rest, length } = tailOf(write);
+    const handle = offset > 0 && existsSync(target) ? await open(target, 'r+') : await open(target, 'w');
     try {
-      await handle.writev(write.bytes);
+      if (offset > 0) {
+        await handle.writev(rest, offset);
+        await handle.truncate(length);
+      } else await handle.writev(write.bytes);
     } finally {
       await handle.close();
     }
