@@ -15,7 +15,7 @@ export function checkFeedFile(feed: FeedFile, site: Site, reported: readonly Dia
   // A page of a paged feed holds some of the episodes: its items are those.
   const onPage: Site = { ...site, episodes: [...feed.episodes] };
   return diagnosticsOf(
-    buildCache ? checkCached(feed, onPage, checkCacheOf(buildCache)) : checkFeed(feed.contents, { itemNames: onPage.episodes.map((e) => e.file), items: feed.items }),
+    buildCache ? checkCached(feed, onPage, checkCacheOf(buildCache)) : checkFeed(feed.parts, { itemNames: onPage.episodes.map((e) => e.file) }),
     onPage,
     reported,
   );
@@ -131,7 +131,7 @@ function checkCacheOf(buildCache: BuildCache): CheckCache {
 function checkCached(feed: FeedFile, site: Site, cache: CheckCache): FeedProblem[] {
   const last = cache.last.get(feed.path);
   if (last?.feed === feed) return last.problems;
-  const problems = checkFeed(feed.contents, { cache: cache.items, itemKeys: site.episodes.map((e) => e.key), itemNames: site.episodes.map((e) => e.file), items: feed.items });
+  const problems = checkFeed(feed.parts, { cache: cache.items, itemKeys: site.episodes.map((e) => e.key), itemNames: site.episodes.map((e) => e.file) });
   cache.last.set(feed.path, { feed, problems });
   return problems;
 }

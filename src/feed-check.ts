@@ -117,10 +117,35 @@ interface CheckedItem {
   oneItem: boolean;
 }
 
-/** Every problem of the feed: the document's and the channel's, then item by item, then those across items. */
-export function checkFeed(xml: string, options: FeedCheckOptions = {}): FeedProblem[] {
-  const { cache, itemKeys, itemNames } = options;
-  const nameOf = (index: number) => itemNames?.[index] ?? `item ${index + 1}`;
+/**
+ * A feed as its writer made it, never joined: the text around the items (one more piece than
+ * there are items) and each item's XML. The feed is `around[0] + items[0] + around[1] + …`.
+ */
+export interface FeedParts {
+  around: readonly string[];
+  items: readonly string[];
+}
+
+/** The feed as one text. */
+export const joinFeedParts = ({ around, items }: FeedParts): string => {
+  const pieces: string[] = [around[0]!];
+  for (let index = 0; index < items.length; index++) pieces.push(items[index]!, around[index + 1]!);
+  return pieces.join('');
+};
+
+/**
+ * Every problem of the feed: the document's and the channel's, then item by item, then those
+ * across items. A feed given in parts is checked without being joined (40 MB for a large archive),
+ * its items trusted as far as those of `options.items`.
+ */
+export function checkFeed(feed: string | FeedParts, options: FeedCheckOptions = {}): FeedProblem[] {
+  const nameOf = (index: number) => options.itemNames?.[index] ?? `item ${index + 1}`;
+  if (typeof feed !== 'string') {
+    const wellCut = feed.around.length === feed.items.length + 1 && feed.items.every((item) => item.startsWith('<item') && item.endsWith('</item>'));
+    if (wellCut) return checkInParts(feed.around.join('<!---->'), feed.items, true, () => joinFeedParts(feed), options, nameOf);
+    return checkFeed(joinFeedParts(feed), { ...options, items: undefined });
+  }
+  const xml = feed;
   const given = options.items !== undefined && placedAsSaid(xml, options.items) ? options.items : undefined;
   const spans = given?.map(({ start, xml: item }) => ({ start, end: start + item.length })) ?? findItems(xml);
   if (spans === undefined) return checkWhole(xml, nameOf);
@@ -133,15 +158,33 @@ export function checkFeed(xml: string, options: FeedCheckOptions = {}): FeedProb
     from = span.end;
   }
   head += xml.slice(from);
+  const items = given?.map((item) => item.xml) ?? spans.map((span) => xml.slice(span.start, span.end));
+  return checkInParts(head, items, given !== undefined, () => xml, options, nameOf);
+}
+
+/**
+ * The check of a feed cut into its channel (`head`, a comment where each item was) and its items.
+ * Items the feed's writer gave are trusted only as far as the parse confirms them; otherwise the
+ * whole feed is scanned again.
+ */
+function checkInParts(
+  head: string,
+  items: readonly string[],
+  givenByWriter: boolean,
+  whole: () => string,
+  options: FeedCheckOptions,
+  nameOf: (index: number) => string,
+): FeedProblem[] {
+  const { cache, itemKeys } = options;
   const document = parse(head, undefined);
   // Given items are trusted no further than this: the rest of the feed well-formed, and no item in it.
-  const rescan = () => checkFeed(xml, { ...options, items: undefined });
-  if (given !== undefined && document.findings.length > 0) return rescan();
+  const rescan = () => checkFeed(whole(), { ...options, items: undefined });
+  if (givenByWriter && document.findings.length > 0) return rescan();
   // As when the feed is read whole, the first error ends the reading: apps reject such a feed.
   if (document.findings.length > 0) return placeAll(document.findings, undefined);
   const problems = placeAll(checkDocument(document), undefined);
   const channel = child(document.roots[0]!, 'channel');
-  if (given !== undefined && channel?.children.some((c) => c.name === 'item') !== false) return rescan();
+  if (givenByWriter && channel?.children.some((c) => c.name === 'item') !== false) return rescan();
 
   const namespaces = { ...document.rootNamespaces, ...channel?.namespaces };
   const namespaceKey = JSON.stringify(namespaces);
@@ -149,16 +192,15 @@ export function checkFeed(xml: string, options: FeedCheckOptions = {}): FeedProb
     cache.items.clear();
     cache.itemNamespaces = namespaceKey;
   }
-  const keys = itemKeys?.length === spans.length ? itemKeys : undefined;
+  const keys = itemKeys?.length === items.length ? itemKeys : undefined;
   const kept = new Map<string, CheckedItem>();
   const checked: CheckedItem[] = [];
-  for (const [index, span] of spans.entries()) {
+  for (const [index, itemXml] of items.entries()) {
     // A given item is its own string, not a slice of the feed: kept as it is, and found again by identity.
-    const itemXml = given?.[index]!.xml ?? xml.slice(span.start, span.end);
     const key = keys?.[index] ?? String(index);
     const known = cache?.items.get(key);
-    const result = known !== undefined && known.xml === itemXml ? known : checkItemXml(itemXml, namespaces, cache !== undefined && given === undefined);
-    if (given !== undefined && !result.oneItem) return rescan();
+    const result = known !== undefined && known.xml === itemXml ? known : checkItemXml(itemXml, namespaces, cache !== undefined && !givenByWriter);
+    if (givenByWriter && !result.oneItem) return rescan();
     kept.set(key, result);
     problems.push(...placeAll(result.findings, index));
     checked.push(result);

@@ -8,6 +8,7 @@ import { FEED_PATH, type OutputFile } from './pages.js';
 import { episodeCredits, showCredits, type Credit } from './people.js';
 import { absoluteUrl, siteHref, type Episode, type Site } from './site.js';
 import { absolutizeUrls } from './urls.js';
+import { joinFeedParts, type FeedParts } from './feed-check.js';
 import { hasForbiddenXmlCharacters, indexOfForbiddenXmlCharacter, removeForbiddenXmlCharacters } from './xml-text.js';
 
 /** The only door to fast-xml-parser. */
@@ -46,24 +47,30 @@ export interface FeedOptions {
 /** A feed file, and the episodes of its items in their order: the main feed, or a page of the archive. */
 export interface FeedFile extends OutputFile {
   episodes: readonly Episode[];
-  /** Where each item's XML starts in the contents: the feed check then need not scan 40 MB to find them. */
-  items: readonly { start: number; xml: string }[];
+  /**
+   * The feed as made, never joined: the feed check need not scan 40 MB for the items, and
+   * `contents` is joined from it only when asked for.
+   */
+  parts: FeedParts;
 }
 
 export function renderFeed(site: Site, identity: FeedIdentity, options: FeedOptions, itemCache?: FeedItemCache): Result<FeedFile[]> {
   const plan = planFeed(site, identity, options, itemCache);
   const items = site.episodes.map((_, index) => plan.item(index));
-  const files = plan.files.map((file) => {
+  const files = plan.files.map((file): FeedFile => {
     const onPage = items.slice(file.start, file.end);
-    // One join: a concatenation per item would copy a 40 MB feed twice.
-    const xml = `${file.before}${onPage.length === 0 ? '' : `${ITEM_INDENT}${onPage.join(ITEM_SEPARATOR)}\n`}${file.after}`;
-    let start = file.before.length;
-    const placed = onPage.map((item) => {
-      const at = start + ITEM_INDENT.length;
-      start = at + item.length + '\n'.length;
-      return { start: at, xml: item };
-    });
-    return { path: file.path, contents: xml, episodes: file.episodes, items: placed };
+    const around = onPage.length === 0 ? [file.before + file.after] : [file.before + ITEM_INDENT, ...onPage.slice(1).map(() => ITEM_SEPARATOR), `\n${file.after}`];
+    const parts: FeedParts = { around, items: onPage };
+    let contents: string | undefined;
+    return {
+      path: file.path,
+      // One join, and only for a writer that needs the whole text: a concatenation per item would copy a 40 MB feed twice.
+      get contents() {
+        return (contents ??= joinFeedParts(parts));
+      },
+      episodes: file.episodes,
+      parts,
+    };
   });
   return { value: files, diagnostics: plan.diagnostics };
 }

@@ -173,7 +173,9 @@ export function pinGuids(episodes: readonly Episode[], options: PinOptions): Pin
 
   const guids = new Map<Episode, string>();
   const owner = new Map<string, Episode>();
-  const next: LedgerRecord[] = [];
+  /** The episodes the next ledger records, with the date a recorded one was published. */
+  const recorded: { guid: string; episode: Episode; published: string | undefined }[] = [];
+  const unclaimed: LedgerRecord[] = [];
   // Oldest first: of two episodes with one GUID, the later one is reported, usually the copy.
   for (const episode of [...episodes].reverse()) {
     const record = recordOf.get(episode);
@@ -198,15 +200,11 @@ export function pinGuids(episodes: readonly Episode[], options: PinOptions): Pin
     }
     owner.set(guid, episode);
     guids.set(episode, guid);
-    if (record !== undefined) {
-      next.push({ guid, file: options.fileOf(episode), ...numbering(episode), published: record.published ?? episode.date.toISOString() });
-    } else if (options.isPublished(episode)) {
-      next.push({ guid, file: options.fileOf(episode), ...numbering(episode), published: episode.date.toISOString() });
-    }
+    if (record !== undefined || options.isPublished(episode)) recorded.push({ guid, episode, published: record?.published });
   }
   for (const record of records) {
     if (claimed.has(record)) continue;
-    next.push(record);
+    unclaimed.push(record);
     // A file that is still there but not in the feed (a draft now, or broken) has its own diagnostics, if any.
     if (options.files.has(record.file)) continue;
     const what = record.episode === undefined ? record.file : `episode ${record.episode}${record.season === undefined ? '' : ` of season ${record.season}`} (${record.file})`;
@@ -222,8 +220,22 @@ export function pinGuids(episodes: readonly Episode[], options: PinOptions): Pin
   }
 
   const podcastGuid = pinPodcastGuid(options, diagnostics);
-  next.sort((a, b) => (a.published ?? '').localeCompare(b.published ?? '') || a.file.localeCompare(b.file));
-  return { guids, podcastGuid, next: { podcastGuid, episodes: next }, diagnostics };
+  // Made only when asked for: `podsite dev` never writes the ledger, and sorting thousands of records by localeCompare shows in its rebuilds.
+  let next: Ledger | undefined;
+  const nextLedger = (): Ledger => {
+    const episodes: LedgerRecord[] = recorded.map(({ guid, episode, published }) => ({ guid, file: options.fileOf(episode), ...numbering(episode), published: published ?? episode.date.toISOString() }));
+    episodes.push(...unclaimed);
+    episodes.sort((a, b) => (a.published ?? '').localeCompare(b.published ?? '') || a.file.localeCompare(b.file));
+    return { podcastGuid, episodes };
+  };
+  return {
+    guids,
+    podcastGuid,
+    get next() {
+      return (next ??= nextLedger());
+    },
+    diagnostics,
+  };
 }
 
 /** A record that another episode of the ledger holds, or that belongs to an episode no longer in the archive. */

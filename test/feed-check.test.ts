@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFeed, createFeedCheckCache, type FeedProblem } from '../src/feed-check.js';
+import { checkFeed, createFeedCheckCache, joinFeedParts, type FeedProblem } from '../src/feed-check.js';
 
 /** A feed with every element the checker knows, each as the standards want it. */
 const GOOD = `<?xml version="1.0" encoding="UTF-8"?>
@@ -279,6 +279,28 @@ describe('the feed checker', () => {
       expect(checkFeed(xml, { items: [{ ...first, start: first.start + 1 }, second] }).map(brief), name).toEqual(scanned);
       expect(checkFeed(xml, { items: [{ start: first.start, xml: xml.slice(first.start, second.start + second.xml.length) }] }).map(brief), name).toEqual(scanned);
       expect(checkFeed(xml, { items: [second] }).map(brief), name).toEqual(scanned);
+    }
+  });
+
+  it('finds the same problems in the parts the feed’s writer made, and reads the feed whole when they are not items', () => {
+    const parts = (xml: string) => {
+      const cuts = [...xml.matchAll(/^ {4}(<item>[\s\S]*?^ {4}<\/item>)/gm)].map((m) => ({ start: m.index + 4, end: m.index + 4 + m[1]!.length }));
+      const around = [xml.slice(0, cuts[0]?.start ?? xml.length)];
+      cuts.forEach((cut, index) => around.push(xml.slice(cut.end, cuts[index + 1]?.start ?? xml.length)));
+      return { around, items: cuts.map((cut) => xml.slice(cut.start, cut.end)) };
+    };
+    for (const [name, xml] of CASES) {
+      const scanned = checkFeed(xml).map(brief);
+      const cut = parts(xml);
+      expect(joinFeedParts(cut), name).toBe(xml);
+      expect(checkFeed(cut).map(brief), name).toEqual(scanned);
+      if (cut.items.length < 2) continue;
+      // Parts that are not one item each: two items given as one, an item given as channel text.
+      const [first, second] = [cut.items[0]!, cut.items[1]!];
+      const merged = { around: [cut.around[0]!, ...cut.around.slice(2)], items: [first + cut.around[1] + second, ...cut.items.slice(2)] };
+      expect(checkFeed(merged).map(brief), name).toEqual(scanned);
+      const hidden = { around: [cut.around[0]! + first + cut.around[1]!, ...cut.around.slice(2)], items: cut.items.slice(1) };
+      expect(checkFeed(hidden).map(brief), name).toEqual(scanned);
     }
   });
 

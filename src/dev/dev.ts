@@ -7,6 +7,7 @@ import { codeFrame } from '../report.js';
 import { ChangeQueue } from './changes.js';
 import { startDevServer, type BuildEvent, type DevServer } from './server.js';
 import { DevSession, type DevBuild } from './session.js';
+import { watchTree, type TreeWatcher } from './tree-watcher.js';
 
 export interface DevOptions {
   cwd: string;
@@ -70,7 +71,11 @@ export async function startDev(options: DevOptions): Promise<Dev> {
 
   const folders = session.folders;
   const sources = [folders.episodes, folders.templates, folders.public, folders.people, ...[folders.pages, folders.media].filter((folder) => folder !== undefined)];
-  const watcher: FSWatcher = watch([folders.settingsFile, ...sources.filter((folder) => existsSync(folder))], { ignoreInitial: true });
+  // The episodes folder, which may hold thousands of files, has a watcher of its own (see watchTree).
+  const episodesWatched = existsSync(folders.episodes);
+  const watcher: FSWatcher = watch([folders.settingsFile, ...sources.filter((folder) => existsSync(folder) && !(episodesWatched && folder === folders.episodes))], {
+    ignoreInitial: true,
+  });
   // chokidar does not see a folder created after it started: the parents tell when one appears.
   const missing = sources.filter((folder) => !existsSync(folder));
   const parents = watch([...new Set(missing.map((folder) => path.dirname(folder)))], { ignoreInitial: true, depth: 0 });
@@ -86,6 +91,7 @@ export async function startDev(options: DevOptions): Promise<Dev> {
     }, options.settle ?? 10);
   };
   watcher.on('all', (_event, file) => gather(file));
+  const episodesWatcher: TreeWatcher | undefined = episodesWatched ? watchTree(folders.episodes, gather) : undefined;
 
   /**
    * Transcripts named in front matter outside the watched folders: their folders are watched one
@@ -139,6 +145,7 @@ export async function startDev(options: DevOptions): Promise<Dev> {
     },
     async close() {
       clearTimeout(gathering);
+      episodesWatcher?.close();
       await Promise.all([watcher.close(), parents.close(), ...late.map((watching) => watching.close())]);
       await queue.idle();
       await started.close();
