@@ -108,8 +108,7 @@ export class ParseStore {
     const markdown = parsed.episode?.markdown ?? '';
     // The body is the end of the text as written; anything else is simply not kept.
     if (!file.text.endsWith(markdown)) return;
-    const episode = parsed.episode === undefined ? undefined : { ...parsed.episode, markdown: undefined };
-    if (episode !== undefined) delete episode.markdown;
+    const episode = parsed.episode === undefined ? undefined : withoutBody(parsed.episode);
     const kept: KeptEntry = { episode, markdownFrom: file.text.length - markdown.length, diagnostics: parsed.diagnostics };
     this.used.set(id, serialize(kept));
     this.changed = true;
@@ -135,6 +134,10 @@ export class ParseStore {
   private idOf(file: SourceFile): string {
     return `${file.file}\0${this.options.hashOf(file.text)}`;
   }
+}
+
+function withoutBody({ markdown: _body, ...episode }: EpisodeSource): Omit<EpisodeSource, 'markdown'> {
+  return episode;
 }
 
 function isKeptEntry(value: unknown, textLength: number): value is KeptEntry {

@@ -103,15 +103,11 @@ export class StagingFolder {
   async writeFiles(files: readonly OutputFile[]): Promise<void> {
     await this.guard(async () => {
       await this.makeFolders(files.map((file) => file.path));
-      for (let i = 0; i < files.length; i += PARALLEL_WRITES) {
-        await Promise.all(
-          files.slice(i, i + PARALLEL_WRITES).map(async (file) => {
-            const target = path.join(this.folder, file.path);
-            const bytes = Buffer.from(file.contents);
-            if (!(await linkUnchanged(path.join(this.outputFolder, file.path), target, async () => bytes.length, () => bytes))) await writeFile(target, bytes);
-          }),
-        );
-      }
+      await inBatches(files, async (file) => {
+        const target = path.join(this.folder, file.path);
+        const bytes = Buffer.from(file.contents);
+        if (!(await linkUnchanged(path.join(this.outputFolder, file.path), target, async () => bytes.length, () => bytes))) await writeFile(target, bytes);
+      });
     });
   }
 
@@ -153,15 +149,11 @@ export class StagingFolder {
   async copyFiles(copies: readonly PublicFile[]): Promise<void> {
     await this.guard(async () => {
       await this.makeFolders(copies.map((copy) => copy.sitePath));
-      for (let i = 0; i < copies.length; i += PARALLEL_WRITES) {
-        await Promise.all(
-          copies.slice(i, i + PARALLEL_WRITES).map(async (copy) => {
-            const target = path.join(this.folder, copy.sitePath);
-            const source = copy.absolutePath;
-            if (!(await linkUnchanged(path.join(this.outputFolder, copy.sitePath), target, async () => (await stat(source)).size, () => readFile(source)))) await copyFile(source, target);
-          }),
-        );
-      }
+      await inBatches(copies, async (copy) => {
+        const target = path.join(this.folder, copy.sitePath);
+        const source = copy.absolutePath;
+        if (!(await linkUnchanged(path.join(this.outputFolder, copy.sitePath), target, async () => (await stat(source)).size, () => readFile(source)))) await copyFile(source, target);
+      });
     });
   }
 
@@ -210,6 +202,11 @@ export class StagingFolder {
     }
   }
 
+}
+
+/** `job` on every item, PARALLEL_WRITES at a time: enough to keep the disk busy, far below any limit of open files. */
+async function inBatches<T>(items: readonly T[], job: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += PARALLEL_WRITES) await Promise.all(items.slice(i, i + PARALLEL_WRITES).map(job));
 }
 
 /**

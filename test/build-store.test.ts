@@ -6,7 +6,7 @@ import { build, type BuildOptions } from '../src/build.js';
 import { BuildStore, hashText, STORE_FORMAT } from '../src/build-store.js';
 import { main, type CliIo } from '../src/cli.js';
 import type { RenderedNotes } from '../src/markdown.js';
-import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
+import { episodeFile, MINIMAL_SETTINGS, tempProject, readTree } from './helpers.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 
@@ -25,15 +25,6 @@ async function project(count = 5): Promise<string> {
 
 const firstEpisode = (root: string) => path.join(root, 'episodes/2024-01-01-e1.md');
 
-async function tree(folder: string): Promise<Map<string, Buffer>> {
-  const found = new Map<string, Buffer>();
-  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const file = path.join(entry.parentPath, entry.name);
-    found.set(path.relative(folder, file), await readFile(file));
-  }
-  return found;
-}
 
 async function cacheEntries(folder: string): Promise<number> {
   let count = 0;
@@ -125,7 +116,7 @@ describe('build with the store', () => {
     expect(cold.diagnostics).toEqual([]);
     expect(cold.notes).toEqual({ rendered: 5, reused: 0 });
     expect(await cacheEntries(path.join(root, '.podsite-cache'))).toBe(5);
-    expect(await tree(path.join(root, 'dist'))).toEqual(await tree(path.join(root, 'reference')));
+    expect(await readTree(path.join(root, 'dist'))).toEqual(await readTree(path.join(root, 'reference')));
 
     // Nothing changed: the last build's result, without the pipeline; then the pipeline with the store.
     const upToDate = await build(options(root));
@@ -136,7 +127,7 @@ describe('build with the store', () => {
     expect(warm.upToDate).toBeUndefined();
     expect(warm.diagnostics).toEqual([]);
     expect(warm.notes).toEqual({ rendered: 0, reused: 5 });
-    expect(await tree(path.join(root, 'dist'))).toEqual(await tree(path.join(root, 'reference')));
+    expect(await readTree(path.join(root, 'dist'))).toEqual(await readTree(path.join(root, 'reference')));
 
     await writeFile(firstEpisode(root), episode(1, '\nA line added, with <Devoxx> in it.\n'));
     const edited = await build(options(root));
@@ -153,8 +144,8 @@ describe('build with the store', () => {
 
     const referenceEdited = await build(options(root, { cache: false, output: 'reference' }));
     expect(referenceEdited.diagnostics).toEqual(edited.diagnostics);
-    const site = await tree(path.join(root, 'dist'));
-    expect(site).toEqual(await tree(path.join(root, 'reference')));
+    const site = await readTree(path.join(root, 'dist'));
+    expect(site).toEqual(await readTree(path.join(root, 'reference')));
     expect([...site.values()].some((contents) => contents.toString().includes('A line added'))).toBe(true);
   });
 

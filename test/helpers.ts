@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SaxesParser } from 'saxes';
@@ -89,3 +89,15 @@ export function child(element: XmlElement, name: string): XmlElement | undefined
 export function children(element: XmlElement, name: string): XmlElement[] {
   return element.children.filter((c) => c.name === name);
 }
+
+/** Every file under `folder`, by path relative to it, as bytes: two builds compared byte for byte. */
+export async function readTree(folder: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    files.set(path.relative(folder, file), await readFile(file));
+  }
+  return files;
+}
+

@@ -1,9 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { defaults } from '../src/render-pool.js';
-import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
+import { episodeFile, MINIMAL_SETTINGS, tempProject, readTree } from './helpers.js';
 
 const BODIES = [
   'Plain notes with a [link](https://example.com/{n}) and https://example.org/{n}.\n',
@@ -13,16 +12,6 @@ const BODIES = [
   '## Links\n\n- one {n}\n- two, with a footnote.[^a]\n\n[^a]: Footnote {n}.\n',
 ];
 
-/** Every file under `folder`, by relative path, as bytes. */
-async function tree(folder: string): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const file = path.join(entry.parentPath, entry.name);
-    files.set(path.relative(folder, file), await readFile(file));
-  }
-  return files;
-}
 
 describe('building with worker threads', () => {
   it('writes byte for byte the same site with 1 job and with 2', async () => {
@@ -41,8 +30,8 @@ describe('building with worker threads', () => {
     expect(single.ok && parallel.ok).toBe(true);
     expect(single.timings.find((t) => t.stage === 'markdown')?.workers).toBeUndefined();
     expect(parallel.timings.find((t) => t.stage === 'markdown')?.workers).toBe(2);
-    const one = await tree(path.join(root, 'one'));
-    const two = await tree(path.join(root, 'two'));
+    const one = await readTree(path.join(root, 'one'));
+    const two = await readTree(path.join(root, 'two'));
     expect(one.size).toBeGreaterThan(count);
     expect([...two.keys()].sort()).toEqual([...one.keys()].sort());
     for (const [file, bytes] of one) expect(two.get(file)!.equals(bytes), file).toBe(true);
