@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { serialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { searchIndexFile, searchIndexFiles } from '../src/search-index.js';
@@ -48,8 +48,26 @@ describe('the search store', () => {
     expect(SearchStore.open(options).diagnostics.map((d) => [d.file, d.rule, d.severity])).toEqual([['.podsite-cache/search.v8', 'cache-ignored', 'warning']]);
     await writeFile(file, serialize({ format: SEARCH_STORE_FORMAT, podsiteVersion: '0.1.0', key: 'k', entries: new Map() }));
     expect(SearchStore.open(options).diagnostics[0]!.message).toContain('another version');
-    await writeFile(file, serialize({ format: SEARCH_STORE_FORMAT, podsiteVersion: '1.0.0', key: 'k', entries: new Map([['x', { stored: 1 }]]) }));
+  });
+
+  it('refuses a kept entry of the wrong shape and indexes that entry afresh', async () => {
+    const made = await site();
+    const fresh = searchIndexFiles(made);
+    const options = await storeOptions();
+    const first = SearchStore.open(options).store;
+    searchIndexFile(made, undefined, (key) => first.entries(key));
+    await first.save();
+    // Every entry's bytes replaced by a value that deserializes but is not terms.
+    const file = path.join(options.folder, 'search.v8');
+    const stored = deserialize(await readFile(file)) as { entries: Map<string, Uint8Array> };
+    expect(stored.entries.size).toBe(made.entries.length);
+    for (const id of stored.entries.keys()) stored.entries.set(id, serialize({ stored: 1 }));
+    await writeFile(file, serialize(stored));
+
     const shapeless = SearchStore.open(options);
     expect(shapeless.diagnostics).toEqual([]);
+    const entries = shapeless.store.entries(`${made.settings.url}\n${made.settings.timezone}`);
+    expect(made.entries.map((entry) => entries.get(entry))).toEqual(made.entries.map(() => undefined));
+    expect(searchIndexFile(made, undefined, (key) => SearchStore.open(options).store.entries(key)).files).toEqual(fresh);
   });
 });
