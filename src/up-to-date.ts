@@ -100,6 +100,8 @@ export class LastBuild {
 
   /** The record read by `find`, when it was written by this podsite for the same options. */
   private previous: BuildRecord | undefined;
+  /** The inputs as `find` walked them, before any was read. */
+  private listing: InputsListing | undefined;
 
   /** The last build's result when it still holds; otherwise why not, when that is worth a warning. */
   find(now: Date): { result?: BuildResult; diagnostics?: Diagnostic[] } {
@@ -126,8 +128,11 @@ export class LastBuild {
     if (time < record.builtAt || (record.validUntil !== null && time >= record.validUntil)) return {};
     if (!sameIdentity(identityOf(record.ledger.path), record.ledger.identity)) return {};
     if (!outputIntact(record.output)) return {};
-    const walk = walkInputs(record.inputs.roots, record.inputs.skip, record.inputs.files, record.inputs.startedAt - RACY_WINDOW_MS);
-    if (walk?.digest !== record.inputs.digest) return {};
+    const listing = listInputs(record.inputs.roots, record.inputs.skip, record.inputs.files);
+    if (listing === undefined) return {};
+    // A build follows: its fingerprint is this walk when its settings name the same folders.
+    this.listing = listing;
+    if (digestOf(listing, record.inputs.startedAt - RACY_WINDOW_MS) !== record.inputs.digest) return {};
     return {
       result: {
         ok: true,
@@ -170,9 +175,12 @@ export class LastBuild {
     const roots = outermost([build.root, build.episodes, build.templates, build.public, build.people, build.pages, ...(build.media === undefined ? [] : [build.media]), CODE_FOLDER, path.join(PACKAGE_FOLDER, 'templates')]);
     const skip = [build.output, path.dirname(this.recordFile), build.ledger].map((folder) => path.resolve(folder));
     const files = [this.configPath, path.join(PACKAGE_FOLDER, 'package.json'), ...dependencyLockFiles()].map((file) => path.resolve(file));
-    const startedAt = Date.now();
-    const digest = walkInputs(roots, skip, files, startedAt - RACY_WINDOW_MS)?.digest;
-    return digest === undefined ? undefined : { walk: { roots, skip, files, startedAt, digest } };
+    const earlier = this.listing;
+    this.listing = undefined;
+    const listing = earlier && sameList(earlier.roots, roots) && sameList(earlier.skip, skip) && sameList(earlier.files, files) ? earlier : listInputs(roots, skip, files);
+    if (listing === undefined) return undefined;
+    const { startedAt } = listing;
+    return { walk: { roots, skip, files, startedAt, digest: digestOf(listing, startedAt - RACY_WINDOW_MS) } };
   }
 }
 
@@ -228,7 +236,10 @@ const hashKey = (key: string) => createHash('sha1').update(key).digest('base64ur
 let code: string | undefined;
 /** podsite's code and default theme as they are on disk (names, sizes, times): any change of podsite changes it. */
 function codeDigest(): string {
-  code ??= walkInputs([CODE_FOLDER, path.join(PACKAGE_FOLDER, 'templates')], [], [path.join(PACKAGE_FOLDER, 'package.json')], Number.POSITIVE_INFINITY)?.digest ?? 'unknown';
+  if (code === undefined) {
+    const listing = listInputs([CODE_FOLDER, path.join(PACKAGE_FOLDER, 'templates')], [], [path.join(PACKAGE_FOLDER, 'package.json')]);
+    code = listing === undefined ? 'unknown' : digestOf(listing, Number.POSITIVE_INFINITY);
+  }
   return code;
 }
 
@@ -268,36 +279,44 @@ function outputIntact(output: BuildRecord['output']): boolean {
   return true;
 }
 
+/** Every file and folder under some roots, and some files, as one walk found them: what a digest is made of. */
+interface InputsListing {
+  roots: readonly string[];
+  skip: readonly string[];
+  files: readonly string[];
+  /** When the walk began: files changed after this, less the racy window, are compared by their bytes. */
+  startedAt: number;
+  found: ListedPath[];
+}
+
+type ListedPath = { kind: 'file'; path: string; stats: Stats } | { kind: 'line'; text: string };
+
 /**
- * One hash over the name, size, time and inode of every file under `roots` and of `files`, and the
- * bytes of those changed after `racyAfter`. Symbolic links to files count as their target; linked
- * folders are not entered, as the loaders do not enter them. Undefined past MAX_WALKED entries.
+ * The name, size, time and inode of every file under `roots` and of `files`. Symbolic links to
+ * files count as their target; linked folders are not entered, as the loaders do not enter them.
+ * Undefined past MAX_WALKED entries.
  */
-function walkInputs(roots: readonly string[], skip: readonly string[], files: readonly string[], racyAfter: number): { digest: string } | undefined {
-  const hash = createHash('sha256');
+function listInputs(roots: readonly string[], skip: readonly string[], files: readonly string[]): InputsListing | undefined {
+  const startedAt = Date.now();
+  const found: ListedPath[] = [];
   const skipped = new Set(skip);
   let walked = 0;
-  const addFile = (file: string, stats: Stats) => {
-    hash.update(`f\0${file}\0${stats.size}\0${stats.mtimeMs}\0${stats.ino}`);
-    if (stats.mtimeMs >= racyAfter) hash.update(`\0${createHash('sha256').update(readFileSync(file)).digest('hex')}`);
-    hash.update('\n');
-  };
   const addPath = (file: string): void => {
     const stats = statSync(file, { throwIfNoEntry: false });
-    if (stats === undefined) hash.update(`-\0${file}\n`);
-    else if (stats.isFile()) addFile(file, stats);
-    else hash.update(`o\0${file}\0${stats.mtimeMs}\n`);
+    if (stats === undefined) found.push({ kind: 'line', text: `-\0${file}\n` });
+    else if (stats.isFile()) found.push({ kind: 'file', path: file, stats });
+    else found.push({ kind: 'line', text: `o\0${file}\0${stats.mtimeMs}\n` });
   };
   const walkFolder = (folder: string): boolean => {
     let entries;
     try {
       entries = readdirSync(folder, { withFileTypes: true });
     } catch (error) {
-      hash.update(`!\0${folder}\0${(error as NodeJS.ErrnoException).code}\n`);
+      found.push({ kind: 'line', text: `!\0${folder}\0${(error as NodeJS.ErrnoException).code}\n` });
       return true;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    hash.update(`d\0${folder}\n`);
+    found.push({ kind: 'line', text: `d\0${folder}\n` });
     for (const entry of entries) {
       if (++walked > MAX_WALKED) return false;
       const full = path.join(folder, entry.name);
@@ -310,8 +329,34 @@ function walkInputs(roots: readonly string[], skip: readonly string[], files: re
   };
   for (const root of roots) if (!walkFolder(root)) return undefined;
   for (const file of files) addPath(file);
-  return { digest: hash.digest('hex') };
+  return { roots, skip, files, startedAt, found };
 }
+
+/** One hash over a listing, with the bytes of the files changed after `racyAfter`. */
+function digestOf(listing: InputsListing, racyAfter: number): string {
+  const hash = createHash('sha256');
+  for (const found of listing.found) {
+    if (found.kind === 'line') {
+      hash.update(found.text);
+      continue;
+    }
+    const { path: file, stats } = found;
+    hash.update(`f\0${file}\0${stats.size}\0${stats.mtimeMs}\0${stats.ino}`);
+    if (stats.mtimeMs >= racyAfter) {
+      let bytes: string;
+      try {
+        bytes = createHash('sha256').update(readFileSync(file)).digest('hex');
+      } catch (error) {
+        bytes = `!${(error as NodeJS.ErrnoException).code}`;
+      }
+      hash.update(`\0${bytes}`);
+    }
+    hash.update('\n');
+  }
+  return hash.digest('hex');
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, index) => item === b[index]);
 
 /** The staging and old folders a build of `skip[0]` (the output) makes beside it while it writes. */
 function isBuildLeftover(full: string, skip: readonly string[]): boolean {
