@@ -42,7 +42,7 @@ export interface PipelineHooks {
   afterSettings?: (settings: Settings) => void;
   /** Diagnostics found before the pipeline started, given the settings' rules like any other. */
   earlier?: Diagnostic[];
-  /** Pages of the last build, under settings and theme of this key, by output path and page key; read from its output. */
+  /** Pages of the last build, under settings and theme of this key, by output path and page key: the path of its file in the output. */
   previousPages?: (key: string) => ((output: string, pageKey: string) => string | undefined) | undefined;
   /** Called after a successful write with every output file and the key of every page. */
   written?: (output: { pages: MadePages; paths: string[] }) => void;
@@ -313,10 +313,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   // The last build's pages, when they were made with the same settings and theme, and with the same menu.
   const pagesKey = hashText(JSON.stringify([settingsKey, themeKey]));
   const previousPage = placed.diagnostics.length === 0 ? hooks.previousPages?.(pagesKey) : undefined;
-  const reusePrevious = previousPage && ((spec: PageSpec) => {
-    const contents = previousPage(spec.output, spec.key);
-    return contents === undefined ? undefined : { path: spec.output, contents };
-  });
+  const reusePrevious = previousPage && ((spec: PageSpec) => previousPage(spec.output, spec.key));
   const render = async (kind: PageKind) => {
     const specs = planPages(site, strings, [kind]);
     planned.push(...specs);
@@ -325,7 +322,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       const made = await writePages(staging, settings, renderer, templates, specs, chromeOf(site), reusePrevious);
       return { value: [], written: made.value, diagnostics: made.diagnostics, rendered: made.rendered };
     }
-    return { ...renderSpecs(settings, renderer, templates, specs, cache?.pages, chromeOf(site), reusePrevious), written: [] };
+    // The last build's pages come only with the record of a plain build, which always has a staging folder.
+    return { ...renderSpecs(settings, renderer, templates, specs, cache?.pages, chromeOf(site)), written: [] };
   };
   const entryPages = await stage('pages', () => render('entries'));
   if (options.onEntryPages && !hasErrors(diagnostics) && entryPages.diagnostics.length === 0) {

@@ -143,7 +143,8 @@ export class LastBuild {
   /**
    * The pages of the last build that the next can take from the output instead of rendering them:
    * a page whose key is the same, under the same settings, theme and podsite, and whose file is
-   * still the one that build wrote. Read from the output folder when asked for.
+   * still the one that build wrote. Gives that file's path: the record proves its bytes, so it is
+   * linked into the new output without being read.
    */
   previousPages(pagesKey: string): ((output: string, key: string) => string | undefined) | undefined {
     const record = this.previous;
@@ -154,13 +155,8 @@ export class LastBuild {
       const known = identities.get(output);
       if (known === undefined || keys[output] !== hashKey(key)) return undefined;
       const file = path.join(record.output.folder, output);
-      try {
-        const stats = lstatSync(file);
-        if (!stats.isFile() || !sameIdentity(identity(file, stats), known)) return undefined;
-        return readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
+      const stats = lstatSync(file, { throwIfNoEntry: false });
+      return stats?.isFile() && sameIdentity(identity(file, stats), known) ? file : undefined;
     };
   }
 

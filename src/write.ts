@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
+import type { LinkedFile } from './link-pages.js';
 import type { PublicFile } from './load.js';
 import type { OutputFile } from './pages.js';
 
@@ -157,6 +159,29 @@ export class StagingFolder {
     });
   }
 
+  /**
+   * Links files of the previous output that are known to hold the new bytes (the record of the
+   * last build proves it) without reading them; gives the paths linked. Blocking calls, one per
+   * folder and per file: through the thread pool, each of the thousands would also wait for a turn.
+   * A file that cannot be linked is left for the caller to write.
+   */
+  async linkFrom(files: readonly LinkedFile[]): Promise<Set<string>> {
+    const linked = new Set<string>();
+    await this.guard(() => {
+      for (const file of files) {
+        const target = path.join(this.folder, file.path);
+        try {
+          this.makeFolderSync(path.dirname(target));
+          linkSync(file.from, target);
+          linked.add(file.path);
+        } catch {
+          // Written instead; a problem of the machine is met again, and kept, by that write.
+        }
+      }
+    });
+    return linked;
+  }
+
   /** Swaps the new site in; throws the first problem met while writing it, leaving the previous site as it was. */
   async commit(): Promise<void> {
     await this.guard(() => undefined);
@@ -200,6 +225,18 @@ export class StagingFolder {
       await mkdir(folder, { recursive: true });
       this.folders.add(folder);
     }
+  }
+
+  /** One `mkdir` per folder, parents first, each remembered. */
+  private makeFolderSync(folder: string): void {
+    if (folder === this.folder || this.folders.has(folder)) return;
+    this.makeFolderSync(path.dirname(folder));
+    try {
+      mkdirSync(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    this.folders.add(folder);
   }
 
 }
