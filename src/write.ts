@@ -5,6 +5,7 @@ import path from 'node:path';
 import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
 import type { LinkedFile } from './link-pages.js';
 import type { PublicFile } from './load.js';
+import { leftoverFolders, removeInBackground } from './remove-later.js';
 import type { OutputFile } from './pages.js';
 
 export interface OutputPlan {
@@ -296,6 +297,7 @@ async function swapIn(staging: string, outputFolder: string, previous: string): 
   );
   if (!exists) {
     await rename(staging, outputFolder);
+    removeInBackground(leftoverFolders(outputFolder));
     return;
   }
   await rename(outputFolder, previous);
@@ -305,7 +307,8 @@ async function swapIn(staging: string, outputFolder: string, previous: string): 
     await rename(previous, outputFolder);
     throw error;
   }
-  await rm(previous, { recursive: true, force: true });
+  // The new site is in place: the old one is garbage, removed without making the build wait.
+  removeInBackground([previous, ...leftoverFolders(outputFolder)]);
 }
 
 /** Replaces the ledger in one step (a new file renamed over the old), so that it is never half-written. */
