@@ -44,6 +44,8 @@ export interface PipelineHooks {
   earlier?: Diagnostic[];
   /** Pages of the last build, under settings and theme of this key, by output path and page key: the path of its file in the output. */
   previousPages?: (key: string) => ((output: string, pageKey: string) => string | undefined) | undefined;
+  /** The folders of the last build's output, relative to it. */
+  previousFolders?: () => string[];
   /** Called after a successful write with every output file and the key of every page. */
   written?: (output: { pages: MadePages; paths: string[] }) => void;
 }
@@ -106,6 +108,11 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   if (hooks.earlier) collect(...hooks.earlier);
   if (settings === undefined) return finish();
   hooks.afterSettings?.(settings);
+  const previousFolders = hooks.previousFolders?.();
+  if (previousFolders?.length && options.write !== false && cache === undefined && options.onEntryPages === undefined) {
+    // Made while the episodes are read and rendered; the same staging folder takes the pages and feed below.
+    (streaming.staging = new StagingFolder(settings.build.output)).prepareFolders(previousFolders);
+  }
 
   const [sources, theme, publicFiles, peopleFiles, mediaFiles, pageFiles] = await stage('load', () =>
     Promise.all([
@@ -305,7 +312,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   // A build that writes the site, with no memory cache to keep pages in, writes pages and feed to
   // a staging folder as they are made: it holds one batch of pages at a time, not the whole site.
   const streams = options.write !== false && cache === undefined && options.onEntryPages === undefined;
-  const staging = streams ? (streaming.staging = new StagingFolder(settings.build.output)) : undefined;
+  const staging = streams ? (streaming.staging ??= new StagingFolder(settings.build.output)) : undefined;
 
   // Pages and feed are made even when an error will stop the build: their checks belong in the same report.
   // Planned once: the same specs are rendered and listed in the sitemap.

@@ -160,6 +160,15 @@ export class LastBuild {
     };
   }
 
+  /** The folders of the last build's output, relative to it, parents first: most likely those of the next. */
+  previousFolders(): string[] {
+    const folders = new Set<string>();
+    for (const [file] of this.previous?.output.files ?? []) {
+      for (let folder = path.posix.dirname(file); folder !== '.' && !folders.has(folder); folder = path.posix.dirname(folder)) folders.add(folder);
+    }
+    return [...folders].sort();
+  }
+
   /** Looks at every input before the pipeline reads any: a file changed after this is seen by the next build. */
   fingerprint(settings: Settings): Fingerprint | undefined {
     const { build } = settings;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync } from 'node:fs';
+import { linkSync, mkdirSync, rmdirSync } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
@@ -93,6 +93,9 @@ export class StagingFolder {
   /** Folders inside made so far, so that each is made once. */
   private readonly folders = new Set<string>();
   private done = false;
+  /** Folders made ahead of the files, while the build does other work (`prepareFolders`); ends without throwing. */
+  private preparing: Promise<void> | undefined;
+  private readonly prepared = new Set<string>();
 
   constructor(private readonly outputFolder: string) {
     const parent = path.dirname(outputFolder);
@@ -168,6 +171,7 @@ export class StagingFolder {
    */
   async linkFrom(files: readonly LinkedFile[]): Promise<Set<string>> {
     const linked = new Set<string>();
+    await this.preparing;
     await this.guard(() => {
       for (const file of files) {
         const target = path.join(this.folder, file.path);
@@ -183,9 +187,52 @@ export class StagingFolder {
     return linked;
   }
 
+  /**
+   * Starts making these folders (relative, parents before children), which the files of the new
+   * site will most likely need, without waiting: the thread pool makes them while the build reads
+   * and renders. Making the thousands of folders of a large archive costs more than all the rest of
+   * writing it when nearly every file is linked. A folder that no file needed is removed by `commit`.
+   */
+  prepareFolders(relatives: readonly string[]): void {
+    this.preparing ??= this.guard(async () => {
+      // A level at a time: a folder is made once its parent is there.
+      const levels: string[][] = [];
+      for (const relative of relatives) {
+        const depth = relative.split('/').length - 1;
+        (levels[depth] ??= []).push(path.join(this.folder, relative));
+      }
+      for (const level of levels) {
+        if (level === undefined) continue;
+        await inBatches(level, async (folder) => {
+          try {
+            await mkdir(folder);
+          } catch {
+            // Made already, or met again, and kept, by the write that needs it.
+            return;
+          }
+          this.prepared.add(folder);
+        });
+      }
+    });
+  }
+
+  /** Removes the folders made ahead that no file needed, deepest first: the new site is the same as one written without them. */
+  private async dropUnusedFolders(): Promise<void> {
+    await this.preparing;
+    const unused = [...this.prepared].filter((folder) => !this.folders.has(folder)).sort().reverse();
+    for (const folder of unused) {
+      try {
+        rmdirSync(folder);
+      } catch {
+        // Not empty: in use by a file written into it.
+      }
+    }
+  }
+
   /** Swaps the new site in; throws the first problem met while writing it, leaving the previous site as it was. */
   async commit(): Promise<void> {
     await this.guard(() => undefined);
+    await this.dropUnusedFolders();
     if (this.failure !== undefined) throw this.failure.error;
     await swapIn(this.folder, this.outputFolder, this.previous);
     this.done = true;
@@ -193,6 +240,7 @@ export class StagingFolder {
 
   /** Removes the staging folder unless it was swapped in: a build with errors, or one that failed, leaves nothing behind. */
   async discard(): Promise<void> {
+    await this.preparing;
     if (this.done || !this.made) return;
     this.done = true;
     await rm(this.folder, { recursive: true, force: true });
@@ -228,14 +276,16 @@ export class StagingFolder {
     }
   }
 
-  /** One `mkdir` per folder, parents first, each remembered. */
+  /** One `mkdir` per folder not made ahead, parents first, each remembered as used. */
   private makeFolderSync(folder: string): void {
     if (folder === this.folder || this.folders.has(folder)) return;
     this.makeFolderSync(path.dirname(folder));
-    try {
-      mkdirSync(folder);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (!this.prepared.has(folder)) {
+      try {
+        mkdirSync(folder);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
     }
     this.folders.add(folder);
   }

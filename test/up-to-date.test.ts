@@ -212,6 +212,18 @@ describe('after a change, pages that did not change', () => {
     expect(await readTree(path.join(root, 'dist'))).toEqual(await readTree(path.join(root, 'cold')));
   });
 
+  it('leave no folder of an entry that is gone, though the folders of the last output are made ahead', async () => {
+    const root = await project();
+    await writeFile(path.join(root, 'episodes/2024-01-04-e4.md'), episode(4));
+    await builtAndUpToDate(root);
+    await rm(path.join(root, 'episodes/2024-01-04-e4.md'));
+    expect((await build(options(root))).ok).toBe(true);
+    expect(existsSync(path.join(root, 'dist/2024/01/04'))).toBe(false);
+    expect(existsSync(path.join(root, 'dist', entryPage(3)))).toBe(true);
+    expect((await build(options(root, { cache: false, output: 'cold' }))).ok).toBe(true);
+    expect(await readTree(path.join(root, 'dist'))).toEqual(await readTree(path.join(root, 'cold')));
+  });
+
   it('are made again when the theme changes, or when the page in the output is not the one written', async () => {
     const root = await project();
     await builtAndUpToDate(root);
