@@ -17,6 +17,7 @@ import { resetDerived, resetRendered, type BuildCache } from './cache.js';
 import { BuildStore, hashText, podsiteVersion } from './build-store.js';
 import { ParseStore } from './parse-store.js';
 import { SearchStore } from './search-store.js';
+import { FeedStore, feedStoreKey } from './feed-store.js';
 import { CACHE_FOLDER } from './facts-cache.js';
 import { attachFiles, attachmentContext, attachmentOutput } from './attachments.js';
 import { chromeOf, FEED_PATH, generatedAddresses, planPages, renderSpecs, type OutputFile, type PageKind, type PageSpec } from './pages.js';
@@ -155,8 +156,9 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
           });
           const parsedStore = ParseStore.open({ folder, key: hashText(settingsKey), podsiteVersion: podsiteVersion(), hashOf: (text) => opened.store.hashOf(text), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
           const searchStore = SearchStore.open({ folder, podsiteVersion: podsiteVersion(), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
-          collect(...opened.diagnostics, ...parsedStore.diagnostics, ...searchStore.diagnostics);
-          return { notes: opened.store, parsed: parsedStore.store, search: searchStore.store };
+          const feedStore = FeedStore.open({ folder, key: feedStoreKey(settingsKey, options), podsiteVersion: podsiteVersion(), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
+          collect(...opened.diagnostics, ...parsedStore.diagnostics, ...searchStore.diagnostics, ...feedStore.diagnostics);
+          return { notes: opened.store, parsed: parsedStore.store, search: searchStore.store, feed: feedStore.store };
         })
       : undefined;
 
@@ -345,7 +347,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     rendered: [...entryPages.rendered, ...listPages.rendered],
   };
   // Streamed too: each item is checked as it is written.
-  const streamed = staging && (await stage('feed', () => writeFeed(staging, site, identity, { analytics: options.analytics !== false })));
+  const feedItems = staging && store?.feed.items(settings.build.output);
+  const streamed = staging && (await stage('feed', () => writeFeed(staging, site, identity, { analytics: options.analytics !== false }, feedItems)));
   const feed = streamed ? { value: [], diagnostics: streamed.diagnostics, fresh: true } : await stage('feed', () => {
     const key = [identity.podcastGuid, ...site.episodes.map((e) => `${e.key}|${identity.guids.get(e)}`)].join('\n');
     if (cache?.feed?.key === key) return { value: cache.feed.files, diagnostics: cache.feed.diagnostics, fresh: false };
@@ -403,7 +406,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
         // After the site: a ledger must never record an episode whose feed was not published.
         if (identity.ledger !== undefined) await writeLedgerFile(settings.build.ledger, identity.ledger);
         // Only what a successful build made is worth keeping.
-        await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save()]);
+        await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store?.feed.save(feedItems)]);
         hooks.written?.({
           pages: { key: pagesKey, keys: new Map(planned.map((spec) => [spec.output, spec.key])) },
           paths: [...plan.value.files.map((file) => file.path), ...plan.value.copies.map((copy) => copy.sitePath), ...pages.written, ...(streamed?.paths ?? [])],

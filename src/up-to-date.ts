@@ -232,7 +232,7 @@ const hashKey = (key: string) => createHash('sha1').update(key).digest('base64ur
 
 let code: string | undefined;
 /** podsite's code and default theme as they are on disk (names, sizes, times): any change of podsite changes it. */
-function codeDigest(): string {
+export function codeDigest(): string {
   code ??= walkInputs([CODE_FOLDER, path.join(PACKAGE_FOLDER, 'templates')], [], [path.join(PACKAGE_FOLDER, 'package.json')], Number.POSITIVE_INFINITY)?.digest ?? 'unknown';
   return code;
 }
