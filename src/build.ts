@@ -107,6 +107,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     },
     ...(last && {
       previousPages: (key: string) => last.previousPages(key),
+      previousFolders: () => last.previousFolders(),
       written: (output: WrittenOutput) => {
         written = output;
       },

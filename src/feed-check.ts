@@ -107,6 +107,12 @@ interface ItemFacts {
   numbered: boolean;
 }
 
+/** What the check of one item found, before it is placed in a feed: the same for the same XML under the same channel. */
+export interface ItemCheck {
+  findings: Finding[];
+  facts: ItemFacts | undefined;
+}
+
 interface CheckedItem {
   /** A copy of the item's XML, so that the cache does not keep whole feeds alive. */
   xml: string;
@@ -243,17 +249,25 @@ export class FeedCheckInParts {
     this.namespaces = { ...document.rootNamespaces, ...this.channel.namespaces };
   }
 
-  /** Checks the next item; the checks across items wait for `result`. */
-  add(itemXml: string): void {
-    if (!this.trusted) return;
+  /** Checks the next item; the checks across items wait for `result`. Gives what was found, to be given to `addChecked` in a later check. */
+  add(itemXml: string): ItemCheck | undefined {
+    if (!this.trusted) return undefined;
     const result = itemXml.startsWith('<item') && itemXml.endsWith('</item>') ? checkItemXml(itemXml, this.namespaces, false) : undefined;
     if (result === undefined || !result.oneItem) {
       this.trusted = false;
-      return;
+      return undefined;
     }
-    this.problems.push(...placeAll(result.findings, this.facts.length));
     // The parser's values are slices of the item's XML, which V8 would keep whole as long as they live.
-    this.facts.push(result.facts && { ...result.facts, guid: ownCopy(result.facts.guid), enclosureUrl: ownCopy(result.facts.enclosureUrl) });
+    const checked: ItemCheck = { findings: result.findings, facts: result.facts && { ...result.facts, guid: ownCopy(result.facts.guid), enclosureUrl: ownCopy(result.facts.enclosureUrl) } };
+    this.addChecked(checked);
+    return checked;
+  }
+
+  /** The next item, whose XML is the same as that of an item `add` checked, under the same channel. */
+  addChecked(checked: ItemCheck): void {
+    if (!this.trusted) return;
+    this.problems.push(...placeAll(checked.findings, this.facts.length));
+    this.facts.push(checked.facts);
   }
 
   /** Every problem, in the order `checkFeed` gives them; undefined when the whole feed must be checked instead. */

@@ -102,7 +102,7 @@ export interface FeedPlan {
  * The feed's files around their items, and a way to make each item: a build that writes the site
  * streams each item to disk as it is made, and never holds the whole feed.
  */
-export function planFeed(site: Site, identity: FeedIdentity, options: FeedOptions, itemCache?: FeedItemCache): FeedPlan {
+export function planFeed(site: Site, identity: FeedIdentity, options: FeedOptions, itemCache?: FeedItemSource): FeedPlan {
   const { settings } = site;
   const diagnostics: Diagnostic[] = [];
   const settingsFile = settings.build.configFile;
@@ -268,6 +268,12 @@ const itemBuilder = new XMLBuilder({ ...BUILDER_OPTIONS, format: false });
 
 /** Feed items already written, by the key of the entry they were made from. */
 export type FeedItemCache = Map<string, { xml: string; forbidden: boolean }>;
+
+/** Where `planFeed` finds items made earlier, by key, and leaves those it makes: a `FeedItemCache`, or the build's feed store. */
+export interface FeedItemSource {
+  get(key: string): { xml: string; forbidden: boolean } | undefined;
+  set(key: string, made: { xml: string; forbidden: boolean }): unknown;
+}
 
 function feedItem(site: Site, episode: Episode, guid: string, analyticsPrefix: string | undefined): XmlElement {
   const { settings } = site;

@@ -17,6 +17,7 @@ import { resetDerived, resetRendered, type BuildCache } from './cache.js';
 import { BuildStore, hashText, podsiteVersion } from './build-store.js';
 import { ParseStore } from './parse-store.js';
 import { SearchStore } from './search-store.js';
+import { FeedStore, feedStoreKey } from './feed-store.js';
 import { CACHE_FOLDER } from './facts-cache.js';
 import { attachFiles, attachmentContext, attachmentOutput } from './attachments.js';
 import { chromeOf, FEED_PATH, generatedAddresses, planPages, renderSpecs, type OutputFile, type PageKind, type PageSpec } from './pages.js';
@@ -42,8 +43,10 @@ export interface PipelineHooks {
   afterSettings?: (settings: Settings) => void;
   /** Diagnostics found before the pipeline started, given the settings' rules like any other. */
   earlier?: Diagnostic[];
-  /** Pages of the last build, under settings and theme of this key, by output path and page key; read from its output. */
+  /** Pages of the last build, under settings and theme of this key, by output path and page key: the path of its file in the output. */
   previousPages?: (key: string) => ((output: string, pageKey: string) => string | undefined) | undefined;
+  /** The folders of the last build's output, relative to it. */
+  previousFolders?: () => string[];
   /** Called after a successful write with every output file and the key of every page. */
   written?: (output: { pages: MadePages; paths: string[] }) => void;
 }
@@ -106,6 +109,11 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   if (hooks.earlier) collect(...hooks.earlier);
   if (settings === undefined) return finish();
   hooks.afterSettings?.(settings);
+  const previousFolders = hooks.previousFolders?.();
+  if (previousFolders?.length && options.write !== false && cache === undefined && options.onEntryPages === undefined) {
+    // Made while the episodes are read and rendered; the same staging folder takes the pages and feed below.
+    (streaming.staging = new StagingFolder(settings.build.output)).prepareFolders(previousFolders);
+  }
 
   const [sources, theme, publicFiles, peopleFiles, mediaFiles, pageFiles] = await stage('load', () =>
     Promise.all([
@@ -148,8 +156,9 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
           });
           const parsedStore = ParseStore.open({ folder, key: hashText(settingsKey), podsiteVersion: podsiteVersion(), hashOf: (text) => opened.store.hashOf(text), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
           const searchStore = SearchStore.open({ folder, podsiteVersion: podsiteVersion(), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
-          collect(...opened.diagnostics, ...parsedStore.diagnostics, ...searchStore.diagnostics);
-          return { notes: opened.store, parsed: parsedStore.store, search: searchStore.store };
+          const feedStore = FeedStore.open({ folder, key: feedStoreKey(settingsKey, options), podsiteVersion: podsiteVersion(), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
+          collect(...opened.diagnostics, ...parsedStore.diagnostics, ...searchStore.diagnostics, ...feedStore.diagnostics);
+          return { notes: opened.store, parsed: parsedStore.store, search: searchStore.store, feed: feedStore.store };
         })
       : undefined;
 
@@ -305,7 +314,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   // A build that writes the site, with no memory cache to keep pages in, writes pages and feed to
   // a staging folder as they are made: it holds one batch of pages at a time, not the whole site.
   const streams = options.write !== false && cache === undefined && options.onEntryPages === undefined;
-  const staging = streams ? (streaming.staging = new StagingFolder(settings.build.output)) : undefined;
+  const staging = streams ? (streaming.staging ??= new StagingFolder(settings.build.output)) : undefined;
 
   // Pages and feed are made even when an error will stop the build: their checks belong in the same report.
   // Planned once: the same specs are rendered and listed in the sitemap.
@@ -313,10 +322,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   // The last build's pages, when they were made with the same settings and theme, and with the same menu.
   const pagesKey = hashText(JSON.stringify([settingsKey, themeKey]));
   const previousPage = placed.diagnostics.length === 0 ? hooks.previousPages?.(pagesKey) : undefined;
-  const reusePrevious = previousPage && ((spec: PageSpec) => {
-    const contents = previousPage(spec.output, spec.key);
-    return contents === undefined ? undefined : { path: spec.output, contents };
-  });
+  const reusePrevious = previousPage && ((spec: PageSpec) => previousPage(spec.output, spec.key));
   const render = async (kind: PageKind) => {
     const specs = planPages(site, strings, [kind]);
     planned.push(...specs);
@@ -325,7 +331,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       const made = await writePages(staging, settings, renderer, templates, specs, chromeOf(site), reusePrevious);
       return { value: [], written: made.value, diagnostics: made.diagnostics, rendered: made.rendered };
     }
-    return { ...renderSpecs(settings, renderer, templates, specs, cache?.pages, chromeOf(site), reusePrevious), written: [] };
+    // The last build's pages come only with the record of a plain build, which always has a staging folder.
+    return { ...renderSpecs(settings, renderer, templates, specs, cache?.pages, chromeOf(site)), written: [] };
   };
   const entryPages = await stage('pages', () => render('entries'));
   if (options.onEntryPages && !hasErrors(diagnostics) && entryPages.diagnostics.length === 0) {
@@ -340,7 +347,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     rendered: [...entryPages.rendered, ...listPages.rendered],
   };
   // Streamed too: each item is checked as it is written.
-  const streamed = staging && (await stage('feed', () => writeFeed(staging, site, identity, { analytics: options.analytics !== false })));
+  const feedItems = staging && store?.feed.items(settings.build.output);
+  const streamed = staging && (await stage('feed', () => writeFeed(staging, site, identity, { analytics: options.analytics !== false }, feedItems)));
   const feed = streamed ? { value: [], diagnostics: streamed.diagnostics, fresh: true } : await stage('feed', () => {
     const key = [identity.podcastGuid, ...site.episodes.map((e) => `${e.key}|${identity.guids.get(e)}`)].join('\n');
     if (cache?.feed?.key === key) return { value: cache.feed.files, diagnostics: cache.feed.diagnostics, fresh: false };
@@ -398,7 +406,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
         // After the site: a ledger must never record an episode whose feed was not published.
         if (identity.ledger !== undefined) await writeLedgerFile(settings.build.ledger, identity.ledger);
         // Only what a successful build made is worth keeping.
-        await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save()]);
+        await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store?.feed.save(feedItems)]);
         hooks.written?.({
           pages: { key: pagesKey, keys: new Map(planned.map((spec) => [spec.output, spec.key])) },
           paths: [...plan.value.files.map((file) => file.path), ...plan.value.copies.map((copy) => copy.sitePath), ...pages.written, ...(streamed?.paths ?? [])],

@@ -148,7 +148,8 @@ export class LastBuild {
   /**
    * The pages of the last build that the next can take from the output instead of rendering them:
    * a page whose key is the same, under the same settings, theme and podsite, and whose file is
-   * still the one that build wrote. Read from the output folder when asked for.
+   * still the one that build wrote. Gives that file's path: the record proves its bytes, so it is
+   * linked into the new output without being read.
    */
   previousPages(pagesKey: string): ((output: string, key: string) => string | undefined) | undefined {
     const record = this.previous;
@@ -159,14 +160,18 @@ export class LastBuild {
       const known = identities.get(output);
       if (known === undefined || keys[output] !== hashKey(key)) return undefined;
       const file = path.join(record.output.folder, output);
-      try {
-        const stats = lstatSync(file);
-        if (!stats.isFile() || !sameIdentity(identity(file, stats), known)) return undefined;
-        return readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
+      const stats = lstatSync(file, { throwIfNoEntry: false });
+      return stats?.isFile() && sameIdentity(identity(file, stats), known) ? file : undefined;
     };
+  }
+
+  /** The folders of the last build's output, relative to it, parents first: most likely those of the next. */
+  previousFolders(): string[] {
+    const folders = new Set<string>();
+    for (const [file] of this.previous?.output.files ?? []) {
+      for (let folder = path.posix.dirname(file); folder !== '.' && !folders.has(folder); folder = path.posix.dirname(folder)) folders.add(folder);
+    }
+    return [...folders].sort();
   }
 
   /** Looks at every input before the pipeline reads any: a file changed after this is seen by the next build. */
@@ -235,7 +240,7 @@ const hashKey = (key: string) => createHash('sha1').update(key).digest('base64ur
 
 let code: string | undefined;
 /** podsite's code and default theme as they are on disk (names, sizes, times): any change of podsite changes it. */
-function codeDigest(): string {
+export function codeDigest(): string {
   if (code === undefined) {
     const listing = listInputs([CODE_FOLDER, path.join(PACKAGE_FOLDER, 'templates')], [], [path.join(PACKAGE_FOLDER, 'package.json')]);
     code = listing === undefined ? 'unknown' : digestOf(listing, Number.POSITIVE_INFINITY);

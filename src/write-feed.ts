@@ -4,6 +4,7 @@ import { FeedCheckInParts, type FeedProblem } from './feed-check.js';
 import { feedPieces, feedSkeleton, planFeed, renderFeed, type FeedIdentity, type FeedOptions } from './feed.js';
 import type { Site } from './site.js';
 import type { StagingFolder } from './write.js';
+import type { FeedItems } from './feed-store.js';
 
 export interface WrittenFeed {
   /** The feed's files, relative to the output folder. */
@@ -20,17 +21,18 @@ export interface WrittenFeed {
  * with full notes). The bytes are those of `renderFeed`, and the check finds what `checkFeedFile`
  * finds on them.
  */
-export async function writeFeed(staging: StagingFolder, site: Site, identity: FeedIdentity, options: FeedOptions): Promise<WrittenFeed> {
-  const plan = planFeed(site, identity, options);
+export async function writeFeed(staging: StagingFolder, site: Site, identity: FeedIdentity, options: FeedOptions, kept?: FeedItems): Promise<WrittenFeed> {
+  const plan = planFeed(site, identity, options, kept);
   const checked: { problems: FeedProblem[] | undefined; index: number }[] = [];
   for (const [index, file] of plan.files.entries()) {
     const check = new FeedCheckInParts(feedSkeleton(file), { itemNames: file.episodes.map((e) => e.file) });
     const item = (at: number) => {
       const xml = plan.item(at);
-      check.add(xml);
+      if (kept) kept.check(xml, check);
+      else check.add(xml);
       return xml;
     };
-    await staging.writeChunks(file.path, feedPieces(file, item));
+    await staging.writeChunks(file.path, kept ? kept.track(file.path, feedPieces(file, item)) : feedPieces(file, item));
     checked.push({ problems: check.result(), index });
   }
   return {

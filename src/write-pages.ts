@@ -1,7 +1,8 @@
 import type { Settings } from './config.js';
 import type { Diagnostic, Result } from './diagnostics.js';
 import type { TemplateFile } from './load.js';
-import { renderSpecs, type OutputFile, type PageSpec, type SiteChrome } from './pages.js';
+import { renderSpecs, type PageSpec, type SiteChrome } from './pages.js';
+import { linkablePages } from './link-pages.js';
 import type { Renderer } from './templates.js';
 import type { StagingFolder } from './write.js';
 
@@ -23,14 +24,21 @@ export async function writePages(
   templates: ReadonlyMap<string, TemplateFile>,
   specs: readonly PageSpec[],
   chrome: SiteChrome,
-  /** The same page from the last build's output, when what it is made from did not change. */
-  previous?: (spec: PageSpec) => OutputFile | undefined,
+  /** The file of the same page in the last build's output, when what it is made from did not change: linked, never read. */
+  previous?: (spec: PageSpec) => string | undefined,
 ): Promise<Result<string[]> & { rendered: string[] }> {
   const diagnostics: Diagnostic[] = [];
   const written: string[] = [];
   const rendered: string[] = [];
   for (let start = 0; start < specs.length; start += PAGE_BATCH) {
-    const batch = renderSpecs(settings, renderer, templates, specs.slice(start, start + PAGE_BATCH), undefined, chrome, previous);
+    let toRender = specs.slice(start, start + PAGE_BATCH);
+    if (previous !== undefined) {
+      const linked = await staging.linkFrom(linkablePages(toRender, previous));
+      // A page that could not be linked (a file system without hard links) is rendered.
+      if (linked.size > 0) toRender = toRender.filter((spec) => !linked.has(spec.output));
+      for (const file of linked) written.push(file);
+    }
+    const batch = renderSpecs(settings, renderer, templates, toRender, undefined, chrome);
     rendered.push(...batch.rendered);
     // One diagnostic for a template, as `renderSpecs` gives, not one per batch.
     for (const found of batch.diagnostics) {

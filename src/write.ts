@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, rmdirSync } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
+import type { LinkedFile } from './link-pages.js';
 import type { PublicFile } from './load.js';
+import { leftoverFolders, removeInBackground } from './remove-later.js';
 import type { OutputFile } from './pages.js';
 
 export interface OutputPlan {
@@ -90,6 +93,9 @@ export class StagingFolder {
   /** Folders inside made so far, so that each is made once. */
   private readonly folders = new Set<string>();
   private done = false;
+  /** Folders made ahead of the files, while the build does other work (`prepareFolders`); ends without throwing. */
+  private preparing: Promise<void> | undefined;
+  private readonly prepared = new Set<string>();
 
   constructor(private readonly outputFolder: string) {
     const parent = path.dirname(outputFolder);
@@ -157,9 +163,76 @@ export class StagingFolder {
     });
   }
 
+  /**
+   * Links files of the previous output that are known to hold the new bytes (the record of the
+   * last build proves it) without reading them; gives the paths linked. Blocking calls, one per
+   * folder and per file: through the thread pool, each of the thousands would also wait for a turn.
+   * A file that cannot be linked is left for the caller to write.
+   */
+  async linkFrom(files: readonly LinkedFile[]): Promise<Set<string>> {
+    const linked = new Set<string>();
+    await this.preparing;
+    await this.guard(() => {
+      for (const file of files) {
+        const target = path.join(this.folder, file.path);
+        try {
+          this.makeFolderSync(path.dirname(target));
+          linkSync(file.from, target);
+          linked.add(file.path);
+        } catch {
+          // Written instead; a problem of the machine is met again, and kept, by that write.
+        }
+      }
+    });
+    return linked;
+  }
+
+  /**
+   * Starts making these folders (relative, parents before children), which the files of the new
+   * site will most likely need, without waiting: the thread pool makes them while the build reads
+   * and renders. Making the thousands of folders of a large archive costs more than all the rest of
+   * writing it when nearly every file is linked. A folder that no file needed is removed by `commit`.
+   */
+  prepareFolders(relatives: readonly string[]): void {
+    this.preparing ??= this.guard(async () => {
+      // A level at a time: a folder is made once its parent is there.
+      const levels: string[][] = [];
+      for (const relative of relatives) {
+        const depth = relative.split('/').length - 1;
+        (levels[depth] ??= []).push(path.join(this.folder, relative));
+      }
+      for (const level of levels) {
+        if (level === undefined) continue;
+        await inBatches(level, async (folder) => {
+          try {
+            await mkdir(folder);
+          } catch {
+            // Made already, or met again, and kept, by the write that needs it.
+            return;
+          }
+          this.prepared.add(folder);
+        });
+      }
+    });
+  }
+
+  /** Removes the folders made ahead that no file needed, deepest first: the new site is the same as one written without them. */
+  private async dropUnusedFolders(): Promise<void> {
+    await this.preparing;
+    const unused = [...this.prepared].filter((folder) => !this.folders.has(folder)).sort().reverse();
+    for (const folder of unused) {
+      try {
+        rmdirSync(folder);
+      } catch {
+        // Not empty: in use by a file written into it.
+      }
+    }
+  }
+
   /** Swaps the new site in; throws the first problem met while writing it, leaving the previous site as it was. */
   async commit(): Promise<void> {
     await this.guard(() => undefined);
+    await this.dropUnusedFolders();
     if (this.failure !== undefined) throw this.failure.error;
     await swapIn(this.folder, this.outputFolder, this.previous);
     this.done = true;
@@ -167,6 +240,7 @@ export class StagingFolder {
 
   /** Removes the staging folder unless it was swapped in: a build with errors, or one that failed, leaves nothing behind. */
   async discard(): Promise<void> {
+    await this.preparing;
     if (this.done || !this.made) return;
     this.done = true;
     await rm(this.folder, { recursive: true, force: true });
@@ -200,6 +274,20 @@ export class StagingFolder {
       await mkdir(folder, { recursive: true });
       this.folders.add(folder);
     }
+  }
+
+  /** One `mkdir` per folder not made ahead, parents first, each remembered as used. */
+  private makeFolderSync(folder: string): void {
+    if (folder === this.folder || this.folders.has(folder)) return;
+    this.makeFolderSync(path.dirname(folder));
+    if (!this.prepared.has(folder)) {
+      try {
+        mkdirSync(folder);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+    this.folders.add(folder);
   }
 
 }
@@ -259,6 +347,7 @@ async function swapIn(staging: string, outputFolder: string, previous: string): 
   );
   if (!exists) {
     await rename(staging, outputFolder);
+    removeInBackground(leftoverFolders(outputFolder));
     return;
   }
   await rename(outputFolder, previous);
@@ -268,7 +357,8 @@ async function swapIn(staging: string, outputFolder: string, previous: string): 
     await rename(previous, outputFolder);
     throw error;
   }
-  await rm(previous, { recursive: true, force: true });
+  // The new site is in place: the old one is garbage, removed without making the build wait.
+  removeInBackground([previous, ...leftoverFolders(outputFolder)]);
 }
 
 /** Replaces the ledger in one step (a new file renamed over the old), so that it is never half-written. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
 import { main, type CliIo } from '../src/cli.js';
-import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
+import { episodeFile, MINIMAL_SETTINGS, readTree, tempProject } from './helpers.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 
@@ -192,6 +192,7 @@ describe('after a change, pages that did not change', () => {
     await writeFile(path.join(root, 'episodes/2024-01-04-e4.md'), episode(4));
     await writeFile(path.join(root, 'episodes/2024-01-05-e5.md'), episode(5));
     await builtAndUpToDate(root);
+    const unchanged = await stat(path.join(root, 'dist', entryPage(4)));
     await writeFile(path.join(root, 'episodes/2024-01-01-e1.md'), episode(1, 'New notes.'));
     const edited = await build(options(root));
     expect(edited.upToDate).toBeUndefined();
@@ -201,8 +202,26 @@ describe('after a change, pages that did not change', () => {
     expect(edited.fresh).toContain('index.html');
     expect(edited.fresh).not.toContain(entryPage(4));
     expect(edited.fresh).not.toContain(entryPage(5));
+    // Linked from the last build's output: the same file.
+    const kept = await stat(path.join(root, 'dist', entryPage(4)));
+    expect([kept.ino, kept.mtimeMs]).toEqual([unchanged.ino, unchanged.mtimeMs]);
     const reference = await build(options(root, { cache: false, write: false }));
     for (const file of reference.output!.files) expect(await readFile(path.join(root, 'dist', file.path), 'utf8'), file.path).toBe(file.contents);
+    // The whole tree, byte for byte, as a cold build without any cache writes it.
+    expect((await build(options(root, { cache: false, output: 'cold' }))).ok).toBe(true);
+    expect(await readTree(path.join(root, 'dist'))).toEqual(await readTree(path.join(root, 'cold')));
+  });
+
+  it('leave no folder of an entry that is gone, though the folders of the last output are made ahead', async () => {
+    const root = await project();
+    await writeFile(path.join(root, 'episodes/2024-01-04-e4.md'), episode(4));
+    await builtAndUpToDate(root);
+    await rm(path.join(root, 'episodes/2024-01-04-e4.md'));
+    expect((await build(options(root))).ok).toBe(true);
+    expect(existsSync(path.join(root, 'dist/2024/01/04'))).toBe(false);
+    expect(existsSync(path.join(root, 'dist', entryPage(3)))).toBe(true);
+    expect((await build(options(root, { cache: false, output: 'cold' }))).ok).toBe(true);
+    expect(await readTree(path.join(root, 'dist'))).toEqual(await readTree(path.join(root, 'cold')));
   });
 
   it('are made again when the theme changes, or when the page in the output is not the one written', async () => {

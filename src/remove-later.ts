@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+
+/** Removals started by this process that have not ended yet. */
+const running = new Set<Promise<void>>();
+
+/**
+ * Removes folders in a process of their own, which outlives this one: removing the previous site
+ * (thousands of folders) took longer than the rest of a one-edit build, and nothing waits for it.
+ * The folders are no longer the site's, so a removal that is killed or fails only leaves garbage
+ * that the next build removes (`leftoverFolders`).
+ */
+export function removeInBackground(folders: readonly string[]): void {
+  if (folders.length === 0) return;
+  // `rm -rf` is many times faster than Node's own recursive removal on large trees; Windows has no `rm`.
+  const child =
+    process.platform === 'win32'
+      ? spawn(process.execPath, ['-e', 'for (const folder of process.argv.slice(1)) require("node:fs").rmSync(folder, { recursive: true, force: true })', ...folders], { detached: true, stdio: 'ignore' })
+      : spawn('rm', ['-rf', '--', ...folders], { detached: true, stdio: 'ignore' });
+  const done = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
+  running.add(done);
+  void done.then(() => running.delete(done));
+  child.unref();
+}
+
+/** Resolves once every removal this process started has ended: for tests, which look at the folder afterwards. */
+export async function backgroundRemovals(): Promise<void> {
+  while (running.size > 0) await Promise.all(running);
+}
+
+/**
+ * The staging and previous folders that builds of `outputFolder` left beside it and that no running
+ * build owns: each is named after the process that made it, and only a process that is gone is
+ * taken to have left it (a running build may still swap its own back).
+ */
+export function leftoverFolders(outputFolder: string): string[] {
+  const parent = path.dirname(outputFolder);
+  const prefix = `.${path.basename(outputFolder)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  for (const name of names) {
+    const match = name.startsWith(prefix) ? /^(?:tmp|old)-(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length)) : null;
+    if (match && !isRunning(Number(match[1]))) found.push(path.join(parent, name));
+  }
+  return found;
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // Another user's process: alive all the same.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
