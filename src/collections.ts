@@ -11,7 +11,26 @@ import { compareText } from './text.js';
 export type PageOf = (info: { title: string; description: string; path: string }) => object;
 
 /** An entry as a list shows it: without neighbours, so a list depends on its own entries only. */
-const listed = (entry: Episode): Episode => ({ ...entry, newer: undefined, older: undefined });
+export function listed(entry: Episode): Episode {
+  // The archive lists every entry at each rebuild: a copy is made again only when the entry is
+  // another object, or when one of the fields a build sets on it again (stampEntry, attachFiles) changed.
+  const kept = listedViews.get(entry);
+  if (
+    kept !== undefined &&
+    kept.future === entry.future &&
+    kept.key === entry.key &&
+    kept.transcripts === entry.transcripts &&
+    kept.transcriptText === entry.transcriptText &&
+    kept.chaptersUrl === entry.chaptersUrl
+  ) {
+    return kept;
+  }
+  const view = { ...entry, newer: undefined, older: undefined };
+  listedViews.set(entry, view);
+  return view;
+}
+
+const listedViews = new WeakMap<Episode, Episode>();
 const keysOf = (entries: readonly Episode[]) => entries.map((entry) => entry.key).join('|');
 const say = (strings: Strings, key: string, fallback: string, ...args: (string | number)[]) =>
   (strings[key] ?? fallback).replace(/\{(\d+)\}/g, (_, index: string) => String(args[Number(index)] ?? ''));

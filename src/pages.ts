@@ -4,7 +4,7 @@ import type { TemplateFile } from './load.js';
 import { outputFileOf } from './permalink.js';
 import { absoluteUrl, siteHref, type Episode, type Site } from './site.js';
 import { templateFailure, type Renderer, type Strings } from './templates.js';
-import { castLinks, peopleSpecs, seasonSpecs, tagLinks, tagSpecs } from './collections.js';
+import { castLinks, listed, peopleSpecs, seasonSpecs, tagLinks, tagSpecs } from './collections.js';
 import { menuPages, placeSitePages, type SitePage } from './site-pages.js';
 
 /** A file of the generated site, path relative to the output folder. */
@@ -150,7 +150,7 @@ function siteViewOf(settings: Settings, chrome: SiteChrome) {
 const entryKey = (entry: Episode | undefined) => (entry === undefined ? '-' : entry.key);
 
 /** Neighbours without their own neighbours, so that a page depends on exactly three entries. */
-const neighbour = (entry: Episode | undefined) => (entry === undefined ? undefined : { ...entry, newer: undefined, older: undefined });
+const neighbour = (entry: Episode | undefined) => (entry === undefined ? undefined : listed(entry));
 
 /** The page of one episode or post; it depends on the entry and its two neighbours. */
 export function entryPageSpec(settings: Settings, entry: Episode): PageSpec {
