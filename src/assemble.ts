@@ -48,9 +48,37 @@ export function toEpisode(settings: Settings, source: EpisodeSource, notes: Rend
     slug: source.slug,
     episode: source.number === undefined ? source.slug : String(source.number),
   });
-  // Object.assign rather than a spread followed by more properties: V8 gives each object made that
-  // way a hidden class of its own, which made every pass over thousands of entries megamorphic.
-  return Object.assign({}, source, {
+  // One object literal naming every property, in one order: V8 then gives all entries one hidden
+  // class with fast properties. A spread gave each entry a hidden class of its own (every pass over
+  // thousands of entries megamorphic), and Object.assign onto {} left them in dictionary mode,
+  // where each read and each copy of an entry (list pages copy thousands) is many times slower.
+  const entry = {
+    file: source.file,
+    kind: source.kind,
+    title: source.title,
+    date: source.date,
+    slug: source.slug,
+    number: source.number,
+    season: source.season,
+    episodeType: source.episodeType,
+    description: source.description,
+    audio: source.audio,
+    image: source.image,
+    explicit: source.explicit,
+    guid: source.guid,
+    draft: source.draft,
+    youtube: source.youtube,
+    tags: source.tags,
+    hosts: source.hosts,
+    guests: source.guests,
+    author: source.author,
+    socialPost: source.socialPost,
+    chapters: source.chapters,
+    transcriptReferences: source.transcriptReferences,
+    markdown: source.markdown,
+    bodyLine: source.bodyLine,
+    positions: source.positions,
+    version: source.version,
     html: prefixBasePath(notes.html, settings),
     text: notes.text,
     summary: source.description ?? (excerpt(notes.text, settings.build.excerptLength) || source.title),
@@ -68,5 +96,6 @@ export function toEpisode(settings: Settings, source: EpisodeSource, notes: Rend
     transcripts: [],
     chaptersUrl: undefined,
     transcriptText: undefined,
-  } satisfies Omit<Episode, keyof EpisodeSource>);
+  } satisfies Record<keyof Episode, unknown>;
+  return entry;
 }

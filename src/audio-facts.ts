@@ -31,8 +31,16 @@ export interface AudioFinding {
 
 /** Audio written as a path on the site (`/media/ep1.mp3`) is a file of the project, not of a host. */
 export function isLocalAudio(url: string): boolean {
-  return !isHttpUrl(url);
+  let local = localUrls.get(url);
+  if (local === undefined) {
+    // Parsing every episode's URL again at each rebuild of podsite dev was a measurable part of it.
+    if (localUrls.size > 100_000) localUrls.clear();
+    localUrls.set(url, (local = !isHttpUrl(url)));
+  }
+  return local;
 }
+
+const localUrls = new Map<string, boolean>();
 
 /** A duration in the front matter is written in whole seconds: closer than this to the file's, it agrees. */
 const DURATION_TOLERANCE_SECONDS = 1;
@@ -46,18 +54,20 @@ export function applyAudioFacts(episode: EpisodeSource, finding: AudioFinding | 
   if (audio === undefined) return { episode, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
   const report = (key: string, rule: RuleId, message: string, hint?: string) => diagnostics.push(diagnostic(episode.file, positionOf(episode, key), rule, message, hint));
-  const keys = fieldKeys(episode);
+  // Only an episode with facts or a problem needs them: the others, most of an archive, are passed over at each rebuild.
+  let found: FieldKeys | undefined;
+  const keys = (): FieldKeys => (found ??= fieldKeys(episode));
 
   let measured: Audio = audio;
   if (finding !== undefined) {
-    for (const problem of finding.problems) report(keys.url, problem.rule, problem.message, problem.hint);
-    measured = measuredAudio(audio, finding, keys, report);
+    for (const problem of finding.problems) report(keys().url, problem.rule, problem.message, problem.hint);
+    measured = measuredAudio(audio, finding, keys(), report);
   }
   if (measured.length === undefined) {
     const hint = isLocalAudio(audio.url)
       ? 'put the file where the URL points (in the public or media folder), or add `length:` under `audio:`'
       : 'add `length:` under `audio:`, or build with `--probe-audio` to ask its host; Apple and Spotify need the size of the file';
-    report(keys.length, 'missing-audio-length', `the audio file \`${audio.url}\` has no length in bytes`, hint);
+    report(keys().length, 'missing-audio-length', `the audio file \`${audio.url}\` has no length in bytes`, hint);
   }
   if (measured === audio) return { episode, diagnostics };
   // Pages and feed items made from the episode are made again when its facts change, as when its text does.

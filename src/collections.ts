@@ -3,7 +3,7 @@ import type { Person } from './people.js';
 import { foldName } from './people.js';
 import { outputFileOf } from './permalink.js';
 import type { Episode, Site } from './site.js';
-import type { PageSpec } from './pages.js';
+import { withLazyKey, type PageSpec } from './pages.js';
 import type { Strings } from './templates.js';
 import { compareText } from './text.js';
 
@@ -11,7 +11,26 @@ import { compareText } from './text.js';
 export type PageOf = (info: { title: string; description: string; path: string }) => object;
 
 /** An entry as a list shows it: without neighbours, so a list depends on its own entries only. */
-const listed = (entry: Episode): Episode => ({ ...entry, newer: undefined, older: undefined });
+export function listed(entry: Episode): Episode {
+  // The archive lists every entry at each rebuild: a copy is made again only when the entry is
+  // another object, or when one of the fields a build sets on it again (stampEntry, attachFiles) changed.
+  const kept = listedViews.get(entry);
+  if (
+    kept !== undefined &&
+    kept.future === entry.future &&
+    kept.key === entry.key &&
+    kept.transcripts === entry.transcripts &&
+    kept.transcriptText === entry.transcriptText &&
+    kept.chaptersUrl === entry.chaptersUrl
+  ) {
+    return kept;
+  }
+  const view = { ...entry, newer: undefined, older: undefined };
+  listedViews.set(entry, view);
+  return view;
+}
+
+const listedViews = new WeakMap<Episode, Episode>();
 const keysOf = (entries: readonly Episode[]) => entries.map((entry) => entry.key).join('|');
 const say = (strings: Strings, key: string, fallback: string, ...args: (string | number)[]) =>
   (strings[key] ?? fallback).replace(/\{(\d+)\}/g, (_, index: string) => String(args[Number(index)] ?? ''));
@@ -95,17 +114,16 @@ export function peopleSpecs(site: Site, strings: Strings, page: PageOf): PageSpe
     const hosted = (entry: Episode) => entry.people.hosts.some(isThem);
     const entries = site.entries.filter((entry) => hosted(entry) || entry.people.guests.some(isThem));
     const path = personPath(person);
-    specs.push({
+    specs.push(withLazyKey({
       path,
       output: outputFileOf(path),
       template: 'person',
-      key: `${JSON.stringify(person)}|${keysOf(entries)}`,
       context: () => ({
         page: page({ title: `${person.name} · ${settings.title}`, description: person.text || person.name, path }),
         person: personView(person, strings),
         entries: entries.map((entry) => ({ ...listed(entry), asGuest: !hosted(entry) })),
       }),
-    });
+    }, () => `${JSON.stringify(person)}|${keysOf(entries)}`));
   }
   const team = teamOf(site.people);
   const view = (people: Person[]) => people.map((person) => personView(person, strings));
@@ -152,17 +170,16 @@ export function tagSpecs(site: Site, strings: Strings, page: PageOf): PageSpec[]
   const specs: PageSpec[] = groups.map((group) => {
     const path = `/tags/${group.slug}/`;
     const name = group.names.join(' / ');
-    return {
+    return withLazyKey({
       path,
       output: outputFileOf(path),
       template: 'tag',
-      key: `${group.names.join('|')}|${keysOf(group.entries)}`,
       context: () => ({
         page: page({ title: `${say(strings, 'tag-title', 'Tag: {0}', name)} · ${settings.title}`, description: settings.description, path }),
         tag: { name, names: group.names, path, count: group.entries.length },
         entries: group.entries.map(listed),
       }),
-    };
+    }, () => `${group.names.join('|')}|${keysOf(group.entries)}`);
   });
   const index = groups.map((group) => ({ name: group.names.join(' / '), path: `/tags/${group.slug}/`, count: group.entries.length }));
   specs.push({
@@ -197,18 +214,17 @@ export function seasonSpecs(site: Site, strings: Strings, page: PageOf): PageSpe
   const specs: PageSpec[] = numbers.map((season) => {
     const entries = seasons.get(season)!;
     const path = seasonPath(season);
-    return {
+    return withLazyKey({
       path,
       output: outputFileOf(path),
       template: 'season',
-      key: `${season}|${numbers.length}|${keysOf(entries)}`,
       context: () => ({
         page: page({ title: `${say(strings, 'season-n', 'Season {0}', season)} · ${settings.title}`, description: settings.description, path }),
         season: { number: season, count: entries.length },
         hasIndex: numbers.length > 1,
         entries: entries.map(listed),
       }),
-    };
+    }, () => `${season}|${numbers.length}|${keysOf(entries)}`);
   });
   if (numbers.length > 1) {
     const index = numbers.map((season) => {

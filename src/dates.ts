@@ -138,7 +138,7 @@ function formatOffset(minutes: number, separator: '' | ':'): string {
 
 /** ISO 8601 with the show's offset, for `<time datetime>` and JSON. */
 export function isoDate(instant: Date, timeZone: string): string {
-  return remembered(`i${timeZone}\u0000${instant.getTime()}`, () => formatIso(instant, timeZone));
+  return remembered(isoTexts, timeZone, instant.getTime(), () => formatIso(instant, timeZone));
 }
 
 function formatIso(instant: Date, timeZone: string): string {
@@ -157,20 +157,29 @@ export function displayDate(instant: Date, language: string, timeZone: string): 
     formatter = new Intl.DateTimeFormat(safeLocale(language), { dateStyle: 'long', timeZone });
     displayFormatters.set(key, formatter);
   }
-  return remembered(`d${key}\u0000${instant.getTime()}`, () => formatter.format(instant));
+  return remembered(displayTexts, key, instant.getTime(), () => formatter.format(instant));
 }
 
 /**
  * Formatting dates through Intl is slow next to everything else a page does, and an archive page
  * formats every date of the show on each rebuild: the results are kept.
  */
-const formatted = new Map<string, string>();
-function remembered(key: string, format: () => string): string {
-  let text = formatted.get(key);
+const isoTexts = new Map<string, Map<number, string>>();
+const displayTexts = new Map<string, Map<number, string>>();
+let formattedCount = 0;
+/** By zone (and language), then by instant: a number as the key, not a string made and hashed for each date. */
+function remembered(texts: Map<string, Map<number, string>>, zone: string, time: number, make: () => string): string {
+  let byTime = texts.get(zone);
+  if (byTime === undefined) texts.set(zone, (byTime = new Map()));
+  let text = byTime.get(time);
   if (text === undefined) {
-    if (formatted.size > 100_000) formatted.clear();
-    text = format();
-    formatted.set(key, text);
+    if (formattedCount > 100_000) {
+      for (const kept of [isoTexts, displayTexts]) for (const times of kept.values()) times.clear();
+      formattedCount = 0;
+    }
+    text = make();
+    byTime.set(time, text);
+    formattedCount++;
   }
   return text;
 }

@@ -4,7 +4,7 @@ import type { TemplateFile } from './load.js';
 import { outputFileOf } from './permalink.js';
 import { absoluteUrl, siteHref, type Episode, type Site } from './site.js';
 import { templateFailure, type Renderer, type Strings } from './templates.js';
-import { castLinks, peopleSpecs, seasonSpecs, tagLinks, tagSpecs } from './collections.js';
+import { castLinks, listed, peopleSpecs, seasonSpecs, tagLinks, tagSpecs } from './collections.js';
 import { menuPages, placeSitePages, type SitePage } from './site-pages.js';
 
 /** A file of the generated site, path relative to the output folder. */
@@ -36,6 +36,16 @@ export interface PageSpec {
   lastmod?: Date;
   /** Left out of the sitemap, like the page's `noindex` for robots. */
   noindex?: boolean;
+}
+
+/**
+ * A spec whose key is made when first read. The key of a list page joins the keys of its entries
+ * (4,000 for the archive); the addresses of the pages are also planned without rendering them
+ * (generatedAddresses), and there the keys are never read.
+ */
+export function withLazyKey<T extends Omit<PageSpec, 'key'>>(spec: T, make: () => string): T & { key: string } {
+  let key: string | undefined;
+  return Object.defineProperty(spec, 'key', { get: () => (key ??= make()), enumerable: true, configurable: true }) as T & { key: string };
 }
 
 /** What a rendered page was made from, so that a rebuild can reuse it when the key is the same. */
@@ -140,7 +150,7 @@ function siteViewOf(settings: Settings, chrome: SiteChrome) {
 const entryKey = (entry: Episode | undefined) => (entry === undefined ? '-' : entry.key);
 
 /** Neighbours without their own neighbours, so that a page depends on exactly three entries. */
-const neighbour = (entry: Episode | undefined) => (entry === undefined ? undefined : { ...entry, newer: undefined, older: undefined });
+const neighbour = (entry: Episode | undefined) => (entry === undefined ? undefined : listed(entry));
 
 /** The page of one episode or post; it depends on the entry and its two neighbours. */
 export function entryPageSpec(settings: Settings, entry: Episode): PageSpec {
@@ -179,11 +189,10 @@ export function planPages(site: Site, strings: Strings, kinds: readonly PageKind
   for (let n = 1; n <= pageCount; n++) {
     const entries = site.entries.slice((n - 1) * perPage, n * perPage);
     const title = n === 1 ? settings.title : `${settings.title} · ${(strings['page-of'] ?? 'Page {0} of {1}').replace('{0}', String(n)).replace('{1}', String(pageCount))}`;
-    specs.push({
+    specs.push(withLazyKey({
       path: homePath(n),
       output: outputFileOf(homePath(n)),
       template: 'home',
-      key: `${n}/${pageCount}|${entries.map(entryKey).join('|')}`,
       context: () => ({
         page: page({ title, description: settings.description, path: homePath(n) }),
         entries: entries.map(neighbour),
@@ -197,21 +206,20 @@ export function planPages(site: Site, strings: Strings, kinds: readonly PageKind
           ),
         },
       }),
-    });
+    }, () => `${n}/${pageCount}|${entries.map(entryKey).join('|')}`));
   }
 
-  specs.push({
+  specs.push(withLazyKey({
     path: '/archive/',
     output: outputFileOf('/archive/'),
     template: 'archive',
-    key: site.entries.map(entryKey).join('|'),
     context: () => ({
       page: page({ title: `${strings.archive ?? 'Archive'} · ${settings.title}`, description: settings.description, path: '/archive/' }),
       years: byYear(site.entries.map((entry) => neighbour(entry)!)),
       entryCount: site.entries.length,
       episodeCount: site.episodes.length,
     }),
-  });
+  }, () => site.entries.map(entryKey).join('|')));
   specs.push(...peopleSpecs(site, strings, page), ...tagSpecs(site, strings, page), ...seasonSpecs(site, strings, page));
   for (const sitePage of site.pages) {
     specs.push({

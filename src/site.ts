@@ -62,5 +62,12 @@ export function absoluteUrl(settings: Pick<Settings, 'url'>, sitePath: string): 
 /** The root-relative URL of a path on the site, base path included: what links in pages use. */
 export function siteHref(settings: Pick<Settings, 'url'>, sitePath: string): string {
   if (/^https?:\/\//i.test(sitePath)) return sitePath;
-  return new URL(settings.url).pathname + encodePath(sitePath.replace(/^\/+/, ''));
+  return basePathOf(settings.url) + encodePath(sitePath.replace(/^\/+/, ''));
+}
+
+/** The base path of the last site URL seen: an archive page links every entry, and parsing the URL for each was measurable. */
+let lastBase: { url: string; path: string } | undefined;
+function basePathOf(url: string): string {
+  if (lastBase?.url !== url) lastBase = { url, path: new URL(url).pathname };
+  return lastBase.path;
 }

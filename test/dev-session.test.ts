@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BuildCache } from '../src/cache.js';
 import { DevSession } from '../src/dev/session.js';
-import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
+import { episodeFile, MINIMAL_SETTINGS, readTree, tempProject } from './helpers.js';
 
 describe('DevSession', () => {
   it('falls back to a full rebuild when an incremental one fails for a reason of its own', async () => {
@@ -39,6 +39,28 @@ describe('DevSession', () => {
     expect(rebuilt?.changed).toContain('feed.xml');
     const feed = await readFile(path.join(session.outputFolder, 'feed.xml'), 'utf8');
     expect(feed.match(/>Maya Okafor-Lindqvist<\/podcast:person>/g)).toHaveLength(2);
+  });
+
+  it('takes the badge off the lists once the clock passes an entry’s date, the same bytes as a fresh session', async () => {
+    // Lists reuse their copies of unchanged entries between rebuilds: one that only stopped being in the future must not keep its badge.
+    const root = await tempProject({
+      'podsite.yaml': MINIMAL_SETTINGS,
+      'episodes/2024-01-01-one.md': episodeFile('title: One'),
+      'episodes/2024-01-08-two.md': episodeFile('title: Two'),
+      'episodes/2024-03-01-later.md': episodeFile('title: Later'),
+    });
+    let now = new Date('2024-02-01T00:00:00Z');
+    const session = new DevSession({ cwd: root, now: () => now });
+    await session.rebuild();
+    expect(await readFile(path.join(session.outputFolder, 'index.html'), 'utf8')).toContain('Scheduled');
+    now = new Date('2024-04-01T00:00:00Z');
+    const file = path.join(root, 'episodes/2024-01-01-one.md');
+    await writeFile(file, episodeFile('title: One', 'Other notes.\n'));
+    expect(await session.rebuild([file])).toMatchObject({ ok: true, full: false });
+    const fresh = new DevSession({ cwd: root, now: () => now });
+    await fresh.rebuild();
+    expect(await readFile(path.join(session.outputFolder, 'index.html'), 'utf8')).not.toContain('Scheduled');
+    expect(await readTree(session.outputFolder)).toEqual(await readTree(fresh.outputFolder));
   });
 
   it('does nothing for a change it does not care about', async () => {
