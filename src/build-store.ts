@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { RenderedNotes } from './markdown.js';
+import type { StringSpill } from './notes-spill.js';
 
 /**
  * Bumped whenever the shape of an entry, or what the Markdown stage makes of the same text, changes
@@ -29,6 +30,8 @@ export interface StoreOptions {
   key: string;
   /** How to name the cache's files in diagnostics (relative to the project). */
   displayFolder: string;
+  /** Where the notes read wait until used, when the build streams its output: not all in memory at once. */
+  spill?: StringSpill;
 }
 
 /**
@@ -95,6 +98,11 @@ export class BuildStore {
       this.hashes.set(text, hash);
     }
     return hash;
+  }
+
+  /** Lets go of the texts hashed so far, which would otherwise stay in memory as the keys of their hashes. */
+  forgetTexts(): void {
+    this.hashes.clear();
   }
 
   /**
@@ -164,7 +172,7 @@ export class BuildStore {
       const [hash, notes] = entry as [string, RenderedNotes];
       // An entry filed under the wrong shard was not written by this code: it is not trusted.
       if (!/^[0-9a-f]{64}$/.test(hash) || shardOf(hash) !== index) return 'damaged (an entry has a wrong hash)';
-      shard.set(hash, notes);
+      shard.set(hash, this.options.spill?.putNotes(notes) ?? notes);
     }
     this.shards[index] = shard;
     return undefined;

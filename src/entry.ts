@@ -26,11 +26,12 @@ export function renderNotes(episode: EpisodeSource, settings: Settings): Rendere
 }
 
 /** The notes of many entries, in their order; in worker threads when there are enough of them. */
-export function renderAllNotes(episodes: readonly EpisodeSource[], settings: Settings, pool: Partial<RenderPoolOptions> = {}): Promise<RenderedAll> {
+export function renderAllNotes(episodes: readonly EpisodeSource[], settings: Settings, pool: Partial<RenderPoolOptions> = {}, keep?: (notes: RenderedNotes) => RenderedNotes): Promise<RenderedAll> {
   return renderAll(
     episodes.map((episode) => episode.markdown),
     { html: settings.build.html },
     pool,
+    keep,
   );
 }
 
