@@ -142,28 +142,38 @@ export function detachedFromText(parsed: ParsedEntry, text: string): ParsedEntry
  * feed (where a forbidden character was written): they are spilled, each text once, and every
  * object that held them reads them back when asked.
  */
-export function spillSources(spill: StringSpill, files: Iterable<{ text: string }>, holders: Iterable<{ file: { text: string }; episode: { markdown: string } }>): void {
-  const texts = new Map<{ text: string }, () => string>();
-  const textOf = (file: { text: string }) => {
-    let read = texts.get(file);
+export class SpilledTexts {
+  private readonly texts = new Map<{ text: string }, () => string>();
+
+  constructor(private readonly spill: StringSpill) {}
+
+  /** The body of an episode, read back as a slice of its file's text when it is one. */
+  bodyOf(file: { text: string }, markdown: string): () => string {
+    const text = file.text;
+    if (!text.endsWith(markdown)) return placeReader(this.spill, this.spill.put(markdown));
+    const read = this.textOf(file);
+    const from = text.length - markdown.length;
+    return () => read().slice(from);
+  }
+
+  /** Spills the bodies that `holders` still hold, then the files' text. */
+  spillSources(files: Iterable<{ text: string }>, holders: Iterable<{ file: { text: string }; episode: { markdown: string } }>): void {
+    const done = new Set<object>();
+    for (const { file, episode } of holders) {
+      // The same episode may be held twice (parsed, then measured unchanged).
+      if (done.has(episode)) continue;
+      done.add(episode);
+      spillProperty(this.spill, episode, 'markdown', this.bodyOf(file, episode.markdown));
+    }
+    for (const file of files) spillProperty(this.spill, file, 'text', this.textOf(file));
+  }
+
+  private textOf(file: { text: string }): () => string {
+    let read = this.texts.get(file);
     if (read === undefined) {
-      read = placeReader(spill, spill.put(file.text));
-      texts.set(file, read);
+      read = placeReader(this.spill, this.spill.put(file.text));
+      this.texts.set(file, read);
     }
     return read;
-  };
-  const done = new Set<object>();
-  for (const { file, episode } of holders) {
-    // The same episode may be held twice (parsed, then measured unchanged).
-    if (done.has(episode)) continue;
-    done.add(episode);
-    const text = file.text;
-    const markdown = episode.markdown;
-    if (text.endsWith(markdown)) {
-      const read = textOf(file);
-      const from = text.length - markdown.length;
-      spillProperty(spill, episode, 'markdown', () => read().slice(from));
-    } else spillProperty(spill, episode, 'markdown');
   }
-  for (const file of files) spillProperty(spill, file, 'text', textOf(file));
 }

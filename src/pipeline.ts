@@ -32,7 +32,7 @@ import { validateArchive } from './validate.js';
 import { planOutput, StagingFolder, writeLedgerFile, writeSite } from './write.js';
 import { writePages } from './write-pages.js';
 import { writeFeed } from './write-feed.js';
-import { detachedFromText, spillSources, StringSpill, type SpilledNotes } from './notes-spill.js';
+import { detachedFromText, SpilledTexts, StringSpill, type SpilledNotes } from './notes-spill.js';
 import { spilledEntry } from './spilled-entry.js';
 
 /** Paths as the ledger writes them, by path as the build has them, for each `podsite dev` session. */
@@ -139,6 +139,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   // A build that streams its pages and feed (below) needs each note, body and file text for one
   // batch at a time: they wait on disk, and its memory stays that of the site model (src/notes-spill.ts).
   const spill = options.write !== false && cache === undefined && options.onEntryPages === undefined ? new StringSpill() : undefined;
+  const spilledTexts = spill && new SpilledTexts(spill);
 
   // `podsite dev` keeps what it made in memory; a plain build finds it on disk.
   const store =
@@ -227,7 +228,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       const cast = memo?.cast ?? castOf(episode, people.value);
       if (cast.diagnostics.length > 0) collect(...cast.diagnostics);
       // An entry made before the audio's facts changed is made again.
-      const entry = memo?.entry?.version === episode.version ? memo.entry : spill ? spilledEntry(settings, episode, notes as SpilledNotes, cast.value) : toEpisode(settings, episode, notes, cast.value);
+      const entry = memo?.entry?.version === episode.version ? memo.entry : spilledTexts ? spilledEntry(settings, episode, notes as SpilledNotes, cast.value, spilledTexts.bodyOf(file, episode.markdown)) : toEpisode(settings, episode, notes, cast.value);
       if (memo) {
         memo.notes = notes;
         memo.cast = cast;
@@ -237,8 +238,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     });
   });
   notesCount.reused = entries.length - notesCount.rendered;
-  if (spill) {
-    spillSources(spill, sources.files, [...parsed, ...measured.map(({ file }, index) => ({ file, episode: entries[index]! })), ...measured]);
+  if (spilledTexts) {
+    spilledTexts.spillSources(sources.files, [...parsed, ...measured]);
     store?.notes.forgetTexts();
   }
 

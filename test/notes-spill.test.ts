@@ -3,7 +3,7 @@ import { build } from '../src/build.js';
 import { parseEntry } from '../src/entry.js';
 import { parseSettings } from '../src/config.js';
 import { renderMarkdown } from '../src/markdown.js';
-import { detachedFromText, spillSources, SpilledNotes, StringSpill } from '../src/notes-spill.js';
+import { detachedFromText, SpilledNotes, SpilledTexts, StringSpill } from '../src/notes-spill.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
 
 /**
@@ -48,7 +48,7 @@ describe('the spill of a streamed build', () => {
     const episode = { markdown: text.slice(17) };
     const copy = { markdown: episode.markdown };
     const other = { text: 'another file' };
-    spillSources(spill, [file, other], [
+    new SpilledTexts(spill).spillSources([file, other], [
       { file, episode },
       { file, episode: copy },
       { file, episode },
@@ -74,6 +74,8 @@ describe('the spill of a streamed build', () => {
     const inMemory = await build({ cwd: root, write: false });
     const streamed = await build({ cwd: root });
     expect(streamed.ok).toBe(true);
+    // Read from the spill, through one getter shared by every entry.
+    expect(Object.getOwnPropertyDescriptor(streamed.site!.entries[0]!, 'html')?.get).toBe(Object.getOwnPropertyDescriptor(streamed.site!.entries[1]!, 'html')?.get);
     const facts = (site: typeof streamed.site) => site!.entries.map((entry) => ({ html: entry.html, text: entry.text, markdown: entry.markdown, summary: entry.summary }));
     expect(facts(streamed.site)).toEqual(facts(inMemory.site));
     expect(streamed.site!.entries[0]!.html).toContain('café');
