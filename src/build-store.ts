@@ -47,6 +47,7 @@ export class BuildStore {
   private readonly stale = new Set<number>();
   /** Hashes of the texts looked up, so that keeping a text after its lookup does not hash it again. */
   private readonly hashes = new Map<string, string>();
+  private rememberHashes = true;
 
   private constructor(
     private readonly options: StoreOptions,
@@ -95,14 +96,18 @@ export class BuildStore {
     let hash = this.hashes.get(text);
     if (hash === undefined) {
       hash = hashText(text);
-      this.hashes.set(text, hash);
+      if (this.rememberHashes) this.hashes.set(text, hash);
     }
     return hash;
   }
 
-  /** Lets go of the texts hashed so far, which would otherwise stay in memory as the keys of their hashes. */
+  /**
+   * Lets go of the texts hashed so far, which would otherwise stay in memory as the keys of their
+   * hashes, and remembers no more: a build that spills the texts reads each anew when it needs it.
+   */
   forgetTexts(): void {
     this.hashes.clear();
+    this.rememberHashes = false;
   }
 
   /**

@@ -144,28 +144,34 @@ export function detachedFromText(parsed: ParsedEntry, text: string): ParsedEntry
  */
 export class SpilledTexts {
   private readonly texts = new Map<{ text: string }, () => string>();
+  private readonly bodies = new WeakMap<object, () => string>();
 
   constructor(private readonly spill: StringSpill) {}
 
-  /** The body of an episode, read back as a slice of its file's text when it is one. */
-  bodyOf(file: { text: string }, markdown: string): () => string {
+  /** Spills the bodies that `holders` hold, then the files' text. */
+  spillSources(files: Iterable<{ text: string }>, holders: Iterable<{ file: { text: string }; episode: { markdown: string } }>): void {
+    for (const { file, episode } of holders) {
+      // The same episode may be held twice (parsed, then measured unchanged).
+      if (this.bodies.has(episode)) continue;
+      const body = this.spillBody(file, episode.markdown);
+      this.bodies.set(episode, body);
+      spillProperty(this.spill, episode, 'markdown', body);
+    }
+    for (const file of files) spillProperty(this.spill, file, 'text', this.textOf(file));
+  }
+
+  /** How to read the body of an episode given to `spillSources`, without reading it now. */
+  bodyOf(episode: object): (() => string) | undefined {
+    return this.bodies.get(episode);
+  }
+
+  /** A body is read back as a slice of its file's text when it is one, so that it is not written twice. */
+  private spillBody(file: { text: string }, markdown: string): () => string {
     const text = file.text;
     if (!text.endsWith(markdown)) return placeReader(this.spill, this.spill.put(markdown));
     const read = this.textOf(file);
     const from = text.length - markdown.length;
     return () => read().slice(from);
-  }
-
-  /** Spills the bodies that `holders` still hold, then the files' text. */
-  spillSources(files: Iterable<{ text: string }>, holders: Iterable<{ file: { text: string }; episode: { markdown: string } }>): void {
-    const done = new Set<object>();
-    for (const { file, episode } of holders) {
-      // The same episode may be held twice (parsed, then measured unchanged).
-      if (done.has(episode)) continue;
-      done.add(episode);
-      spillProperty(this.spill, episode, 'markdown', this.bodyOf(file, episode.markdown));
-    }
-    for (const file of files) spillProperty(this.spill, file, 'text', this.textOf(file));
   }
 
   private textOf(file: { text: string }): () => string {
