@@ -5,13 +5,14 @@ import { outputFileOf } from './permalink.js';
 import type { Episode, Site } from './site.js';
 import type { PageSpec } from './pages.js';
 import type { Strings } from './templates.js';
+import { withNeighbours } from './spilled-entry.js';
 import { compareText } from './text.js';
 
 /** What a list page says about the page itself; pages.ts adds the canonical URL. */
 export type PageOf = (info: { title: string; description: string; path: string }) => object;
 
 /** An entry as a list shows it: without neighbours, so a list depends on its own entries only. */
-const listed = (entry: Episode): Episode => ({ ...entry, newer: undefined, older: undefined });
+const listed = (entry: Episode): Episode => withNeighbours(entry, undefined, undefined);
 const keysOf = (entries: readonly Episode[]) => entries.map((entry) => entry.key).join('|');
 const say = (strings: Strings, key: string, fallback: string, ...args: (string | number)[]) =>
   (strings[key] ?? fallback).replace(/\{(\d+)\}/g, (_, index: string) => String(args[Number(index)] ?? ''));

@@ -6,6 +6,7 @@ import { absoluteUrl, siteHref, type Episode, type Site } from './site.js';
 import { templateFailure, type Renderer, type Strings } from './templates.js';
 import { castLinks, peopleSpecs, seasonSpecs, tagLinks, tagSpecs } from './collections.js';
 import { menuPages, placeSitePages, type SitePage } from './site-pages.js';
+import { withNeighbours } from './spilled-entry.js';
 
 /** A file of the generated site, path relative to the output folder. */
 export interface OutputFile {
@@ -140,7 +141,7 @@ function siteViewOf(settings: Settings, chrome: SiteChrome) {
 const entryKey = (entry: Episode | undefined) => (entry === undefined ? '-' : entry.key);
 
 /** Neighbours without their own neighbours, so that a page depends on exactly three entries. */
-const neighbour = (entry: Episode | undefined) => (entry === undefined ? undefined : { ...entry, newer: undefined, older: undefined });
+const neighbour = (entry: Episode | undefined) => (entry === undefined ? undefined : withNeighbours(entry, undefined, undefined));
 
 /** The page of one episode or post; it depends on the entry and its two neighbours. */
 export function entryPageSpec(settings: Settings, entry: Episode): PageSpec {
@@ -152,7 +153,7 @@ export function entryPageSpec(settings: Settings, entry: Episode): PageSpec {
     lastmod: entry.date,
     context: () => ({
       page: pageInfo(settings, { title: `${entry.title} · ${settings.title}`, description: entry.summary, path: entry.path }),
-      episode: { ...entry, newer: neighbour(entry.newer), older: neighbour(entry.older) },
+      episode: withNeighbours(entry, neighbour(entry.newer), neighbour(entry.older)),
       hostLinks: castLinks(entry.hosts, entry.people.hosts),
       guestLinks: castLinks(entry.guests, entry.people.guests),
       tagLinks: tagLinks(entry.tags),

@@ -54,3 +54,16 @@ export function spilledEntry(settings: Settings, source: EpisodeSource, notes: S
   for (const [key, getter] of Object.entries(getters)) Object.defineProperty(entry, key, getter);
   return entry;
 }
+
+/**
+ * A copy of an entry with other neighbours, as pages and lists give it to templates. A spread
+ * would read the notes and body of a spilled entry from disk into the copy: the archive alone,
+ * which lists every entry, would then hold them all at once. Its getters are copied instead.
+ */
+export function withNeighbours(entry: Episode, newer: Episode | undefined, older: Episode | undefined): Episode {
+  if ((entry as Partial<SpilledEntry>)[SPILLED] === undefined) return { ...entry, newer, older };
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(entry)) as Episode;
+  copy.newer = newer;
+  copy.older = older;
+  return copy;
+}
