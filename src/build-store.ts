@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { RenderedNotes } from './markdown.js';
+import type { StringSpill } from './notes-spill.js';
 
 /**
  * Bumped whenever the shape of an entry, or what the Markdown stage makes of the same text, changes
@@ -29,6 +30,8 @@ export interface StoreOptions {
   key: string;
   /** How to name the cache's files in diagnostics (relative to the project). */
   displayFolder: string;
+  /** Where the notes read wait until used, when the build streams its output: not all in memory at once. */
+  spill?: StringSpill;
 }
 
 /**
@@ -44,6 +47,7 @@ export class BuildStore {
   private readonly stale = new Set<number>();
   /** Hashes of the texts looked up, so that keeping a text after its lookup does not hash it again. */
   private readonly hashes = new Map<string, string>();
+  private rememberHashes = true;
 
   private constructor(
     private readonly options: StoreOptions,
@@ -92,9 +96,18 @@ export class BuildStore {
     let hash = this.hashes.get(text);
     if (hash === undefined) {
       hash = hashText(text);
-      this.hashes.set(text, hash);
+      if (this.rememberHashes) this.hashes.set(text, hash);
     }
     return hash;
+  }
+
+  /**
+   * Lets go of the texts hashed so far, which would otherwise stay in memory as the keys of their
+   * hashes, and remembers no more: a build that spills the texts reads each anew when it needs it.
+   */
+  forgetTexts(): void {
+    this.hashes.clear();
+    this.rememberHashes = false;
   }
 
   /**
@@ -164,7 +177,7 @@ export class BuildStore {
       const [hash, notes] = entry as [string, RenderedNotes];
       // An entry filed under the wrong shard was not written by this code: it is not trusted.
       if (!/^[0-9a-f]{64}$/.test(hash) || shardOf(hash) !== index) return 'damaged (an entry has a wrong hash)';
-      shard.set(hash, notes);
+      shard.set(hash, this.options.spill?.putNotes(notes) ?? notes);
     }
     this.shards[index] = shard;
     return undefined;

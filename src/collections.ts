@@ -5,6 +5,7 @@ import { outputFileOf } from './permalink.js';
 import type { Episode, Site } from './site.js';
 import { withLazyKey, type PageSpec } from './pages.js';
 import type { Strings } from './templates.js';
+import { withNeighbours } from './spilled-entry.js';
 import { compareText } from './text.js';
 
 /** What a list page says about the page itself; pages.ts adds the canonical URL. */
@@ -25,7 +26,7 @@ export function listed(entry: Episode): Episode {
   ) {
     return kept;
   }
-  const view = { ...entry, newer: undefined, older: undefined };
+  const view = withNeighbours(entry, undefined, undefined);
   listedViews.set(entry, view);
   return view;
 }

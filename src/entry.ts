@@ -26,11 +26,13 @@ export function renderNotes(episode: EpisodeSource, settings: Settings): Rendere
 }
 
 /** The notes of many entries, in their order; in worker threads when there are enough of them. */
-export function renderAllNotes(episodes: readonly EpisodeSource[], settings: Settings, pool: Partial<RenderPoolOptions> = {}): Promise<RenderedAll> {
+export function renderAllNotes(episodes: readonly EpisodeSource[], settings: Settings, pool: Partial<RenderPoolOptions> = {}, keep?: (notes: RenderedNotes) => RenderedNotes): Promise<RenderedAll> {
   return renderAll(
-    episodes.map((episode) => episode.markdown),
+    // Read a batch at a time: in a build that spills them, the bodies are read back from disk.
+    { length: episodes.length, slice: (start, end) => episodes.slice(start, end).map((episode) => episode.markdown) },
     { html: settings.build.html },
     pool,
+    keep,
   );
 }
 

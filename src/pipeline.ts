@@ -33,6 +33,8 @@ import { validateArchive } from './validate.js';
 import { planOutput, StagingFolder, writeLedgerFile, writeSite } from './write.js';
 import { writePages } from './write-pages.js';
 import { writeFeed } from './write-feed.js';
+import { detachedFromText, SpilledTexts, StringSpill, type SpilledNotes } from './notes-spill.js';
+import { spilledEntry } from './spilled-entry.js';
 
 /** Paths as the ledger writes them, by path as the build has them, for each `podsite dev` session. */
 const ledgerPaths = new WeakMap<BuildCache, { key: string; paths: Map<string, string> }>();
@@ -142,6 +144,10 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     cache.themeKey = themeKey;
   }
   const cached = (file: SourceFile) => cache?.files.get(file.absolutePath);
+  // A build that streams its pages and feed (below) needs each note, body and file text for one
+  // batch at a time: they wait on disk, and its memory stays that of the site model (src/notes-spill.ts).
+  const spill = options.write !== false && cache === undefined && options.onEntryPages === undefined ? new StringSpill(settings.build.output) : undefined;
+  const spilledTexts = spill && new SpilledTexts(spill);
 
   // `podsite dev` keeps what it made in memory; a plain build finds it on disk.
   const store =
@@ -153,6 +159,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
             // The same key as the memory cache's: any change of settings, people or options starts afresh.
             key: hashText(settingsKey),
             displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.',
+            ...(spill && { spill }),
           });
           const parsedStore = ParseStore.open({ folder, key: hashText(settingsKey), podsiteVersion: podsiteVersion(), hashOf: (text) => opened.store.hashOf(text), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
           const searchStore = SearchStore.open({ folder, podsiteVersion: podsiteVersion(), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
@@ -174,7 +181,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     const found: { file: SourceFile; episode: EpisodeSource }[] = [];
     for (const file of sources.files) {
       const memo = cached(file);
-      const result = memo?.parsed ?? store?.parsed.get(file) ?? parseEntry(file, settings);
+      const earlier = memo?.parsed ?? store?.parsed.get(file);
+      const result = earlier ?? (spill ? detachedFromText(parseEntry(file, settings), file.text) : parseEntry(file, settings));
       if (memo) memo.parsed = result;
       store?.parsed.keep(file, result);
       if (result.diagnostics.length > 0) collect(...result.diagnostics);
@@ -208,6 +216,12 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     return published.map(({ file }, index) => ({ file, episode: found.episodes[index]! }));
   });
 
+  if (spilledTexts) {
+    // Before the Markdown stage, whose worker threads make the peak of a first build: the texts
+    // (145 MB for 20,000 episodes) are read back a batch of notes at a time.
+    store?.notes.forgetTexts();
+    spilledTexts.spillSources(sources.files, [...parsed, ...measured]);
+  }
   const notesCount = { rendered: 0, reused: 0 };
   const entries = await stage('markdown', async () => {
     const known = new Map<SourceFile, RenderedNotes>();
@@ -217,7 +231,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     }
     // The notes neither in memory nor in the build cache, all in one call: a large archive is spread over worker threads.
     const missing = measured.filter(({ file }) => !known.has(file));
-    const rendered = await renderAllNotes(missing.map(({ episode }) => episode), settings, { ...options.renderPool, ...(options.jobs !== undefined && { jobs: options.jobs }) });
+    const rendered = await renderAllNotes(missing.map(({ episode }) => episode), settings, { ...options.renderPool, ...(options.jobs !== undefined && { jobs: options.jobs }) }, spill && ((notes) => spill.putNotes(notes)));
     if (rendered.workers > 0) workers.set('markdown', rendered.workers);
     missing.forEach(({ file }, index) => known.set(file, rendered.notes[index]!));
     notesCount.rendered = missing.length;
@@ -229,7 +243,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       const cast = memo?.cast ?? castOf(episode, people.value);
       if (cast.diagnostics.length > 0) collect(...cast.diagnostics);
       // An entry made before the audio's facts changed is made again.
-      const entry = memo?.entry?.version === episode.version ? memo.entry : toEpisode(settings, episode, notes, cast.value);
+      const entry = memo?.entry?.version === episode.version ? memo.entry : spilledTexts ? spilledEntry(settings, episode, notes as SpilledNotes, cast.value, spilledTexts.bodyOf(episode)!) : toEpisode(settings, episode, notes, cast.value);
       if (memo) {
         memo.notes = notes;
         memo.cast = cast;

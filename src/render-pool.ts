@@ -23,6 +23,12 @@ export const defaults = {
   batchSize: 32,
 } satisfies RenderPoolOptions;
 
+/** The Markdown of many notes, read a batch at a time: an array, or texts read back from a spill. */
+export interface Markdowns {
+  readonly length: number;
+  slice(start: number, end: number): string[];
+}
+
 /** A message to a worker. */
 export interface RenderBatch {
   id: number;
@@ -42,20 +48,27 @@ export interface RenderedAll {
 
 /**
  * Renders many notes at once, in worker threads when there are enough of them to pay for the
- * threads' start. The result is the same as `renderMarkdown` on each, in the same order.
+ * threads' start. The result is the same as `renderMarkdown` on each, in the same order, each
+ * passed through `keep` as soon as it is made (so that all of them need not be in memory at once).
  */
-export async function renderAll(markdowns: readonly string[], markdown: MarkdownOptions, options: Partial<RenderPoolOptions> = {}): Promise<RenderedAll> {
+export async function renderAll(markdowns: Markdowns, markdown: MarkdownOptions, options: Partial<RenderPoolOptions> = {}, keep: (notes: RenderedNotes) => RenderedNotes = (notes) => notes): Promise<RenderedAll> {
   const settings = { ...defaults, ...options };
   const batchSize = Math.max(1, Math.min(settings.batchSize, Math.ceil(markdowns.length / (settings.jobs * 4))));
   const workers = Math.min(settings.jobs, Math.ceil(markdowns.length / batchSize));
   if (settings.jobs <= 1 || markdowns.length === 0 || markdowns.length < settings.minNotes) {
-    return { notes: markdowns.map((text) => renderMarkdown(text, markdown)), workers: 0 };
+    const notes: RenderedNotes[] = [];
+    for (let start = 0; start < markdowns.length; start += batchSize) {
+      for (const text of markdowns.slice(start, start + batchSize)) notes.push(keep(renderMarkdown(text, markdown)));
+    }
+    return { notes, workers: 0 };
   }
-  const batches: RenderBatch[] = [];
+  // Each batch's Markdown is read as the batch is sent: never all of it at once.
+  const batches: (() => RenderBatch)[] = [];
   for (let start = 0; start < markdowns.length; start += batchSize) {
-    batches.push({ id: batches.length, markdowns: markdowns.slice(start, start + batchSize), options: markdown });
+    const id = batches.length;
+    batches.push(() => ({ id, markdowns: markdowns.slice(start, start + batchSize), options: markdown }));
   }
-  const done = await inWorkers(batches, workers, settings.worker ?? workerScript());
+  const done = await inWorkers(batches, workers, settings.worker ?? workerScript(), keep);
   const notes: RenderedNotes[] = [];
   for (const batch of done) notes.push(...batch);
   return { notes, workers };
@@ -74,7 +87,7 @@ function workerScript(): URL {
  * others. Any failure (a thrown error, a crash, a worker that cannot start) rejects at once and
  * stops every worker: a build must never wait on a thread that will not answer.
  */
-function inWorkers(batches: readonly RenderBatch[], count: number, script: URL): Promise<RenderedNotes[][]> {
+function inWorkers(batches: readonly (() => RenderBatch)[], count: number, script: URL, keep: (notes: RenderedNotes) => RenderedNotes): Promise<RenderedNotes[][]> {
   return new Promise((resolve, reject) => {
     const results: RenderedNotes[][] = new Array(batches.length);
     const threads: Worker[] = [];
@@ -88,7 +101,7 @@ function inWorkers(batches: readonly RenderBatch[], count: number, script: URL):
       void stop().finally(() => reject(new Error(`rendering the notes in worker threads failed: ${reason}`, cause === undefined ? undefined : { cause })));
     };
     const feed = (thread: Worker) => {
-      if (next < batches.length) thread.postMessage(batches[next++]);
+      if (next < batches.length) thread.postMessage(batches[next++]!());
     };
     for (let n = 0; n < count; n++) {
       const thread = new Worker(script);
@@ -96,7 +109,7 @@ function inWorkers(batches: readonly RenderBatch[], count: number, script: URL):
       thread.on('message', (reply: RenderReply) => {
         if (settled) return;
         if ('error' in reply) return fail(`batch ${reply.id + 1} of ${batches.length}: ${reply.error}`);
-        results[reply.id] = reply.notes;
+        results[reply.id] = reply.notes.map(keep);
         received++;
         if (received < batches.length) return feed(thread);
         settled = true;

@@ -369,5 +369,5 @@ function isBuildLeftover(full: string, skip: readonly string[]): boolean {
   if (output === undefined || path.dirname(full) !== path.dirname(output)) return false;
   const name = path.basename(full);
   const prefix = `.${path.basename(output)}.`;
-  return name.startsWith(`${prefix}tmp-`) || name.startsWith(`${prefix}old-`);
+  return name.startsWith(`${prefix}tmp-`) || name.startsWith(`${prefix}old-`) || name.startsWith(`${prefix}spill-`);
 }

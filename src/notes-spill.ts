@@ -1,0 +1,201 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { ParsedEntry } from './entry.js';
+import type { RenderedNotes } from './markdown.js';
+
+/** UTF-8 unless the string holds a lone surrogate, which UTF-8 cannot carry: UTF-16 keeps every string as it was. */
+type Encoding = 'utf8' | 'utf16le';
+
+/** Where one string was written: its first byte, its length in bytes and its encoding. */
+interface Place {
+  at: number;
+  bytes: number;
+  encoding: Encoding;
+}
+
+/**
+ * The large strings of a build (notes as HTML and as text, episode files), written to a temporary
+ * file as soon as they are made and read back each time they are used. A build that streams its
+ * pages and feed uses each of them once or twice, a batch at a time: holding them all would make
+ * its memory grow with the archive (about 430 MB of strings for 20,000 episodes), while the file
+ * sits in the system's page cache and a read costs microseconds.
+ */
+export class StringSpill {
+  private readonly fd: number;
+  private size = 0;
+
+  /**
+   * `beside`: a folder path whose parent holds the spill (the output folder's, where the new site is
+   * staged too). Not the system's temporary folder, which is often in memory (tmpfs): the strings
+   * would leave the process only to take the same memory elsewhere.
+   */
+  constructor(beside?: string) {
+    const folder = spillFolder(beside);
+    this.fd = openSync(path.join(folder, 'strings'), 'w+');
+    // The site a build returns reads its notes from here, for as long as it is used: the file is
+    // closed when the spill is collected, and removed at once where an open file can be (POSIX).
+    let left: string | undefined;
+    try {
+      rmSync(folder, { recursive: true, force: true });
+    } catch {
+      left = folder;
+      removeOnExit(folder);
+    }
+    closer.register(this, { fd: this.fd, folder: left });
+  }
+
+  /** Writes a string; it can be read back, the same to the code unit, until the spill is closed. */
+  put(text: string): Place {
+    const encoding: Encoding = isWellFormed(text) ? 'utf8' : 'utf16le';
+    const bytes = Buffer.from(text, encoding);
+    const at = this.size;
+    for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done, at + done);
+    this.size += bytes.length;
+    return { at, bytes: bytes.length, encoding };
+  }
+
+  read(place: Place): string {
+    const bytes = Buffer.allocUnsafeSlow(place.bytes);
+    for (let done = 0; done < place.bytes; ) {
+      const read = readSync(this.fd, bytes, done, place.bytes - done, place.at + done);
+      if (read === 0) throw new Error('the spill file was cut short');
+      done += read;
+    }
+    return bytes.toString(place.encoding);
+  }
+
+  /** Notes whose HTML and text live in the spill; the rest, small, stays in memory. */
+  putNotes(notes: RenderedNotes): SpilledNotes {
+    return new SpilledNotes(this, this.put(notes.html), this.put(notes.text), notes.unknownTags, notes.remoteMedia);
+  }
+
+}
+
+function spillFolder(beside: string | undefined): string {
+  if (beside !== undefined) {
+    try {
+      return mkdtempSync(path.join(path.dirname(beside), `.${path.basename(beside)}.spill-${process.pid}-`));
+    } catch {
+      // A parent that cannot be written fails the build later, with a diagnostic; the spill is no reason to stop.
+    }
+  }
+  return mkdtempSync(path.join(tmpdir(), 'podsite-spill-'));
+}
+
+const closer = new FinalizationRegistry<{ fd: number; folder: string | undefined }>(({ fd, folder }) => {
+  closeSync(fd);
+  if (folder !== undefined) {
+    rmSync(folder, { recursive: true, force: true });
+    leftFolders.delete(folder);
+  }
+});
+
+const leftFolders = new Set<string>();
+function removeOnExit(folder: string): void {
+  if (leftFolders.size === 0) process.once('exit', () => leftFolders.forEach((left) => rmSync(left, { recursive: true, force: true })));
+  leftFolders.add(folder);
+}
+
+/** Rendered notes as the spill keeps them: `html` and `text` are read from it at each use. */
+export class SpilledNotes implements RenderedNotes {
+  constructor(
+    private readonly spill: StringSpill,
+    private readonly htmlPlace: Place,
+    private readonly textPlace: Place,
+    readonly unknownTags: RenderedNotes['unknownTags'],
+    readonly remoteMedia: RenderedNotes['remoteMedia'],
+  ) {}
+
+  get html(): string {
+    return this.spill.read(this.htmlPlace);
+  }
+
+  get text(): string {
+    return this.spill.read(this.textPlace);
+  }
+
+  /** The notes store writes notes with JSON.stringify, which sees no getter of a prototype: each is read as it is written. */
+  toJSON(): RenderedNotes {
+    return { html: this.html, text: this.text, unknownTags: this.unknownTags, remoteMedia: this.remoteMedia };
+  }
+}
+
+/**
+ * Turns a string property of an object into one read from the spill. Every reader gets the same
+ * string as before; the object no longer holds it.
+ */
+export function spillProperty<T extends object>(spill: StringSpill, object: T, key: keyof T & string, text: string | (() => string) = object[key] as string): void {
+  const read = typeof text === 'string' ? placeReader(spill, spill.put(text)) : text;
+  Object.defineProperty(object, key, { get: read, enumerable: true, configurable: true });
+}
+
+function placeReader(spill: StringSpill, place: Place): () => string {
+  return () => spill.read(place);
+}
+
+function isWellFormed(text: string): boolean {
+  // String.prototype.isWellFormed is in Node 20 (V8 11.3), not yet in TypeScript's ES2023 library.
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
+/**
+ * V8 keeps a substring as a slice of the string it was cut from: every front-matter value parsed
+ * from a file keeps the file's whole text alive. A copy through V8's serializer owns its strings,
+ * so once the body is spilled the text can go. The body itself stays a slice of the text.
+ */
+export function detachedFromText(parsed: ParsedEntry, text: string): ParsedEntry {
+  const markdown = parsed.episode?.markdown;
+  if (markdown === undefined || !text.endsWith(markdown)) return parsed;
+  const { markdown: _body, ...episode } = parsed.episode!;
+  const copy = deserialize(serialize({ episode, diagnostics: parsed.diagnostics })) as { episode: Omit<NonNullable<ParsedEntry['episode']>, 'markdown'>; diagnostics: ParsedEntry['diagnostics'] };
+  return { episode: { ...copy.episode, markdown: text.slice(text.length - markdown.length) }, diagnostics: copy.diagnostics };
+}
+
+/**
+ * Once the notes are made, the episode files' text and bodies serve only a rare diagnostic of the
+ * feed (where a forbidden character was written): they are spilled, each text once, and every
+ * object that held them reads them back when asked.
+ */
+export class SpilledTexts {
+  private readonly texts = new Map<{ text: string }, () => string>();
+  private readonly bodies = new WeakMap<object, () => string>();
+
+  constructor(private readonly spill: StringSpill) {}
+
+  /** Spills the bodies that `holders` hold, then the files' text. */
+  spillSources(files: Iterable<{ text: string }>, holders: Iterable<{ file: { text: string }; episode: { markdown: string } }>): void {
+    for (const { file, episode } of holders) {
+      // The same episode may be held twice (parsed, then measured unchanged).
+      if (this.bodies.has(episode)) continue;
+      const body = this.spillBody(file, episode.markdown);
+      this.bodies.set(episode, body);
+      spillProperty(this.spill, episode, 'markdown', body);
+    }
+    for (const file of files) spillProperty(this.spill, file, 'text', this.textOf(file));
+  }
+
+  /** How to read the body of an episode given to `spillSources`, without reading it now. */
+  bodyOf(episode: object): (() => string) | undefined {
+    return this.bodies.get(episode);
+  }
+
+  /** A body is read back as a slice of its file's text when it is one, so that it is not written twice. */
+  private spillBody(file: { text: string }, markdown: string): () => string {
+    const text = file.text;
+    if (!text.endsWith(markdown)) return placeReader(this.spill, this.spill.put(markdown));
+    const read = this.textOf(file);
+    const from = text.length - markdown.length;
+    return () => read().slice(from);
+  }
+
+  private textOf(file: { text: string }): () => string {
+    let read = this.texts.get(file);
+    if (read === undefined) {
+      read = placeReader(this.spill, this.spill.put(file.text));
+      this.texts.set(file, read);
+    }
+    return read;
+  }
+}

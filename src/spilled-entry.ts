@@ -1,0 +1,69 @@
+import { toEpisode } from './assemble.js';
+import type { Settings } from './config.js';
+import type { EpisodeSource } from './episode.js';
+import type { SpilledNotes } from './notes-spill.js';
+import type { EpisodePeople } from './people.js';
+import type { Episode } from './site.js';
+import { prefixBasePath } from './urls.js';
+
+const SPILLED = Symbol('spilled');
+
+interface Spilled {
+  notes: SpilledNotes;
+  settings: Settings;
+  body: () => string;
+}
+
+type SpilledEntry = Episode & { [SPILLED]: Spilled };
+
+// One getter for all entries, each entry's spilled notes in a hidden property: no closure and no
+// accessor pair for each of 20,000 entries.
+const getters: Partial<Record<keyof Episode, PropertyDescriptor>> = {
+  html: {
+    get(this: SpilledEntry) {
+      const spilled = this[SPILLED];
+      return prefixBasePath(spilled.notes.html, spilled.settings);
+    },
+    enumerable: true,
+    configurable: true,
+  },
+  text: {
+    get(this: SpilledEntry) {
+      return this[SPILLED].notes.text;
+    },
+    enumerable: true,
+    configurable: true,
+  },
+  markdown: {
+    get(this: SpilledEntry) {
+      return this[SPILLED].body();
+    },
+    enumerable: true,
+    configurable: true,
+  },
+};
+
+/**
+ * The entry `toEpisode` makes, whose notes (HTML and text) and body are read from the spill at each
+ * use rather than held: the same values, for the page, the feed and the search index alike.
+ */
+export function spilledEntry(settings: Settings, source: EpisodeSource, notes: SpilledNotes, people: EpisodePeople, body: () => string): Episode {
+  // The HTML is not read here: only the text makes the summary.
+  const entry = toEpisode(settings, source, { html: '', text: notes.text, unknownTags: notes.unknownTags, remoteMedia: notes.remoteMedia }, people);
+  Object.defineProperty(entry, SPILLED, { value: { notes, settings, body } satisfies Spilled });
+  for (const [key, getter] of Object.entries(getters)) Object.defineProperty(entry, key, getter);
+  return entry;
+}
+
+/**
+ * A copy of an entry with other neighbours, as pages and lists give it to templates. A spread
+ * would read the notes and body of a spilled entry from disk into the copy: the archive alone,
+ * which lists every entry, would then hold them all at once. Its getters are copied instead.
+ */
+export function withNeighbours(entry: Episode, newer: Episode | undefined, older: Episode | undefined): Episode {
+  if ((entry as Partial<SpilledEntry>)[SPILLED] === undefined) return { ...entry, newer, older };
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(entry)) as Episode;
+  copy.newer = newer;
+  copy.older = older;
+  return copy;
+}

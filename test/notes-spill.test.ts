@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { build } from '../src/build.js';
+import { parseEntry } from '../src/entry.js';
+import { parseSettings } from '../src/config.js';
+import { renderMarkdown } from '../src/markdown.js';
+import { detachedFromText, SpilledNotes, SpilledTexts, StringSpill } from '../src/notes-spill.js';
+import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
+
+/**
+ * A build that streams its output keeps notes, bodies and file texts in a temporary file and reads
+ * them back at each use: what is read must be exactly what was written, and the site the same.
+ */
+
+describe('the spill of a streamed build', () => {
+  it('gives back every string exactly, lone surrogates, non-Latin text and empty ones included', () => {
+    const spill = new StringSpill();
+    const strings = ['', 'plain', 'é à ü — 日本語 🎙️', 'lone \ud83c high', 'lone \udf99 low', 'x'.repeat(100_000), '\u0000\n\r\t'];
+    const places = strings.map((text) => spill.put(text));
+    // Read out of order and twice: each read is independent of the others.
+    for (const index of [3, 0, 6, 5, 1, 4, 2, 3]) expect(spill.read(places[index]!)).toBe(strings[index]);
+  });
+
+  it('keeps notes as they were rendered, and the build cache writes them whole', () => {
+    const spill = new StringSpill();
+    const notes = renderMarkdown('Some *notes* with <Devoxx> and ![a picture](https://example.com/a.png) — café.\n', { html: 'keep' });
+    const spilled = spill.putNotes(notes);
+    expect(spilled).toBeInstanceOf(SpilledNotes);
+    expect(spilled.html).toBe(notes.html);
+    expect(spilled.text).toBe(notes.text);
+    expect(spilled.unknownTags).toEqual(notes.unknownTags);
+    expect(JSON.parse(JSON.stringify([['hash', spilled]]))).toEqual([['hash', notes]]);
+  });
+
+  it('parses into an entry that holds nothing of the file but its body, with the same values', () => {
+    const text = episodeFile('title: A title long enough to be a slice\nepisode: 3\naudio:\n  url: https://media.example.com/a-long-name.mp3\n  length: 1000\n  duration: 60', 'The notes.\n');
+    const settings = parseSettings(MINIMAL_SETTINGS, '/show/podsite.yaml', {}, '/show').settings!;
+    const file = { file: 'episodes/2024-01-01-a.md', absolutePath: '/show/episodes/2024-01-01-a.md', text };
+    const parsed = parseEntry(file, settings);
+    const detached = detachedFromText(parsed, text);
+    expect(detached).toEqual(parsed);
+    expect(detached.episode).not.toBe(parsed.episode);
+  });
+
+  it('reads texts and bodies back through the objects that held them', () => {
+    const spill = new StringSpill();
+    const text = '---\ntitle: x\n---\nThe body.\n';
+    const file = { text };
+    const episode = { markdown: text.slice(17) };
+    const copy = { markdown: episode.markdown };
+    const other = { text: 'another file' };
+    new SpilledTexts(spill).spillSources([file, other], [
+      { file, episode },
+      { file, episode: copy },
+      { file, episode },
+      { file: other, episode: { markdown: 'not its end' } },
+    ]);
+    expect(Object.getOwnPropertyDescriptor(file, 'text')?.get).toBeTypeOf('function');
+    expect(file.text).toBe(text);
+    expect(other.text).toBe('another file');
+    expect(episode.markdown).toBe('The body.\n');
+    expect(copy.markdown).toBe('The body.\n');
+    expect({ ...episode }).toEqual({ markdown: 'The body.\n' });
+  });
+
+  it('returns a site whose entries read the same notes and bodies as a build in memory', async () => {
+    const files: Record<string, string> = { 'podsite.yaml': MINIMAL_SETTINGS, 'public/artwork.png': 'not really a png' };
+    for (let n = 1; n <= 5; n++) {
+      files[`episodes/2024-02-0${n}-e${n}.md`] = episodeFile(
+        `title: Episode ${n}\nepisode: ${n}\naudio:\n  url: https://media.example.com/e${n}.mp3\n  length: ${n}000\n  duration: 60`,
+        `Notes of episode ${n}: café, [a link](/archive/) and <img src="/images/${n}.png" alt="">.\n`,
+      );
+    }
+    const root = await tempProject(files);
+    const inMemory = await build({ cwd: root, write: false });
+    const streamed = await build({ cwd: root });
+    expect(streamed.ok).toBe(true);
+    // Read from the spill, through one getter shared by every entry.
+    expect(Object.getOwnPropertyDescriptor(streamed.site!.entries[0]!, 'html')?.get).toBe(Object.getOwnPropertyDescriptor(streamed.site!.entries[1]!, 'html')?.get);
+    const facts = (site: typeof streamed.site) => site!.entries.map((entry) => ({ html: entry.html, text: entry.text, markdown: entry.markdown, summary: entry.summary }));
+    expect(facts(streamed.site)).toEqual(facts(inMemory.site));
+    expect(streamed.site!.entries[0]!.html).toContain('café');
+  });
+});
