@@ -82,12 +82,6 @@ export interface FeedCheckOptions {
   itemKeys?: readonly string[];
   /** How messages name items, in document order (podsite: by their episode files); `item 1`, `item 2`... otherwise. */
   itemNames?: readonly string[];
-  /**
-   * Where the writer of the feed put each `<item>`, and its XML, so that the feed need not be
-   * scanned for them (40 MB for a large archive). Used only if the feed holds each one there and
-   * each parses as one `item` element; otherwise the feed is scanned as without it.
-   */
-  items?: readonly { start: number; xml: string }[];
 }
 
 export function createFeedCheckCache(): FeedCheckCache {
@@ -141,19 +135,17 @@ export const joinFeedParts = ({ around, items }: FeedParts): string => {
 
 /**
  * Every problem of the feed: the document's and the channel's, then item by item, then those
- * across items. A feed given in parts is checked without being joined (40 MB for a large archive),
- * its items trusted as far as those of `options.items`.
+ * across items. A feed given in parts is checked without being joined (40 MB for a large archive).
  */
 export function checkFeed(feed: string | FeedParts, options: FeedCheckOptions = {}): FeedProblem[] {
   const nameOf = (index: number) => options.itemNames?.[index] ?? `item ${index + 1}`;
   if (typeof feed !== 'string') {
     const wellCut = feed.around.length === feed.items.length + 1 && feed.items.every((item) => item.startsWith('<item') && item.endsWith('</item>'));
     if (wellCut) return checkInParts(feed.around.join('<!---->'), feed.items, true, () => joinFeedParts(feed), options, nameOf);
-    return checkFeed(joinFeedParts(feed), { ...options, items: undefined });
+    return checkFeed(joinFeedParts(feed), options);
   }
   const xml = feed;
-  const given = options.items !== undefined && placedAsSaid(xml, options.items) ? options.items : undefined;
-  const spans = given?.map(({ start, xml: item }) => ({ start, end: start + item.length })) ?? findItems(xml);
+  const spans = findItems(xml);
   if (spans === undefined) return checkWhole(xml, nameOf);
 
   // The channel without its items; a comment where each was keeps text on either side apart.
@@ -164,8 +156,7 @@ export function checkFeed(feed: string | FeedParts, options: FeedCheckOptions = 
     from = span.end;
   }
   head += xml.slice(from);
-  const items = given?.map((item) => item.xml) ?? spans.map((span) => xml.slice(span.start, span.end));
-  return checkInParts(head, items, given !== undefined, () => xml, options, nameOf);
+  return checkInParts(head, spans.map((span) => xml.slice(span.start, span.end)), false, () => xml, options, nameOf);
 }
 
 /**
@@ -181,47 +172,18 @@ function checkInParts(
   options: FeedCheckOptions,
   nameOf: (index: number) => string,
 ): FeedProblem[] {
-  const { cache, itemKeys } = options;
-  const document = parse(head, undefined);
-  // Given items are trusted no further than this: the rest of the feed well-formed, and no item in it.
-  const rescan = () => checkFeed(whole(), { ...options, items: undefined });
-  if (givenByWriter && document.findings.length > 0) return rescan();
-  // As when the feed is read whole, the first error ends the reading: apps reject such a feed.
-  if (document.findings.length > 0) return placeAll(document.findings, undefined);
-  const problems = placeAll(checkDocument(document), undefined);
-  const channel = child(document.roots[0]!, 'channel');
-  if (givenByWriter && channel?.children.some((c) => c.name === 'item') !== false) return rescan();
-
-  const namespaces = { ...document.rootNamespaces, ...channel?.namespaces };
-  const namespaceKey = JSON.stringify(namespaces);
-  if (cache && cache.itemNamespaces !== namespaceKey) {
-    cache.items.clear();
-    cache.itemNamespaces = namespaceKey;
-  }
-  const keys = itemKeys?.length === items.length ? itemKeys : undefined;
-  const kept = new Map<string, CheckedItem>();
-  const checked: CheckedItem[] = [];
-  for (const [index, itemXml] of items.entries()) {
-    // A given item is its own string, not a slice of the feed: kept as it is, and found again by identity.
-    const key = keys?.[index] ?? String(index);
-    const known = cache?.items.get(key);
-    const result = known !== undefined && known.xml === itemXml ? known : checkItemXml(itemXml, namespaces, cache !== undefined && !givenByWriter);
-    if (givenByWriter && !result.oneItem) return rescan();
-    kept.set(key, result);
-    problems.push(...placeAll(result.findings, index));
-    checked.push(result);
-  }
-  if (cache) cache.items = kept;
-  problems.push(...acrossItems(channel, checked.map((c) => c.facts), nameOf));
-  return problems;
+  const check = new FeedCheckInParts(head, { nameOf, cache: options.cache, itemKeys: options.itemKeys?.length === items.length ? options.itemKeys : undefined, scanned: !givenByWriter });
+  for (const item of items) check.add(item);
+  return check.result() ?? checkFeed(whole(), options);
 }
 
 /**
- * The check of a feed that is written item by item and never held whole: the same problems as
- * `checkFeed` of the whole feed with its items given, from the feed without its items (each
- * replaced by an empty comment) and then each item as it is made. When the parts cannot be
- * trusted (the feed without its items is not well-formed, or a part is not one item), `problems`
- * is undefined: the whole feed, read back, must then be checked by `checkFeed`.
+ * The check of a feed given in parts, never joined: the same problems as `checkFeed` of the whole
+ * feed, from the feed without its items (each replaced by an empty comment) and then each item in
+ * turn, as it is made. Parts its writer gave are trusted only as far as the parse confirms them:
+ * when the feed without its items is not well-formed, or a part is not one item, `result` is
+ * undefined and the whole feed must be checked by `checkFeed`. Parts cut by `checkFeed`'s own
+ * scan (`scanned`) are checked as they are, as a strict parser would read the whole feed.
  */
 export class FeedCheckInParts {
   private readonly problems: FeedProblem[] = [];
@@ -229,43 +191,69 @@ export class FeedCheckInParts {
   private readonly channel: XmlNode | undefined;
   private readonly namespaces: Record<string, string> = {};
   private trusted = true;
+  /** When the feed without its items is not well-formed: the first error ends the reading, as apps do. */
+  private readonly unreadable: FeedProblem[] | undefined;
+  /** Results by item key, for the cache once every item was checked. */
+  private readonly kept = new Map<string, CheckedItem>();
 
   /** `skeleton`: the feed as written, each item replaced by `<!---->`. */
   constructor(
     skeleton: string,
-    private readonly options: Pick<FeedCheckOptions, 'itemNames'> = {},
+    private readonly options: FeedCheckOptions & { nameOf?: (index: number) => string; scanned?: boolean } = {},
   ) {
     const document = parse(skeleton, undefined);
     if (document.findings.length > 0) {
-      this.trusted = false;
+      if (options.scanned) this.unreadable = placeAll(document.findings, undefined);
+      else this.trusted = false;
       return;
     }
     this.problems.push(...placeAll(checkDocument(document), undefined));
     this.channel = child(document.roots[0]!, 'channel');
-    if (this.channel?.children.some((c) => c.name === 'item') !== false) {
+    if (!options.scanned && this.channel?.children.some((c) => c.name === 'item') !== false) {
       this.trusted = false;
       return;
     }
-    this.namespaces = { ...document.rootNamespaces, ...this.channel.namespaces };
+    this.namespaces = { ...document.rootNamespaces, ...this.channel?.namespaces };
+    const { cache } = options;
+    const namespaceKey = cache && JSON.stringify(this.namespaces);
+    if (cache && cache.itemNamespaces !== namespaceKey) {
+      cache.items.clear();
+      cache.itemNamespaces = namespaceKey!;
+    }
   }
 
   /** Checks the next item; the checks across items wait for `result`. Gives what was found, to be given to `addChecked` in a later check. */
   add(itemXml: string): ItemCheck | undefined {
-    if (!this.trusted) return undefined;
-    const result = itemXml.startsWith('<item') && itemXml.endsWith('</item>') ? checkItemXml(itemXml, this.namespaces, false) : undefined;
-    if (result === undefined || !result.oneItem) {
+    if (!this.trusted || this.unreadable) return undefined;
+    const { cache, itemKeys, scanned = false } = this.options;
+    const index = this.facts.length;
+    const key = itemKeys?.[index] ?? String(index);
+    const known = cache?.items.get(key);
+    let result: CheckedItem | undefined = known !== undefined && known.xml === itemXml ? known : undefined;
+    if (result === undefined) {
+      // A part given by the writer must be one item; one cut by the scan is read as it is.
+      if (!scanned && !(itemXml.startsWith('<item') && itemXml.endsWith('</item>'))) {
+        this.trusted = false;
+        return undefined;
+      }
+      // A scanned item is a slice of the whole feed: a cache keeps a copy, not the feed.
+      const made = checkItemXml(itemXml, this.namespaces, cache !== undefined && scanned);
+      // The parser's values are slices of the item's XML, which V8 would keep whole as long as they live.
+      result = { ...made, facts: made.facts && { ...made.facts, guid: ownCopy(made.facts.guid), enclosureUrl: ownCopy(made.facts.enclosureUrl) } };
+    }
+    if (!scanned && !result.oneItem) {
       this.trusted = false;
       return undefined;
     }
-    // The parser's values are slices of the item's XML, which V8 would keep whole as long as they live.
-    const checked: ItemCheck = { findings: result.findings, facts: result.facts && { ...result.facts, guid: ownCopy(result.facts.guid), enclosureUrl: ownCopy(result.facts.enclosureUrl) } };
+    if (cache) this.kept.set(key, result);
+    const checked: ItemCheck = { findings: result.findings, facts: result.facts };
     this.addChecked(checked);
     return checked;
   }
 
   /** The next item, whose XML is the same as that of an item `add` checked, under the same channel. */
   addChecked(checked: ItemCheck): void {
-    if (!this.trusted) return;
+    if (!this.trusted || this.unreadable) return;
     this.problems.push(...placeAll(checked.findings, this.facts.length));
     this.facts.push(checked.facts);
   }
@@ -273,8 +261,10 @@ export class FeedCheckInParts {
   /** Every problem, in the order `checkFeed` gives them; undefined when the whole feed must be checked instead. */
   result(): FeedProblem[] | undefined {
     if (!this.trusted) return undefined;
-    const { itemNames } = this.options;
-    return [...this.problems, ...acrossItems(this.channel, this.facts, (index) => itemNames?.[index] ?? `item ${index + 1}`)];
+    if (this.unreadable) return this.unreadable;
+    const { itemNames, nameOf, cache } = this.options;
+    if (cache) cache.items = this.kept;
+    return [...this.problems, ...acrossItems(this.channel, this.facts, nameOf ?? ((index) => itemNames?.[index] ?? `item ${index + 1}`))];
   }
 }
 
@@ -307,18 +297,6 @@ function checkItemXml(itemXml: string, namespaces: Record<string, string>, copy:
   // Starting with `<item` and ending with `</item>`, one element is the whole part.
   const oneItem = fragment.roots.length === 1 && fragment.roots[0]!.name === 'item';
   return { xml: kept, findings, facts, oneItem };
-}
-
-/** Whether the feed holds each given item where it is said to be, in order, each beginning and ending as an item does. */
-function placedAsSaid(xml: string, items: readonly { start: number; xml: string }[]): boolean {
-  let end = 0;
-  for (const item of items) {
-    if (item.start < end || !item.xml.startsWith('<item') || !item.xml.endsWith('</item>')) return false;
-    end = item.start + item.xml.length;
-    // A slice compared whole: `startsWith` at an offset compares character by character, 40 times slower on a large feed.
-    if (xml.slice(item.start, end) !== item.xml) return false;
-  }
-  return true;
 }
 
 const placeAll = (findings: readonly Finding[], item: number | undefined): FeedProblem[] => findings.map((f) => ({ item, ...f }));

@@ -266,22 +266,6 @@ describe('the feed checker', () => {
     }
   });
 
-  it('finds the same problems with the items placed by the feed’s writer, and scans the feed when they are not where it says', () => {
-    /** Where each `<item>…</item>` of these feeds is, as podsite's feed writer reports them: each starts and ends a line. */
-    const placed = (xml: string) => [...xml.matchAll(/^ {4}(<item>[\s\S]*?^ {4}<\/item>)/gm)].map((m) => ({ start: m.index + 4, xml: m[1]! }));
-    for (const [name, xml] of CASES) {
-      const scanned = checkFeed(xml).map(brief);
-      const items = placed(xml);
-      expect(checkFeed(xml, { items }).map(brief), name).toEqual(scanned);
-      // Claims that do not hold: a place one off, two items given as one, an item left out.
-      if (items.length < 2) continue;
-      const [first, second] = [items[0]!, items[1]!];
-      expect(checkFeed(xml, { items: [{ ...first, start: first.start + 1 }, second] }).map(brief), name).toEqual(scanned);
-      expect(checkFeed(xml, { items: [{ start: first.start, xml: xml.slice(first.start, second.start + second.xml.length) }] }).map(brief), name).toEqual(scanned);
-      expect(checkFeed(xml, { items: [second] }).map(brief), name).toEqual(scanned);
-    }
-  });
-
   it('finds the same problems in the parts the feed’s writer made, and reads the feed whole when they are not items', () => {
     const parts = (xml: string) => {
       const cuts = [...xml.matchAll(/^ {4}(<item>[\s\S]*?^ {4}<\/item>)/gm)].map((m) => ({ start: m.index + 4, end: m.index + 4 + m[1]!.length }));
