@@ -22,14 +22,14 @@ export function parseEntry(file: SourceFile, settings: Settings): ParsedEntry {
 }
 
 export function renderNotes(episode: EpisodeSource, settings: Settings): RenderedNotes {
-  return renderMarkdown(episode.markdown, { html: settings.build.html });
+  return renderMarkdown(episode.markdown, { html: settings.build.html, maxDepth: settings.limits.markdownDepth });
 }
 
 /** The notes of many entries, in their order; in worker threads when there are enough of them. */
 export function renderAllNotes(episodes: readonly EpisodeSource[], settings: Settings, pool: Partial<RenderPoolOptions> = {}): Promise<RenderedAll> {
   return renderAll(
     episodes.map((episode) => episode.markdown),
-    { html: settings.build.html },
+    { html: settings.build.html, maxDepth: settings.limits.markdownDepth },
     pool,
   );
 }
