@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
@@ -175,5 +176,48 @@ describe('bounded cost in a build', () => {
       ['wrong-type', 12],
       ['wrong-type', 13],
     ]);
+  });
+});
+
+describe('prototype names as keys', () => {
+  it('are unknown keys of episodes (nested too) and person files, and change no object', async () => {
+    const root = await tempProject({
+      'podsite.yaml': `${MINIMAL_SETTINGS}rules:\n  unknown-key: warn\n`,
+      'episodes/2024-01-01-a.md': episodeFile(
+        [
+          'title: Hello',
+          '__proto__:',
+          '  polluted: yes',
+          'constructor:',
+          '  prototype:',
+          '    polluted: yes',
+          'prototype: x',
+          'audio:',
+          '  url: https://media.example.com/a.mp3',
+          '  length: 1000',
+          '  __proto__: { polluted: yes }',
+          '  constructor: { polluted: yes }',
+          'chapters:',
+          '  - { start: 0, title: One, __proto__: { polluted: yes } }',
+        ].join('\n'),
+      ),
+      'people/ann.md': '---\nname: Ann\n__proto__:\n  polluted: yes\nconstructor: { prototype: { polluted: yes } }\n---\nBio.\n',
+    });
+    const result = await build({ cwd: root });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
+    expect(result.ok).toBe(true);
+    expect(result.diagnostics.map((d) => [d.file, d.rule, d.line])).toEqual([
+      ['episodes/2024-01-01-a.md', 'unknown-key', 3],
+      ['episodes/2024-01-01-a.md', 'unknown-key', 5],
+      ['episodes/2024-01-01-a.md', 'unknown-key', 8],
+      ['episodes/2024-01-01-a.md', 'unknown-key', 12],
+      ['episodes/2024-01-01-a.md', 'unknown-key', 13],
+      ['episodes/2024-01-01-a.md', 'unknown-key', 15],
+      ['people/ann.md', 'unknown-key', 3],
+      ['people/ann.md', 'unknown-key', 5],
+    ]);
+    const page = await readFile(path.join(root, 'dist/2024/01/01/a/index.html'), 'utf8');
+    expect(page).not.toContain('polluted');
   });
 });
