@@ -181,18 +181,26 @@ export function nestingBeyond(markdown: string, limit: number): TooDeep | undefi
         } else if (c === '*' || c === '_' || c === '~') {
           let runEnd = i;
           while (markdown[runEnd + 1] === c) runEnd++;
+          // CommonMark's flanking rules: `*` inside a word opens and closes, `_` does neither.
           const before = markdown[i - 1] ?? ' ';
           const after = markdown[runEnd + 1] ?? ' ';
-          const opens = !/\s/.test(after) && (/\s/.test(before) || /[\p{P}\p{S}]/u.test(before));
-          const closes = !/\s/.test(before) && (/\s/.test(after) || /[\p{P}\p{S}]/u.test(after));
-          for (let k = 0; k < runEnd - i + 1; k++) {
-            if (opens && !closes) openers.push(i + k);
-            else if (closes && !opens && openers.length > 0) {
+          const spaceBefore = /\s/.test(before);
+          const spaceAfter = /\s/.test(after);
+          const punctuationBefore = /[\p{P}\p{S}]/u.test(before);
+          const punctuationAfter = /[\p{P}\p{S}]/u.test(after);
+          const left = !spaceAfter && (!punctuationAfter || spaceBefore || punctuationBefore);
+          const right = !spaceBefore && (!punctuationBefore || spaceAfter || punctuationAfter);
+          const opens = c === '_' ? left && (!right || punctuationBefore) : left;
+          const closes = c === '_' ? right && (!left || punctuationAfter) : right;
+          let k = i;
+          if (closes) {
+            for (; k <= runEnd && openers.length > 0; k++) {
               // Emphasis nests as deep as the opener this delimiter closes.
               if (openers.length > limit) return { ...positionIn(markdown, openers[limit]!), what: 'emphasis', limit };
               openers.pop();
             }
           }
+          if (opens) for (; k <= runEnd; k++) openers.push(k);
           i = runEnd;
         }
       }

@@ -18,6 +18,9 @@ describe('Markdown nesting, scanned before remark', () => {
     expect(nestingBeyond(`Intro\n\n${nestedList(600)}`, 100)).toMatchObject({ line: 103, column: 201, what: 'quotes and lists' });
     expect(nestingBeyond(`${'['.repeat(20_000)}x`, 100)).toEqual({ line: 1, column: 101, what: 'brackets', limit: 100 });
     expect(nestingBeyond(`${'*'.repeat(5000)}a${'*'.repeat(5000)}`, 100)).toEqual({ line: 1, column: 101, what: 'emphasis', limit: 100 });
+    // Inside a word `*` both opens and closes.
+    expect(nestingBeyond(`x${'*'.repeat(5000)}x${'*'.repeat(5000)}x`, 100)).toEqual({ line: 1, column: 102, what: 'emphasis', limit: 100 });
+    expect(nestingBeyond(`a\n\n${'_a '.repeat(150)}${'a_ '.repeat(150)}`, 100)).toEqual({ line: 3, column: 301, what: 'emphasis', limit: 100 });
     // Brackets left open on one line still count on the next line of the same paragraph.
     expect(nestingBeyond(`${'['.repeat(60)}a\n${'['.repeat(60)}b`, 100)).toMatchObject({ line: 2, column: 41, what: 'brackets' });
   });
@@ -41,7 +44,8 @@ describe('Markdown nesting, scanned before remark', () => {
       `${'>'.repeat(300)} ascii art`,
       '```',
       '',
-      `${'[a] '.repeat(5000)} snake_case_name __init__ 2 * 3 * 4`,
+      `${'[a] '.repeat(5000)} snake_case_name __init__ 2 * 3 * 4 a*b*c**d**e`,
+      `${'**bold** and *em* '.repeat(5000)}`,
     ].join('\n');
     expect(nestingBeyond(notes, 100)).toBeUndefined();
   });
