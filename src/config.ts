@@ -3,6 +3,7 @@ import { blocksValue, diagnostic, type Diagnostic, type Position } from './diagn
 import { PERMALINK_TOKENS } from './permalink.js';
 import { fieldAt, keyPositionPath, readMapping, type Positions, type Schema } from './schema.js';
 import { parseYaml } from './yaml.js';
+import { inputLimitDefaults, type InputLimits } from './input-limits.js';
 import { EPISODE_SCHEMA } from './episode-schema.js';
 import { PERSON_SCHEMA } from './person-schema.js';
 import { APPLE_CATEGORIES } from './apple.js';
@@ -66,7 +67,7 @@ export interface Settings {
   limits: {
     /** Characters allowed in an episode's social-media post text. */
     socialPost: number;
-  };
+  } & InputLimits;
   /** Theme texts that replace the theme's own, by key, in the show's language. */
   strings: Record<string, string>;
   /** Where each setting was written, for diagnostics found later (the feed's, say). */
@@ -131,7 +132,7 @@ export const defaults = {
   },
   footer: [] as Link[],
   feed: { locked: false, funding: {}, txt: {}, block: false, complete: false },
-  limits: { socialPost: 280 },
+  limits: { socialPost: 280, ...inputLimitDefaults },
 } satisfies Partial<Record<keyof Settings, unknown>>;
 
 const LINK_FIELDS: Schema = {
@@ -239,6 +240,12 @@ export const SETTINGS_SCHEMA: Schema = {
       kind: 'object',
       fields: {
         socialPost: { type: { kind: 'integer', min: 1 }, description: 'Characters allowed in an episode\'s `socialPost` text (280).' },
+        fileSize: { type: { kind: 'integer', min: 1 }, description: 'Bytes of an episode, person or page file (1048576, 1 MB); a larger file is skipped, unread.' },
+        frontMatterSize: { type: { kind: 'integer', min: 1 }, description: 'Bytes of the front matter of a file (65536, 64 KB).' },
+        lineLength: { type: { kind: 'integer', min: 1 }, description: 'Characters of one line of an episode, person or page file (100000).' },
+        markdownDepth: { type: { kind: 'integer', min: 1 }, description: 'Levels of nested quotes, lists, brackets or emphasis in Markdown (100).' },
+        yamlAliases: { type: { kind: 'integer', min: 0 }, description: 'Aliases (`*name`) in the front matter of one file (100).' },
+        yamlDepth: { type: { kind: 'integer', min: 1 }, description: 'Levels of nesting in the front matter of one file (32).' },
       },
     },
     description: 'Content budgets checked on every episode.',
@@ -355,7 +362,7 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
     frontMatter: { aliases: raw.frontMatter?.aliases ?? {}, ignore: raw.frontMatter?.ignore ?? [] },
     feed,
     rules,
-    limits: { socialPost: raw.limits?.socialPost ?? defaults.limits.socialPost },
+    limits: { ...defaults.limits, ...definedOnly(raw.limits ?? {}) },
     strings: raw.strings ?? {},
     positions: read.positions,
   };
@@ -522,4 +529,9 @@ function outputFolderProblems(build: Pick<Settings['build'], 'root' | 'episodes'
   }
   if (path.parse(output).root === output) problems.push('the output folder may not be the root of the file system');
   return problems;
+}
+
+/** The limits written in the settings, without keys whose value is missing, so that defaults fill them. */
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -25,7 +25,7 @@ export async function renderEditedPages(cache: BuildCache, root: string, files: 
     const before = cache.files.get(absolutePath)?.entry;
     if (before === undefined) return undefined;
     // A save may be a removal, or the first half of a rename: a file that is gone is the rebuild's.
-    const read = await readSourceFile(root, absolutePath, 'episode', true).catch((error: NodeJS.ErrnoException) => {
+    const read = await readSourceFile(root, absolutePath, 'episode', true, settings.limits).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
       throw error;
     });

@@ -22,7 +22,7 @@ export function parseEntry(file: SourceFile, settings: Settings): ParsedEntry {
 }
 
 export function renderNotes(episode: EpisodeSource, settings: Settings): RenderedNotes {
-  return renderMarkdown(episode.markdown, { html: settings.build.html });
+  return renderMarkdown(episode.markdown, { html: settings.build.html, maxDepth: settings.limits.markdownDepth });
 }
 
 /** The notes of many entries, in their order; in worker threads when there are enough of them. */
@@ -30,7 +30,7 @@ export function renderAllNotes(episodes: readonly EpisodeSource[], settings: Set
   return renderAll(
     // Read a batch at a time: in a build that spills them, the bodies are read back from disk.
     { length: episodes.length, slice: (start, end) => episodes.slice(start, end).map((episode) => episode.markdown) },
-    { html: settings.build.html },
+    { html: settings.build.html, maxDepth: settings.limits.markdownDepth },
     pool,
     keep,
   );

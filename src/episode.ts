@@ -58,7 +58,7 @@ export interface EpisodeSource {
   version: string;
 }
 
-export type EpisodeSettings = Pick<Settings, 'timezone' | 'frontMatter'> & { build: Pick<Settings['build'], 'audioUrl'> };
+export type EpisodeSettings = Pick<Settings, 'timezone' | 'frontMatter'> & { build: Pick<Settings['build'], 'audioUrl'>; limits?: Partial<Settings['limits']> };
 
 interface RawEpisode {
   title?: string;
@@ -96,6 +96,7 @@ export function parseEpisode(
     what: 'the front matter',
     missing: { subject: 'this file', field: 'title' },
     frontMatter: settings.frontMatter,
+    limits: settings.limits,
   });
   if (read === undefined) return { episode: undefined, diagnostics };
   const raw = read.value as RawEpisode;

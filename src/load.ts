@@ -1,10 +1,11 @@
 import { isUtf8 } from 'node:buffer';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildCache, CachedFile } from './cache.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { inputLimitDefaults, type InputLimits } from './input-limits.js';
 
 /** A text file read from the project, named relative to the working folder (as diagnostics name it). */
 export interface SourceFile {
@@ -60,13 +61,54 @@ export type SourceKind = 'episode' | 'person' | 'page' | 'template';
  * Reads one file. `sync` is for the few small files of a theme or of a save in `podsite dev`:
  * blocking reads skip libuv's thread pool, where a file watcher's own work would make them wait.
  */
-export async function readSourceFile(root: string, absolutePath: string, kind: SourceKind, sync = false): Promise<{ source?: SourceFile; diagnostic?: Diagnostic }> {
+export async function readSourceFile(
+  root: string,
+  absolutePath: string,
+  kind: SourceKind,
+  sync = false,
+  limits: Pick<InputLimits, 'fileSize' | 'lineLength'> = inputLimitDefaults,
+): Promise<{ source?: SourceFile; diagnostic?: Diagnostic }> {
   const file = path.relative(root, absolutePath).split(path.sep).join('/');
+  if (kind !== 'template') {
+    // Measured before reading: a 5 MB episode would cost minutes and gigabytes in the Markdown reader.
+    const size = (sync ? statSync(absolutePath) : await stat(absolutePath)).size;
+    if (size > limits.fileSize) {
+      return {
+        diagnostic: diagnostic(file, { line: 1, column: 1 }, 'file-too-large', `this file is ${kibibytes(size)}, more than the ${kibibytes(limits.fileSize)} podsite reads, so it is skipped`, `show notes are seldom over 50 KB: move long texts into a transcript file, or raise \`limits.fileSize\` in the settings`),
+      };
+    }
+  }
   const bytes = sync ? readFileSync(absolutePath) : await readFile(absolutePath);
   // An empty template is fine (it removes a partial); an empty episode or person file is a mistake.
   const problem = textProblem(file, bytes, kind);
   if (problem !== undefined) return { diagnostic: problem };
-  return { source: { file, absolutePath, text: utf8.decode(bytes) } };
+  const text = utf8.decode(bytes);
+  const long = kind === 'template' ? undefined : lineBeyond(text, limits.lineLength);
+  if (long !== undefined) {
+    return {
+      diagnostic: diagnostic(file, { line: long.line, column: limits.lineLength + 1 }, 'line-too-long', `line ${long.line} is ${long.length} characters long, more than the ${limits.lineLength} podsite reads, so the file is skipped`, `break the line (a blank line between paragraphs), or raise \`limits.lineLength\` in the settings`),
+    };
+  }
+  return { source: { file, absolutePath, text } };
+}
+
+function kibibytes(bytes: number): string {
+  return bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/** The first line longer than `limit` characters, if any. */
+function lineBeyond(text: string, limit: number): { line: number; length: number } | undefined {
+  if (text.length <= limit) return undefined;
+  let line = 1;
+  for (let start = 0; start < text.length; line++) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    // A CRLF file's lines end with `\r`, which is no character of the line.
+    const length = end - start - (text[end - 1] === '\r' ? 1 : 0);
+    if (length > limit) return { line, length };
+    start = end + 1;
+  }
+  return undefined;
 }
 
 /** Why `bytes` cannot be read as a text file: empty, binary, or not UTF-8 (with where). */
@@ -139,6 +181,7 @@ export async function loadEpisodeFiles(
   root: string,
   folder: string,
   cache?: BuildCache,
+  limits: Pick<InputLimits, 'fileSize' | 'lineLength'> = inputLimitDefaults,
 ): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[]; found: number; paths: string[]; others: ReadonlySet<string> }> {
   // Listing thousands of files costs more than the rest of a one-file rebuild: when every dirty file
   // is one already known (an edit, no addition), the last listing still holds. A file outside the
@@ -179,7 +222,7 @@ export async function loadEpisodeFiles(
   // never more than one file is open (every file at once once ran out of file descriptors).
   for (const index of reading) {
     const absolutePath = absolutePaths[index]!;
-    read[index] = remember(absolutePath, await readSourceFile(root, absolutePath, 'episode', true));
+    read[index] = remember(absolutePath, await readSourceFile(root, absolutePath, 'episode', true, limits));
   }
   if (cache !== undefined && !onlyKnownFilesChanged) {
     const present = new Set(absolutePaths);
@@ -198,7 +241,7 @@ export async function loadEpisodeFiles(
  * The person files of the people folder: its Markdown files, not those of subfolders, since a
  * person's id is their file name. No folder, no people.
  */
-export async function loadPeopleFiles(root: string, folder: string): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[] }> {
+export async function loadPeopleFiles(root: string, folder: string, limits: Pick<InputLimits, 'fileSize' | 'lineLength'> = inputLimitDefaults): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[] }> {
   let names: string[];
   try {
     names = (await readdir(folder, { withFileTypes: true }))
@@ -209,7 +252,7 @@ export async function loadPeopleFiles(root: string, folder: string): Promise<{ f
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { files: [], diagnostics: [] };
     throw error;
   }
-  const read = await Promise.all(names.map((name) => readSourceFile(root, path.join(folder, name), 'person')));
+  const read = await Promise.all(names.map((name) => readSourceFile(root, path.join(folder, name), 'person', false, limits)));
   return {
     files: read.flatMap((r) => (r.source ? [r.source] : [])),
     diagnostics: read.flatMap((r) => (r.diagnostic ? [r.diagnostic] : [])),
@@ -217,9 +260,9 @@ export async function loadPeopleFiles(root: string, folder: string): Promise<{ f
 }
 
 /** The Markdown files of the pages folder and its subfolders; `name` is the path inside it. No folder, no pages. */
-export async function loadPageFiles(root: string, folder: string): Promise<{ files: (SourceFile & { name: string })[]; diagnostics: Diagnostic[] }> {
+export async function loadPageFiles(root: string, folder: string, limits: Pick<InputLimits, 'fileSize' | 'lineLength'> = inputLimitDefaults): Promise<{ files: (SourceFile & { name: string })[]; diagnostics: Diagnostic[] }> {
   const names = (await listFiles(folder)).filter((name) => EPISODE_EXTENSIONS.test(name));
-  const read = await Promise.all(names.map(async (name) => ({ name, ...(await readSourceFile(root, path.join(folder, name), 'page')) })));
+  const read = await Promise.all(names.map(async (name) => ({ name, ...(await readSourceFile(root, path.join(folder, name), 'page', false, limits)) })));
   return {
     files: read.flatMap((r) => (r.source ? [{ ...r.source, name: r.name }] : [])),
     diagnostics: read.flatMap((r) => (r.diagnostic ? [r.diagnostic] : [])),

@@ -9,6 +9,7 @@ import { remark } from 'remark';
 import remarkGfm from 'remark-gfm';
 import remarkHtml from 'remark-html';
 import type { HtmlPolicy } from './config.js';
+import { inputLimitDefaults } from './input-limits.js';
 
 /** The only door to remark: swapping the Markdown engine touches this file alone. */
 export interface RenderedNotes {
@@ -19,6 +20,17 @@ export interface RenderedNotes {
   unknownTags: UnknownTag[];
   /** Pictures and embeds the notes load from a URL with a host; the site decides which hosts are others. */
   remoteMedia: RemoteMedia[];
+  /** Set when the notes nest too deep to be read as Markdown: they are then plain text. */
+  tooDeep?: TooDeep;
+}
+
+export interface TooDeep {
+  /** Where the nesting goes past the limit, in the Markdown's own lines. */
+  line: number;
+  column: number;
+  /** What nests: `quotes and lists`, `brackets`, `emphasis`; `markup` when remark itself gave up. */
+  what: string;
+  limit: number;
 }
 
 export interface RemoteMedia {
@@ -35,6 +47,8 @@ export interface UnknownTag {
 
 export interface MarkdownOptions {
   html: HtmlPolicy;
+  /** Levels of nesting beyond which the notes are not given to remark (`limits.markdownDepth`). */
+  maxDepth?: number;
 }
 
 /**
@@ -67,12 +81,133 @@ type Processor = ReturnType<typeof createProcessor>;
 let processor: Processor | undefined;
 
 export function renderMarkdown(markdown: string, options: MarkdownOptions): RenderedNotes {
-  processor ??= createProcessor();
-  const tree = processor.parse(markdown);
-  const text = plainText(tree);
-  const { unknownTags, remoteMedia } = inspectRawHtml(tree, markdown);
-  const html = withoutObsoleteAlign(processor.stringify(processor.runSync(tree) as typeof tree));
-  return { html: options.html === 'sanitize' ? sanitizeHtml(html) : wellFormed(html), text, unknownTags, remoteMedia };
+  const limit = options.maxDepth ?? inputLimitDefaults.markdownDepth;
+  // remark and its plugins recurse over the tree and some of its steps are quadratic in nesting:
+  // 2,000 nested quotes overflowed the stack, 600 nested lists took 19 s.
+  const tooDeep = nestingBeyond(markdown, limit);
+  if (tooDeep !== undefined) return asPlainText(markdown, tooDeep);
+  try {
+    processor ??= createProcessor();
+    const tree = processor.parse(markdown);
+    const text = plainText(tree);
+    const { unknownTags, remoteMedia } = inspectRawHtml(tree, markdown);
+    const html = withoutObsoleteAlign(processor.stringify(processor.runSync(tree) as typeof tree));
+    return { html: options.html === 'sanitize' ? sanitizeHtml(html) : wellFormed(html), text, unknownTags, remoteMedia };
+  } catch (error) {
+    // The last resort for a shape the scan does not foresee: one episode's notes, not the build.
+    if (error instanceof RangeError) return asPlainText(markdown, { line: 1, column: 1, what: 'markup', limit });
+    throw error;
+  }
+}
+
+/** Notes that cannot be read as Markdown, shown as they were typed: escaped, one paragraph per block. */
+function asPlainText(markdown: string, tooDeep: TooDeep): RenderedNotes {
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const blocks = markdown.split(/\n[ \t]*\n/).map((block) => block.trim()).filter((block) => block !== '');
+  return {
+    html: blocks.map((block) => `<p>${escape(block)}</p>`).join('\n'),
+    text: markdown.replace(/\s+/g, ' ').trim(),
+    unknownTags: [],
+    remoteMedia: [],
+    tooDeep,
+  };
+}
+
+function positionIn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+const LIST_MARKER = /^(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)/;
+
+/**
+ * Where the Markdown nests more than `limit` levels, in one linear pass and without parsing:
+ * block quotes and list markers at the start of a line (indentation counts a level per two
+ * columns, as nested lists are written), unclosed `[`, and emphasis closed around emphasis.
+ * It may count more levels than remark would see, never fewer for these shapes; code in a
+ * top-level fence is skipped, since remark reads it as text.
+ */
+export function nestingBeyond(markdown: string, limit: number): TooDeep | undefined {
+  let fence: string | undefined;
+  let brackets = 0;
+  // Offsets of the emphasis delimiters still open in this paragraph, innermost last.
+  const openers: number[] = [];
+  let lineNumber = 0;
+  for (let start = 0; start <= markdown.length; ) {
+    lineNumber++;
+    let end = markdown.indexOf('\n', start);
+    if (end === -1) end = markdown.length;
+    const at = (offset: number, what: string): TooDeep => ({ line: lineNumber, column: offset - start + 1, what, limit });
+    const fenceMatch = /^ {0,3}(`{3,}|~{3,})/.exec(markdown.slice(start, Math.min(end, start + 256)));
+    if (fence !== undefined) {
+      if (fenceMatch !== null && fenceMatch[1]![0] === fence[0] && fenceMatch[1]!.length >= fence.length) fence = undefined;
+    } else if (fenceMatch !== null) {
+      fence = fenceMatch[1];
+    } else {
+      let i = start;
+      let levels = 0;
+      let columns = 0;
+      for (;;) {
+        while (i < end && (markdown[i] === ' ' || markdown[i] === '\t')) columns += markdown[i++] === '\t' ? 4 : 1;
+        const markerStart = i;
+        if (markdown[i] === '>') i++;
+        else {
+          const marker = LIST_MARKER.exec(markdown.slice(i, Math.min(end, i + 11)));
+          if (marker === null) break;
+          i += marker[0].length;
+        }
+        if (++levels + Math.floor(columns / 2) > limit) return at(markerStart, 'quotes and lists');
+        // The space after a marker belongs to it: only the indentation before one counts.
+        if (markdown[i] === ' ' || markdown[i] === '\t') i++;
+      }
+      if (levels + Math.floor(columns / 2) > limit) return at(i, 'quotes and lists');
+      if (markdown.slice(i, end).trim() === '') {
+        // A blank line ends the paragraph: brackets and emphasis do not carry over.
+        brackets = 0;
+        openers.length = 0;
+      }
+      for (; i < end; i++) {
+        const c = markdown[i]!;
+        if (c === '\\') i++;
+        else if (c === '[') {
+          if (++brackets > limit) return at(i, 'brackets');
+        } else if (c === ']') {
+          if (brackets > 0) brackets--;
+        } else if (c === '*' || c === '_' || c === '~') {
+          let runEnd = i;
+          while (markdown[runEnd + 1] === c) runEnd++;
+          // CommonMark's flanking rules: `*` inside a word opens and closes, `_` does neither.
+          const before = markdown[i - 1] ?? ' ';
+          const after = markdown[runEnd + 1] ?? ' ';
+          const spaceBefore = /\s/.test(before);
+          const spaceAfter = /\s/.test(after);
+          const punctuationBefore = /[\p{P}\p{S}]/u.test(before);
+          const punctuationAfter = /[\p{P}\p{S}]/u.test(after);
+          const left = !spaceAfter && (!punctuationAfter || spaceBefore || punctuationBefore);
+          const right = !spaceBefore && (!punctuationBefore || spaceAfter || punctuationAfter);
+          const opens = c === '_' ? left && (!right || punctuationBefore) : left;
+          const closes = c === '_' ? right && (!left || punctuationAfter) : right;
+          let k = i;
+          if (closes) {
+            for (; k <= runEnd && openers.length > 0; k++) {
+              // Emphasis nests as deep as the opener this delimiter closes.
+              if (openers.length > limit) return { ...positionIn(markdown, openers[limit]!), what: 'emphasis', limit };
+              openers.pop();
+            }
+          }
+          if (opens) for (; k <= runEnd; k++) openers.push(k);
+          i = runEnd;
+        }
+      }
+    }
+    start = end + 1;
+  }
+  return undefined;
 }
 
 const HTML_ELEMENTS = new Set(htmlTagNames);

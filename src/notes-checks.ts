@@ -17,6 +17,20 @@ export function markupDiagnostics(file: string, bodyLine: number, rendered: Rend
       `put code in backticks; if you meant an element, check its name`,
     ),
   );
+  if (rendered.tooDeep !== undefined) {
+    const { line, column, what, limit } = rendered.tooDeep;
+    found.push(
+      diagnostic(
+        file,
+        { line: bodyLine + line - 1, column },
+        'markdown-too-deep',
+        what === 'markup'
+          ? 'the notes nest too deep for the Markdown reader, so they are shown as plain text'
+          : `the notes nest ${what} more than ${limit} levels deep, so they are shown as plain text`,
+        'no notes need this much nesting (often a broken export or paste); flatten them, or raise `limits.markdownDepth` in the settings',
+      ),
+    );
+  }
   for (const [host, media] of remoteHosts(rendered.remoteMedia, settings)) {
     const first = media[0]!;
     const what = media.length === 1 ? 'a picture or embed' : `${media.length} pictures or embeds`;

@@ -64,7 +64,7 @@ export interface Credit {
   group: PersonGroup;
 }
 
-export type PeopleSettings = Pick<Settings, 'url' | 'frontMatter'> & { build: Pick<Settings['build'], 'html'> };
+export type PeopleSettings = Pick<Settings, 'url' | 'frontMatter'> & { build: Pick<Settings['build'], 'html'>; limits?: Partial<Settings['limits']> };
 
 interface RawPerson {
   name?: string;
@@ -109,6 +109,7 @@ export function parsePerson(source: SourceFile, settings: PeopleSettings): { per
     what: 'the person file',
     missing: { subject: 'this person file', field: 'name' },
     frontMatter: settings.frontMatter,
+    limits: settings.limits,
   });
   if (read === undefined) return { person: undefined, diagnostics };
   const raw = read.value as RawPerson;
@@ -136,7 +137,7 @@ export function parsePerson(source: SourceFile, settings: PeopleSettings): { per
     if (url !== undefined && !isHttpUrl(url)) report(key, 'invalid-url', `\`${key}\` must be an absolute http(s) URL (found \`${url}\`)`, 'e.g. https://example.com/');
   }
 
-  const bio = renderMarkdown(split.body, { html: settings.build.html });
+  const bio = renderMarkdown(split.body, { html: settings.build.html, maxDepth: settings.limits?.markdownDepth });
   diagnostics.push(...markupDiagnostics(file, split.bodyLine, bio, settings));
 
   if (diagnostics.some(blocksValue) || !name || role === undefined || group === undefined) return { person: undefined, diagnostics };

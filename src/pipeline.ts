@@ -119,12 +119,12 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
 
   const [sources, theme, publicFiles, peopleFiles, mediaFiles, pageFiles] = await stage('load', () =>
     Promise.all([
-      loadEpisodeFiles(cwd, settings.build.episodes, cache),
+      loadEpisodeFiles(cwd, settings.build.episodes, cache, settings.limits),
       loadTheme(cwd, settings.build.templates),
       listPublicFiles(settings.build.public),
-      loadPeopleFiles(cwd, settings.build.people),
+      loadPeopleFiles(cwd, settings.build.people, settings.limits),
       settings.build.media === undefined ? [] : listMediaFiles(settings.build.media),
-      loadPageFiles(cwd, settings.build.pages),
+      loadPageFiles(cwd, settings.build.pages, settings.limits),
     ]),
   );
   collect(...sources.diagnostics, ...theme.diagnostics, ...peopleFiles.diagnostics, ...pageFiles.diagnostics);
@@ -239,7 +239,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       const memo = cached(file);
       const notes = known.get(file)!;
       store?.notes.keep(file.text, notes);
-      if (notes.unknownTags.length > 0 || notes.remoteMedia.length > 0) collect(...notesDiagnostics(episode, notes, settings));
+      if (notes.unknownTags.length > 0 || notes.remoteMedia.length > 0 || notes.tooDeep !== undefined) collect(...notesDiagnostics(episode, notes, settings));
       const cast = memo?.cast ?? castOf(episode, people.value);
       if (cast.diagnostics.length > 0) collect(...cast.diagnostics);
       // An entry made before the audio's facts changed is made again.

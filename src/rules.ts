@@ -39,6 +39,11 @@ export const RULES = {
   'duplicate-key': rule('files', 'error', false, 'A mapping does not have the same key twice.'),
   'yaml-alias-limit': rule('files', 'error', false, 'YAML aliases (`*name`) are not expanded more than the limit (a "billion laughs" file).'),
   'yaml-too-deep': rule('files', 'error', false, 'YAML nesting stays under the depth limit.'),
+  // Bounded cost: input beyond `limits:` is reported, never read at any price.
+  'file-too-large': rule('files', 'error', true, 'An episode, person or page file is at most `limits.fileSize` bytes (a larger file is skipped, unread).'),
+  'front-matter-too-large': rule('files', 'error', false, 'The front matter is at most `limits.frontMatterSize` bytes.'),
+  'line-too-long': rule('files', 'error', true, 'No line of an episode, person or page file is longer than `limits.lineLength` characters (such a file is skipped).'),
+  'markdown-too-deep': rule('files', 'error', true, 'Quotes, lists, brackets and emphasis in Markdown nest at most `limits.markdownDepth` levels deep (deeper notes are shown as plain text).'),
 
   // Settings
   'unknown-setting': rule('settings', 'error', false, 'Every key of podsite.yaml is a known setting (with a did-you-mean).'),

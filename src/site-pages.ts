@@ -42,7 +42,7 @@ interface RawPage {
   order?: number;
 }
 
-export type PageSettings = Pick<Settings, 'url' | 'frontMatter'> & { build: Pick<Settings['build'], 'html'> };
+export type PageSettings = Pick<Settings, 'url' | 'frontMatter'> & { build: Pick<Settings['build'], 'html'>; limits?: Partial<Settings['limits']> };
 
 /** Reads the pages folder's files; each file's `name` (its path inside the folder) makes its address. */
 export function readSitePages(files: readonly (SourceFile & { name: string })[], settings: PageSettings): Result<SitePage[]> {
@@ -54,9 +54,10 @@ export function readSitePages(files: readonly (SourceFile & { name: string })[],
       what: 'the page',
       missing: { subject: 'this page', field: 'title' },
       frontMatter: settings.frontMatter,
+      limits: settings.limits,
     });
     diagnostics.push(...found);
-    const body = renderMarkdown(split.body, { html: settings.build.html });
+    const body = renderMarkdown(split.body, { html: settings.build.html, maxDepth: settings.limits?.markdownDepth });
     diagnostics.push(...markupDiagnostics(source.file, split.bodyLine, body, settings));
     if (read === undefined || found.some(blocksValue)) continue;
     const raw = read.value as RawPage;

@@ -1,5 +1,6 @@
 import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import { inputLimitDefaults, type InputLimits } from './input-limits.js';
 import type { RuleId } from './rules.js';
 
 export type YamlNode = Node;
@@ -18,13 +19,17 @@ export interface YamlSource {
   text: string;
   /** Lines of the file before the YAML text starts (front matter is preceded by `---`). */
   lineOffset?: number;
+  /** `limits.yamlAliases` and `limits.yamlDepth`; the settings file itself is read with the defaults. */
+  limits?: Partial<Pick<InputLimits, 'yamlAliases' | 'yamlDepth'>>;
 }
 
 /**
  * YAML 1.2 core schema on purpose: `no` stays a string, `1:05:43` is not a number, and
  * `2021-02-30` is not silently turned into March 2 (the date is checked by its own rule).
  */
-export function parseYaml({ file, text, lineOffset = 0 }: YamlSource): ParsedYaml {
+export function parseYaml({ file, text, lineOffset = 0, limits = {} }: YamlSource): ParsedYaml {
+  const MAX_DEPTH = limits.yamlDepth ?? inputLimitDefaults.yamlDepth;
+  const MAX_ALIASES = limits.yamlAliases ?? inputLimitDefaults.yamlAliases;
   const lineCounter = new LineCounter();
   const tooDeep = flowNestingBeyond(text, MAX_DEPTH);
   if (tooDeep !== undefined) {
@@ -34,7 +39,7 @@ export function parseYaml({ file, text, lineOffset = 0 }: YamlSource): ParsedYam
     const { line, col } = lineCounter.linePos(tooDeep);
     return {
       root: null,
-      diagnostics: [diagnostic(file, { line: line + lineOffset, column: col }, 'yaml-too-deep', `the YAML is nested more than ${MAX_DEPTH} levels deep`, 'flatten the value; no podsite field needs more than two levels')],
+      diagnostics: [diagnostic(file, { line: line + lineOffset, column: col }, 'yaml-too-deep', `the YAML is nested more than ${MAX_DEPTH} levels deep`, DEPTH_HINT)],
       positionOf: () => ({ line: 1 + lineOffset, column: 1 }),
       resolve: () => null,
     };
@@ -59,10 +64,10 @@ export function parseYaml({ file, text, lineOffset = 0 }: YamlSource): ParsedYam
   const diagnostics: Diagnostic[] = [];
   const shape = documentShape(document);
   if (shape.aliases > MAX_ALIASES) {
-    diagnostics.push(diagnostic(file, positionAt(shape.firstAliasOffset), 'yaml-alias-limit', `the YAML uses ${shape.aliases} aliases; podsite reads at most ${MAX_ALIASES}`, 'write the values out instead of repeating `*name`'));
+    diagnostics.push(diagnostic(file, positionAt(shape.firstAliasOffset), 'yaml-alias-limit', `the YAML uses ${shape.aliases} aliases; podsite reads at most ${MAX_ALIASES}`, 'write the values out instead of repeating `*name`, or raise `limits.yamlAliases` in the settings'));
   }
   if (shape.depth > MAX_DEPTH) {
-    diagnostics.push(diagnostic(file, positionAt(shape.deepestOffset), 'yaml-too-deep', `the YAML is nested more than ${MAX_DEPTH} levels deep`, 'flatten the value; no podsite field needs more than two levels'));
+    diagnostics.push(diagnostic(file, positionAt(shape.deepestOffset), 'yaml-too-deep', `the YAML is nested more than ${MAX_DEPTH} levels deep`, DEPTH_HINT));
   }
   for (const error of document.errors) {
     const rule = YAML_ERROR_RULES[error.code] ?? 'yaml-syntax';
@@ -79,8 +84,7 @@ export function parseYaml({ file, text, lineOffset = 0 }: YamlSource): ParsedYam
   };
 }
 
-const MAX_DEPTH = 32;
-const MAX_ALIASES = 100;
+const DEPTH_HINT = 'flatten the value (no podsite field needs more than two levels), or raise `limits.yamlDepth` in the settings';
 
 const YAML_ERROR_RULES: Readonly<Record<string, RuleId>> = {
   DUPLICATE_KEY: 'duplicate-key',
