@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -204,5 +205,32 @@ describe('hostile text in every output', () => {
     const locs = children(urlset, 'url').map((url) => child(url, 'loc')!.text);
     expect(locs.length).toBeGreaterThan(3);
     for (const loc of locs) expect(new URL(loc).href).toBe(loc);
+  });
+});
+
+describe('front matter is data, never code', () => {
+  it('does not run a `---js` front matter, and reads a file naming another language as one without front matter', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'fuzz-js-'));
+    try {
+      const marker = path.join(folder, 'evaluated');
+      await writeFiles(folder, {
+        'podsite.yaml': MINIMAL_SETTINGS,
+        // gray-matter evals the front matter of `---js` (and `---javascript`) with `require` in scope.
+        'episodes/2024-01-01-js.md': `---js\nrequire('fs').writeFileSync(${JSON.stringify(marker)}, 'x')\n---\nNotes.\n`,
+        'episodes/2024-01-02-javascript.md': `---javascript\nrequire('fs').writeFileSync(${JSON.stringify(marker)}, 'x')\n---\nNotes.\n`,
+        // An engine gray-matter does not know made it throw: an internal error (found by test/fuzz.test.ts).
+        'episodes/2024-01-03-coffee.md': '---.9,e99..\ntitle: x\n---\nNotes.\n',
+        'episodes/2024-01-04-yaml.md': '---yaml\ntitle: Named YAML\n---\nNotes.\n',
+      });
+      const built = await build({ cwd: folder, write: false });
+      expect(existsSync(marker)).toBe(false);
+      expect(built.diagnostics.map((d) => [d.file, d.rule])).toEqual([
+        ['episodes/2024-01-01-js.md', 'missing-front-matter'],
+        ['episodes/2024-01-02-javascript.md', 'missing-front-matter'],
+        ['episodes/2024-01-03-coffee.md', 'missing-front-matter'],
+      ]);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
