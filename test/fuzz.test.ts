@@ -139,6 +139,17 @@ const settings = fc
   .tuple(fc.constantFrom('keep', 'sanitize'), fc.constantFrom('/:year/:month/:day/:slug/', '/episodes/:slug/', '/:slug/', '/:year/:slug.html'))
   .map(([html, permalink]) => `${MINIMAL_SETTINGS}build:\n  html: ${html}\n  permalink: ${permalink}\n`);
 
+/** The show's own texts, which every page and the feed's channel carry. */
+const hostileSettings = fc
+  .tuple(settings, hostileText(30), hostileText(30), lineText(20), lineText(20))
+  .map(([yaml, title, description, author, owner]) =>
+    yaml
+      .replace('title: Test Show', `title: ${yamlQuoted(`Show ${title}`)}`)
+      .replace('description: A show made for tests.', `description: ${yamlQuoted(`About ${description}`)}`)
+      .replace('author: Test Author', `author: ${yamlQuoted(`By ${author}`)}`)
+      .replace('owner:\n', `owner:\n  name: ${yamlQuoted(`Owner ${owner}`)}\n`),
+  );
+
 const person = fc.tuple(fileStem, hostileText(20), fc.constantFrom('host', 'guest', 'producer', 'x')).map(([stem, name, role]) => ({
   [`people/${stem}.md`]: `---\nname: ${yamlQuoted(name)}\nrole: ${role}\n---\nBio ${name.replace(/\0/g, '')}\n`,
 }));
@@ -186,7 +197,7 @@ describe('fuzz: hostile projects never break the build, the output or the machin
 
   it(`hostile texts in valid front matter, people and pages (${RUNS} runs, seed ${SEED})`, async () => {
     const values = fc
-      .tuple(settings, fc.uniqueArray(fc.tuple(fc.stringMatching(/^[a-z0-9-]{1,12}$/), hostileValues, notes), { minLength: 1, maxLength: 3, selector: ([name]) => name }), hostileText(20), lineText(20), notes)
+      .tuple(hostileSettings, fc.uniqueArray(fc.tuple(fc.stringMatching(/^[a-z0-9-]{1,12}$/), hostileValues, notes), { minLength: 1, maxLength: 3, selector: ([name]) => name }), hostileText(20), lineText(20), notes)
       .map(([yaml, episodes, name, title, body]) => ({
         'podsite.yaml': yaml,
         ...Object.fromEntries(episodes.map(([stem, front, text]) => [`episodes/2024-01-01-${stem}.md`, `---\n${front}\n---\n${text}`])),
