@@ -6,6 +6,7 @@ import { fromHtml } from 'hast-util-from-html';
 import type { Element, Root, RootContent } from 'hast';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildResult } from '../src/build.js';
+import { formatDiagnostics } from '../src/report.js';
 import { child, children, episodeFile, MINIMAL_SETTINGS, parseXmlStrict, readText, writeFiles, type XmlElement } from './helpers.js';
 
 /**
@@ -232,5 +233,23 @@ describe('front matter is data, never code', () => {
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
+  });
+});
+
+describe('hostile text in the terminal', () => {
+  it('shows the controls of a file name, message and code frame as symbols, never as escape sequences', () => {
+    const source = '---\ntitle: "x\u001b]0;title\u0007\u001b[2J"\ndate: 2024-02-30\u009b\n---\n';
+    const text = formatDiagnostics(
+      [{ file: 'episodes/a\u001b[31m.md', line: 3, column: 7, severity: 'error', rule: 'invalid-date', message: '`2024-02-30\u009b` is not a date', hint: 'see \u001b[1m' }],
+      { sourceOf: () => source, color: false },
+    );
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(text).toContain('title: "x␛]0;title␇␛[2J"');
+    expect(text).toContain('episodes/a␛[31m.md:3:7');
+    expect(text).toContain('`2024-02-30\ufffd` is not a date');
+    // The caret stays under the column: one symbol for one character.
+    const frame = text.split('\n');
+    const marked = frame.findIndex((line) => line.startsWith('  > 3 |'));
+    expect(frame[marked + 1]!.indexOf('^')).toBe(frame[marked]!.indexOf('2024'));
   });
 });
