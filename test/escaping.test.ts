@@ -78,7 +78,7 @@ audio:
     'people/ann.md': `---\nname: ${yamlString(PERSON)}\nrole: host\n---\nBio {{ name }}.\n`,
   });
   result = await build({ cwd: root });
-});
+}, 60_000);
 
 afterAll(() => rm(root, { recursive: true, force: true }));
 
