@@ -149,7 +149,7 @@ function block(depth: number): fc.Arbitrary<string> {
     { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 7 }), inline).map(([level, text]) => `${'#'.repeat(level)} ${text}`) },
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom('```', '~~~', '````'), lineText(6), hostileText(30)).map(([fence, info, code]) => `${fence}${info}\n${code}\n${fence}`) },
     { weight: 1, arbitrary: fc.array(inline, { minLength: 1, maxLength: 3 }).map((cells) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |\n|${cells.map(() => '---').join('|')}|\n| ${cells.join(' | ')} |`) },
-    { weight: 1, arbitrary: fc.constantFrom('---', '***', '[ref]: https://example.com/"<>', '[^1]: a note', '<div>\n\n*x*\n\n</div>', '<div>', '<table><tr><td>x', '<details><summary>s</summary>', '<script>\nalert(1)\n</script>', '<!--\n', '<pre>\n\u0001\n</pre>', '0:00 Intro\n12:30 Part') },
+    { weight: 1, arbitrary: fc.constantFrom('---', '***', '[ref]: https://example.com/"<>', '[^1]: a note', '<div>\n\n*x*\n\n</div>', '<div>', '<table><tr><td>x', '<details><summary>s</summary>', '<script>\nalert(1)\n</script>', '<!--\n', '<pre>\n\u0001\n</pre>', '0:00 Intro\n12:30 Part', '<plaintext>', '<xmp>x</p>', '<noscript><p>x', '<script>a = "<!--<script>";', '<style>/* <!-- */</style>') },
   );
   if (depth <= 0) return leaf;
   const inner = fc.constant(null).chain(() => block(depth - 1));

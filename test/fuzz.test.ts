@@ -109,11 +109,13 @@ export async function buildAndCheck(files: Files): Promise<RunReport> {
           problems.push(`${name} is not well-formed XML: ${(error as Error).message}`);
         }
       } else if (name.endsWith('.html')) {
-        fromHtml(await text(), {
+        const tree = fromHtml(await text(), {
           onerror: (message) => {
             problems.push(`${name}:${message.line}:${message.column} HTML parse error ${message.ruleId}: ${message.reason}`);
           },
         });
+        // Parses without an error, yet nothing after it is markup.
+        if (/"tagName":"plaintext"/.test(JSON.stringify(tree))) problems.push(`${name}: a <plaintext> turns the rest of the page into text`);
       } else if (name.endsWith('.json')) {
         try {
           JSON.parse(await text());
