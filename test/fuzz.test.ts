@@ -30,8 +30,8 @@ const TIMEOUT = 60_000 + RUNS * 15_000;
 
 type Files = Record<string, string>;
 
-/** What a run leaves behind that is not the site, for the failure message. */
-export interface RunReport {
+/** How a run ended, and every promise it broke. */
+interface RunReport {
   result?: BuildResult;
   problems: string[];
 }
@@ -57,7 +57,7 @@ async function filesUnder(folder: string): Promise<string[]> {
 }
 
 /** Builds `files` as a project in a fresh temp folder and lists every broken promise. */
-export async function buildAndCheck(files: Files): Promise<RunReport> {
+async function buildAndCheck(files: Files): Promise<RunReport> {
   const parent = await mkdtemp(path.join(tmpdir(), 'fuzz-run-'));
   const problems: string[] = [];
   try {
