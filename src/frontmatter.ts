@@ -32,6 +32,11 @@ export function splitFrontMatter(file: string, source: string, limits: FrontMatt
       ],
     };
   }
+  // gray-matter reads a language after the opening dashes and runs its engine: `---js` would eval
+  // the front matter as JavaScript, and an unknown name throws. Only YAML is front matter here; a
+  // file that names another language has none, which the caller reports.
+  const language = /^---(?!-)([^\n]*)/.exec(text)?.[1]?.trim();
+  if (language !== undefined && language !== '' && !/^(yaml|yml)$/i.test(language)) return { yaml: undefined, body: text, bodyLine: 1, diagnostics: [] };
   const tooLarge = frontMatterBeyond(text, limits.frontMatterSize ?? inputLimitDefaults.frontMatterSize);
   if (tooLarge !== undefined) {
     return {

@@ -3,6 +3,7 @@ import { isoDate } from './dates.js';
 import { FEED_PATH, type OutputFile } from './pages.js';
 import { absoluteUrl, type Episode } from './site.js';
 import { xmlDocument } from './feed.js';
+import { removeForbiddenHtmlCharacters } from './xml-text.js';
 
 /**
  * What the site tells machines rather than listeners: the sitemap and robots.txt, the Open Graph
@@ -155,8 +156,10 @@ function withoutUndefined(object: JsonLd): JsonLd {
 /**
  * JSON that can sit inside a `<script>` element: `<`, `>` and `&` as `\u` escapes, so no `</script>`
  * or `<!--` can end or change the element, and U+2028/U+2029 escaped for the JavaScript parsers
- * that predate ES2019. The value parsed back is unchanged.
+ * that predate ES2019. The value parsed back is unchanged, but for the characters HTML forbids.
  */
 export function scriptSafeJson(value: unknown): string {
-  return (JSON.stringify(value) ?? 'null').replace(/[<>&\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // Strings lose what the page around them loses (templates.ts), or JSON escapes would bring it back.
+  const json = JSON.stringify(value, (_, item: unknown) => (typeof item === 'string' ? removeForbiddenHtmlCharacters(item) : item));
+  return (json ?? 'null').replace(/[<>&\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

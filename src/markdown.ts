@@ -341,7 +341,15 @@ function polished(node: RootContent): RootContent[] {
     return node.value.includes('>') ? [{ type: 'raw', value: node.value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') }] : [node];
   }
   if (node.type !== 'element') return [node];
-  if (node.tagName === 'script' || node.tagName === 'style') return [node];
+  if (node.tagName === 'script') {
+    // In a script, `<!--` then `<script` make the parser skip the next `</script>`: the rest of
+    // the page would become script. `\u003C` is `<` to JavaScript and JSON alike, in a string or a regex.
+    for (const child of node.children) if (child.type === 'text') child.value = child.value.replace(/<(?=!--|\/?script)/gi, '\\u003C');
+    return [node];
+  }
+  if (node.tagName === 'style') return [node];
+  // Nothing ends a `<plaintext>`, not even its end tag: the rest of the page would show as text.
+  if (node.tagName === 'plaintext') node.tagName = 'pre';
   if (node.tagName === 'iframe') {
     const id = YOUTUBE_EMBED.exec(String(node.properties.src ?? ''))?.[1];
     if (id !== undefined) return [youtubePreview(id, typeof node.properties.title === 'string' ? node.properties.title : undefined)];

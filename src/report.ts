@@ -6,6 +6,18 @@ export interface ReportOptions {
   color: boolean;
 }
 
+/**
+ * The text with its controls shown as symbols (U+2400–U+241F, U+2421) or U+FFFD (C1): a file name,
+ * value or line of a file holding ESC sequences must not clear the terminal, set its title or
+ * paint a false message. One character for one, so that the caret stays under its column.
+ */
+export function visible(text: string): string {
+  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, (character) => {
+    const code = character.charCodeAt(0);
+    return code < 0x20 ? String.fromCharCode(0x2400 + code) : code === 0x7f ? '\u2421' : '\ufffd';
+  });
+}
+
 const ANSI = { red: 31, yellow: 33, dim: 2, bold: 1, cyan: 36, blue: 34 } as const;
 const SEVERITY_COLOR = { error: ANSI.red, warning: ANSI.yellow, info: ANSI.blue } as const;
 
@@ -19,14 +31,14 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: R
   for (const d of diagnostics) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
   const blocks: string[] = [];
   for (const [file, list] of byFile) {
-    const lines = [paint(ANSI.bold, file || '(project)')];
+    const lines = [paint(ANSI.bold, visible(file) || '(project)')];
     const source = file ? options.sourceOf(file) : undefined;
     for (const d of list) {
-      const where = d.line > 0 ? `${file}:${d.line}:${d.column}` : file || '(project)';
+      const where = d.line > 0 ? `${visible(file)}:${d.line}:${d.column}` : visible(file) || '(project)';
       const severity = paint(SEVERITY_COLOR[d.severity], d.severity);
-      lines.push(`  ${where}  ${severity}  ${d.message}  ${paint(ANSI.dim, d.rule)}`);
+      lines.push(`  ${where}  ${severity}  ${visible(d.message)}  ${paint(ANSI.dim, d.rule)}`);
       if (source !== undefined && d.line > 0) lines.push(codeFrame(source, d.line, d.column, (t) => paint(ANSI.dim, t)));
-      if (d.hint) lines.push(`    ${paint(ANSI.cyan, 'hint:')} ${d.hint}`);
+      if (d.hint) lines.push(`    ${paint(ANSI.cyan, 'hint:')} ${visible(d.hint)}`);
     }
     blocks.push(lines.join('\n'));
   }
@@ -51,7 +63,7 @@ export function codeFrame(source: string, line: number, column: number, dim: (te
   const out: string[] = [];
   for (let n = first; n <= last; n++) {
     const marker = n === line ? '>' : ' ';
-    const text = (lines[n - 1] ?? '').replace(/\t/g, ' ');
+    const text = visible((lines[n - 1] ?? '').replace(/\t/g, ' '));
     out.push(`  ${marker} ${dim(`${String(n).padStart(width)} |`)} ${text.length > 160 ? `${text.slice(0, 157)}...` : text}`);
     if (n === line) out.push(`    ${' '.repeat(width)} ${dim('|')} ${' '.repeat(Math.max(0, column - 1))}^`);
   }

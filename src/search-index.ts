@@ -6,6 +6,7 @@ import MiniSearch from 'minisearch';
 import { isoDate } from './dates.js';
 import type { OutputFile } from './pages.js';
 import { siteHref, type Episode, type Site } from './site.js';
+import { removeForbiddenHtmlCharacters } from './xml-text.js';
 
 /**
  * The only door to MiniSearch: the archive's search index, made at build time, and the library the
@@ -133,9 +134,10 @@ interface SearchDocument extends StoredFields {
 function documentOf(site: Site, entry: Episode, id: number, notesLength: number): SearchDocument {
   return {
     id,
-    title: entry.title,
-    description: entry.description ?? '',
-    notes: startOf(entry.text, notesLength),
+    // The same text as the pages show (templates.ts), not controls the listener never sees.
+    title: removeForbiddenHtmlCharacters(entry.title),
+    description: removeForbiddenHtmlCharacters(entry.description ?? ''),
+    notes: startOf(removeForbiddenHtmlCharacters(entry.text), notesLength),
     url: siteHref(site.settings, entry.path),
     date: isoDate(entry.date, site.settings.timezone).slice(0, 'YYYY-MM-DD'.length),
   };
@@ -188,7 +190,7 @@ function indexEntry(site: Site, entry: Episode): IndexedEntry {
   const fields = {
     head: SEARCHED_FIELDS.map((field) => fieldTerms(head[field], field)),
     // The shards' one field, the whole notes.
-    notes: [fieldTerms(entry.text, SHARD_FIELDS[0])],
+    notes: [fieldTerms(removeForbiddenHtmlCharacters(entry.text), SHARD_FIELDS[0])],
   };
   const lengths = (terms: FieldTerms[]) => JSON.stringify(terms.map(({ unique }) => unique));
   return {

@@ -8,7 +8,7 @@ import type { EarlierIndexedEntries, FieldTerms, IndexedEntry } from './search-i
 import type { Episode } from './site.js';
 
 /** Bumped whenever the terms made of the same entry change without the package version changing. */
-export const SEARCH_STORE_FORMAT = 1;
+export const SEARCH_STORE_FORMAT = 2;
 
 const FILE_NAME = 'search.v8';
 

@@ -8,6 +8,7 @@ import { openGraphLocale, scriptSafeJson, structuredData, type PageFacts } from 
 import { absoluteUrl, siteHref, type Episode } from './site.js';
 import { didYouMean } from './suggest.js';
 import { excerpt } from './text.js';
+import { removeForbiddenHtmlCharacters } from './xml-text.js';
 
 /** The only door to Handlebars. Output is HTML-escaped unless a template asks for `{{{raw}}}`. */
 export interface Renderer {
@@ -64,7 +65,9 @@ export function createRenderer(
       const page = compiled.get(name);
       if (page === undefined) throw new Error(`no template named ${name}`);
       const body = page(context);
-      return layout({ ...context, body });
+      // Titles, names and raw HTML in notes may carry controls pasted from other programs; a browser
+      // shows them as nothing or as boxes, and they make the page invalid HTML (the feed warns about them).
+      return removeForbiddenHtmlCharacters(layout({ ...context, body }));
     },
   };
   return { renderer, strings, diagnostics };
