@@ -511,14 +511,19 @@ function checkPermalinkSegments(pattern: string, report: (message: string, hint?
     if (/[?#\\]/.test(segment) || segment === '.' || segment === '..') continue;
     // Unknown tokens are reported above.
     const problem = nameProblem(segment.replace(/:[a-z_]+/gi, 'x'));
-    const shown = JSON.stringify(segment).slice(1, -1);
+    const characters = [...segment];
+    const shown = JSON.stringify(characters.length > 80 ? `${characters.slice(0, 80).join('')}…` : segment).slice(1, -1);
+    // The first bad segment is enough: a pattern of many long segments would repeat the same message.
     if (problem !== undefined) {
       report(`the permalink segment \`${shown}\` cannot be a file name: ${problem}`, 'a segment may hold letters, digits, `-`, `_`, `.` and tokens');
-      continue;
+      return;
     }
     let bytes = Buffer.byteLength(segment.replace(TOKEN, ''));
     for (const [, token] of segment.matchAll(TOKEN)) bytes += TOKEN_BYTES[token as keyof typeof TOKEN_BYTES];
-    if (bytes > 255) report(`the permalink segment \`${shown}\` can be ${bytes} bytes long once filled in, more than the 255 a file name may have`, 'shorten its fixed text');
+    if (bytes > 255) {
+      report(`the permalink segment \`${shown}\` can be ${bytes} bytes long once filled in, more than the 255 a file name may have`, 'shorten its fixed text');
+      return;
+    }
   }
 }
 

@@ -455,7 +455,7 @@ const WRITE_FAILURE_HINTS: Readonly<Record<string, string>> = {
   EROFS: 'the file system is read-only',
   ENOTDIR: 'a file stands where a folder of the output should be',
   EEXIST: 'a file stands where a folder of the output should be',
-  ENAMETOOLONG: 'a name in the output is longer than the file system allows; shorten the slug, tag or file name it comes from',
+  ENAMETOOLONG: 'a path in the output is longer than the file system allows; shorten the permalink, slug or file name it comes from',
   ELOOP: 'a symbolic link loops or leads too deep; remove it from the project',
   ERR_INVALID_ARG_VALUE: 'a path of the output holds a character no file system takes (NUL); remove it from the slug, file name or setting',
 };

@@ -195,7 +195,7 @@ describe('names of the output', () => {
   it.each([
     ['/blog//:slug/', 'the permalink `/blog//:slug/` has an empty segment (`//`)'],
     ['//:slug/', 'the permalink `//:slug/` has an empty segment (`//`)'],
-    [`/:slug/${'b'.repeat(300)}/`, `the permalink segment \`${'b'.repeat(300)}\` cannot be a file name: it is 300 bytes long in UTF-8, more than 200`],
+    [`/:slug/${'b'.repeat(300)}/${'c'.repeat(300)}/`, `the permalink segment \`${'b'.repeat(80)}…\` cannot be a file name: it is 300 bytes long in UTF-8, more than 200`],
     [`/${'b'.repeat(60)}-:slug/`, `the permalink segment \`${'b'.repeat(60)}-:slug\` can be 261 bytes long once filled in, more than the 255 a file name may have`],
     ['/con/:slug/', 'the permalink segment `con` cannot be a file name: `con` is a device name on Windows'],
     ['/a|b/:slug/', 'the permalink segment `a|b` cannot be a file name: it contains `|`'],
@@ -203,6 +203,17 @@ describe('names of the output', () => {
     const root = await tempProject({ 'podsite.yaml': `${MINIMAL_SETTINGS}build:\n  permalink: "${permalink}"\n`, 'episodes/a.md': HELLO });
     const result = await build({ cwd: root });
     expect(summary(result)).toEqual([{ file: 'podsite.yaml', line: 12, column: 14, severity: 'error', rule: 'invalid-permalink', message }]);
+  });
+
+  it('reports a path longer than the system allows as a write failure, not an internal error', async () => {
+    // Each segment is a fine name; together they pass the 4,096 bytes of a path on Linux (1,024 on macOS).
+    const permalink = `/${Array.from({ length: 22 }, () => 'b'.repeat(190)).join('/')}/:slug/`;
+    const root = await tempProject({ 'podsite.yaml': `${MINIMAL_SETTINGS}build:\n  permalink: "${permalink}"\n`, 'episodes/a.md': HELLO });
+    const result = await build({ cwd: root });
+    expect(summary(result).map(({ file, rule, severity }) => ({ file, rule, severity }))).toEqual([{ file: 'dist', rule: 'write-failed', severity: 'error' }]);
+    expect(result.diagnostics[0]!.message).toContain('ENAMETOOLONG');
+    expect(result.diagnostics[0]!.hint).toBe('a path in the output is longer than the file system allows; shorten the permalink, slug or file name it comes from');
+    expect(readdirSync(root).sort()).toEqual(['episodes', 'podsite.yaml']);
   });
 
   it('takes the permalinks people write', () => {
