@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { nameProblem } from './contain.js';
 import type { Person } from './people.js';
 import { foldName } from './people.js';
 import { outputFileOf } from './permalink.js';
@@ -46,8 +47,16 @@ export function tagSlug(tag: string): string {
   const slug = foldName(tag)
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  return slug !== '' ? slug : `tag-${createHash('sha256').update(tag.normalize('NFC')).digest('hex').slice(0, 8)}`;
+  const hash = () => createHash('sha256').update(tag.normalize('NFC')).digest('hex').slice(0, 8);
+  if (slug === '') return `tag-${hash()}`;
+  // A folder name has at most 255 bytes; a tag that long is a sentence, told apart from its neighbours by the hash.
+  if (slug.length > MAX_TAG_SLUG) return `${slug.slice(0, MAX_TAG_SLUG - 9).replace(/-+$/, '')}-${hash()}`;
+  // `con`, `aux`, `lpt1`… cannot be folder names on Windows.
+  return nameProblem(slug) === undefined ? slug : `${slug}-tag`;
 }
+
+/** Characters of a tag's address, at most. */
+export const MAX_TAG_SLUG = 100;
 
 export const tagPath = (tag: string) => `/tags/${tagSlug(tag)}/`;
 

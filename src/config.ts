@@ -10,6 +10,7 @@ import { APPLE_CATEGORIES } from './apple.js';
 import { isRuleId, RULES, type RuleId, type RuleSetting } from './rules.js';
 import { didYouMean } from './suggest.js';
 import { isUrlOrSitePath } from './urls.js';
+import { isWithin, MAX_NAME_BYTES, nameProblem } from './contain.js';
 
 export type ShowType = 'episodic' | 'serial';
 export type HtmlPolicy = 'keep' | 'sanitize';
@@ -334,6 +335,7 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
     });
   }
   const feed = feedSettings(raw.feed ?? {}, problem);
+  checkFolderSettings(raw.build ?? {}, overrides, build, problem, diagnostics);
   for (const message of outputFolderProblems(build)) {
     if (overrides.output === undefined) problem('build.output', 'invalid-output-folder', message);
     else diagnostics.push(diagnostic('', { line: 0, column: 0 }, 'invalid-output-folder', `${message} (from --out)`));
@@ -491,6 +493,89 @@ function checkPermalink(pattern: string, report: (message: string, hint?: string
   }
   if (/[?#]/.test(pattern)) report(`the permalink \`${pattern}\` may not contain \`?\` or \`#\`: they end the path of a URL`);
   if (/(^|\/)\.\.?(\/|$)/.test(pattern) || pattern.includes('\\')) report(`the permalink \`${pattern}\` may not contain \`.\`, \`..\` or \`\\\``);
+  checkPermalinkSegments(pattern, report);
+}
+
+/** Longest value of each token in a folder name: a slug is at most MAX_NAME_BYTES. */
+const TOKEN_BYTES: Record<(typeof PERMALINK_TOKENS)[number], number> = { year: 6, month: 2, day: 2, slug: MAX_NAME_BYTES, episode: 10 };
+const TOKEN = /:(year|month|day|slug|episode)\b/g;
+
+/**
+ * Each segment of the permalink becomes a folder or file name: none may be empty (`/blog//:slug/`
+ * leaves nothing between two slashes), and each must be a name every file system takes once its
+ * tokens are filled in (at most 255 bytes).
+ */
+function checkPermalinkSegments(pattern: string, report: (message: string, hint?: string) => void): void {
+  if (!pattern.startsWith('/')) return;
+  const segments = pattern.slice(1).split('/');
+  if (segments.at(-1) === '') segments.pop();
+  if (segments.some((segment) => segment === '')) {
+    report(`the permalink \`${pattern}\` has an empty segment (\`//\`)`, 'write one `/` between segments, e.g. `/blog/:slug/`');
+    return;
+  }
+  for (const segment of segments) {
+    // Reported above, with their own message.
+    if (/[?#\\]/.test(segment) || segment === '.' || segment === '..') continue;
+    // Unknown tokens are reported above.
+    const problem = nameProblem(segment.replace(/:[a-z_]+/gi, 'x'));
+    const characters = [...segment];
+    const shown = JSON.stringify(characters.length > 80 ? `${characters.slice(0, 80).join('')}…` : segment).slice(1, -1);
+    // The first bad segment is enough: a pattern of many long segments would repeat the same message.
+    if (problem !== undefined) {
+      report(`the permalink segment \`${shown}\` cannot be a file name: ${problem}`, 'a segment may hold letters, digits, `-`, `_`, `.` and tokens');
+      return;
+    }
+    let bytes = Buffer.byteLength(segment.replace(TOKEN, ''));
+    for (const [, token] of segment.matchAll(TOKEN)) bytes += TOKEN_BYTES[token as keyof typeof TOKEN_BYTES];
+    if (bytes > 255) {
+      report(`the permalink segment \`${shown}\` can be ${bytes} bytes long once filled in, more than the 255 a file name may have`, 'shorten its fixed text');
+      return;
+    }
+  }
+}
+
+const FOLDER_SETTINGS = ['episodes', 'templates', 'public', 'media', 'people', 'pages', 'output', 'ledger'] as const;
+type FolderSetting = (typeof FOLDER_SETTINGS)[number];
+
+/**
+ * Folders and the ledger named in the settings: a path with a control character (NUL above all)
+ * cannot be used; one outside the project folder is read or written only if the podcaster lowered
+ * `path-outside-project` (an archive kept beside the site, say). What the command line names
+ * (`--out`, `--ledger`) was typed for this build and may be anywhere.
+ */
+function checkFolderSettings(
+  raw: Partial<Record<FolderSetting, unknown>>,
+  overrides: Overrides,
+  build: Pick<Settings['build'], 'root' | FolderSetting>,
+  problem: (key: string, rule: RuleId, message: string, hint?: string) => void,
+  diagnostics: Diagnostic[],
+): void {
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f\u007f]/;
+  const shown = (value: string) => JSON.stringify(value).slice(1, -1);
+  for (const [option, value] of [['--out', overrides.output], ['--ledger', overrides.ledger]] as const) {
+    if (value !== undefined && control.test(value)) {
+      diagnostics.push(diagnostic('', { line: 0, column: 0 }, 'invalid-path', `${option} contains a control character (\`${shown(value)}\`)`, 'give the path as it is on disk'));
+    }
+  }
+  for (const key of FOLDER_SETTINGS) {
+    const value = raw[key];
+    if (typeof value !== 'string') continue;
+    if ((key === 'output' && overrides.output !== undefined) || (key === 'ledger' && overrides.ledger !== undefined)) continue;
+    if (control.test(value)) {
+      problem(`build.${key}`, 'invalid-path', `\`build.${key}\` contains a control character (\`${shown(value)}\`)`, 'write the path as it is on disk');
+      continue;
+    }
+    const absolute = build[key];
+    if (absolute === undefined || isWithin(build.root, absolute)) continue;
+    const option = key === 'output' ? '--out' : key === 'ledger' ? '--ledger' : undefined;
+    problem(
+      `build.${key}`,
+      'path-outside-project',
+      `\`build.${key}\` is outside the project folder: \`${absolute}\``,
+      `keep it inside the project${option ? `, or give it on the command line (\`${option} ${value}\`)` : ''}, or set \`rules: { path-outside-project: off }\` if it is outside on purpose`,
+    );
+  }
 }
 
 function checkAliases(aliases: Record<string, string>, positions: Positions, file: string, diagnostics: Diagnostic[]): void {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MAX_NAME_BYTES, nameProblem } from './contain.js';
 import type { Settings } from './config.js';
 import { parseDate, parseDuration } from './dates.js';
 import { blocksValue, diagnostic, type Diagnostic, type Position } from './diagnostics.js';
@@ -116,8 +117,16 @@ export function parseEpisode(
   const date = episodeDate(raw.date, nameMatch, settings.timezone, report);
 
   const slug = raw.slug ?? nameMatch?.[4] ?? baseName.replace(/\.[^.]+$/, '');
-  if (!isSafeSlug(slug)) {
-    report(raw.slug === undefined ? '' : 'slug', 'invalid-slug', `the slug \`${slug}\` cannot be part of a URL`, 'a slug may not contain `/`, `\\`, `?`, `#`, `%`, or be `.` or `..`');
+  const slugProblem = nameProblem(slug);
+  if (slugProblem !== undefined) {
+    const characters = [...slug];
+    const shown = JSON.stringify(characters.length > 80 ? `${characters.slice(0, 80).join('')}…` : slug).slice(1, -1);
+    report(
+      raw.slug === undefined ? '' : 'slug',
+      'invalid-slug',
+      `the slug \`${shown}\` cannot be part of a URL and a folder name: ${slugProblem}`,
+      `a slug may not contain \`/\`, \`\\\`, \`?\`, \`#\`, \`%\`, \`<>:"|*\` or control characters, be \`.\`, \`..\` or a Windows device name (\`CON\`, \`NUL\`, \`COM1\`…), end with a dot or a space, or be longer than ${MAX_NAME_BYTES} bytes`,
+    );
   }
 
   const audio = episodeAudio(raw, slug, settings, report);
@@ -285,10 +294,6 @@ function expandAudioTemplate(
     return String(value ?? '');
   });
   return missing === undefined ? { url } : { missing };
-}
-
-function isSafeSlug(slug: string): boolean {
-  return slug.length > 0 && slug.length <= 200 && !/[/\\\0?#%]/.test(slug) && slug !== '.' && slug !== '..' && !/^\s|\s$/.test(slug);
 }
 
 function youtubeId(value: string): string | undefined {

@@ -112,7 +112,10 @@ export function rulesMarkdown(): string {
     '```',
   ];
   let group = '';
-  for (const [id, rule] of Object.entries(RULES)) {
+  // A group's rules together, groups in the order they first appear: rules may be declared in blocks added apart.
+  const order = [...new Set(Object.values(RULES).map((rule) => rule.group))];
+  const grouped = Object.entries(RULES).sort(([, a], [, b]) => order.indexOf(a.group) - order.indexOf(b.group));
+  for (const [id, rule] of grouped) {
     if (rule.group !== group) {
       group = rule.group;
       lines.push('', `## ${group[0]!.toUpperCase()}${group.slice(1)}`, '', '| rule | default | checks |', '| --- | --- | --- |');

@@ -36,8 +36,19 @@ const isHiddenFile = (name: string) => name.startsWith('.');
 /** A site needs `.well-known/` and `.nojekyll`; only the clutter of tools is left out. */
 const isClutter = (name: string) => name === '.git' || name === '.DS_Store' || name === 'Thumbs.db';
 
-/** Files under `folder`, recursively, as forward-slash paths relative to it; none if it is absent. */
-async function listFiles(folder: string, skip: (name: string) => boolean = isHiddenFile, sync = false): Promise<string[]> {
+/** A symbolic link met while listing a folder, and why it was not followed. */
+export interface SkippedLink {
+  link: string;
+  reason: string;
+}
+
+/**
+ * Files under `folder`, recursively, as forward-slash paths relative to it; none if it is absent.
+ * A symbolic link counts as a file only when it leads to a file inside `folder`: one that leads
+ * elsewhere (out of the project, say) must not bring that file into the site, and one to a folder
+ * could loop. Those go to `skipped`.
+ */
+async function listFiles(folder: string, skip: (name: string) => boolean = isHiddenFile, sync = false, skipped?: SkippedLink[]): Promise<string[]> {
   let entries;
   try {
     entries = sync ? readdirSync(folder, { recursive: true, withFileTypes: true }) : await readdir(folder, { recursive: true, withFileTypes: true });
@@ -45,11 +56,48 @@ async function listFiles(folder: string, skip: (name: string) => boolean = isHid
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
-    .filter((relative) => !relative.split('/').some(skip))
-    .sort();
+  const files: string[] = [];
+  let realFolder: string | undefined;
+  for (const entry of entries) {
+    if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+    const absolute = path.join(entry.parentPath, entry.name);
+    const relative = path.relative(folder, absolute).split(path.sep).join('/');
+    if (relative.split('/').some(skip)) continue;
+    if (entry.isSymbolicLink()) {
+      realFolder ??= realpathSync(folder);
+      const reason = linkProblem(realFolder, absolute);
+      if (reason !== undefined) {
+        skipped?.push({ link: absolute, reason });
+        continue;
+      }
+    }
+    files.push(relative);
+  }
+  return files.sort();
+}
+
+/** Why the link at `link` is not followed, or undefined when it leads to a file inside `realFolder`. */
+function linkProblem(realFolder: string, link: string): string | undefined {
+  let target: string;
+  try {
+    target = realpathSync(link);
+  } catch {
+    return 'it leads nowhere (its target is missing or loops)';
+  }
+  if (!isInsideFolder(realFolder, target)) return `it leads to \`${target}\`, outside the folder`;
+  try {
+    if (!statSync(target).isFile()) return 'it leads to a folder, which podsite does not follow';
+  } catch {
+    return 'it leads nowhere';
+  }
+  return undefined;
+}
+
+/** The links a listing skipped, as warnings naming each link. */
+export function skippedLinkDiagnostics(skipped: readonly SkippedLink[], cwd: string): Diagnostic[] {
+  return skipped.map(({ link, reason }) =>
+    diagnostic(path.relative(cwd, link) || link, { line: 0, column: 0 }, 'symlink-skipped', `this symbolic link is not followed: ${reason}`, 'copy the file itself into the folder, or remove the link'),
+  );
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -168,6 +216,8 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 export interface EpisodeListing {
   episodes: string[];
   others: ReadonlySet<string>;
+  /** Symbolic links not followed: kept with the listing, so that each rebuild still reports them. */
+  skipped?: readonly SkippedLink[];
 }
 
 const listingPaths = new WeakMap<EpisodeListing, { folder: string; paths: string[] }>();
@@ -190,7 +240,8 @@ export async function loadEpisodeFiles(
   const previous = cache?.listing;
   const stillListed = (file: string) => (cache!.files.has(file) || previous!.others.has(file) ? existsSync(file) : !isInsideFolder(folder, file));
   const onlyKnownFilesChanged = previous !== undefined && dirty instanceof Set && [...dirty].every(stillListed);
-  const listing = onlyKnownFilesChanged ? previous : splitListing(folder, await listFiles(folder));
+  const skipped: SkippedLink[] = [];
+  const listing = onlyKnownFilesChanged ? previous : { ...splitListing(folder, await listFiles(folder, isHiddenFile, false, skipped)), skipped };
   if (cache !== undefined) cache.listing = listing;
   const names = listing.episodes;
   const remember = (absolutePath: string, result: { source?: SourceFile; diagnostic?: Diagnostic }) => {
@@ -229,7 +280,7 @@ export async function loadEpisodeFiles(
     for (const absolutePath of cache.files.keys()) if (!present.has(absolutePath)) cache.files.delete(absolutePath);
   }
   const files: SourceFile[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = skippedLinkDiagnostics(listing.skipped ?? [], root);
   for (const { source, diagnostic } of read) {
     if (source !== undefined) files.push(source);
     else if (diagnostic !== undefined) diagnostics.push(diagnostic);
@@ -243,9 +294,17 @@ export async function loadEpisodeFiles(
  */
 export async function loadPeopleFiles(root: string, folder: string, limits: Pick<InputLimits, 'fileSize' | 'lineLength'> = inputLimitDefaults): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[] }> {
   let names: string[];
+  const skipped: SkippedLink[] = [];
   try {
-    names = (await readdir(folder, { withFileTypes: true }))
-      .filter((entry) => entry.isFile() && !isHiddenFile(entry.name) && EPISODE_EXTENSIONS.test(entry.name))
+    const entries = (await readdir(folder, { withFileTypes: true })).filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && !isHiddenFile(entry.name) && EPISODE_EXTENSIONS.test(entry.name));
+    const realFolder = entries.some((entry) => entry.isSymbolicLink()) ? realpathSync(folder) : folder;
+    names = entries
+      .filter((entry) => {
+        if (!entry.isSymbolicLink()) return true;
+        const reason = linkProblem(realFolder, path.join(folder, entry.name));
+        if (reason !== undefined) skipped.push({ link: path.join(folder, entry.name), reason });
+        return reason === undefined;
+      })
       .map((entry) => entry.name)
       .sort();
   } catch (error) {
@@ -255,17 +314,18 @@ export async function loadPeopleFiles(root: string, folder: string, limits: Pick
   const read = await Promise.all(names.map((name) => readSourceFile(root, path.join(folder, name), 'person', false, limits)));
   return {
     files: read.flatMap((r) => (r.source ? [r.source] : [])),
-    diagnostics: read.flatMap((r) => (r.diagnostic ? [r.diagnostic] : [])),
+    diagnostics: [...skippedLinkDiagnostics(skipped, root), ...read.flatMap((r) => (r.diagnostic ? [r.diagnostic] : []))],
   };
 }
 
 /** The Markdown files of the pages folder and its subfolders; `name` is the path inside it. No folder, no pages. */
 export async function loadPageFiles(root: string, folder: string, limits: Pick<InputLimits, 'fileSize' | 'lineLength'> = inputLimitDefaults): Promise<{ files: (SourceFile & { name: string })[]; diagnostics: Diagnostic[] }> {
-  const names = (await listFiles(folder)).filter((name) => EPISODE_EXTENSIONS.test(name));
+  const skipped: SkippedLink[] = [];
+  const names = (await listFiles(folder, isHiddenFile, false, skipped)).filter((name) => EPISODE_EXTENSIONS.test(name));
   const read = await Promise.all(names.map(async (name) => ({ name, ...(await readSourceFile(root, path.join(folder, name), 'page', false, limits)) })));
   return {
     files: read.flatMap((r) => (r.source ? [{ ...r.source, name: r.name }] : [])),
-    diagnostics: read.flatMap((r) => (r.diagnostic ? [r.diagnostic] : [])),
+    diagnostics: [...skippedLinkDiagnostics(skipped, root), ...read.flatMap((r) => (r.diagnostic ? [r.diagnostic] : []))],
   };
 }
 
@@ -323,7 +383,8 @@ export async function loadTheme(root: string, userFolder: string): Promise<{ the
     [BUILT_IN_TEMPLATES, true],
     [userFolder, false],
   ] as const) {
-    for (const name of await listFiles(folder, isHiddenFile, true)) {
+    const skipped: SkippedLink[] = [];
+    for (const name of await listFiles(folder, isHiddenFile, true, skipped)) {
       if (name.startsWith('assets/')) {
         assets.set(name, { sitePath: name, absolutePath: path.join(folder, name) });
         continue;
@@ -336,6 +397,7 @@ export async function loadTheme(root: string, userFolder: string): Promise<{ the
       if (read.diagnostic) diagnostics.push(read.diagnostic);
       if (read.source) templates.set(logical, { ...read.source, name: logical, builtIn });
     }
+    diagnostics.push(...skippedLinkDiagnostics(skipped, root));
   }
   return { theme: { templates, assets }, diagnostics };
 }
@@ -344,8 +406,9 @@ export const STRINGS_FILE = 'strings.json';
 /** The logical name of the user's `strings.json`, read over the default theme's. */
 export const USER_STRINGS_FILE = 'strings.json (user)';
 
-export async function listPublicFiles(folder: string): Promise<PublicFile[]> {
-  return (await listFiles(folder, isClutter, true)).map((sitePath) => ({ sitePath, absolutePath: path.join(folder, sitePath) }));
+/** The files of a folder copied into the site; the symbolic links not followed go to `skipped`. */
+export async function listPublicFiles(folder: string, skipped?: SkippedLink[]): Promise<PublicFile[]> {
+  return (await listFiles(folder, isClutter, true, skipped)).map((sitePath) => ({ sitePath, absolutePath: path.join(folder, sitePath) }));
 }
 
 export async function readSettingsFile(configPath: string, cwd: string): Promise<{ text?: string; diagnostic?: Diagnostic }> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AudioFinding } from './audio-facts.js';
 import { FactsCache } from './facts-cache.js';
 import { forEachLimited } from './limit.js';
-import { listPublicFiles, type PublicFile } from './load.js';
+import { listPublicFiles, type PublicFile, type SkippedLink } from './load.js';
 import { readMediaBlob, type MediaFacts } from './media.js';
 
 /** The path on the site under which the files of `build.media` are served: `/media/ep1.mp3`. */
@@ -32,8 +32,8 @@ const CACHE_VERSION = 1;
 const PARALLEL_READS = 4;
 
 /** The files of the media folder, as copies into the site under `/media/`. */
-export async function listMediaFiles(mediaFolder: string): Promise<PublicFile[]> {
-  return (await listPublicFiles(mediaFolder)).map((file) => ({ ...file, sitePath: `${MEDIA_SITE_FOLDER}/${file.sitePath}` }));
+export async function listMediaFiles(mediaFolder: string, skipped?: SkippedLink[]): Promise<PublicFile[]> {
+  return (await listPublicFiles(mediaFolder, skipped)).map((file) => ({ ...file, sitePath: `${MEDIA_SITE_FOLDER}/${file.sitePath}` }));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Settings } from './config.js';
+import { nameProblem } from './contain.js';
 import { blocksValue, diagnostic, type Diagnostic, type Position, type Result } from './diagnostics.js';
 import type { EpisodeSource } from './episode.js';
 import { readFrontMatter } from './frontmatter.js';
@@ -140,10 +141,16 @@ export function parsePerson(source: SourceFile, settings: PeopleSettings): { per
   const bio = renderMarkdown(split.body, { html: settings.build.html, maxDepth: settings.limits?.markdownDepth });
   diagnostics.push(...markupDiagnostics(file, split.bodyLine, bio, settings));
 
-  if (diagnostics.some(blocksValue) || !name || role === undefined || group === undefined) return { person: undefined, diagnostics };
   const baseName = file.split('/').at(-1)!;
+  const id = PERSON_FILE_NAME.exec(baseName)?.[1] ?? baseName;
+  // The id names the person's page: a folder of the output and a segment of its URL.
+  const idProblem = nameProblem(id);
+  if (idProblem !== undefined) {
+    diagnostics.push(diagnostic(file, { line: 0, column: 0 }, 'invalid-slug', `the file name \`${JSON.stringify(id).slice(1, -1)}\` cannot be the address of this person's page: ${idProblem}`, 'rename the file with letters, digits, `-` and `_`'));
+  }
+  if (diagnostics.some(blocksValue) || !name || role === undefined || group === undefined) return { person: undefined, diagnostics };
   const person: Person = {
-    id: PERSON_FILE_NAME.exec(baseName)?.[1] ?? baseName,
+    id,
     file,
     name,
     role,

@@ -11,7 +11,7 @@ import { notesDiagnostics, parseEntry, renderAllNotes, stampEntry } from './entr
 import { podcastGuid, renderFeed } from './feed.js';
 import { formatLedger, parseLedger, pinGuids } from './ledger.js';
 import type { RenderedNotes } from './markdown.js';
-import { listPublicFiles, loadEpisodeFiles, loadPageFiles, loadPeopleFiles, loadTheme, readLedgerFile, readSettingsFile, type SourceFile } from './load.js';
+import { listPublicFiles, loadEpisodeFiles, loadPageFiles, loadPeopleFiles, loadTheme, readLedgerFile, readSettingsFile, skippedLinkDiagnostics, type SkippedLink, type SourceFile } from './load.js';
 import { checkFeedFile } from './check-feed.js';
 import { resetDerived, resetRendered, type BuildCache } from './cache.js';
 import { BuildStore, hashText, podsiteVersion } from './build-store.js';
@@ -30,6 +30,7 @@ import { createRenderer } from './templates.js';
 import { listMediaFiles } from './media-files.js';
 import { measureAudio } from './measure-audio.js';
 import { validateArchive } from './validate.js';
+import { foreignOutputProblem } from './contain.js';
 import { planOutput, StagingFolder, writeLedgerFile, writeSite } from './write.js';
 import { writePages } from './write-pages.js';
 import { writeFeed } from './write-feed.js';
@@ -111,23 +112,27 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   if (hooks.earlier) collect(...hooks.earlier);
   if (settings === undefined) return finish();
   hooks.afterSettings?.(settings);
+  if (options.write !== false) collect(...foreignOutput(settings, options.output !== undefined, cwd));
+  // Nothing is read from a folder outside the project, nor written over a foreign output, unless the settings allow it.
+  if (diagnostics.some((d) => d.severity === 'error' && (d.rule === 'path-outside-project' || d.rule === 'output-not-podsite'))) return finish();
   const previousFolders = hooks.previousFolders?.();
   if (previousFolders?.length && options.write !== false && cache === undefined && options.onEntryPages === undefined) {
     // Made while the episodes are read and rendered; the same staging folder takes the pages and feed below.
     (streaming.staging = new StagingFolder(settings.build.output)).prepareFolders(previousFolders);
   }
 
+  const skippedLinks: SkippedLink[] = [];
   const [sources, theme, publicFiles, peopleFiles, mediaFiles, pageFiles] = await stage('load', () =>
     Promise.all([
       loadEpisodeFiles(cwd, settings.build.episodes, cache, settings.limits),
       loadTheme(cwd, settings.build.templates),
-      listPublicFiles(settings.build.public),
+      listPublicFiles(settings.build.public, skippedLinks),
       loadPeopleFiles(cwd, settings.build.people, settings.limits),
-      settings.build.media === undefined ? [] : listMediaFiles(settings.build.media),
+      settings.build.media === undefined ? [] : listMediaFiles(settings.build.media, skippedLinks),
       loadPageFiles(cwd, settings.build.pages, settings.limits),
     ]),
   );
-  collect(...sources.diagnostics, ...theme.diagnostics, ...peopleFiles.diagnostics, ...pageFiles.diagnostics);
+  collect(...sources.diagnostics, ...theme.diagnostics, ...peopleFiles.diagnostics, ...pageFiles.diagnostics, ...skippedLinkDiagnostics(skippedLinks, cwd));
   if (sources.found === 0) {
     collect(
       diagnostic(settings.build.configFile, settings.positions.get('build.episodes') ?? { line: 0, column: 0 }, 'no-episodes', `no episode files in ${path.relative(cwd, settings.build.episodes) || '.'}`, 'add Markdown files such as episodes/2024-01-31-first-episode.md'),
@@ -444,6 +449,18 @@ function futureEntry(episode: EpisodeSource, settings: Settings, included: boole
     : diagnostic(episode.file, position, 'future-episode', `dated ${when}, in the future: left out until then`, 'build with --future to include it now');
 }
 
+/** The build replaces the output folder whole: one that holds anything but a site of podsite's is left alone. */
+function foreignOutput(settings: Settings, fromCommandLine: boolean, cwd: string): Diagnostic[] {
+  const problem = foreignOutputProblem(settings.build.output);
+  if (problem === undefined) return [];
+  const shown = path.relative(cwd, settings.build.output) || settings.build.output;
+  const message = `podsite will not replace the output folder \`${shown}\`: ${problem}`;
+  const hint = 'choose a new or empty folder; if nothing in this one is needed (an old site of another tool), delete it first';
+  return fromCommandLine
+    ? [diagnostic('', { line: 0, column: 0 }, 'output-not-podsite', `${message} (from --out)`, hint)]
+    : [diagnostic(settings.build.configFile, settings.positions.get('build.output') ?? { line: 0, column: 0 }, 'output-not-podsite', message, hint)];
+}
+
 const WRITE_FAILURE_HINTS: Readonly<Record<string, string>> = {
   ENOSPC: 'the disk is full; free some space and build again',
   EDQUOT: 'the disk quota is used up; free some space and build again',
@@ -452,6 +469,9 @@ const WRITE_FAILURE_HINTS: Readonly<Record<string, string>> = {
   EROFS: 'the file system is read-only',
   ENOTDIR: 'a file stands where a folder of the output should be',
   EEXIST: 'a file stands where a folder of the output should be',
+  ENAMETOOLONG: 'a path in the output is longer than the file system allows; shorten the permalink, slug or file name it comes from',
+  ELOOP: 'a symbolic link loops or leads too deep; remove it from the project',
+  ERR_INVALID_ARG_VALUE: 'a path of the output holds a character no file system takes (NUL); remove it from the slug, file name or setting',
 };
 
 /** Problems of the machine, not of podsite, become diagnostics; anything else is a bug and is thrown. */

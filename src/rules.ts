@@ -51,7 +51,7 @@ export const RULES = {
   'invalid-timezone': rule('settings', 'error', false, '`timezone` is an IANA time zone.'),
   'invalid-language': rule('settings', 'error', false, '`language` is a language code such as `en` or `pt-BR`.'),
   'invalid-category': rule('settings', 'error', true, 'Each of `categories` is an Apple Podcasts category or `Category > Subcategory`.'),
-  'invalid-permalink': rule('settings', 'error', false, '`build.permalink` starts with `/`, uses known tokens, and includes `:slug` or `:episode`.'),
+  'invalid-permalink': rule('settings', 'error', false, '`build.permalink` starts with `/`, uses known tokens, and includes `:slug` or `:episode`; each segment is a file name every system takes (at most 255 bytes once filled in), and none is empty.'),
   'invalid-alias': rule('settings', 'error', false, 'Each front-matter alias points at an episode field or a person field.'),
   'invalid-output-folder': rule('settings', 'error', false, 'The output folder is neither the project folder nor one of its source folders.'),
   'missing-artwork': rule('settings', 'error', true, 'The show has artwork; Apple Podcasts requires it.'),
@@ -67,7 +67,7 @@ export const RULES = {
   'empty-title': rule('front matter', 'error', false, 'The title is not empty.'),
   'invalid-date': rule('front matter', 'error', false, 'A date, in front matter or in a file name, is a real calendar date and time.'),
   'missing-date': rule('front matter', 'error', false, 'Each entry has a date, in front matter or as the `YYYY-MM-DD-` prefix of its file name.'),
-  'invalid-slug': rule('front matter', 'error', false, 'A slug can be part of a URL: no `/`, `\\`, `?`, `#`, `%`, `.` or `..`.'),
+  'invalid-slug': rule('front matter', 'error', false, 'A slug, and the name of a person or page file, can be part of a URL and a folder name on any system: no `/`, `\\`, `?`, `#`, `%`, `<>:"|*` or control character, not `.`, `..` or a Windows device name (`CON`, `NUL`…), no trailing dot or space, at most 200 bytes.'),
   'invalid-url': rule('front matter', 'error', false, 'URLs are absolute http(s) URLs; image and artwork paths may also start with `/`.'),
   'missing-audio-url': rule('front matter', 'error', false, 'A numbered episode has audio, and the audio URL template has every value it needs.'),
   'unknown-media-type': rule('front matter', 'error', false, 'The media type of the audio is given, or known from its extension.'),
@@ -122,6 +122,12 @@ export const RULES = {
   'output-conflict': rule('output', 'error', false, 'No public file has the path of a generated file.'),
   'write-failed': rule('output', 'error', false, 'The site could be written (disk full, no permission…).'),
   'cache-ignored': rule('output', 'warning', true, 'The build cache in `.podsite-cache/` could be read; a damaged one, or one of another podsite version, is ignored and made anew.'),
+
+  // Containment: nothing read from outside the project, nothing written outside the output
+  'invalid-path': rule('settings', 'error', false, 'A folder or file named in the settings is a path the system can use (no NUL or other control character), and every path the build makes stays inside the output folder.'),
+  'path-outside-project': rule('settings', 'error', true, 'The folders and the ledger named in the settings are inside the project folder; lower this rule to read or write one outside on purpose (`--out` and `--ledger` on the command line may go anywhere).'),
+  'output-not-podsite': rule('output', 'error', false, 'The output folder, which the build replaces whole, is missing, empty or a site that podsite wrote: files of anything else would be lost.'),
+  'symlink-skipped': rule('files', 'warning', true, 'A symbolic link in a source folder leads to a file inside that folder; one that leads elsewhere (out of the project, say) or to a folder is not followed.'),
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleId = keyof typeof RULES;

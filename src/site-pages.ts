@@ -1,4 +1,5 @@
 import type { Settings } from './config.js';
+import { nameProblem } from './contain.js';
 import { blocksValue, diagnostic, type Diagnostic, type Result } from './diagnostics.js';
 import { readFrontMatter } from './frontmatter.js';
 import type { SourceFile } from './load.js';
@@ -59,6 +60,12 @@ export function readSitePages(files: readonly (SourceFile & { name: string })[],
     diagnostics.push(...found);
     const body = renderMarkdown(split.body, { html: settings.build.html, maxDepth: settings.limits?.markdownDepth });
     diagnostics.push(...markupDiagnostics(source.file, split.bodyLine, body, settings));
+    // Each folder and the file name become folders of the output and segments of the page's URL.
+    const nameProblems = source.name.replace(/\.(md|markdown)$/i, '').split('/').flatMap((part) => nameProblem(part) ?? []);
+    if (nameProblems.length > 0) {
+      diagnostics.push(diagnostic(source.file, { line: 0, column: 0 }, 'invalid-slug', `the file name \`${JSON.stringify(source.name).slice(1, -1)}\` cannot be the address of a page: ${nameProblems[0]}`, 'rename the file with letters, digits, `-` and `_`'));
+      continue;
+    }
     if (read === undefined || found.some(blocksValue)) continue;
     const raw = read.value as RawPage;
     if (raw.title === undefined || raw.title.trim() === '') continue;

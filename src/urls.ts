@@ -46,6 +46,7 @@ export function isHttpUrl(text: string): boolean {
 }
 
 export function isUrlOrSitePath(text: string): boolean {
-  return isHttpUrl(text) || (text.startsWith('/') && !text.startsWith('//') && !text.split('/').includes('..'));
+  // A backslash is a separator to Windows (`/..\..\x.mp3` would climb out of the public folder there) and to browsers; NUL to no one.
+  return isHttpUrl(text) || (text.startsWith('/') && !text.startsWith('//') && !/[\\\0]/.test(text) && !text.split('/').includes('..'));
 }
 

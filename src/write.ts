@@ -21,13 +21,24 @@ export interface OutputPlan {
 export function planOutput(generated: readonly OutputFile[], copies: readonly { origin: string; file: PublicFile }[], written: readonly string[] = []): Result<OutputPlan> {
   const diagnostics: Diagnostic[] = [];
   const taken = new Map<string, string>();
+  // The last guard: every check of slugs, permalinks and file names upstream should have caught such a path already.
+  const escapes = (origin: string, relative: string) =>
+    diagnostics.push(
+      diagnostic(origin, { line: 0, column: 0 }, 'invalid-path', `\`${JSON.stringify(relative).slice(1, -1)}\` would not be a file inside the output folder`, 'a slug, permalink or file name has an empty, `.` or `..` segment, or a NUL: rename it'),
+    );
   for (const file of [...generated.map((f) => f.path), ...written]) {
-    if (!isInside(file)) throw new Error(`internal: generated path escapes the output folder: ${file}`);
+    if (!isInside(file)) {
+      escapes('', file);
+      continue;
+    }
     taken.set(file.toLowerCase(), 'a generated page');
   }
   const kept: PublicFile[] = [];
   for (const { origin, file } of copies) {
-    if (!isInside(file.sitePath)) throw new Error(`internal: copied path escapes the output folder: ${file.sitePath}`);
+    if (!isInside(file.sitePath)) {
+      escapes(origin, file.sitePath);
+      continue;
+    }
     const key = file.sitePath.toLowerCase();
     const other = taken.get(key);
     if (other !== undefined) {
@@ -43,7 +54,7 @@ export function planOutput(generated: readonly OutputFile[], copies: readonly { 
 }
 
 function isInside(relative: string): boolean {
-  return relative !== '' && !path.isAbsolute(relative) && !relative.split(/[\\/]/).some((part) => part === '..' || part === '');
+  return relative !== '' && !path.isAbsolute(relative) && !relative.includes('\0') && !relative.split(/[\\/]/).some((part) => part === '..' || part === '.' || part === '');
 }
 
 const PARALLEL_WRITES = 32;

@@ -178,7 +178,9 @@ describe('transcripts and chapters in a built site', () => {
     const copy = (sitePath: string) => [{ origin: 'episodes/one.vtt', file: { sitePath, absolutePath: '/show/episodes/one.vtt' } }];
     expect(planOutput([], copy('episodes/one/transcript.vtt')).value.copies).toHaveLength(1);
     for (const sitePath of ['../transcript.vtt', 'episodes/../../transcript.vtt', '/etc/transcript.vtt', '']) {
-      expect(() => planOutput([], copy(sitePath)), sitePath).toThrow(/escapes the output folder/);
+      const plan = planOutput([], copy(sitePath));
+      expect(plan.value.copies, sitePath).toEqual([]);
+      expect(plan.diagnostics.map((d) => [d.file, d.rule]), sitePath).toEqual([['episodes/one.vtt', 'invalid-path']]);
     }
   });
 });

@@ -90,7 +90,8 @@ describe('people in the build', () => {
 
   it('reads the folder named by `build.people`, and reports the problems of a person file like those of an episode', async () => {
     const root = await tempProject({
-      'show/podsite.yaml': `${MINIMAL_SETTINGS}build:\n  people: ../team\nfrontMatter:\n  ignore: [gravatar_hash]\n`,
+      // The people live beside the show's folder, on purpose.
+      'show/podsite.yaml': `${MINIMAL_SETTINGS}build:\n  people: ../team\nfrontMatter:\n  ignore: [gravatar_hash]\nrules:\n  path-outside-project: off\n`,
       'show/episodes/2024-01-01-one.md': episodeFile(`title: One\n${audio(1)}\nhosts: Arnaud Heritier`),
       'team/arnaud.md': '---\nname: Arnaud H&eacute;ritier\ngravatar_hash: 9dec3dd9\ntwiter: aheritier\n---\n',
       'team/empty.md': '\n',

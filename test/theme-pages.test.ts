@@ -231,7 +231,8 @@ describe('pages of the pages folder, menu and footer', () => {
 
   it('reads the pages from build.pages, relative to the settings file, and checks the front matter', async () => {
     const root = await tempProject({
-      'site/podsite.yaml': `${MINIMAL_SETTINGS}build:\n  episodes: ../episodes\n  public: ../public\n  pages: ../texts\n`,
+      // The settings sit in a folder of their own, beside the content, on purpose.
+      'site/podsite.yaml': `${MINIMAL_SETTINGS}build:\n  episodes: ../episodes\n  public: ../public\n  pages: ../texts\nrules:\n  path-outside-project: off\n`,
       ...episodes,
       'public/artwork.png': 'png',
       'texts/about.md': '---\ntitel: About\n---\nText.\n',

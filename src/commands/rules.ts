@@ -3,7 +3,11 @@ import { RULES } from '../rules.js';
 
 /** Every rule, grouped, with its default severity: what `rules:` in podsite.yaml can change. */
 export async function runRules(options: CommandOptions, io: CliIo): Promise<number> {
-  const rules = Object.entries(RULES).map(([id, rule]) => ({ id, ...rule }));
+  // A group's rules together, groups in the order they first appear: rules may be declared in blocks added apart.
+  const order = [...new Set(Object.values(RULES).map((rule) => rule.group))];
+  const rules = Object.entries(RULES)
+    .map(([id, rule]) => ({ id, ...rule }))
+    .sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group));
   if (options.format === 'json') {
     io.stdout(JSON.stringify(rules, null, 2));
     return 0;
