@@ -68,7 +68,7 @@ export class StringSpill {
 
   /** Notes whose HTML and text live in the spill; the rest, small, stays in memory. */
   putNotes(notes: RenderedNotes): SpilledNotes {
-    return new SpilledNotes(this, this.put(notes.html), this.put(notes.text), notes.unknownTags, notes.remoteMedia);
+    return new SpilledNotes(this, this.put(notes.html), this.put(notes.text), notes.unknownTags, notes.remoteMedia, notes.tooDeep);
   }
 
 }
@@ -106,6 +106,7 @@ export class SpilledNotes implements RenderedNotes {
     private readonly textPlace: Place,
     readonly unknownTags: RenderedNotes['unknownTags'],
     readonly remoteMedia: RenderedNotes['remoteMedia'],
+    readonly tooDeep?: RenderedNotes['tooDeep'],
   ) {}
 
   get html(): string {
@@ -118,7 +119,7 @@ export class SpilledNotes implements RenderedNotes {
 
   /** The notes store writes notes with JSON.stringify, which sees no getter of a prototype: each is read as it is written. */
   toJSON(): RenderedNotes {
-    return { html: this.html, text: this.text, unknownTags: this.unknownTags, remoteMedia: this.remoteMedia };
+    return { html: this.html, text: this.text, unknownTags: this.unknownTags, remoteMedia: this.remoteMedia, ...(this.tooDeep && { tooDeep: this.tooDeep }) };
   }
 }
 

@@ -111,9 +111,7 @@ export const fileStem: fc.Arbitrary<string> = fc
     { weight: 2, arbitrary: fc.constantFrom(...RESERVED) },
     { weight: 5, arbitrary: fc.string({ unit: hostileUnit, minLength: 1, maxLength: 20 }) },
   )
-  // KNOWN: a backslash in a page or person file name is an internal error ("generated path escapes
-  // the output folder"); containment is fixed on another branch, and then this can go.
-  .map((name) => name.replace(/[/\0]/g, '_').replace(/[\ud800-\udfff]/gu, '_').replace(/\\/g, '_'))
+  .map((name) => name.replace(/[/\0]/g, '_').replace(/[\ud800-\udfff]/gu, '_'))
   .filter((name) => name.length > 0 && Buffer.byteLength(name) < 90);
 
 export const episodeName: fc.Arbitrary<string> = fc
