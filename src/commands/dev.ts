@@ -13,7 +13,7 @@ export async function runDev(options: CommandOptions, io: CliIo): Promise<number
     if (!built.ok) io.stderr(`Build failed in ${ms} ms; the last good site is still served.`);
     else io.stdout(`${built.full ? 'Built' : 'Rebuilt'} in ${ms} ms: ${plural(built.changed.length, 'file')} changed.`);
   };
-  const host = options.host ?? '127.0.0.1';
+  const { host, warning } = listenAddress(options.host);
   const dev = await startDev({
     cwd: io.cwd,
     host,
@@ -25,9 +25,7 @@ export async function runDev(options: CommandOptions, io: CliIo): Promise<number
   });
   if (dev.server.requestedPortTaken) io.stdout(`Port ${options.port ?? 4000} is taken; using ${dev.server.port} instead.`);
   io.stdout(`Serving at ${dev.url} (drafts and future episodes included). Writing to ${path.relative(io.cwd, dev.session.outputFolder)}/. Press Ctrl-C to stop.`);
-  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
-    io.stderr(`Warning: --host ${host} makes the dev server, drafts included, reachable from other machines.`);
-  }
+  if (warning !== undefined) io.stderr(warning);
   if (options.open) openBrowser(dev.url);
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -41,6 +39,16 @@ export async function runDev(options: CommandOptions, io: CliIo): Promise<number
   await dev.close();
   io.stdout('Stopped.');
   return 0;
+}
+
+/**
+ * Where the dev server listens: the loopback interface unless `--host` says otherwise, since it
+ * serves drafts and future episodes; with a warning for any address that is not a loopback one.
+ */
+export function listenAddress(requested: string | undefined): { host: string; warning?: string } {
+  const host = requested ?? '127.0.0.1';
+  const loopback = host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+  return loopback ? { host } : { host, warning: `Warning: --host ${host} makes the dev server, drafts included, reachable from other machines.` };
 }
 
 function openBrowser(url: string): void {
