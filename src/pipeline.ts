@@ -30,7 +30,8 @@ import { createRenderer } from './templates.js';
 import { listMediaFiles } from './media-files.js';
 import { measureAudio } from './measure-audio.js';
 import { validateArchive } from './validate.js';
-import { planOutput, StagingFolder, writeLedgerFile, writeSite } from './write.js';
+import { planOutput, restoreInterrupted, StagingFolder, writeLedgerFile, writeSite } from './write.js';
+import { lockOutput, type OutputLock } from './build-lock.js';
 import { writePages } from './write-pages.js';
 import { writeFeed } from './write-feed.js';
 
@@ -57,16 +58,17 @@ export interface PipelineHooks {
  * the previous output as it was.
  */
 export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHooks = {}): Promise<BuildResult> {
-  const streaming: { staging?: StagingFolder } = {};
+  const streaming: { staging?: StagingFolder; lock?: OutputLock } = {};
   try {
     return await runStages(options, hooks, streaming);
   } finally {
     // Unless it was swapped in.
     await streaming.staging?.discard();
+    await streaming.lock?.release();
   }
 }
 
-async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming: { staging?: StagingFolder }): Promise<BuildResult> {
+async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming: { staging?: StagingFolder; lock?: OutputLock }): Promise<BuildResult> {
   const cache = options.cache === false ? undefined : options.cache;
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const configPath = path.resolve(cwd, options.config ?? 'podsite.yaml');
@@ -109,6 +111,17 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   if (hooks.earlier) collect(...hooks.earlier);
   if (settings === undefined) return finish();
   hooks.afterSettings?.(settings);
+  if (options.write !== false) {
+    // Before anything is written beside the output (the staging folder is made from here on).
+    const locked = await lockOutput(settings.build.output, 'build').catch((error: NodeJS.ErrnoException) => writeFailure(settings, cwd, error) ?? Promise.reject(error));
+    if (!('lock' in locked)) {
+      collect('holder' in locked ? outputLocked(settings, cwd, locked.holder, locked.file) : locked);
+      return finish();
+    }
+    streaming.lock = locked.lock;
+    // A build killed while swapping left no output folder: the previous site comes back before anything links from it.
+    await restoreInterrupted(settings.build.output);
+  }
   const previousFolders = hooks.previousFolders?.();
   if (previousFolders?.length && options.write !== false && cache === undefined && options.onEntryPages === undefined) {
     // Made while the episodes are read and rendered; the same staging folder takes the pages and feed below.
@@ -428,6 +441,17 @@ function futureEntry(episode: EpisodeSource, settings: Settings, included: boole
   return included
     ? diagnostic(episode.file, position, 'future-episode', `dated ${when}, in the future; included because of --future`)
     : diagnostic(episode.file, position, 'future-episode', `dated ${when}, in the future: left out until then`, 'build with --future to include it now');
+}
+
+function outputLocked(settings: Settings, cwd: string, holder: { pid: number; hostname: string; started: string; command: string }, lockFile: string): Diagnostic {
+  const lock = path.relative(cwd, lockFile) || lockFile;
+  return diagnostic(
+    path.relative(cwd, settings.build.output) || settings.build.output,
+    { line: 0, column: 0 },
+    'output-locked',
+    `another podsite ${holder.command} (process ${holder.pid} on ${holder.hostname || 'an unknown machine'}, started ${holder.started || 'at an unknown time'}) is writing this output folder; nothing was written`,
+    `wait for it to end; if no podsite runs there, remove ${lock}`,
+  );
 }
 
 const WRITE_FAILURE_HINTS: Readonly<Record<string, string>> = {
