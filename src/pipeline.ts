@@ -111,7 +111,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   if (hooks.earlier) collect(...hooks.earlier);
   if (settings === undefined) return finish();
   hooks.afterSettings?.(settings);
-  if (options.write !== false) {
+  // Not for settings with errors, which write nothing: their output folder may be the project's own (invalid-output-folder).
+  if (options.write !== false && !hasErrors(diagnostics)) {
     // Before anything is written beside the output (the staging folder is made from here on).
     const locked = await lockOutput(settings.build.output, 'build').catch((error: NodeJS.ErrnoException) => writeFailure(settings, cwd, error) ?? Promise.reject(error));
     if (!('lock' in locked)) {
