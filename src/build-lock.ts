@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { isRunning } from './remove-later.js';
 
 /** What a lock file says about the build that holds it. */
@@ -102,4 +103,15 @@ function parseHolder(text: string): LockHolder | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Said of an output folder (as shown, relative to the project) whose lock another podsite holds. */
+export function outputLocked(output: string, holder: LockHolder, lockFile: string): Diagnostic {
+  return diagnostic(
+    output,
+    { line: 0, column: 0 },
+    'output-locked',
+    `another podsite ${holder.command} (process ${holder.pid} on ${holder.hostname || 'an unknown machine'}, started ${holder.started || 'at an unknown time'}) is writing this output folder; nothing was written`,
+    `wait for it to end; if no podsite runs there, remove ${lockFile}`,
+  );
 }

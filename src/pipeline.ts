@@ -31,7 +31,7 @@ import { listMediaFiles } from './media-files.js';
 import { measureAudio } from './measure-audio.js';
 import { validateArchive } from './validate.js';
 import { planOutput, restoreInterrupted, StagingFolder, writeLedgerFile, writeSite } from './write.js';
-import { lockOutput, type OutputLock } from './build-lock.js';
+import { lockOutput, outputLocked, type OutputLock } from './build-lock.js';
 import { writePages } from './write-pages.js';
 import { writeFeed } from './write-feed.js';
 
@@ -116,7 +116,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     // Before anything is written beside the output (the staging folder is made from here on).
     const locked = await lockOutput(settings.build.output, 'build').catch((error: NodeJS.ErrnoException) => writeFailure(settings, cwd, error) ?? Promise.reject(error));
     if (!('lock' in locked)) {
-      collect('holder' in locked ? outputLocked(settings, cwd, locked.holder, locked.file) : locked);
+      collect('holder' in locked ? outputLocked(path.relative(cwd, settings.build.output) || settings.build.output, locked.holder, path.relative(cwd, locked.file)) : locked);
       return finish();
     }
     streaming.lock = locked.lock;
@@ -442,17 +442,6 @@ function futureEntry(episode: EpisodeSource, settings: Settings, included: boole
   return included
     ? diagnostic(episode.file, position, 'future-episode', `dated ${when}, in the future; included because of --future`)
     : diagnostic(episode.file, position, 'future-episode', `dated ${when}, in the future: left out until then`, 'build with --future to include it now');
-}
-
-function outputLocked(settings: Settings, cwd: string, holder: { pid: number; hostname: string; started: string; command: string }, lockFile: string): Diagnostic {
-  const lock = path.relative(cwd, lockFile) || lockFile;
-  return diagnostic(
-    path.relative(cwd, settings.build.output) || settings.build.output,
-    { line: 0, column: 0 },
-    'output-locked',
-    `another podsite ${holder.command} (process ${holder.pid} on ${holder.hostname || 'an unknown machine'}, started ${holder.started || 'at an unknown time'}) is writing this output folder; nothing was written`,
-    `wait for it to end; if no podsite runs there, remove ${lock}`,
-  );
 }
 
 const WRITE_FAILURE_HINTS: Readonly<Record<string, string>> = {

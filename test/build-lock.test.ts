@@ -6,6 +6,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { lockFileOf, lockOutput } from '../src/build-lock.js';
+import { main } from '../src/cli.js';
+import { devOutputFolder } from '../src/dev/session.js';
 import { backgroundRemovals } from '../src/remove-later.js';
 import { restoreInterrupted } from '../src/write.js';
 import { episodeFile, MINIMAL_SETTINGS, readTree, tempProject } from './helpers.js';
@@ -71,6 +73,26 @@ describe('the lock of the output folder', () => {
     expect(attempts.filter((attempt) => 'holder' in attempt && attempt.holder.pid === process.pid)).toHaveLength(7);
     for (const attempt of taken) if ('lock' in attempt) await attempt.lock.release();
     expect(await readdir(root)).toEqual([]);
+  });
+});
+
+describe('the lock of podsite dev', () => {
+  it('refuses a second dev server of the same project, and does not keep a build out', async () => {
+    const root = await tempProject(site());
+    const held = await lockOutput(devOutputFolder(root), 'dev');
+    if (!('lock' in held)) throw new Error('the dev folder was locked already');
+    try {
+      const err: string[] = [];
+      const code = await main(['dev', '--port', '0'], { stdout: () => undefined, stderr: (text) => err.push(text), cwd: root, color: false });
+      expect(code).toBe(1);
+      expect(err.join('\n')).toContain('output-locked');
+      expect(err.join('\n')).toContain(`another podsite dev (process ${process.pid}`);
+      expect(err.join('\n')).toContain('remove .podsite/.dev.lock');
+      expect((await build({ cwd: root, cache: false })).ok).toBe(true);
+    } finally {
+      await held.lock.release();
+    }
+    expect(existsSync(path.join(root, '.podsite/.dev.lock'))).toBe(false);
   });
 });
 

@@ -1,19 +1,35 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { CliIo, CommandOptions } from '../cli.js';
+import { lockOutput, outputLocked } from '../build-lock.js';
 import { startDev } from '../dev/dev.js';
-import type { DevBuild } from '../dev/session.js';
+import { devOutputFolder, type DevBuild } from '../dev/session.js';
 import { plural, printDiagnosticText } from './diagnostics.js';
 
 /** Serves the site, rebuilds on every save, and stops cleanly on Ctrl-C. */
 export async function runDev(options: CommandOptions, io: CliIo): Promise<number> {
+  const { host, warning } = listenAddress(options.host);
+  // Two dev servers of one project would write the same folder; a build writes its own output, and is not kept out.
+  const folder = devOutputFolder(io.cwd, options.config);
+  const locked = await lockOutput(folder, 'dev');
+  if ('holder' in locked) {
+    printDiagnosticText([outputLocked(path.relative(io.cwd, folder), locked.holder, path.relative(io.cwd, locked.file))], io);
+    return 1;
+  }
+  try {
+    return await serve(options, io, host, warning);
+  } finally {
+    await locked.lock.release();
+  }
+}
+
+async function serve(options: CommandOptions, io: CliIo, host: string, warning: string | undefined): Promise<number> {
   const report = (built: DevBuild) => {
     printDiagnosticText(built.diagnostics, io);
     const ms = Math.round(built.ms);
     if (!built.ok) io.stderr(`Build failed in ${ms} ms; the last good site is still served.`);
     else io.stdout(`${built.full ? 'Built' : 'Rebuilt'} in ${ms} ms: ${plural(built.changed.length, 'file')} changed.`);
   };
-  const { host, warning } = listenAddress(options.host);
   const dev = await startDev({
     cwd: io.cwd,
     host,
