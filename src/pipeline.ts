@@ -121,7 +121,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     }
     streaming.lock = locked.lock;
     // A build killed while swapping left no output folder: the previous site comes back before anything links from it.
-    await restoreInterrupted(settings.build.output);
+    // Failing that (no permission to rename), this build writes the whole site anew, and its sweep removes what stays aside.
+    await restoreInterrupted(settings.build.output).catch(() => undefined);
   }
   const previousFolders = hooks.previousFolders?.();
   if (previousFolders?.length && options.write !== false && cache === undefined && options.onEntryPages === undefined) {
