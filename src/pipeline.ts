@@ -31,7 +31,8 @@ import { listMediaFiles } from './media-files.js';
 import { measureAudio } from './measure-audio.js';
 import { validateArchive } from './validate.js';
 import { foreignOutputProblem } from './contain.js';
-import { planOutput, StagingFolder, writeLedgerFile, writeSite } from './write.js';
+import { planOutput, restoreInterrupted, StagingFolder, writeLedgerFile, writeSite } from './write.js';
+import { lockOutput, outputLocked, type OutputLock } from './build-lock.js';
 import { writePages } from './write-pages.js';
 import { writeFeed } from './write-feed.js';
 import { detachedFromText, SpilledTexts, StringSpill, type SpilledNotes } from './notes-spill.js';
@@ -60,16 +61,17 @@ export interface PipelineHooks {
  * the previous output as it was.
  */
 export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHooks = {}): Promise<BuildResult> {
-  const streaming: { staging?: StagingFolder } = {};
+  const streaming: { staging?: StagingFolder; lock?: OutputLock } = {};
   try {
     return await runStages(options, hooks, streaming);
   } finally {
     // Unless it was swapped in.
     await streaming.staging?.discard();
+    await streaming.lock?.release();
   }
 }
 
-async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming: { staging?: StagingFolder }): Promise<BuildResult> {
+async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming: { staging?: StagingFolder; lock?: OutputLock }): Promise<BuildResult> {
   const cache = options.cache === false ? undefined : options.cache;
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const configPath = path.resolve(cwd, options.config ?? 'podsite.yaml');
@@ -115,6 +117,19 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   if (options.write !== false) collect(...foreignOutput(settings, options.output !== undefined, cwd));
   // Nothing is read from a folder outside the project, nor written over a foreign output, unless the settings allow it.
   if (diagnostics.some((d) => d.severity === 'error' && (d.rule === 'path-outside-project' || d.rule === 'output-not-podsite'))) return finish();
+  // Not for settings with errors, which write nothing: their output folder may be the project's own (invalid-output-folder).
+  if (options.write !== false && !hasErrors(diagnostics)) {
+    // Before anything is written beside the output (the staging folder is made from here on).
+    const locked = await lockOutput(settings.build.output, 'build').catch((error: NodeJS.ErrnoException) => writeFailure(settings, cwd, error) ?? Promise.reject(error));
+    if (!('lock' in locked)) {
+      collect('holder' in locked ? outputLocked(path.relative(cwd, settings.build.output) || settings.build.output, locked.holder, path.relative(cwd, locked.file)) : locked);
+      return finish();
+    }
+    streaming.lock = locked.lock;
+    // A build killed while swapping left no output folder: the previous site comes back before anything links from it.
+    // Failing that (no permission to rename), this build writes the whole site anew, and its sweep removes what stays aside.
+    await restoreInterrupted(settings.build.output).catch(() => undefined);
+  }
   const previousFolders = hooks.previousFolders?.();
   if (previousFolders?.length && options.write !== false && cache === undefined && options.onEntryPages === undefined) {
     // Made while the episodes are read and rendered; the same staging folder takes the pages and feed below.

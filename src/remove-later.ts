@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 
 /** Removals started by this process that have not ended yet. */
@@ -11,7 +12,10 @@ const running = new Set<Promise<void>>();
  * The folders are no longer the site's, so a removal that is killed or fails only leaves garbage
  * that the next build removes (`leftoverFolders`).
  */
-export function removeInBackground(folders: readonly string[]): void {
+export function removeInBackground(given: readonly string[]): void {
+  // Renamed first, at once: a folder named `.old-` is then always a whole site, and a build killed
+  // while swapping can be undone from it (write.ts, restoreInterrupted), never from one half removed.
+  const folders = given.map(toTrash).filter((folder) => folder !== undefined);
   if (folders.length === 0) return;
   // `rm -rf` is many times faster than Node's own recursive removal on large trees; Windows has no `rm`.
   const child =
@@ -27,14 +31,26 @@ export function removeInBackground(folders: readonly string[]): void {
   child.unref();
 }
 
+function toTrash(folder: string): string | undefined {
+  const name = path.basename(folder).replace(/\.(?:tmp|old|trash)-\d+-[0-9a-f]+$/, '');
+  const trash = path.join(path.dirname(folder), `${name}.trash-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    renameSync(folder, trash);
+    return trash;
+  } catch {
+    // Gone already (another build swept it), or cannot be moved: then it is not removed either.
+    return undefined;
+  }
+}
+
 /** Resolves once every removal this process started has ended: for tests, which look at the folder afterwards. */
 export async function backgroundRemovals(): Promise<void> {
   while (running.size > 0) await Promise.all(running);
 }
 
 /**
- * The staging and previous folders that builds of `outputFolder` left beside it and that no running
- * build owns: each is named after the process that made it, and only a process that is gone is
+ * The staging, previous and trash folders that builds of `outputFolder` left beside it and that no
+ * running build owns: each is named after the process that made it, and only a process that is gone is
  * taken to have left it (a running build may still swap its own back).
  */
 export function leftoverFolders(outputFolder: string): string[] {
@@ -48,13 +64,14 @@ export function leftoverFolders(outputFolder: string): string[] {
   }
   const found: string[] = [];
   for (const name of names) {
-    const match = name.startsWith(prefix) ? /^(?:tmp|old)-(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length)) : null;
+    const match = name.startsWith(prefix) ? /^(?:tmp|old|trash)-(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length)) : null;
     if (match && !isRunning(Number(match[1]))) found.push(path.join(parent, name));
   }
   return found;
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process of this machine is alive; another user's counts as alive. */
+export function isRunning(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

@@ -121,6 +121,7 @@ export const RULES = {
   'invalid-json': rule('theme', 'error', false, "The theme's strings.json is valid JSON."),
   'output-conflict': rule('output', 'error', false, 'No public file has the path of a generated file.'),
   'write-failed': rule('output', 'error', false, 'The site could be written (disk full, no permission…).'),
+  'output-locked': rule('output', 'error', false, 'No other podsite build is writing the same output folder (its lock file `.<output>.lock` is beside it); a lock left by a process that is gone is taken over.'),
   'cache-ignored': rule('output', 'warning', true, 'The build cache in `.podsite-cache/` could be read; a damaged one, or one of another podsite version, is ignored and made anew.'),
 
   // Containment: nothing read from outside the project, nothing written outside the output

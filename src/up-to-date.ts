@@ -363,11 +363,12 @@ function digestOf(listing: InputsListing, racyAfter: number): string {
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, index) => item === b[index]);
 
-/** The staging and old folders a build of `skip[0]` (the output) makes beside it while it writes. */
+/** The staging, old and trash folders and the lock file that a build of `skip[0]` (the output) makes beside it while it writes. */
 function isBuildLeftover(full: string, skip: readonly string[]): boolean {
   const output = skip[0];
   if (output === undefined || path.dirname(full) !== path.dirname(output)) return false;
   const name = path.basename(full);
   const prefix = `.${path.basename(output)}.`;
-  return name.startsWith(`${prefix}tmp-`) || name.startsWith(`${prefix}old-`) || name.startsWith(`${prefix}spill-`);
+  // spill-: the build's spill file (notes-spill.ts); trash-: folders being removed (remove-later.ts); lock: the output's lock file and its temporary names (build-lock.ts).
+  return name.startsWith(`${prefix}tmp-`) || name.startsWith(`${prefix}old-`) || name.startsWith(`${prefix}spill-`) || name.startsWith(`${prefix}trash-`) || name.startsWith(`${prefix}lock`);
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, rmdirSync } from 'node:fs';
-import { copyFile, link, lstat, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
 import type { LinkedFile } from './link-pages.js';
 import type { PublicFile } from './load.js';
-import { leftoverFolders, removeInBackground } from './remove-later.js';
+import { isRunning, leftoverFolders, removeInBackground } from './remove-later.js';
 import type { OutputFile } from './pages.js';
 
 export interface OutputPlan {
@@ -349,6 +349,33 @@ async function sameFiles(previous: string, next: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Puts the previous site back when a build was killed in the middle of `swapIn`, after moving the
+ * output folder aside and before moving the new site in: the output folder is missing, and the
+ * site it held is whole in `.<output>.old-<pid>-*` (only such a swap leaves one: folders are renamed
+ * to `.trash-` before they are removed). Run by a build that holds the lock, before it writes.
+ * Gives the folder it restored from.
+ */
+export async function restoreInterrupted(outputFolder: string): Promise<string | undefined> {
+  if (await lstat(outputFolder).then(() => true, () => false)) return undefined;
+  const parent = path.dirname(outputFolder);
+  const prefix = `.${path.basename(outputFolder)}.old-`;
+  const names = await readdir(parent).catch(() => [] as string[]);
+  const found: { folder: string; changed: number }[] = [];
+  for (const name of names) {
+    const match = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length)) : null;
+    if (!match || isRunning(Number(match[1]))) continue;
+    const folder = path.join(parent, name);
+    const info = await lstat(folder).catch(() => undefined);
+    // The rename that moved it aside set its ctime: with several, the last one moved aside was the site.
+    if (info?.isDirectory()) found.push({ folder, changed: info.ctimeMs });
+  }
+  const latest = found.sort((a, b) => b.changed - a.changed)[0];
+  if (latest === undefined) return undefined;
+  await rename(latest.folder, outputFolder);
+  return latest.folder;
 }
 
 async function swapIn(staging: string, outputFolder: string, previous: string): Promise<void> {

@@ -1,19 +1,35 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { CliIo, CommandOptions } from '../cli.js';
+import { lockOutput, outputLocked } from '../build-lock.js';
 import { startDev } from '../dev/dev.js';
-import type { DevBuild } from '../dev/session.js';
+import { devOutputFolder, type DevBuild } from '../dev/session.js';
 import { plural, printDiagnosticText } from './diagnostics.js';
 
 /** Serves the site, rebuilds on every save, and stops cleanly on Ctrl-C. */
 export async function runDev(options: CommandOptions, io: CliIo): Promise<number> {
+  const { host, warning } = listenAddress(options.host);
+  // Two dev servers of one project would write the same folder; a build writes its own output, and is not kept out.
+  const folder = devOutputFolder(io.cwd, options.config);
+  const locked = await lockOutput(folder, 'dev');
+  if ('holder' in locked) {
+    printDiagnosticText([outputLocked(path.relative(io.cwd, folder), locked.holder, path.relative(io.cwd, locked.file))], io);
+    return 1;
+  }
+  try {
+    return await serve(options, io, host, warning);
+  } finally {
+    await locked.lock.release();
+  }
+}
+
+async function serve(options: CommandOptions, io: CliIo, host: string, warning: string | undefined): Promise<number> {
   const report = (built: DevBuild) => {
     printDiagnosticText(built.diagnostics, io);
     const ms = Math.round(built.ms);
     if (!built.ok) io.stderr(`Build failed in ${ms} ms; the last good site is still served.`);
     else io.stdout(`${built.full ? 'Built' : 'Rebuilt'} in ${ms} ms: ${plural(built.changed.length, 'file')} changed.`);
   };
-  const host = options.host ?? '127.0.0.1';
   const dev = await startDev({
     cwd: io.cwd,
     host,
@@ -25,9 +41,7 @@ export async function runDev(options: CommandOptions, io: CliIo): Promise<number
   });
   if (dev.server.requestedPortTaken) io.stdout(`Port ${options.port ?? 4000} is taken; using ${dev.server.port} instead.`);
   io.stdout(`Serving at ${dev.url} (drafts and future episodes included). Writing to ${path.relative(io.cwd, dev.session.outputFolder)}/. Press Ctrl-C to stop.`);
-  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
-    io.stderr(`Warning: --host ${host} makes the dev server, drafts included, reachable from other machines.`);
-  }
+  if (warning !== undefined) io.stderr(warning);
   if (options.open) openBrowser(dev.url);
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -41,6 +55,16 @@ export async function runDev(options: CommandOptions, io: CliIo): Promise<number
   await dev.close();
   io.stdout('Stopped.');
   return 0;
+}
+
+/**
+ * Where the dev server listens: the loopback interface unless `--host` says otherwise, since it
+ * serves drafts and future episodes; with a warning for any address that is not a loopback one.
+ */
+export function listenAddress(requested: string | undefined): { host: string; warning?: string } {
+  const host = requested ?? '127.0.0.1';
+  const loopback = host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+  return loopback ? { host } : { host, warning: `Warning: --host ${host} makes the dev server, drafts included, reachable from other machines.` };
 }
 
 function openBrowser(url: string): void {

@@ -1,8 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { open, readFile, realpath, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { CLIENT_SCRIPT } from './client.js';
 
 export interface OverlayDiagnostic {
@@ -31,6 +31,8 @@ export interface DevServerOptions {
   port: number;
   /** How many following ports to try when the chosen one is taken. */
   portAttempts?: number;
+  /** Milliseconds a client has to send the head of its request (10 s): a half request does not hold its socket for long. */
+  headersTimeout?: number;
 }
 
 export interface DevServer {
@@ -80,7 +82,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   let last: BuildEvent = { errors: [], changed: [], reload: false };
   const scriptTag = `<script src="${options.basePath}${CLIENT_PATH}" data-events="${options.basePath}${EVENTS_PATH}"></script>`;
 
-  const server = http.createServer((request, response) => {
+  const headersTimeout = options.headersTimeout ?? 10_000;
+  const server = http.createServer({ headersTimeout, requestTimeout: Math.max(headersTimeout, 30_000), connectionsCheckingInterval: Math.min(headersTimeout, 30_000) / 2 }, (request, response) => {
     handle(request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       response.end('podsite dev: could not serve this file');
@@ -92,7 +95,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const target = request.url ?? '/';
+    // An origin-form target is a path, even one that starts with `//` (which `new URL` would take for a host).
+    const url = new URL(target.startsWith('/') ? `http://localhost${target}` : target, 'http://localhost');
     if (!url.pathname.startsWith(options.basePath)) {
       if (url.pathname === '/' || url.pathname === options.basePath.slice(0, -1)) {
         response.writeHead(302, { location: options.basePath }).end();
@@ -112,8 +117,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       response.writeHead(301, { location: `${url.pathname}/${url.search}` }).end();
       return;
     }
-    if (file === undefined) return notFound(response);
-    await send(response, file, 200, request.method === 'HEAD');
+    if (file === undefined || !(await send(response, file, 200, request.method === 'HEAD'))) await notFound(response);
   }
 
   /** The file for a URL path inside the folder, `redirect` for a folder named without its slash. */
@@ -139,23 +143,38 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   async function notFound(response: http.ServerResponse): Promise<void> {
     const page = path.join(root, '404.html');
-    if ((await stat(page).catch(() => undefined))?.isFile()) return send(response, page, 404, false);
+    if ((await stat(page).catch(() => undefined))?.isFile() && (await send(response, page, 404, false))) return;
     response.writeHead(404, { 'content-type': TYPES['.txt']! }).end('Not found');
   }
 
-  async function send(response: http.ServerResponse, file: string, status: number, headOnly: boolean): Promise<void> {
+  /**
+   * Sends a file; false when it could not be opened. The dev writer removes and replaces files
+   * while browsers fetch them: a file found by `resolveFile` may be gone when it is opened, and
+   * a stream error with no listener would end the whole process.
+   */
+  async function send(response: http.ServerResponse, file: string, status: number, headOnly: boolean): Promise<boolean> {
     const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
     const headers = { 'content-type': type, 'cache-control': 'no-store' };
     if (type.startsWith('text/html')) {
-      const html = await readFile(file, 'utf8');
+      const html = await readFile(file, 'utf8').catch(() => undefined);
+      if (html === undefined) return false;
       const withScript = html.includes('</body>') ? html.replace('</body>', `${scriptTag}</body>`) : html + scriptTag;
       response.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(withScript) });
       response.end(headOnly ? undefined : withScript);
-      return;
+      return true;
     }
+    // Opened before the status is sent, so that a file gone since it was found is still a 404.
+    const handle = await open(file, 'r').catch(() => undefined);
+    if (handle === undefined) return false;
     response.writeHead(status, headers);
-    if (headOnly) response.end();
-    else createReadStream(file).pipe(response);
+    if (headOnly) {
+      await handle.close();
+      response.end();
+      return true;
+    }
+    // A read that fails halfway (or a browser that goes away) ends this response only; the stream closes the handle.
+    await pipeline(handle.createReadStream(), response).catch(() => response.destroy());
+    return true;
   }
 
   function openEvents(response: http.ServerResponse): void {

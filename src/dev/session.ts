@@ -34,6 +34,11 @@ export interface DevBuild {
   result: BuildResult;
 }
 
+/** Where `podsite dev` writes the site it serves: beside the settings file, never the build's output. */
+export function devOutputFolder(cwd: string, config?: string): string {
+  return path.join(path.dirname(path.resolve(cwd, config ?? 'podsite.yaml')), '.podsite', 'dev');
+}
+
 /**
  * The state `podsite dev` keeps between saves: the build cache and the output folder it writes in
  * place. Drafts and future episodes are included, with their badges.
@@ -49,7 +54,7 @@ export class DevSession {
 
   constructor(private readonly options: DevSessionOptions) {
     this.configPath = path.resolve(options.cwd, options.config ?? 'podsite.yaml');
-    this.outputFolder = path.join(path.dirname(this.configPath), '.podsite', 'dev');
+    this.outputFolder = devOutputFolder(options.cwd, options.config);
     this.writer = new IncrementalWriter(this.outputFolder);
   }
 

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { isRunning } from './remove-later.js';
+
+/** What a lock file says about the build that holds it. */
+export interface LockHolder {
+  pid: number;
+  hostname: string;
+  /** ISO date. */
+  started: string;
+  /** `build` or `dev`. */
+  command: string;
+}
+
+export interface OutputLock {
+  /** The lock file, beside the output folder. */
+  readonly file: string;
+  /** Removes the lock file, if it is still this one's. */
+  release(): Promise<void>;
+}
+
+/** The lock file of an output folder: beside it, like the staging folders, so that it never ends up in the site. */
+export function lockFileOf(outputFolder: string): string {
+  return path.join(path.dirname(outputFolder), `.${path.basename(outputFolder)}.lock`);
+}
+
+/**
+ * Takes the lock of an output folder, or gives the build that holds it. Two builds writing one
+ * output at once would each swap in their site and remove the other's staging folder.
+ *
+ * The lock file is written whole under another name and linked into place: a link fails if the
+ * lock exists, so exactly one build gets it, and a reader never sees a half-written lock. A lock
+ * whose process is gone (killed, or the machine restarted) is taken over; one taken on another
+ * machine cannot be checked and is respected.
+ */
+export async function lockOutput(outputFolder: string, command: string): Promise<{ lock: OutputLock } | { holder: LockHolder; file: string }> {
+  const file = lockFileOf(outputFolder);
+  await mkdir(path.dirname(file), { recursive: true });
+  const mine: LockHolder = { pid: process.pid, hostname: hostname(), started: new Date().toISOString(), command };
+  const text = JSON.stringify(mine);
+  const unique = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const written = `${file}.new-${unique}`;
+  await writeFile(written, text);
+  try {
+    // A few rounds at most: each one either takes the lock, finds it held, or removes a stale one.
+    for (let round = 0; round < 5; round++) {
+      try {
+        await link(written, file);
+        return { lock: ownLock(file, text) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const found = await readFile(file, 'utf8').catch(() => undefined);
+      if (found === undefined) continue;
+      const holder = parseHolder(found);
+      if (holder !== undefined && (holder.hostname !== mine.hostname || isRunning(holder.pid))) return { holder, file };
+      await removeStale(file, found, unique);
+    }
+    const holder = parseHolder((await readFile(file, 'utf8').catch(() => '')) ?? '');
+    return { holder: holder ?? { pid: 0, hostname: '', started: '', command: 'build' }, file };
+  } finally {
+    await unlink(written).catch(() => undefined);
+  }
+}
+
+function ownLock(file: string, text: string): OutputLock {
+  return {
+    file,
+    async release() {
+      // Only this build's own lock: a lock that was taken over (this process seemed gone) is the other build's now.
+      if ((await readFile(file, 'utf8').catch(() => undefined)) === text) await unlink(file).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Removes a lock left by a dead process. Moved aside first, then checked: two builds that both
+ * found it stale cannot both remove it, and one that moved a lock taken meanwhile puts it back.
+ */
+async function removeStale(file: string, stale: string, unique: string): Promise<void> {
+  const aside = `${file}.stale-${unique}`;
+  try {
+    await rename(file, aside);
+  } catch {
+    return;
+  }
+  if ((await readFile(aside, 'utf8').catch(() => undefined)) !== stale) {
+    // A live lock, taken between our read and our move: back into place, unless yet another was taken.
+    await link(aside, file).catch(() => undefined);
+  }
+  await unlink(aside).catch(() => undefined);
+}
+
+/** The holder a lock file names; an unreadable one (written by hand, or damaged) counts as stale. */
+function parseHolder(text: string): LockHolder | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<LockHolder>;
+    if (typeof value.pid !== 'number' || !Number.isInteger(value.pid) || value.pid <= 0) return undefined;
+    return { pid: value.pid, hostname: String(value.hostname ?? ''), started: String(value.started ?? ''), command: String(value.command ?? 'build') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Said of an output folder (as shown, relative to the project) whose lock another podsite holds. */
+export function outputLocked(output: string, holder: LockHolder, lockFile: string): Diagnostic {
+  return diagnostic(
+    output,
+    { line: 0, column: 0 },
+    'output-locked',
+    `another podsite ${holder.command} (process ${holder.pid} on ${holder.hostname || 'an unknown machine'}, started ${holder.started || 'at an unknown time'}) is writing this output folder; nothing was written`,
+    `wait for it to end; if no podsite runs there, remove ${lockFile}`,
+  );
+}
