@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { isRunning } from './remove-later.js';
@@ -45,8 +45,8 @@ export async function lockOutput(outputFolder: string, command: string): Promise
   const written = `${file}.new-${unique}`;
   await writeFile(written, text);
   try {
-    // A few rounds at most: each one either takes the lock, finds it held, or removes a stale one.
-    for (let round = 0; round < 5; round++) {
+    // Each round takes the lock, finds it held, removes a stale one, or waits for another build removing it.
+    for (let round = 0; round < 100; round++) {
       try {
         await link(written, file);
         return { lock: ownLock(file, text) };
@@ -57,7 +57,7 @@ export async function lockOutput(outputFolder: string, command: string): Promise
       if (found === undefined) continue;
       const holder = parseHolder(found);
       if (holder !== undefined && (holder.hostname !== mine.hostname || isRunning(holder.pid))) return { holder, file };
-      await removeStale(file, found, unique);
+      await removeStale(file, found);
     }
     const holder = parseHolder((await readFile(file, 'utf8').catch(() => '')) ?? '');
     return { holder: holder ?? { pid: 0, hostname: '', started: '', command: 'build' }, file };
@@ -76,22 +76,32 @@ function ownLock(file: string, text: string): OutputLock {
   };
 }
 
+/** A takeover lasts milliseconds: a guard older than this was left by a process that died during one. */
+const GUARD_STALE_MS = 10_000;
+
 /**
- * Removes a lock left by a dead process. Moved aside first, then checked: two builds that both
- * found it stale cannot both remove it, and one that moved a lock taken meanwhile puts it back.
+ * Removes a lock left by a dead process, under a guard that one build at a time holds: moving the
+ * lock aside and checking it after would let a third build link its own lock in between, while the
+ * lock it moved was a live one. Holding the guard, the lock can change only by being removed,
+ * since a link onto an existing file fails; so it is removed only if it is still the stale one.
+ * A build that finds the guard taken waits a moment and looks again.
  */
-async function removeStale(file: string, stale: string, unique: string): Promise<void> {
-  const aside = `${file}.stale-${unique}`;
+async function removeStale(file: string, stale: string): Promise<void> {
+  const guard = `${file}.takeover`;
   try {
-    await rename(file, aside);
-  } catch {
+    await writeFile(guard, String(process.pid), { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const since = await stat(guard).then((stats) => Date.now() - stats.mtimeMs).catch(() => 0);
+    if (since > GUARD_STALE_MS) await unlink(guard).catch(() => undefined);
+    else await new Promise((resolve) => setTimeout(resolve, 10));
     return;
   }
-  if ((await readFile(aside, 'utf8').catch(() => undefined)) !== stale) {
-    // A live lock, taken between our read and our move: back into place, unless yet another was taken.
-    await link(aside, file).catch(() => undefined);
+  try {
+    if ((await readFile(file, 'utf8').catch(() => undefined)) === stale) await unlink(file).catch(() => undefined);
+  } finally {
+    await unlink(guard).catch(() => undefined);
   }
-  await unlink(aside).catch(() => undefined);
 }
 
 /** The holder a lock file names; an unreadable one (written by hand, or damaged) counts as stale. */
