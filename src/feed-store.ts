@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, lstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { deserialize, serialize } from 'node:v8';
-import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { serialize } from 'node:v8';
+import type { Diagnostic } from './diagnostics.js';
+import { readV8Store } from './v8-store.js';
 import type { FeedItemSource } from './feed.js';
 import type { FeedCheckInParts, ItemCheck } from './feed-check.js';
 import { hashText } from './build-store.js';
@@ -58,30 +59,14 @@ export class FeedStore {
   ) {}
 
   static open(options: FeedStoreOptions): { store: FeedStore; diagnostics: Diagnostic[] } {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path.join(options.folder, FILE_NAME));
-    } catch {
-      return { store: new FeedStore(options, undefined), diagnostics: [] };
-    }
-    const ignored = (what: string) => ({
-      store: new FeedStore(options, undefined),
-      diagnostics: [
-        diagnostic(`${options.displayFolder}/${FILE_NAME}`, { line: 0, column: 0 }, 'cache-ignored', `the build cache file is ${what}: ignored, the feed's items are made and checked again`, 'nothing to do: the file is written anew after this build (deleting .podsite-cache/ is always safe)'),
-      ],
+    const read = readV8Store<StoreFile>(options, {
+      fileName: FILE_NAME,
+      format: FEED_STORE_FORMAT,
+      hasShape: (stored) => stored.items instanceof Map && stored.files instanceof Map && typeof stored.key === 'string',
+      without: "the feed's items are made and checked again",
     });
-    let stored: StoreFile;
-    try {
-      stored = deserialize(bytes) as StoreFile;
-    } catch {
-      return ignored('damaged (perhaps cut short)');
-    }
-    if (typeof stored !== 'object' || stored === null || !(stored.items instanceof Map) || !(stored.files instanceof Map) || typeof stored.key !== 'string') return ignored('not a podsite build cache');
-    if (stored.format !== FEED_STORE_FORMAT || stored.podsiteVersion !== options.podsiteVersion) {
-      return ignored(`from another version of podsite (${String(stored.podsiteVersion)}, format ${String(stored.format)}; this is ${options.podsiteVersion}, format ${FEED_STORE_FORMAT})`);
-    }
     // Other settings, options or code: every item is stale, which is no problem.
-    return { store: new FeedStore(options, stored.key === options.key ? stored : undefined), diagnostics: [] };
+    return { store: new FeedStore(options, read.stored?.key === options.key ? read.stored : undefined), diagnostics: read.diagnostics };
   }
 
   /** The items of one build writing into `outputFolder`, whose last feed files are read from. */

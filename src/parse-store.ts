@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { diagnostic, type Diagnostic } from './diagnostics.js';
+import type { Diagnostic } from './diagnostics.js';
+import { readV8Store } from './v8-store.js';
 import type { ParsedEntry } from './entry.js';
 import type { EpisodeSource } from './episode.js';
 import type { SourceFile } from './load.js';
@@ -56,31 +56,14 @@ export class ParseStore {
   ) {}
 
   static open(options: ParseStoreOptions): { store: ParseStore; diagnostics: Diagnostic[] } {
-    const file = path.join(options.folder, FILE_NAME);
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch {
-      return { store: new ParseStore(options, new Map()), diagnostics: [] };
-    }
-    const problem = (what: string) => ({
-      store: new ParseStore(options, new Map()),
-      diagnostics: [
-        diagnostic(`${options.displayFolder}/${FILE_NAME}`, { line: 0, column: 0 }, 'cache-ignored', `the build cache file is ${what}: ignored, its episodes are parsed again`, 'nothing to do: the file is written anew after this build (deleting .podsite-cache/ is always safe)'),
-      ],
+    const read = readV8Store<StoreFile>(options, {
+      fileName: FILE_NAME,
+      format: PARSE_STORE_FORMAT,
+      hasShape: (stored) => stored.entries instanceof Map,
+      without: 'its episodes are parsed again',
     });
-    let stored: StoreFile;
-    try {
-      stored = deserialize(bytes) as StoreFile;
-    } catch {
-      return problem('damaged (perhaps cut short)');
-    }
-    if (typeof stored !== 'object' || stored === null || !(stored.entries instanceof Map)) return problem('not a podsite build cache');
-    if (stored.format !== PARSE_STORE_FORMAT || stored.podsiteVersion !== options.podsiteVersion) {
-      return problem(`from another version of podsite (${String(stored.podsiteVersion)}, format ${String(stored.format)}; this is ${options.podsiteVersion}, format ${PARSE_STORE_FORMAT})`);
-    }
     // Other settings or options: every entry is stale, which is no problem.
-    return { store: new ParseStore(options, stored.key === options.key ? stored.entries : new Map()), diagnostics: [] };
+    return { store: new ParseStore(options, read.stored?.key === options.key ? read.stored.entries : new Map()), diagnostics: read.diagnostics };
   }
 
   /** What parsing made of exactly this file (name and text) under the same settings. */

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { diagnostic, type Diagnostic } from './diagnostics.js';
+import type { Diagnostic } from './diagnostics.js';
+import { readV8Store } from './v8-store.js';
 import type { EarlierIndexedEntries, FieldTerms, IndexedEntry } from './search-index.js';
 import type { Episode } from './site.js';
 
@@ -46,29 +46,13 @@ export class SearchStore {
   ) {}
 
   static open(options: SearchStoreOptions): { store: SearchStore; diagnostics: Diagnostic[] } {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path.join(options.folder, FILE_NAME));
-    } catch {
-      return { store: new SearchStore(options, undefined), diagnostics: [] };
-    }
-    const ignored = (what: string) => ({
-      store: new SearchStore(options, undefined),
-      diagnostics: [
-        diagnostic(`${options.displayFolder}/${FILE_NAME}`, { line: 0, column: 0 }, 'cache-ignored', `the build cache file is ${what}: ignored, the search index is made again from the entries`, 'nothing to do: the file is written anew after this build (deleting .podsite-cache/ is always safe)'),
-      ],
+    const read = readV8Store<StoreFile>(options, {
+      fileName: FILE_NAME,
+      format: SEARCH_STORE_FORMAT,
+      hasShape: (stored) => stored.entries instanceof Map && typeof stored.key === 'string',
+      without: 'the search index is made again from the entries',
     });
-    let stored: StoreFile;
-    try {
-      stored = deserialize(bytes) as StoreFile;
-    } catch {
-      return ignored('damaged (perhaps cut short)');
-    }
-    if (typeof stored !== 'object' || stored === null || !(stored.entries instanceof Map) || typeof stored.key !== 'string') return ignored('not a podsite build cache');
-    if (stored.format !== SEARCH_STORE_FORMAT || stored.podsiteVersion !== options.podsiteVersion) {
-      return ignored(`from another version of podsite (${String(stored.podsiteVersion)}, format ${String(stored.format)}; this is ${options.podsiteVersion}, format ${SEARCH_STORE_FORMAT})`);
-    }
-    return { store: new SearchStore(options, stored), diagnostics: [] };
+    return { store: new SearchStore(options, read.stored), diagnostics: read.diagnostics };
   }
 
   /** The entries of the index made under `settingsKey`: those of another address or time zone do not count. */
