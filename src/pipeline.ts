@@ -128,7 +128,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     streaming.lock = locked.lock;
     // A build killed while swapping left no output folder: the previous site comes back before anything links from it.
     // Failing that (no permission to rename), this build writes the whole site anew, and its sweep removes what stays aside.
-    await restoreInterrupted(settings.build.output).catch(() => undefined);
+    const restoredFrom = await restoreInterrupted(settings.build.output).catch(() => undefined);
+    if (restoredFrom !== undefined) collect(outputRestored(settings.build.output, restoredFrom, cwd));
   }
   const previousFolders = hooks.previousFolders?.();
   if (previousFolders?.length && options.write !== false && cache === undefined && options.onEntryPages === undefined) {
@@ -465,6 +466,21 @@ function futureEntry(episode: EpisodeSource, settings: Settings, included: boole
 }
 
 /** The build replaces the output folder whole: one that holds anything but a site of podsite's is left alone. */
+/**
+ * Said when a build put back the site that a killed build had moved aside: the output folder was
+ * missing for a while, and whoever publishes it (a sync, a web server) may have seen it gone.
+ */
+function outputRestored(output: string, from: string, cwd: string): Diagnostic {
+  const shown = (folder: string) => path.relative(cwd, folder).split(path.sep).join('/') || folder;
+  return diagnostic(
+    shown(output),
+    { line: 0, column: 0 },
+    'output-restored',
+    `a build was killed while swapping its new site in: the previous site, left aside in \`${shown(from)}\`, was put back as \`${shown(output)}\` before this build`,
+    'nothing to do: this build replaces it as usual; if something publishes the output folder, check that it did not publish an empty site meanwhile',
+  );
+}
+
 function foreignOutput(settings: Settings, fromCommandLine: boolean, cwd: string): Diagnostic[] {
   const problem = foreignOutputProblem(settings.build.output);
   if (problem === undefined) return [];

@@ -129,6 +129,9 @@ export const RULES = {
   'path-outside-project': rule('settings', 'error', true, 'The folders and the ledger named in the settings are inside the project folder; lower this rule to read or write one outside on purpose (`--out` and `--ledger` on the command line may go anywhere).'),
   'output-not-podsite': rule('output', 'error', false, 'The output folder, which the build replaces whole, is missing, empty or a site that podsite wrote: files of anything else would be lost.'),
   'symlink-skipped': rule('files', 'warning', true, 'A symbolic link in a source folder leads to a file inside that folder; one that leads elsewhere (out of the project, say) or to a folder is not followed.'),
+
+  // Hostile input, leftovers of issue 8
+  'output-restored': rule('output', 'warning', true, 'The output folder was there when the build started; a build killed while swapping its new site in leaves it missing and the previous site aside in `.<output>.old-*`, which the next build puts back and says so.'),
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleId = keyof typeof RULES;
