@@ -53,6 +53,8 @@ export interface PipelineHooks {
   previousFolders?: () => string[];
   /** Called after a successful write with every output file and the key of every page. */
   written?: (output: { pages: MadePages; paths: string[] }) => void;
+  /** Called with the result while the build still holds the lock of the output folder. */
+  beforeUnlock?: (result: BuildResult) => void;
 }
 
 /**
@@ -63,7 +65,9 @@ export interface PipelineHooks {
 export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHooks = {}): Promise<BuildResult> {
   const streaming: { staging?: StagingFolder; lock?: OutputLock } = {};
   try {
-    return await runStages(options, hooks, streaming);
+    const result = await runStages(options, hooks, streaming);
+    hooks.beforeUnlock?.(result);
+    return result;
   } finally {
     // Unless it was swapped in.
     await streaming.staging?.discard();
