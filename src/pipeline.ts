@@ -27,10 +27,10 @@ import { castOf, readPeople } from './people.js';
 import { absoluteUrl, type Site } from './site.js';
 import { searchIndexFile, searchLibraryFile } from './search-index.js';
 import { createRenderer } from './templates.js';
-import { listMediaFiles } from './media-files.js';
+import { listMediaFiles, MEDIA_SITE_FOLDER } from './media-files.js';
 import { measureAudio } from './measure-audio.js';
 import { validateArchive } from './validate.js';
-import { foreignOutputProblem } from './contain.js';
+import { copyableFiles, foreignOutputProblem } from './contain.js';
 import { planOutput, restoreInterrupted, StagingFolder, writeLedgerFile, writeSite } from './write.js';
 import { lockOutput, outputLocked, type OutputLock } from './build-lock.js';
 import { writePages } from './write-pages.js';
@@ -142,7 +142,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   }
 
   const skippedLinks: SkippedLink[] = [];
-  const [sources, theme, publicFiles, peopleFiles, mediaFiles, pageFiles] = await stage('load', () =>
+  const [sources, theme, listedPublicFiles, peopleFiles, listedMediaFiles, pageFiles] = await stage('load', () =>
     Promise.all([
       loadEpisodeFiles(cwd, settings.build.episodes, cache, settings.limits),
       loadTheme(cwd, settings.build.templates),
@@ -153,6 +153,9 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     ]),
   );
   collect(...sources.diagnostics, ...theme.diagnostics, ...peopleFiles.diagnostics, ...pageFiles.diagnostics, ...skippedLinkDiagnostics(skippedLinks, cwd));
+  const { files: publicFiles, diagnostics: unsafePublicNames } = copyableFiles(listedPublicFiles, cwd);
+  const { files: mediaFiles, diagnostics: unsafeMediaNames } = copyableFiles(listedMediaFiles, cwd, `${MEDIA_SITE_FOLDER}/`);
+  collect(...unsafePublicNames, ...unsafeMediaNames);
   if (sources.found === 0) {
     collect(
       diagnostic(settings.build.configFile, settings.positions.get('build.episodes') ?? { line: 0, column: 0 }, 'no-episodes', `no episode files in ${path.relative(cwd, settings.build.episodes) || '.'}`, 'add Markdown files such as episodes/2024-01-31-first-episode.md'),

@@ -132,6 +132,7 @@ export const RULES = {
 
   // Hostile input, leftovers of issue 8
   'output-restored': rule('output', 'warning', true, 'The output folder was there when the build started; a build killed while swapping its new site in leaves it missing and the previous site aside in `.<output>.old-*`, which the next build puts back and says so.'),
+  'unsafe-file-name': rule('files', 'warning', true, 'The names of the files and folders in `public/` and the media folder are safe on every host and in a URL: no `?#%<>:"|*\\`, control character, Windows device name (`CON.txt`, `aux.md`), trailing dot or space, or name over 200 bytes. Such a file is not copied.'),
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleId = keyof typeof RULES;

@@ -253,6 +253,37 @@ describe('names of the output', () => {
   });
 });
 
+describe('files copied into the site', () => {
+  it('leaves out, with a warning each, files of public/ and media/ whose names are not safe on every host', async () => {
+    const unsafe = ['CON.txt', 'NUL', 'aux.md', 'trailing.', 'trailing ', 'bell\u0007.txt', 'a<b>.txt', 'a:b.txt', 'say "hi".txt', 'a|b.txt', 'what?.txt', 'star*.txt', 'notes #1.txt', `${'é'.repeat(101)}.txt`, 'lpt1/inside.txt'];
+    const files: Record<string, string> = { 'podsite.yaml': `${MINIMAL_SETTINGS}build:\n  media: media\n`, 'episodes/a.md': HELLO, 'public/artwork.png': 'png', 'public/fine-name.txt': 'fine', 'media/Com1.mp3': 'mp3', 'media/ok.mp3': 'mp3' };
+    for (const name of unsafe) files[`public/${name}`] = name;
+    const root = await tempProject(files);
+    const result = await build({ cwd: root });
+    expect(result.ok).toBe(true);
+    const warned = result.diagnostics.filter((d) => d.rule === 'unsafe-file-name');
+    expect(warned.map(({ file, line, column, severity }) => ({ file, line, column, severity }))).toEqual(
+      [...unsafe.map((name) => `public/${name}`), 'media/Com1.mp3'].sort().map((file) => ({ file, line: 0, column: 0, severity: 'warning' })),
+    );
+    expect(result.diagnostics.filter((d) => d.rule !== 'unsafe-file-name')).toEqual([]);
+    expect(warned.find((d) => d.file === 'public/CON.txt')!.message).toBe('`CON.txt` is not copied into the site: the name `CON.txt` is not safe on every host: `CON` is a device name on Windows');
+    expect(warned.find((d) => d.file === 'public/lpt1/inside.txt')!.message).toBe('`lpt1/inside.txt` is not copied into the site: the name `lpt1` is not safe on every host: `lpt1` is a device name on Windows');
+    expect(warned.find((d) => d.file === 'media/Com1.mp3')!.message).toBe('`media/Com1.mp3` is not copied into the site: the name `Com1.mp3` is not safe on every host: `Com1` is a device name on Windows');
+    expect(warned.find((d) => d.file === 'public/bell\u0007.txt')!.message).toContain('it contains a control character');
+    const output = readdirSync(path.join(root, 'dist'));
+    expect(output).toContain('fine-name.txt');
+    expect(readdirSync(path.join(root, 'dist/media'))).toEqual(['ok.mp3']);
+    for (const name of unsafe) expect(output, name).not.toContain(name.split('/')[0]);
+  });
+
+  it('fails the build, writing nothing, when the settings raise the rule to an error', async () => {
+    const root = await tempProject({ 'podsite.yaml': `${MINIMAL_SETTINGS}rules:\n  unsafe-file-name: error\n`, 'episodes/a.md': HELLO, 'public/artwork.png': 'png', 'public/CON.txt': 'x' });
+    const result = await build({ cwd: root });
+    expect(summary(result).map(({ file, rule, severity }) => ({ file, rule, severity }))).toEqual([{ file: 'public/CON.txt', rule: 'unsafe-file-name', severity: 'error' }]);
+    expect(existsSync(path.join(root, 'dist'))).toBe(false);
+  });
+});
+
 describe('people and pages', () => {
   it('reports file names that cannot be an address, and links every other page where it is', async () => {
     const person = (name: string) => `---\nname: ${name}\n---\nA bio.\n`;
