@@ -205,15 +205,38 @@ describe('names of the output', () => {
     expect(summary(result)).toEqual([{ file: 'podsite.yaml', line: 12, column: 14, severity: 'error', rule: 'invalid-permalink', message }]);
   });
 
-  it('reports a path longer than the system allows as a write failure, not an internal error', async () => {
-    // Each segment is a fine name; together they pass the 4,096 bytes of a path on Linux (1,024 on macOS).
-    const permalink = `/${Array.from({ length: 22 }, () => 'b'.repeat(190)).join('/')}/:slug/`;
-    const root = await tempProject({ 'podsite.yaml': `${MINIMAL_SETTINGS}build:\n  permalink: "${permalink}"\n`, 'episodes/a.md': HELLO });
+  it('reports an address over 2,000 characters at the slug, or at the file whose name is the slug', async () => {
+    // Each segment is a fine name; together they pass what hosts and sitemaps take, and the 4,096 bytes of a path on Linux.
+    const permalink = `/${Array.from({ length: 10 }, () => 'b'.repeat(190)).join('/')}/:slug/`;
+    const long = 'x'.repeat(150);
+    const root = await tempProject({
+      'podsite.yaml': `${MINIMAL_SETTINGS}build:\n  permalink: "${permalink}"\n`,
+      'episodes/a.md': episodeFile(`title: Short\ndate: 2024-01-01\nslug: ok`),
+      'episodes/b.md': episodeFile(`title: Long slug\ndate: 2024-01-02\nslug: ${long}`),
+      [`episodes/2024-01-03-${'é'.repeat(60)}.md`]: episodeFile('title: Long file name'),
+    });
     const result = await build({ cwd: root });
-    expect(summary(result).map(({ file, rule, severity }) => ({ file, rule, severity }))).toEqual([{ file: 'dist', rule: 'write-failed', severity: 'error' }]);
+    expect(summary(result).map(({ file, line, column, severity, rule }) => ({ file, line, column, severity, rule }))).toEqual([
+      { file: `episodes/2024-01-03-${'é'.repeat(60)}.md`, line: 1, column: 1, severity: 'error', rule: 'url-too-long' },
+      { file: 'episodes/b.md', line: 4, column: 7, severity: 'error', rule: 'url-too-long' },
+    ]);
+    // https://show.example.com/ (25) + 10 × 191 + the slug and `/` (151); `é` is `%C3%A9` (6 × 60 + 1).
+    expect(result.diagnostics[1]!.message).toBe(`this page's address is 2086 characters long once encoded, more than 2000: \`https://show.example.com/${'b'.repeat(95)}…\``);
+    expect(result.diagnostics[0]!.message).toContain('address is 2296 characters long');
+    expect(result.diagnostics[0]!.hint).toBe('shorten `build.permalink` in the settings, or the slug (`slug:`, or the file name)');
+    expect(existsSync(path.join(root, 'dist'))).toBe(false);
+  });
+
+  it('reports a path longer than the system allows as a write failure, not an internal error', async () => {
+    // The address is short enough; the output folder is deep, and the two together pass the 4,096 bytes of a path on Linux.
+    const permalink = `/${Array.from({ length: 6 }, () => 'b'.repeat(190)).join('/')}/:slug/`;
+    const root = await tempProject({ 'podsite.yaml': `${MINIMAL_SETTINGS}build:\n  permalink: "${permalink}"\n`, 'episodes/a.md': HELLO });
+    const output = path.join(root, ...Array.from({ length: 15 }, () => 'o'.repeat(200)));
+    const result = await build({ cwd: root, output });
+    expect(summary(result).map(({ rule, severity }) => ({ rule, severity }))).toEqual([{ rule: 'write-failed', severity: 'error' }]);
     expect(result.diagnostics[0]!.message).toContain('ENAMETOOLONG');
     expect(result.diagnostics[0]!.hint).toBe('a path in the output is longer than the file system allows; shorten the permalink, slug or file name it comes from');
-    expect(readdirSync(root).sort()).toEqual(['episodes', 'podsite.yaml']);
+    expect(readdirSync(path.dirname(output))).toEqual([]);
   });
 
   it('takes the permalinks people write', () => {
