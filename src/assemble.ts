@@ -5,7 +5,7 @@ import type { EpisodeSource } from './episode.js';
 import type { RenderedNotes } from './markdown.js';
 import type { EpisodePeople, Person } from './people.js';
 import type { SitePage } from './site-pages.js';
-import { expandPermalink, outputFileOf } from './permalink.js';
+import { expandPermalink, MAX_URL_LENGTH, outputFileOf } from './permalink.js';
 import { absoluteUrl, type Episode, type Site } from './site.js';
 import { compareText, excerpt } from './text.js';
 import { prefixBasePath } from './urls.js';
@@ -14,6 +14,22 @@ import { prefixBasePath } from './urls.js';
 export function assembleSite(settings: Settings, unordered: readonly Episode[], people: Person[], pages: SitePage[] = []): Result<Site> {
   const diagnostics: Diagnostic[] = [];
   const entries = [...unordered].sort((a, b) => b.date.getTime() - a.date.getTime() || compareText(b.file, a.file));
+
+  for (const entry of entries) {
+    // An encoded character of the path is at most 9 characters (a UTF-16 unit is at most 3 bytes, each %XX): most paths are not measured.
+    if (settings.url.length + entry.path.length * 9 <= MAX_URL_LENGTH) continue;
+    const url = absoluteUrl(settings, entry.path);
+    if (url.length <= MAX_URL_LENGTH) continue;
+    diagnostics.push(
+      diagnostic(
+        entry.file,
+        entry.positions.get('slug') ?? { line: 1, column: 1 },
+        'url-too-long',
+        `this page's address is ${url.length} characters long once encoded, more than ${MAX_URL_LENGTH}: \`${url.slice(0, 120)}…\``,
+        'shorten `build.permalink` in the settings, or the slug (`slug:`, or the file name)',
+      ),
+    );
+  }
 
   // Compared without case and Unicode normalization: on macOS and Windows `Ép-1` and `e\u0301p-1` are one file.
   const byOutput = new Map<string, Episode>();

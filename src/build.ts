@@ -8,6 +8,7 @@ import type { Site } from './site.js';
 import type { BuildCache } from './cache.js';
 import type { OutputPlan } from './write.js';
 import { lastBuildFor, recordBuild, type LastBuild, type WrittenOutput } from './up-to-date.js';
+import { lockOutput } from './build-lock.js';
 
 export interface BuildOptions extends Overrides {
   /** The settings file; `podsite.yaml` in `cwd` by default. */
@@ -92,10 +93,16 @@ export interface BuildResult {
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now();
   const last = usesLastBuild(options) ? lastBuildFor(options) : undefined;
-  const found = last?.find(options.now ?? new Date());
-  if (found?.result) {
-    found.result.timings.push({ stage: 'up to date', ms: performance.now() - started });
-    return found.result;
+  const now = options.now ?? new Date();
+  let found = last?.find(now);
+  if (last && found?.result?.upToDate) {
+    const upToDate = await whileLocked(found.result.upToDate.output, () => last.find(now));
+    // Not locked: another build is writing the output, and the pipeline says so.
+    found = upToDate ?? {};
+    if (found.result) {
+      found.result.timings.push({ stage: 'up to date', ms: performance.now() - started });
+      return found.result;
+    }
   }
   const { runPipeline } = await import('./pipeline.js');
   let inputs: ReturnType<LastBuild['fingerprint']>;
@@ -111,14 +118,31 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       written: (output: WrittenOutput) => {
         written = output;
       },
+      // Under the lock: a build that starts once it is released must find the record of the output it finds.
+      beforeUnlock: (result: BuildResult) => {
+        if (!(inputs && written && result.ok && result.settings && result.stats)) return;
+        const saving = performance.now();
+        recordBuild(last, inputs, result as Required<Pick<BuildResult, 'settings' | 'stats'>> & BuildResult, now, written);
+        result.timings.push({ stage: 'record', ms: performance.now() - saving });
+      },
     }),
   });
-  if (last && inputs && written && result.ok && result.settings && result.stats) {
-    const saving = performance.now();
-    recordBuild(last, inputs, result as Required<Pick<BuildResult, 'settings' | 'stats'>> & BuildResult, options.now ?? new Date(), written);
-    result.timings.push({ stage: 'record', ms: performance.now() - saving });
-  }
   return result;
+}
+
+/**
+ * `check` run while holding the lock of the output folder, or undefined when another podsite
+ * holds it (or it cannot be taken). Without the lock, a build that swaps its site in, or has
+ * swapped it and not yet written its record, could be taken for the site the record describes.
+ */
+async function whileLocked<T>(outputFolder: string, check: () => T): Promise<T | undefined> {
+  const locked = await lockOutput(outputFolder, 'build').catch(() => undefined);
+  if (locked === undefined || !('lock' in locked)) return undefined;
+  try {
+    return check();
+  } finally {
+    await locked.lock.release();
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { diagnostic, type Diagnostic } from './diagnostics.js';
 
 /**
  * Names that become one folder or file of the site (a slug, a permalink segment) are kept to this
@@ -31,6 +32,36 @@ export function nameProblem(name: string): string | undefined {
   const bytes = Buffer.byteLength(name);
   if (bytes > MAX_NAME_BYTES) return `it is ${bytes} bytes long in UTF-8, more than ${MAX_NAME_BYTES}`;
   return undefined;
+}
+
+/**
+ * The files of a folder copied as they are into the site (public/, the media folder), without those
+ * whose path holds a name that `nameProblem` refuses, each of which gets a warning. Such a file is
+ * left out rather than failing the build: the rest of the site is fine, and on the host it would be
+ * unreachable (`?`, `#`), or break a checkout or copy of the site on Windows (`CON.txt`, `a:b`).
+ */
+export function copyableFiles<T extends { sitePath: string; absolutePath: string }>(files: readonly T[], cwd: string, sitePrefix = ''): { files: T[]; diagnostics: Diagnostic[] } {
+  const kept: T[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const file of files) {
+    const inFolder = file.sitePath.slice(sitePrefix.length);
+    const problem = inFolder.split('/').map((name) => ({ name, problem: nameProblem(name) })).find((found) => found.problem !== undefined);
+    if (problem === undefined) {
+      kept.push(file);
+      continue;
+    }
+    const shown = (text: string) => JSON.stringify(text).slice(1, -1);
+    diagnostics.push(
+      diagnostic(
+        path.relative(cwd, file.absolutePath).split(path.sep).join('/'),
+        { line: 0, column: 0 },
+        'unsafe-file-name',
+        `\`${shown(file.sitePath)}\` is not copied into the site: the name \`${shown(problem.name)}\` is not safe on every host: ${problem.problem}`,
+        'rename it with letters, digits, `-`, `_` and `.` (and change the links to it)',
+      ),
+    );
+  }
+  return { files: kept, diagnostics };
 }
 
 /** Whether `inner` is `outer` or below it, by their paths (a name starting with `..`, such as `..notes`, is inside). */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MAX_NAME_BYTES, nameProblem } from './contain.js';
+import { closeBidiControls, UNBALANCED_BIDI_HINT, UNBALANCED_BIDI_MESSAGE } from './bidi.js';
 import type { Settings } from './config.js';
 import { parseDate, parseDuration } from './dates.js';
 import { blocksValue, diagnostic, type Diagnostic, type Position } from './diagnostics.js';
@@ -112,6 +113,15 @@ export function parseEpisode(
   if (raw.title !== undefined && raw.title.trim() === '') {
     report('title', 'empty-title', 'the title is empty', 'podcast apps list episodes by title; write one');
   }
+  // Titles and tags are shown inline, beside other text: what they leave open must not reach it.
+  const closed = (value: string, key: string): string => {
+    const balanced = closeBidiControls(value);
+    if (balanced === undefined) return value;
+    report(key, 'unbalanced-bidi', UNBALANCED_BIDI_MESSAGE, UNBALANCED_BIDI_HINT);
+    return balanced;
+  };
+  const title = raw.title === undefined ? undefined : closed(raw.title, 'title');
+  const tags = (raw.tags ?? []).map((tag, index) => closed(tag, `tags.${index}`));
   const baseName = file.split('/').at(-1)!;
   const nameMatch = FILE_NAME.exec(baseName);
   const date = episodeDate(raw.date, nameMatch, settings.timezone, report);
@@ -151,13 +161,13 @@ export function parseEpisode(
   });
   diagnostics.push(...transcripts.diagnostics, ...chapters.diagnostics);
 
-  if (diagnostics.some(blocksValue) || date === undefined || raw.title === undefined) {
+  if (diagnostics.some(blocksValue) || date === undefined || title === undefined) {
     return { episode: undefined, diagnostics };
   }
   const episode: EpisodeSource = {
     file,
     kind: hasAudio ? 'episode' : 'post',
-    title: raw.title,
+    title,
     date,
     slug,
     number: raw.episode,
@@ -170,7 +180,7 @@ export function parseEpisode(
     guid: raw.guid,
     draft: raw.draft ?? false,
     youtube,
-    tags: raw.tags ?? [],
+    tags,
     hosts: raw.hosts ?? [],
     guests: raw.guests ?? [],
     author: raw.author,

@@ -17,3 +17,11 @@ export function outputFileOf(urlPath: string): string {
 export function encodePath(urlPath: string): string {
   return encodeURI(urlPath);
 }
+
+/**
+ * The longest address of a page, in characters once percent-encoded, with the site's URL. Browsers
+ * take far more, but sitemaps take less than 2,048, and some hosts, proxies and CDNs refuse URLs
+ * over about 2,000; the file's path in the output is about as long, which keeps it well under the
+ * 4,096 bytes a path may have on Linux. Each name being under 255 bytes does not bound the whole.
+ */
+export const MAX_URL_LENGTH = 2000;

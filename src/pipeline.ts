@@ -27,10 +27,10 @@ import { castOf, readPeople } from './people.js';
 import { absoluteUrl, type Site } from './site.js';
 import { searchIndexFile, searchLibraryFile } from './search-index.js';
 import { createRenderer } from './templates.js';
-import { listMediaFiles } from './media-files.js';
+import { listMediaFiles, MEDIA_SITE_FOLDER } from './media-files.js';
 import { measureAudio } from './measure-audio.js';
 import { validateArchive } from './validate.js';
-import { foreignOutputProblem } from './contain.js';
+import { copyableFiles, foreignOutputProblem } from './contain.js';
 import { planOutput, restoreInterrupted, StagingFolder, writeLedgerFile, writeSite } from './write.js';
 import { lockOutput, outputLocked, type OutputLock } from './build-lock.js';
 import { writePages } from './write-pages.js';
@@ -53,6 +53,8 @@ export interface PipelineHooks {
   previousFolders?: () => string[];
   /** Called after a successful write with every output file and the key of every page. */
   written?: (output: { pages: MadePages; paths: string[] }) => void;
+  /** Called with the result while the build still holds the lock of the output folder. */
+  beforeUnlock?: (result: BuildResult) => void;
 }
 
 /**
@@ -63,7 +65,9 @@ export interface PipelineHooks {
 export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHooks = {}): Promise<BuildResult> {
   const streaming: { staging?: StagingFolder; lock?: OutputLock } = {};
   try {
-    return await runStages(options, hooks, streaming);
+    const result = await runStages(options, hooks, streaming);
+    hooks.beforeUnlock?.(result);
+    return result;
   } finally {
     // Unless it was swapped in.
     await streaming.staging?.discard();
@@ -128,7 +132,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     streaming.lock = locked.lock;
     // A build killed while swapping left no output folder: the previous site comes back before anything links from it.
     // Failing that (no permission to rename), this build writes the whole site anew, and its sweep removes what stays aside.
-    await restoreInterrupted(settings.build.output).catch(() => undefined);
+    const restoredFrom = await restoreInterrupted(settings.build.output).catch(() => undefined);
+    if (restoredFrom !== undefined) collect(outputRestored(settings.build.output, restoredFrom, cwd));
   }
   const previousFolders = hooks.previousFolders?.();
   if (previousFolders?.length && options.write !== false && cache === undefined && options.onEntryPages === undefined) {
@@ -137,7 +142,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   }
 
   const skippedLinks: SkippedLink[] = [];
-  const [sources, theme, publicFiles, peopleFiles, mediaFiles, pageFiles] = await stage('load', () =>
+  const [sources, theme, listedPublicFiles, peopleFiles, listedMediaFiles, pageFiles] = await stage('load', () =>
     Promise.all([
       loadEpisodeFiles(cwd, settings.build.episodes, cache, settings.limits),
       loadTheme(cwd, settings.build.templates),
@@ -148,6 +153,9 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     ]),
   );
   collect(...sources.diagnostics, ...theme.diagnostics, ...peopleFiles.diagnostics, ...pageFiles.diagnostics, ...skippedLinkDiagnostics(skippedLinks, cwd));
+  const { files: publicFiles, diagnostics: unsafePublicNames } = copyableFiles(listedPublicFiles, cwd);
+  const { files: mediaFiles, diagnostics: unsafeMediaNames } = copyableFiles(listedMediaFiles, cwd, `${MEDIA_SITE_FOLDER}/`);
+  collect(...unsafePublicNames, ...unsafeMediaNames);
   if (sources.found === 0) {
     collect(
       diagnostic(settings.build.configFile, settings.positions.get('build.episodes') ?? { line: 0, column: 0 }, 'no-episodes', `no episode files in ${path.relative(cwd, settings.build.episodes) || '.'}`, 'add Markdown files such as episodes/2024-01-31-first-episode.md'),
@@ -465,6 +473,21 @@ function futureEntry(episode: EpisodeSource, settings: Settings, included: boole
 }
 
 /** The build replaces the output folder whole: one that holds anything but a site of podsite's is left alone. */
+/**
+ * Said when a build put back the site that a killed build had moved aside: the output folder was
+ * missing for a while, and whoever publishes it (a sync, a web server) may have seen it gone.
+ */
+function outputRestored(output: string, from: string, cwd: string): Diagnostic {
+  const shown = (folder: string) => path.relative(cwd, folder).split(path.sep).join('/') || folder;
+  return diagnostic(
+    shown(output),
+    { line: 0, column: 0 },
+    'output-restored',
+    `a build was killed while swapping its new site in: the previous site, left aside in \`${shown(from)}\`, was put back as \`${shown(output)}\` before this build`,
+    'nothing to do: this build replaces it as usual; if something publishes the output folder, check that it did not publish an empty site meanwhile',
+  );
+}
+
 function foreignOutput(settings: Settings, fromCommandLine: boolean, cwd: string): Diagnostic[] {
   const problem = foreignOutputProblem(settings.build.output);
   if (problem === undefined) return [];

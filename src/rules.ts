@@ -129,6 +129,12 @@ export const RULES = {
   'path-outside-project': rule('settings', 'error', true, 'The folders and the ledger named in the settings are inside the project folder; lower this rule to read or write one outside on purpose (`--out` and `--ledger` on the command line may go anywhere).'),
   'output-not-podsite': rule('output', 'error', false, 'The output folder, which the build replaces whole, is missing, empty or a site that podsite wrote: files of anything else would be lost.'),
   'symlink-skipped': rule('files', 'warning', true, 'A symbolic link in a source folder leads to a file inside that folder; one that leads elsewhere (out of the project, say) or to a folder is not followed.'),
+
+  // Hostile input, leftovers of issue 8
+  'output-restored': rule('output', 'warning', true, 'The output folder was there when the build started; a build killed while swapping its new site in leaves it missing and the previous site aside in `.<output>.old-*`, which the next build puts back and says so.'),
+  'unsafe-file-name': rule('files', 'warning', true, 'The names of the files and folders in `public/` and the media folder are safe on every host and in a URL: no `?#%<>:"|*\\`, control character, Windows device name (`CON.txt`, `aux.md`), trailing dot or space, or name over 200 bytes. Such a file is not copied.'),
+  'url-too-long': rule('archive', 'error', false, 'The address of each episode or post, once percent-encoded with the site URL, is at most 2,000 characters: hosts, CDNs and sitemaps refuse longer ones, and its file path in the output could pass what the file system allows, although each name in it is short enough.'),
+  'unbalanced-bidi': rule('front matter', 'warning', true, 'An episode\'s title and tags, and a person\'s name, close the bidirectional controls they open (U+202A–U+202E, U+2066–U+2068); one left open would reorder the text after it on the page, so it is closed at the end of the value.'),
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleId = keyof typeof RULES;

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
+import { createCache } from '../src/cache.js';
 import { parseSettings } from '../src/config.js';
 import { nestingBeyond, renderMarkdown } from '../src/markdown.js';
 import { episodeFile, MINIMAL_SETTINGS, parseXmlStrict, readText, tempProject } from './helpers.js';
@@ -97,6 +98,32 @@ describe('bounded cost in a build', () => {
     const page = await readText(path.join(root, 'dist/2024/01/01/brackets/index.html'));
     expect(page).toContain('<p>Intro &lt;i&gt;x&lt;/i&gt;</p>');
     parseXmlStrict(await readText(path.join(root, 'dist/feed.xml')));
+  });
+
+  it('still reports notes too deep when a later build takes them from the build cache, through the spill, or from podsite dev\'s memory', async () => {
+    const deep = EPISODE(`Intro\n\n${'['.repeat(20_000)}x\n`);
+    const other = (notes: string) => episodeFile('title: Other\ndate: 2024-01-02\naudio:\n  url: https://media.example.com/b.mp3\n  length: 2000', notes);
+    const files = { 'podsite.yaml': `${MINIMAL_SETTINGS}rules:\n  markdown-too-deep: warn\n`, 'episodes/2024-01-01-brackets.md': deep, 'episodes/2024-01-02-other.md': other('First.\n') };
+    const tooDeep = (result: Awaited<ReturnType<typeof build>>) => result.diagnostics.map((d) => [d.file, d.rule, d.line, d.column]);
+    const expected = [['episodes/2024-01-01-brackets.md', 'markdown-too-deep', 9, 101]];
+
+    // A plain build: the notes are kept in .podsite-cache/, and a build that streams its pages reads them back through the spill.
+    const root = await tempProject(files);
+    expect(tooDeep(await build({ cwd: root }))).toEqual(expected);
+    await writeFile(path.join(root, 'episodes/2024-01-02-other.md'), other('Second.\n'));
+    const second = await build({ cwd: root });
+    expect(second.upToDate, 'the pipeline ran').toBeUndefined();
+    expect(second.notes).toEqual({ rendered: 1, reused: 1 });
+    expect(tooDeep(second)).toEqual(expected);
+
+    // podsite dev: the notes are kept in memory between builds.
+    const devRoot = await tempProject(files);
+    const cache = createCache();
+    expect(tooDeep(await build({ cwd: devRoot, cache }))).toEqual(expected);
+    await writeFile(path.join(devRoot, 'episodes/2024-01-02-other.md'), other('Second.\n'));
+    const devSecond = await build({ cwd: devRoot, cache });
+    expect(devSecond.notes).toEqual({ rendered: 1, reused: 1 });
+    expect(tooDeep(devSecond)).toEqual(expected);
   });
 
   it('takes the depth limit from the settings, for notes, bios and pages', async () => {

@@ -115,7 +115,10 @@ describe('a build killed while swapping the new site in', () => {
     await rename(path.join(root, 'dist'), aside);
 
     await writeFile(path.join(root, 'episodes/2024-01-01-e1.md'), episode(1).replace('Notes of', 'New notes of'));
-    expect((await build({ cwd: root })).ok).toBe(true);
+    const rebuilt = await build({ cwd: root });
+    expect(rebuilt.ok).toBe(true);
+    expect(rebuilt.diagnostics.map(({ file, line, column, severity, rule }) => ({ file, line, column, severity, rule }))).toEqual([{ file: 'dist', line: 0, column: 0, severity: 'warning', rule: 'output-restored' }]);
+    expect(rebuilt.diagnostics[0]!.message).toContain(`left aside in \`.dist.old-${dead}-0a1b2c3d\`, was put back as \`dist\``);
     await backgroundRemovals();
     // Linked from the site put back, not written anew: it was the previous output.
     expect((await stat(path.join(root, 'dist', unchanged))).ino).toBe(inode);

@@ -121,13 +121,13 @@ describe('build', () => {
     await build({ cwd: root });
     const page = await readText(path.join(root, 'dist/2024/01/05/first/index.html'));
     expect(page).toContain('<html lang="en">');
-    expect(page).toContain('<h1>First &lt;Episode&gt; &amp; more</h1>');
+    expect(page).toContain('<h1 dir="auto">First &lt;Episode&gt; &amp; more</h1>');
     expect(page).toContain('<title>First &lt;Episode&gt; &amp; more · Test Show</title>');
     expect(page).toContain('<link rel="alternate" type="application/rss+xml" title="Test Show" href="https://show.example.com/feed.xml">');
     expect(page).toContain('<link rel="canonical" href="https://show.example.com/2024/01/05/first/">');
     expect(page).toMatch(/<meta name="description" content="Notes with and a link. A CDATA end \]\]&gt; inside.">/);
     expect(page).toContain('<img src="/images/cover.png" alt="cover">');
-    expect(page).toContain('<a rel="next" href="/2024/02/10/second/">Second →</a>');
+    expect(page).toContain('<a rel="next" href="/2024/02/10/second/"><bdi>Second</bdi> →</a>');
     expect(page).toContain('<time datetime="2024-01-05T00:00:00+01:00">January 5, 2024</time>');
     expect(page).toContain('<audio controls preload="none" src="https://media.example.com/e1.mp3">');
   });

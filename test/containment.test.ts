@@ -205,15 +205,38 @@ describe('names of the output', () => {
     expect(summary(result)).toEqual([{ file: 'podsite.yaml', line: 12, column: 14, severity: 'error', rule: 'invalid-permalink', message }]);
   });
 
-  it('reports a path longer than the system allows as a write failure, not an internal error', async () => {
-    // Each segment is a fine name; together they pass the 4,096 bytes of a path on Linux (1,024 on macOS).
-    const permalink = `/${Array.from({ length: 22 }, () => 'b'.repeat(190)).join('/')}/:slug/`;
-    const root = await tempProject({ 'podsite.yaml': `${MINIMAL_SETTINGS}build:\n  permalink: "${permalink}"\n`, 'episodes/a.md': HELLO });
+  it('reports an address over 2,000 characters at the slug, or at the file whose name is the slug', async () => {
+    // Each segment is a fine name; together they pass what hosts and sitemaps take, and the 4,096 bytes of a path on Linux.
+    const permalink = `/${Array.from({ length: 10 }, () => 'b'.repeat(190)).join('/')}/:slug/`;
+    const long = 'x'.repeat(150);
+    const root = await tempProject({
+      'podsite.yaml': `${MINIMAL_SETTINGS}build:\n  permalink: "${permalink}"\n`,
+      'episodes/a.md': episodeFile(`title: Short\ndate: 2024-01-01\nslug: ok`),
+      'episodes/b.md': episodeFile(`title: Long slug\ndate: 2024-01-02\nslug: ${long}`),
+      [`episodes/2024-01-03-${'é'.repeat(60)}.md`]: episodeFile('title: Long file name'),
+    });
     const result = await build({ cwd: root });
-    expect(summary(result).map(({ file, rule, severity }) => ({ file, rule, severity }))).toEqual([{ file: 'dist', rule: 'write-failed', severity: 'error' }]);
+    expect(summary(result).map(({ file, line, column, severity, rule }) => ({ file, line, column, severity, rule }))).toEqual([
+      { file: `episodes/2024-01-03-${'é'.repeat(60)}.md`, line: 1, column: 1, severity: 'error', rule: 'url-too-long' },
+      { file: 'episodes/b.md', line: 4, column: 7, severity: 'error', rule: 'url-too-long' },
+    ]);
+    // https://show.example.com/ (25) + 10 × 191 + the slug and `/` (151); `é` is `%C3%A9` (6 × 60 + 1).
+    expect(result.diagnostics[1]!.message).toBe(`this page's address is 2086 characters long once encoded, more than 2000: \`https://show.example.com/${'b'.repeat(95)}…\``);
+    expect(result.diagnostics[0]!.message).toContain('address is 2296 characters long');
+    expect(result.diagnostics[0]!.hint).toBe('shorten `build.permalink` in the settings, or the slug (`slug:`, or the file name)');
+    expect(existsSync(path.join(root, 'dist'))).toBe(false);
+  });
+
+  it('reports a path longer than the system allows as a write failure, not an internal error', async () => {
+    // The address is short enough; the output folder is deep, and the two together pass the 4,096 bytes of a path on Linux.
+    const permalink = `/${Array.from({ length: 6 }, () => 'b'.repeat(190)).join('/')}/:slug/`;
+    const root = await tempProject({ 'podsite.yaml': `${MINIMAL_SETTINGS}build:\n  permalink: "${permalink}"\n`, 'episodes/a.md': HELLO });
+    const output = path.join(root, ...Array.from({ length: 15 }, () => 'o'.repeat(200)));
+    const result = await build({ cwd: root, output });
+    expect(summary(result).map(({ rule, severity }) => ({ rule, severity }))).toEqual([{ rule: 'write-failed', severity: 'error' }]);
     expect(result.diagnostics[0]!.message).toContain('ENAMETOOLONG');
     expect(result.diagnostics[0]!.hint).toBe('a path in the output is longer than the file system allows; shorten the permalink, slug or file name it comes from');
-    expect(readdirSync(root).sort()).toEqual(['episodes', 'podsite.yaml']);
+    expect(readdirSync(path.dirname(output))).toEqual([]);
   });
 
   it('takes the permalinks people write', () => {
@@ -250,6 +273,37 @@ describe('names of the output', () => {
       { file: '', rule: 'invalid-path', message: '`../x.html` would not be a file inside the output folder' },
       { file: 'public/x', rule: 'invalid-path', message: '`a/\\u0000b` would not be a file inside the output folder' },
     ]);
+  });
+});
+
+describe('files copied into the site', () => {
+  it('leaves out, with a warning each, files of public/ and media/ whose names are not safe on every host', async () => {
+    const unsafe = ['CON.txt', 'NUL', 'aux.md', 'trailing.', 'trailing ', 'bell\u0007.txt', 'a<b>.txt', 'a:b.txt', 'say "hi".txt', 'a|b.txt', 'what?.txt', 'star*.txt', 'notes #1.txt', `${'é'.repeat(101)}.txt`, 'lpt1/inside.txt'];
+    const files: Record<string, string> = { 'podsite.yaml': `${MINIMAL_SETTINGS}build:\n  media: media\n`, 'episodes/a.md': HELLO, 'public/artwork.png': 'png', 'public/fine-name.txt': 'fine', 'media/Com1.mp3': 'mp3', 'media/ok.mp3': 'mp3' };
+    for (const name of unsafe) files[`public/${name}`] = name;
+    const root = await tempProject(files);
+    const result = await build({ cwd: root });
+    expect(result.ok).toBe(true);
+    const warned = result.diagnostics.filter((d) => d.rule === 'unsafe-file-name');
+    expect(warned.map(({ file, line, column, severity }) => ({ file, line, column, severity }))).toEqual(
+      [...unsafe.map((name) => `public/${name}`), 'media/Com1.mp3'].sort().map((file) => ({ file, line: 0, column: 0, severity: 'warning' })),
+    );
+    expect(result.diagnostics.filter((d) => d.rule !== 'unsafe-file-name')).toEqual([]);
+    expect(warned.find((d) => d.file === 'public/CON.txt')!.message).toBe('`CON.txt` is not copied into the site: the name `CON.txt` is not safe on every host: `CON` is a device name on Windows');
+    expect(warned.find((d) => d.file === 'public/lpt1/inside.txt')!.message).toBe('`lpt1/inside.txt` is not copied into the site: the name `lpt1` is not safe on every host: `lpt1` is a device name on Windows');
+    expect(warned.find((d) => d.file === 'media/Com1.mp3')!.message).toBe('`media/Com1.mp3` is not copied into the site: the name `Com1.mp3` is not safe on every host: `Com1` is a device name on Windows');
+    expect(warned.find((d) => d.file === 'public/bell\u0007.txt')!.message).toContain('it contains a control character');
+    const output = readdirSync(path.join(root, 'dist'));
+    expect(output).toContain('fine-name.txt');
+    expect(readdirSync(path.join(root, 'dist/media'))).toEqual(['ok.mp3']);
+    for (const name of unsafe) expect(output, name).not.toContain(name.split('/')[0]);
+  });
+
+  it('fails the build, writing nothing, when the settings raise the rule to an error', async () => {
+    const root = await tempProject({ 'podsite.yaml': `${MINIMAL_SETTINGS}rules:\n  unsafe-file-name: error\n`, 'episodes/a.md': HELLO, 'public/artwork.png': 'png', 'public/CON.txt': 'x' });
+    const result = await build({ cwd: root });
+    expect(summary(result).map(({ file, rule, severity }) => ({ file, rule, severity }))).toEqual([{ file: 'public/CON.txt', rule: 'unsafe-file-name', severity: 'error' }]);
+    expect(existsSync(path.join(root, 'dist'))).toBe(false);
   });
 });
 

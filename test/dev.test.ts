@@ -102,7 +102,7 @@ describe('podsite dev', () => {
     expect(edited.changed.sort()).toEqual(
       ['2024/01/01/one/index.html', '2024/02/01/two/index.html', '2024/03/01/three/index.html', 'archive/index.html', 'feed.xml', 'index.html', 'search-index.json'].sort(),
     );
-    expect((await get('/2024/02/01/two/')).text).toContain('<h1>Two, edited</h1>');
+    expect((await get('/2024/02/01/two/')).text).toContain('<h1 dir="auto">Two, edited</h1>');
 
     await change(() => writeFile(file('episodes/2024-05-01-four.md'), episodeFile(`title: Four\n${audio(6)}`)));
     expect((await get('/2024/05/01/four/')).status).toBe(200);
@@ -129,7 +129,7 @@ describe('podsite dev', () => {
     const pageAdded = await change(() => mkdir(file('pages')).then(() => writeFile(file('pages/about.md'), '---\ntitle: About us\nmenu: true\n---\nWho we are.\n')));
     expect(pageAdded.full).toBe(false);
     expect((await get('/about/')).text).toContain('<p>Who we are.</p>');
-    expect((await get('/2024/01/02/first/')).text).toContain('<a href="/about/">About us</a>');
+    expect((await get('/2024/01/02/first/')).text).toContain('<a href="/about/"><bdi>About us</bdi></a>');
 
     await change(() => mkdir(file('people')).then(() => writeFile(file('people/ann.md'), '---\nname: Ann Host\n---\nAnn hosts the show.\n')));
     await change(() => writeFile(file('episodes/2024-02-01-two.md'), episodeFile(`title: Two, again\nhosts: ann\ntags: [Café, cafe]\n${audio(2)}`)));
@@ -241,14 +241,14 @@ describe('podsite dev', () => {
 
     const broken = await change(() => writeFile(file('episodes/2024-02-01-two.md'), '---\ntitle: Two\nseason: [1\n---\nNotes'));
     expect(broken.ok).toBe(false);
-    expect((await get('/2024/02/01/two/')).text).toContain('<h1>Two</h1>');
+    expect((await get('/2024/02/01/two/')).text).toContain('<h1 dir="auto">Two</h1>');
     await new Promise((resolve) => setTimeout(resolve, 50));
     const errorEvent = events.map((chunk) => /data: (.*)/.exec(chunk)?.[1]).filter(Boolean).map((data) => JSON.parse(data!)).find((e) => e.errors.length > 0);
     expect(errorEvent.errors[0]).toMatchObject({ file: 'episodes/2024-02-01-two.md', line: 3, rule: 'yaml-syntax', frame: expect.stringContaining('> 3 | season: [1') });
 
     const fixed = await change(() => writeFile(file('episodes/2024-02-01-two.md'), episodeFile(`title: Two, fixed\n${audio(2)}`)));
     expect(fixed.ok).toBe(true);
-    expect((await get('/2024/02/01/two/')).text).toContain('<h1>Two, fixed</h1>');
+    expect((await get('/2024/02/01/two/')).text).toContain('<h1 dir="auto">Two, fixed</h1>');
     await reader.cancel();
     await readEvents.catch(() => undefined);
   });

@@ -71,8 +71,8 @@ describe('the episode page', () => {
     expect(html).toContain('<script src="/assets/player.js" defer></script>');
 
     // Chapter links open the audio at their time without the script, and seek the player with it.
-    expect(html).toContain('<a href="https://media.example.com/2.mp3#t=750" data-seek="750"><span class="timecode">0:12:30</span> Valves &lt;and&gt; pumps</a> (<a href="https://example.com/valves">link</a>)');
-    expect(html).toContain('<a href="https://media.example.com/2.mp3#t=3723" data-seek="3723"><span class="timecode">1:02:03</span> Credits</a>');
+    expect(html).toContain('<a href="https://media.example.com/2.mp3#t=750" data-seek="750"><span class="timecode">0:12:30</span> <bdi>Valves &lt;and&gt; pumps</bdi></a> (<a href="https://example.com/valves">link</a>)');
+    expect(html).toContain('<a href="https://media.example.com/2.mp3#t=3723" data-seek="3723"><span class="timecode">1:02:03</span> <bdi>Credits</bdi></a>');
 
     // The SubRip file beside the episode, shown on the page with its markup removed and its text escaped.
     expect(html).toContain('<details class="transcript" lang="en">');
@@ -89,11 +89,11 @@ describe('the episode page', () => {
     // The only other host in a src is the audio's, which preload="none" does not load.
     expect(sources(html).filter((src) => !src.startsWith('/'))).toEqual(['https://media.example.com/2.mp3']);
 
-    expect(html).toContain('<p class="people"><strong>Hosts:</strong> <a href="/people/jane-doe/">Jane Doe</a></p>');
-    expect(html).toContain('<p class="people"><strong>Guests:</strong> <a href="/people/sam-roe/">Sam Roe</a></p>');
-    expect(html).toContain('<li><a href="/tags/water/">water</a></li>');
-    expect(html).toContain('<a rel="prev" href="/2024/01/01/one/">← One</a>');
-    expect(html).toContain('<a rel="next" href="/2024/03/01/three/">Three →</a>');
+    expect(html).toContain('<p class="people"><strong>Hosts:</strong> <bdi><a href="/people/jane-doe/">Jane Doe</a></bdi></p>');
+    expect(html).toContain('<p class="people"><strong>Guests:</strong> <bdi><a href="/people/sam-roe/">Sam Roe</a></bdi></p>');
+    expect(html).toContain('<li><a href="/tags/water/"><bdi>water</bdi></a></li>');
+    expect(html).toContain('<a rel="prev" href="/2024/01/01/one/">← <bdi>One</bdi></a>');
+    expect(html).toContain('<a rel="next" href="/2024/03/01/three/"><bdi>Three</bdi> →</a>');
 
     const validator = new HtmlValidate({ extends: ['html-validate:standard', 'html-validate:a11y'] });
     const report = await validator.validateString(html, PAGE);

@@ -32,6 +32,11 @@ interface Expected {
    * the cache anew); diagnostics name it `.podsite-cache/`, as in a real project.
    */
   cache?: boolean;
+  /**
+   * The fixture's `beside/` folder is copied beside the output folder (a copy: the build may move
+   * what it finds there, such as what a killed build left); diagnostics name the output `site`.
+   */
+  beside?: boolean;
 }
 
 const temps: string[] = [];
@@ -56,13 +61,17 @@ describe('invalid fixture sites', () => {
     const probeAudio = expected.audioHost && { fetch: await fetchThroughLocalHost(path.join(cwd, 'host'), expected.audioHost, hosts) };
     const cacheFolder = path.join(temp, 'cache');
     if (expected.cache) await cp(path.join(cwd, 'cache'), cacheFolder, { recursive: true });
+    if (expected.beside) await cp(path.join(cwd, 'beside'), temp, { recursive: true });
     const result = await build({ cwd, output, now: NOW, ledger, cacheFolder, ...(probeAudio && { probeAudio }) });
     const ledgerFile = path.relative(cwd, ledger);
     const cacheFiles = `${path.relative(cwd, cacheFolder).split(path.sep).join('/')}/`;
-    const shown = (file: string) => (file === ledgerFile ? 'podsite.lock' : file.startsWith(cacheFiles) ? `.podsite-cache/${file.slice(cacheFiles.length)}` : file);
+    const besideFiles = `${path.relative(cwd, temp).split(path.sep).join('/')}/`;
+    const shown = (file: string) =>
+      file === ledgerFile ? 'podsite.lock' : file.startsWith(cacheFiles) ? `.podsite-cache/${file.slice(cacheFiles.length)}` : expected.beside && file.startsWith(besideFiles) ? file.slice(besideFiles.length) : file;
     const found = result.diagnostics.map(({ file, line, column, severity, rule }) => ({ file: shown(file), line, column, severity, rule }));
     expect(found).toEqual(expected.diagnostics);
     expect(found.some((d) => d.rule === name), `the fixture ${name} shows its own rule`).toBe(true);
+    if (expected.beside) expect(readdirSync(temp).filter((name) => name.startsWith('.site.old-')), 'what was aside is the output again').toEqual([]);
     if (found.some((d) => d.severity === 'error')) {
       expect(result.ok).toBe(false);
       expect(existsSync(path.join(temp, 'site')), 'a build with errors writes nothing').toBe(false);

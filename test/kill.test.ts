@@ -4,7 +4,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { episodeFile, MINIMAL_SETTINGS, readTree, tempProject } from './helpers.js';
+import { child, episodeFile, MINIMAL_SETTINGS, parseXmlStrict, readTree, tempProject } from './helpers.js';
 
 const bin = fileURLToPath(new URL('../bin/podsite.js', import.meta.url));
 const EPISODES = 150;
@@ -108,5 +108,25 @@ describe('podsite build killed with SIGKILL', () => {
     for (let wait = 0; wait < 100 && (await besideOutput(root)).length > 0; wait++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await besideOutput(root)).toEqual([]);
     expect(JSON.parse(await readFile(path.join(root, 'podsite.lock'), 'utf8'))).toBeTruthy();
+  });
+});
+
+describe('two podsite build processes on one output at once', () => {
+  it('refuses one with output-locked and exit code 1; the other writes the whole site', { timeout: 180_000 }, async () => {
+    const root = await tempProject(archive());
+    const results = await Promise.all([runBuild(root), runBuild(root)]);
+    expect(results.map((result) => result.code).sort()).toEqual([0, 1]);
+    const refused = results.find((result) => result.code === 1)!;
+    expect(refused.stderr).toContain('output-locked');
+    expect(refused.stderr).toContain('another podsite build (process');
+    expect(results.find((result) => result.code === 0)!.stderr).not.toContain('output-locked');
+
+    const rss = parseXmlStrict(await readFile(path.join(root, 'dist/feed.xml'), 'utf8'));
+    expect(child(rss, 'channel')!.children.filter((element) => element.name === 'item')).toHaveLength(EPISODES);
+    for (let n = 1; n <= EPISODES; n++) {
+      const day = new Date(Date.UTC(2020, 0, n)).toISOString().slice(0, 10).replaceAll('-', '/');
+      expect(existsSync(path.join(root, 'dist', day, `episode-${n}`, 'index.html')), `episode ${n}`).toBe(true);
+    }
+    expect(await besideOutput(root)).toEqual([]);
   });
 });

@@ -40,14 +40,14 @@ describe('person pages', () => {
     const { result, page } = await buildSite(files);
     expect(result.diagnostics.map((d) => d.rule)).toEqual(['unknown-person']);
     const ann = mainOf(await page('/people/ann/'));
-    expect(ann).toContain('<h1>Ann Archer</h1>');
+    expect(ann).toContain('<h1 dir="auto">Ann Archer</h1>');
     expect(ann).toContain('<img class="person-image" src="/people/ann.jpg"');
     expect(ann).toContain('<p>Ann <em>builds</em> things.</p>');
     expect(ann).toContain('<a href="https://ann.example.com/" rel="me">Website</a>');
     expect(ann).toContain('<a href="https://twitter.com/annarcher" rel="me">Twitter (@annarcher)</a>');
     const titles = [...ann.matchAll(/<a href="\/2024\/\d\d\/01\/(\w+)\/">/g)].map((m) => m[1]);
     expect(titles).toEqual(['three', 'two', 'one']);
-    expect(ann).toMatch(/three\/">Three<\/a> <span class="badge">guest<\/span>/);
+    expect(ann).toMatch(/three\/"><bdi>Three<\/bdi><\/a> <span class="badge">guest<\/span>/);
     expect(ann).not.toMatch(/two\/">Two<\/a> <span class="badge">/);
   });
 
@@ -68,25 +68,25 @@ describe('person pages', () => {
     const { page } = await buildSite(files);
     const team = mainOf(await page('/people/'));
     const section = (id: string) => new RegExp(`<h2 id="team-${id}">[\\s\\S]*?</section>`).exec(team)?.[0] ?? '';
-    expect(section('hosts')).toContain('<a href="/people/ann/">Ann Archer</a>');
+    expect(section('hosts')).toContain('<a href="/people/ann/"><bdi>Ann Archer</bdi></a>');
     expect(section('hosts')).not.toContain('Bob');
-    expect(section('crew')).toContain('<a href="/people/dan/">Dan Editor</a> <span class="person-role">editor</span>');
-    expect(section('alumni')).toContain('<a href="/people/bob/">Bob Baker</a>');
-    expect(section('guests')).toContain('<a href="/people/cleo/">Cléo Dupré</a>');
+    expect(section('crew')).toContain('<a href="/people/dan/"><bdi>Dan Editor</bdi></a> <span class="person-role">editor</span>');
+    expect(section('alumni')).toContain('<a href="/people/bob/"><bdi>Bob Baker</bdi></a>');
+    expect(section('guests')).toContain('<a href="/people/cleo/"><bdi>Cléo Dupré</bdi></a>');
   });
 
   it('links hosts and guests of an episode to their pages, and shows a name found nowhere as written', async () => {
     const { page } = await buildSite(files);
     const two = await page('/2024/02/01/two/');
-    expect(two).toContain('<strong>Hosts:</strong> <a href="/people/ann/">Ann Archer</a></p>');
-    expect(two).toContain('<strong>Guests:</strong> <a href="/people/cleo/">Cléo Dupré</a>, Somebody Else</p>');
+    expect(two).toContain('<strong>Hosts:</strong> <bdi><a href="/people/ann/">Ann Archer</a></bdi></p>');
+    expect(two).toContain('<strong>Guests:</strong> <bdi><a href="/people/cleo/">Cléo Dupré</a></bdi>, <bdi>Somebody Else</bdi></p>');
     expect(await page('/')).toContain('<a href="/people/">People</a>');
   });
 
   it('has no people pages nor menu entry without a people folder', async () => {
     const { exists, page } = await buildSite({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/2024-01-01-one.md': episodeFile(`title: One\nhosts: Ann\n${audio(1)}`) });
     expect(exists('people')).toBe(false);
-    expect(await page('/2024/01/01/one/')).toContain('<strong>Hosts:</strong> Ann</p>');
+    expect(await page('/2024/01/01/one/')).toContain('<strong>Hosts:</strong> <bdi>Ann</bdi></p>');
     expect(await page('/')).not.toContain('/people/');
   });
 });
@@ -111,12 +111,12 @@ describe('tag pages', () => {
     expect(result.diagnostics).toEqual([]);
     const cafe = mainOf(await page('/tags/cafe/'));
     expect(cafe).toContain('<h1>Tag: Café / cafe / café</h1>');
-    expect([...cafe.matchAll(/<h2><a href="[^"]+">(\w+)<\/a><\/h2>/g)].map((m) => m[1])).toEqual(['Two', 'One']);
+    expect([...cafe.matchAll(/<h2 dir="auto"><a href="[^"]+">(\w+)<\/a><\/h2>/g)].map((m) => m[1])).toEqual(['Two', 'One']);
     expect(exists(`tags/${tagSlug('日本')}/index.html`)).toBe(true);
     const index = mainOf(await page('/tags/'));
-    expect(index).toContain('<a href="/tags/cafe/">Café / cafe / café</a> <span class="count">(2)</span>');
-    expect(index).toContain('<a href="/tags/economie/">Économie</a> <span class="count">(1)</span>');
-    expect(await page('/2024/01/01/one/')).toContain('<li><a href="/tags/cafe/">Café</a></li><li><a href="/tags/economie/">Économie</a></li>');
+    expect(index).toContain('<a href="/tags/cafe/"><bdi>Café / cafe / café</bdi></a> <span class="count">(2)</span>');
+    expect(index).toContain('<a href="/tags/economie/"><bdi>Économie</bdi></a> <span class="count">(1)</span>');
+    expect(await page('/2024/01/01/one/')).toContain('<li><a href="/tags/cafe/"><bdi>Café</bdi></a></li><li><a href="/tags/economie/"><bdi>Économie</bdi></a></li>');
   });
 
   it('makes no tag pages when no entry has tags', async () => {
@@ -168,10 +168,10 @@ describe('pages of the pages folder, menu and footer', () => {
     });
     expect(result.diagnostics).toEqual([]);
     const about = await page('/about/');
-    expect(mainOf(about)).toContain('<h1>About &lt;us&gt;</h1>');
+    expect(mainOf(about)).toContain('<h1 dir="auto">About &lt;us&gt;</h1>');
     expect(mainOf(about)).toContain('<p>We <em>talk</em>.</p>');
     expect(about).toContain('<meta name="description" content="Who we are.">');
-    expect(about).toContain('<a href="/about/" aria-current="page">About &lt;us&gt;</a>');
+    expect(about).toContain('<a href="/about/" aria-current="page"><bdi>About &lt;us&gt;</bdi></a>');
     expect(mainOf(await page('/legal/privacy/'))).toContain('<p>Nothing kept.</p>');
     const menu = [...(await page('/')).matchAll(/<li><a href="([^"]+)"[^>]*>/g)].map((m) => m[1]);
     expect(menu).toEqual(['/', '/archive/', '/support/', '/about/', 'https://show.example.com/feed.xml']);
@@ -185,10 +185,10 @@ describe('pages of the pages folder, menu and footer', () => {
     });
     expect(result.diagnostics).toEqual([]);
     const home = await page('/');
-    expect(home).toContain('<li><a href="/base/archive/">Episodes</a></li>');
-    expect(home).toContain('<li><a href="https://shop.example.com/">Shop</a></li>');
-    expect(home).not.toMatch(/<header[\s\S]*>Legal<\/a>[\s\S]*<\/header>/);
-    expect(home).toMatch(/<footer[\s\S]*<nav aria-label="More links">[\s\S]*<a href="\/base\/legal\/">Legal<\/a>/);
+    expect(home).toContain('<li><a href="/base/archive/"><bdi>Episodes</bdi></a></li>');
+    expect(home).toContain('<li><a href="https://shop.example.com/"><bdi>Shop</bdi></a></li>');
+    expect(home).not.toMatch(/<header[\s\S]*>Legal<\/bdi><\/a>[\s\S]*<\/header>/);
+    expect(home).toMatch(/<footer[\s\S]*<nav aria-label="More links">[\s\S]*<a href="\/base\/legal\/"><bdi>Legal<\/bdi><\/a>/);
   });
 
   it('reports a page whose address a generated page has, and keeps the generated page', async () => {
@@ -218,15 +218,15 @@ describe('pages of the pages folder, menu and footer', () => {
       return build({ cwd: root, cache, write: false, now: NOW });
     };
     const notFoundOf = (result: Awaited<ReturnType<typeof build>>) => result.output!.files.find((file) => file.path === '404.html')!.contents;
-    expect(notFoundOf(await rebuild())).toContain('>Topics</a>');
+    expect(notFoundOf(await rebuild())).toContain('>Topics</bdi></a>');
     await writeFile(path.join(root, 'episodes/2024-01-01-one.md'), one('tags: [bricks]\n'));
     const clash = await rebuild();
     expect(clash.diagnostics.map((d) => [d.file, d.rule])).toEqual([['pages/tags.md', 'duplicate-permalink']]);
-    expect(notFoundOf(clash)).not.toContain('>Topics</a>');
+    expect(notFoundOf(clash)).not.toContain('>Topics</bdi></a>');
     await writeFile(path.join(root, 'episodes/2024-01-01-one.md'), one(''));
     const fixed = await rebuild();
     expect(fixed.ok).toBe(true);
-    expect(notFoundOf(fixed)).toContain('>Topics</a>');
+    expect(notFoundOf(fixed)).toContain('>Topics</bdi></a>');
   });
 
   it('reads the pages from build.pages, relative to the settings file, and checks the front matter', async () => {

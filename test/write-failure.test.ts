@@ -1,9 +1,15 @@
 import { chmod, readdir, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { build } from '../src/build.js';
 import { backgroundRemovals } from '../src/remove-later.js';
 import { episodeFile, MINIMAL_SETTINGS, readTree, tempProject } from './helpers.js';
+
+const bin = fileURLToPath(new URL('../bin/podsite.js', import.meta.url));
+/** The user id of nobody on Linux: no folder of the test is its own. */
+const NOBODY = 65534;
 
 /** Writes to paths containing `failing.where` fail with `failing.code`, as a full disk or a denied folder makes them fail. */
 const failing: { where?: string; code?: string } = {};
@@ -65,16 +71,26 @@ describe('a machine that cannot take the site', () => {
     expect((await readdir(root)).filter((name) => name.startsWith('.dist'))).toEqual([]);
   });
 
-  // Root may write anywhere, whatever the permissions say: this one needs another user.
-  it.skipIf(process.getuid?.() === 0)('an output folder whose parent may not be written: write-failed, and the previous output stays (skipped as root)', async () => {
+  it('an output folder whose parent may not be written: write-failed, exit 1, and the previous output stays', { timeout: 60_000 }, async () => {
     const { root, previous } = await builtSite();
-    await chmod(root, 0o555);
-    try {
-      const result = await build({ cwd: root, cache: false });
-      expect(result.diagnostics.map((d) => d.rule)).toEqual(['write-failed']);
-      expect(await readTree(path.join(root, 'dist'))).toEqual(previous);
-    } finally {
+    if (process.getuid?.() === 0) {
+      // Root may write anywhere, whatever the permissions say: the build runs as the user nobody, who may read the project but not write in it.
       await chmod(root, 0o755);
+      const run = spawnSync(process.execPath, [bin, 'build', '--no-cache'], { cwd: root, uid: NOBODY, gid: NOBODY, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(1);
+      expect(run.stderr).toContain('write-failed');
+      expect(run.stderr).toContain('EACCES');
+      expect(run.stderr).toContain('podsite may not write there; check the permissions of the output folder and its parent');
+    } else {
+      await chmod(root, 0o555);
+      try {
+        const result = await build({ cwd: root, cache: false });
+        expect(result.diagnostics.map((d) => d.rule)).toEqual(['write-failed']);
+      } finally {
+        await chmod(root, 0o755);
+      }
     }
+    expect(await readTree(path.join(root, 'dist'))).toEqual(previous);
+    expect((await readdir(root)).filter((name) => name.startsWith('.dist'))).toEqual([]);
   });
 });
