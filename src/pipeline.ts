@@ -85,6 +85,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   /** Worker threads a stage used, by stage name. */
   const workers = new Map<string, number>();
   const stage = async <T>(name: string, run: () => T | Promise<T>): Promise<T> => {
+    options.onProgress?.(name, 0, 0);
     const start = performance.now();
     const value = await run();
     const threads = workers.get(name);
@@ -251,7 +252,12 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     }
     // The notes neither in memory nor in the build cache, all in one call: a large archive is spread over worker threads.
     const missing = measured.filter(({ file }) => !known.has(file));
-    const rendered = await renderAllNotes(missing.map(({ episode }) => episode), settings, { ...options.renderPool, ...(options.jobs !== undefined && { jobs: options.jobs }) }, spill && ((notes) => spill.putNotes(notes)));
+    let renderedSoFar = 0;
+    const keep = (notes: RenderedNotes): RenderedNotes => {
+      options.onProgress?.('markdown', ++renderedSoFar, missing.length);
+      return spill ? spill.putNotes(notes) : notes;
+    };
+    const rendered = await renderAllNotes(missing.map(({ episode }) => episode), settings, { ...options.renderPool, ...(options.jobs !== undefined && { jobs: options.jobs }) }, (spill || options.onProgress) && keep);
     if (rendered.workers > 0) workers.set('markdown', rendered.workers);
     missing.forEach(({ file }, index) => known.set(file, rendered.notes[index]!));
     notesCount.rendered = missing.length;
@@ -362,7 +368,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     planned.push(...specs);
     if (!renderer) return { value: [], written: [], diagnostics: [], rendered: [] };
     if (staging) {
-      const made = await writePages(staging, settings, renderer, templates, specs, chromeOf(site), reusePrevious);
+      const made = await writePages(staging, settings, renderer, templates, specs, chromeOf(site), reusePrevious, options.onProgress && ((done) => options.onProgress!(kind === 'entries' ? 'pages' : 'lists', done, specs.length)));
       return { value: [], written: made.value, diagnostics: made.diagnostics, rendered: made.rendered };
     }
     // The last build's pages come only with the record of a plain build, which always has a staging folder.

@@ -1,9 +1,35 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BuildOptions, BuildResult } from '../build.js';
+import { build, type BuildOptions, type BuildResult } from '../build.js';
 import type { CliIo, CommandOptions } from '../cli.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { startProgressBar } from '../progress.js';
 import { formatDiagnostics } from '../report.js';
+
+/** The exit code of a process stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+/**
+ * The build as `podsite build` and `podsite check` run it: with a progress bar on a terminal
+ * (not with --quiet or --format json, whose readers want nothing else there), and a clear line
+ * on Ctrl-C. The build writes into a staging folder and swaps it in only at the end: stopping the
+ * process at any moment leaves the last complete site, and the next build cleans up after it.
+ */
+export async function runBuildForCommand(options: CommandOptions, io: CliIo, extra: BuildOptions = {}): Promise<BuildResult> {
+  const bar = io.terminal && options.format === 'text' && !options.quiet ? startProgressBar(io.terminal) : undefined;
+  const interrupted = () => {
+    bar?.stop();
+    io.stderr('Interrupted: the build stopped; the output folder keeps the last complete site.');
+    process.exit(INTERRUPTED_EXIT_CODE);
+  };
+  process.once('SIGINT', interrupted);
+  try {
+    return await build({ ...buildOptions(options, io), ...extra, ...(bar && { onProgress: bar.update }) });
+  } finally {
+    process.off('SIGINT', interrupted);
+    bar?.stop();
+  }
+}
 
 /** What the build needs from the command line. */
 export function buildOptions(options: CommandOptions, io: CliIo): BuildOptions {
@@ -57,10 +83,11 @@ export function printDiagnosticText(diagnostics: readonly Diagnostic[], io: CliI
   );
 }
 
-/** Diagnostics on stderr as text, or on stdout as JSON; then stage timings when asked. */
+/** Diagnostics on stderr as text, or on stdout as JSON (errors only with --quiet); then stage timings when asked. */
 export function printDiagnostics(result: BuildResult, options: CommandOptions, io: CliIo): void {
-  if (options.format === 'json') io.stdout(diagnosticsAsJson(result.diagnostics));
-  else printDiagnosticText(result.diagnostics, io);
+  const shown = options.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
+  if (options.format === 'json') io.stdout(diagnosticsAsJson(shown));
+  else printDiagnosticText(shown, io);
   if (options.verbose) {
     for (const { stage, ms, workers } of result.timings) {
       io.stderr(`  ${stage.padEnd(10)} ${ms.toFixed(1).padStart(8)} ms${workers === undefined ? '' : ` (${plural(workers, 'worker thread')})`}`);
