@@ -31,6 +31,7 @@ import { listMediaFiles } from './media-files.js';
 import { measureAudio } from './measure-audio.js';
 import { validateArchive } from './validate.js';
 import { foreignOutputProblem } from './contain.js';
+import { sourceFolderProblems } from './source-folders.js';
 import { planOutput, restoreInterrupted, StagingFolder, writeLedgerFile, writeSite } from './write.js';
 import { lockOutput, outputLocked, type OutputLock } from './build-lock.js';
 import { writePages } from './write-pages.js';
@@ -116,8 +117,9 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   if (settings === undefined) return finish();
   hooks.afterSettings?.(settings);
   if (options.write !== false) collect(...foreignOutput(settings, options.output !== undefined, cwd));
+  collect(...sourceFolderProblems(settings, cwd));
   // Nothing is read from a folder outside the project, nor written over a foreign output, unless the settings allow it.
-  if (diagnostics.some((d) => d.severity === 'error' && (d.rule === 'path-outside-project' || d.rule === 'output-not-podsite'))) return finish();
+  if (diagnostics.some((d) => d.severity === 'error' && (d.rule === 'path-outside-project' || d.rule === 'output-not-podsite' || d.rule === 'not-a-folder'))) return finish();
   // Not for settings with errors, which write nothing: their output folder may be the project's own (invalid-output-folder).
   if (options.write !== false && !hasErrors(diagnostics)) {
     // Before anything is written beside the output (the staging folder is made from here on).

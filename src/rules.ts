@@ -129,6 +129,9 @@ export const RULES = {
   'path-outside-project': rule('settings', 'error', true, 'The folders and the ledger named in the settings are inside the project folder; lower this rule to read or write one outside on purpose (`--out` and `--ledger` on the command line may go anywhere).'),
   'output-not-podsite': rule('output', 'error', false, 'The output folder, which the build replaces whole, is missing, empty or a site that podsite wrote: files of anything else would be lost.'),
   'symlink-skipped': rule('files', 'warning', true, 'A symbolic link in a source folder leads to a file inside that folder; one that leads elsewhere (out of the project, say) or to a folder is not followed.'),
+
+  // Terminal manners (issue 9): a user's slip is a diagnostic, never a stack
+  'not-a-folder': rule('settings', 'error', false, 'The episodes, templates, public, people, pages and media folders, when they exist, are folders, not files.'),
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleId = keyof typeof RULES;

@@ -97,6 +97,14 @@ describe('mistakes in the project', () => {
     expect(stderr).not.toContain('internal error');
   });
 
+  it('says when a source folder is a file', async () => {
+    const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, episodes: 'not a folder' });
+    const { code, stderr } = await run(['build'], root);
+    expect(code).toBe(1);
+    expect(stderr).toContain('episodes  error  `build.episodes` is `episodes`, a file, not a folder  not-a-folder');
+    expect(stderr).not.toContain('internal error');
+  });
+
   it('refuses an output folder that is a file', async () => {
     const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/2024-01-01-a.md': episode(1), 'site.html': '<p>mine</p>' });
     const { code, stderr } = await run(['build', '--out', 'site.html'], root);
