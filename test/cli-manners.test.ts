@@ -180,6 +180,40 @@ describe('quiet, colour and json', () => {
   });
 });
 
+/** `podsite dev` on any free port, until it says where it serves; then Ctrl-C. */
+async function devUntilServing(root: string, flags: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bin, 'dev', '--port', '0', ...flags], { cwd: root });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve) =>
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (stdout.includes('Serving at')) resolve();
+    }),
+  );
+  child.kill('SIGINT');
+  const code = await exited;
+  return { code, stdout, stderr };
+}
+
+describe('podsite dev in the terminal', () => {
+  it('prints the same one-line summary as build, and only errors with --quiet', { timeout: 60_000 }, async () => {
+    const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/2024-01-01-a.md': episode(1, '\nyoutube: https://vimeo.com/123') });
+    const shown = await devUntilServing(root, []);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^Built 4 pages \(1 episode, 0 posts\) and a feed of 1 item in \d+ ms, 1 warning: \d+ files changed\.$/m);
+    expect(shown.stdout).toContain('Stopped.');
+    expect(shown.stderr).toContain('invalid-youtube');
+
+    const quiet = await devUntilServing(root, ['--quiet']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).not.toContain('Built');
+    expect(quiet.stderr).toBe('');
+  });
+});
+
 describe('progress', () => {
   it('the build tells each stage, and how many notes and pages are done', async () => {
     const files: Record<string, string> = { 'podsite.yaml': MINIMAL_SETTINGS };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import v8 from 'node:v8';
 import type { CliIo, CommandOptions } from '../cli.js';
-import { plural, printDiagnostics, runBuildForCommand } from './diagnostics.js';
+import { printDiagnostics, runBuildForCommand, siteCounts, warningsSuffix } from './diagnostics.js';
 
 /**
  * How much V8 lets the heap grow past what was alive at its last full collection, in percent. By
@@ -26,13 +26,11 @@ export async function runBuild(options: CommandOptions, io: CliIo): Promise<numb
   if (options.format === 'json' || options.quiet) return 0;
   const { stats, settings, upToDate } = result;
   const where = path.relative(io.cwd, upToDate?.output ?? settings!.build.output) || '.';
-  const counted = `${plural(stats!.pages, 'page')} (${plural(stats!.episodes, 'episode')}, ${plural(stats!.posts, 'post')})`;
-  const warnings = result.diagnostics.filter((d) => d.severity === 'warning').length;
-  const warned = warnings > 0 ? `, ${plural(warnings, 'warning')}` : '';
+  const warned = warningsSuffix(result.diagnostics);
   if (upToDate) {
-    io.stdout(`Nothing changed since the last build: ${where}/ is up to date with ${counted} and a feed of ${plural(stats!.feedItems, 'item')} (checked in ${elapsed} ms)${warned}`);
+    io.stdout(`Nothing changed since the last build: ${where}/ is up to date with ${siteCounts(stats!)} (checked in ${elapsed} ms)${warned}`);
     return 0;
   }
-  io.stdout(`Built ${counted} and a feed of ${plural(stats!.feedItems, 'item')} into ${where}/ in ${elapsed} ms${warned}`);
+  io.stdout(`Built ${siteCounts(stats!)} into ${where}/ in ${elapsed} ms${warned}`);
   return 0;
 }

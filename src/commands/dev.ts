@@ -4,7 +4,7 @@ import type { CliIo, CommandOptions } from '../cli.js';
 import { lockOutput, outputLocked } from '../build-lock.js';
 import { startDev } from '../dev/dev.js';
 import { devOutputFolder, type DevBuild } from '../dev/session.js';
-import { plural, printDiagnosticText } from './diagnostics.js';
+import { plural, printDiagnosticText, siteCounts, warningsSuffix } from './diagnostics.js';
 
 /** Serves the site, rebuilds on every save, and stops cleanly on Ctrl-C. */
 export async function runDev(options: CommandOptions, io: CliIo): Promise<number> {
@@ -28,7 +28,10 @@ async function serve(options: CommandOptions, io: CliIo, host: string, warning: 
     printDiagnosticText(options.quiet ? built.diagnostics.filter((d) => d.severity === 'error') : built.diagnostics, io);
     const ms = Math.round(built.ms);
     if (!built.ok) io.stderr(`Build failed in ${ms} ms; the last good site is still served.`);
-    else if (!options.quiet) io.stdout(`${built.full ? 'Built' : 'Rebuilt'} in ${ms} ms: ${plural(built.changed.length, 'file')} changed.`);
+    else if (!options.quiet) {
+      const counted = built.result.stats ? ` ${siteCounts(built.result.stats)}` : '';
+      io.stdout(`${built.full ? 'Built' : 'Rebuilt'}${counted} in ${ms} ms${warningsSuffix(built.diagnostics)}: ${plural(built.changed.length, 'file')} changed.`);
+    }
   };
   const dev = await startDev({
     cwd: io.cwd,

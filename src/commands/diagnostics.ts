@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { build, type BuildOptions, type BuildResult } from '../build.js';
+import { build, type BuildOptions, type BuildResult, type BuildStats } from '../build.js';
 import type { CliIo, CommandOptions } from '../cli.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { startProgressBar } from '../progress.js';
@@ -94,6 +94,17 @@ export function printDiagnostics(result: BuildResult, options: CommandOptions, i
     }
     if (result.notes) io.stderr(`  notes: ${result.notes.rendered} rendered, ${result.notes.reused} from the cache`);
   }
+}
+
+/** `4 pages (1 episode, 0 posts) and a feed of 1 item`: what the one-line summaries of build and dev count. */
+export function siteCounts(stats: BuildStats): string {
+  return `${plural(stats.pages, 'page')} (${plural(stats.episodes, 'episode')}, ${plural(stats.posts, 'post')}) and a feed of ${plural(stats.feedItems, 'item')}`;
+}
+
+/** `, 2 warnings`, or nothing when there are none: the end of a summary line. */
+export function warningsSuffix(diagnostics: readonly Diagnostic[]): string {
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  return warnings > 0 ? `, ${plural(warnings, 'warning')}` : '';
 }
 
 export function plural(count: number, word: string): string {
