@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +103,19 @@ describe('mistakes in the project', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('episodes  error  `build.episodes` is `episodes`, a file, not a folder  not-a-folder');
     expect(stderr).not.toContain('internal error');
+  });
+
+  it('says when the settings file cannot be read', async () => {
+    const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS });
+    await chmod(path.join(root, 'podsite.yaml'), 0o000);
+    await chmod(root, 0o755);
+    // Root reads any file whatever its mode: the bin then runs as nobody, as a podsite user would run it.
+    const asOtherUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const child = spawnSync(process.execPath, [bin, 'check'], { cwd: root, encoding: 'utf8', ...asOtherUser });
+    expect(child.status).toBe(1);
+    expect(child.stderr).toContain('podsite.yaml  error  the settings file cannot be read (EACCES: permission denied');
+    expect(child.stderr).toContain('hint: check that it is a file podsite may read');
+    expect(child.stderr).not.toContain('internal error');
   });
 
   it('refuses an output folder that is a file', async () => {
