@@ -49,10 +49,8 @@ async function serve(options: CommandOptions, io: CliIo, host: string, warning: 
   });
   if (dev === undefined) return 1;
   if (dev.server.requestedPortTaken && !options.quiet) io.stdout(`Port ${options.port ?? 4000} is taken; using ${dev.server.port} instead.`);
-  io.stdout(`Serving at ${dev.url} (drafts and future episodes included). Writing to ${path.relative(io.cwd, dev.session.outputFolder)}/. Press Ctrl-C to stop.`);
-  if (warning !== undefined) io.stderr(warning);
-  if (options.open) openBrowser(dev.url);
-  await new Promise<void>((resolve) => {
+  // Listening for Ctrl-C before saying to press it: a signal with no listener yet kills the process at once, mid-write.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -61,6 +59,10 @@ async function serve(options: CommandOptions, io: CliIo, host: string, warning: 
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  io.stdout(`Serving at ${dev.url} (drafts and future episodes included). Writing to ${path.relative(io.cwd, dev.session.outputFolder)}/. Press Ctrl-C to stop.`);
+  if (warning !== undefined) io.stderr(warning);
+  if (options.open) openBrowser(dev.url);
+  await stopped;
   await dev.close();
   io.stdout('Stopped.');
   return 0;
