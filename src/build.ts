@@ -40,6 +40,11 @@ export interface BuildOptions extends Overrides {
   jobs?: number;
   /** How the notes are spread over worker threads; tests lower the threshold under which they are not used. */
   renderPool?: Partial<RenderPoolOptions>;
+  /**
+   * Told as the build goes, for a progress bar: `(stage, 0, 0)` as each stage starts, then, in the
+   * long stages (notes rendered, pages written), how many of how many are done.
+   */
+  onProgress?: (stage: string, done: number, total: number) => void;
 }
 
 export interface StageTiming {

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { closest } from './suggest.js';
+import { colorWanted } from './terminal.js';
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
@@ -7,6 +9,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   cwd: string;
   color: boolean;
+  /** Set when stderr is an interactive terminal: raw writes (no newline added) for the progress bar. */
+  terminal?: { write: (text: string) => void; columns: number };
 }
 
 /** What the command line says, for every command. */
@@ -21,6 +25,8 @@ export interface CommandOptions {
   /** False with `--no-cache`: rendered notes are neither read from nor kept in .podsite-cache/. */
   cache: boolean;
   verbose: boolean;
+  /** `--quiet`: errors only, no warnings and no summary. */
+  quiet: boolean;
   format: 'text' | 'json';
   port: number | undefined;
   host: string | undefined;
@@ -29,57 +35,163 @@ export interface CommandOptions {
   jobs: number | undefined;
 }
 
-const USAGE = `Usage: podsite <command> [options]
+/** A flag of the command line: how parseArgs reads it, and its line in the help of each command that takes it. */
+interface Flag {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** The placeholder of its value in the help, e.g. FILE. */
+  value?: string;
+  /** Its help text; more lines are indented under the first. */
+  help: string;
+}
 
-Commands:
-  build            Check everything and build the site into the output folder (dist/ by default)
-  dev              Serve the site on localhost, rebuild on every save, reload the browser
-  check            Check the settings and every episode; write nothing
-  rules            List every rule with its id, default severity and what it checks
+const FLAGS = {
+  config: { type: 'string', value: 'FILE', help: 'Settings file (default: podsite.yaml)' },
+  out: { type: 'string', value: 'DIR', help: 'Output folder, overriding build.output' },
+  'base-url': { type: 'string', value: 'URL', help: 'Site URL, overriding url (e.g. for a preview deployment)' },
+  ledger: { type: 'string', value: 'FILE', help: 'GUID ledger, overriding build.ledger (podsite.lock)' },
+  drafts: { type: 'boolean', help: 'Include episodes marked draft: true' },
+  future: { type: 'boolean', help: 'Include episodes dated in the future' },
+  'probe-audio': { type: 'boolean', help: 'Ask the hosts of remote audio for its size, type and duration\n(answers are kept in .podsite-cache/probe.json; delete it to ask again)' },
+  'no-cache': { type: 'boolean', help: 'Render every episode again, without reading or writing the build cache\nin .podsite-cache/ (deleting that folder is always safe)' },
+  format: { type: 'string', value: 'FORMAT', help: 'Diagnostics as `text` (default, on stderr) or `json` (on stdout)' },
+  jobs: { type: 'string', value: 'N', help: 'Render Markdown in up to N worker threads (default: one per core;\n1 renders in the main thread; sites under 100 episodes always do)' },
+  port: { type: 'string', value: 'N', help: 'Port to serve on (default 4000; the next free one if taken)' },
+  host: { type: 'string', value: 'H', help: 'Address to listen on (default 127.0.0.1)' },
+  open: { type: 'boolean', help: 'Open the site in the browser' },
+  verbose: { type: 'boolean', help: 'Print the time each stage took' },
+  quiet: { type: 'boolean', short: 'q', help: 'Print errors only: no warnings, no summary (the exit code tells the rest)' },
+  help: { type: 'boolean', short: 'h', help: 'Show this help' },
+  version: { type: 'boolean', short: 'v', help: 'Show the version' },
+} as const satisfies Record<string, Flag>;
 
-Options:
-  --config FILE    Settings file (default: podsite.yaml)
-  --out DIR        Output folder, overriding build.output
-  --base-url URL   Site URL, overriding url (e.g. for a preview deployment)
-  --ledger FILE    GUID ledger, overriding build.ledger (podsite.lock)
-  --drafts         Include episodes marked draft: true
-  --future         Include episodes dated in the future
-  --probe-audio    build, check: ask the hosts of remote audio for its size, type and duration
-                   (answers are kept in .podsite-cache/probe.json; delete it to ask again)
-  --format FORMAT  Diagnostics as \`text\` (default) or \`json\`
-  --jobs N         build, check, dev: render Markdown in up to N worker threads (default: one per
-                   core; 1 renders in the main thread; sites under 100 episodes always do)
-  --port N         dev: port to serve on (default 4000; the next free one if taken)
-  --host H         dev: address to listen on (default 127.0.0.1)
-  --open           dev: open the site in the browser
-  --no-cache       build, check: render every episode again, without reading or writing the
-                   build cache in .podsite-cache/ (deleting that folder is always safe)
-  --verbose        Print the time each stage took
-  -h, --help       Show this help
-  -v, --version    Show the version
+type FlagName = keyof typeof FLAGS;
 
-Exit codes: 0 success (warnings allowed), 1 errors in your files, 2 an internal error.
+/** A command: what it does, which flags it takes, and its help. Adding a command is one entry of COMMANDS. */
+export interface Command {
+  /** One line, for the list of commands. */
+  summary: string;
+  /**
+   * Its help: either the flags it takes, with what it does and examples, from which the help is made;
+   * or the whole text, for a command that writes its own (its flags must still be in FLAGS).
+   */
+  help: { usage: string; description: string; flags: readonly FlagName[]; examples: readonly string[] } | { text: string; flags: readonly FlagName[] };
+  /** Loaded only when run: `podsite --help` stays quick. */
+  run: (options: CommandOptions, io: CliIo) => Promise<number>;
+}
 
-Examples:
-  podsite build
-  podsite build --config shows/other.yaml --out public_html
-  podsite build --drafts --base-url https://preview.example.com/
-  podsite check --format json > diagnostics.json
-  podsite dev --port 8080 --open`;
+const BUILD_FLAGS = ['config', 'out', 'base-url', 'ledger', 'drafts', 'future', 'probe-audio', 'no-cache', 'jobs', 'format', 'verbose', 'quiet'] as const;
 
-const COMMANDS = {
-  build: async (options: CommandOptions, io: CliIo) => (await import('./commands/build.js')).runBuild(options, io),
-  check: async (options: CommandOptions, io: CliIo) => (await import('./commands/check.js')).runCheck(options, io),
-  rules: async (options: CommandOptions, io: CliIo) => (await import('./commands/rules.js')).runRules(options, io),
-  dev: async (options: CommandOptions, io: CliIo) => (await import('./commands/dev.js')).runDev(options, io),
-} as const;
+export const COMMANDS: Record<string, Command> = {
+  build: {
+    summary: 'Check everything and build the site into the output folder (dist/ by default)',
+    help: {
+      usage: 'podsite build [options]',
+      description: 'Checks the settings and every episode, then writes the site and its feed into the output\nfolder. A build with errors writes nothing: the previous site stays as it was.',
+      flags: BUILD_FLAGS,
+      examples: ['podsite build', 'podsite build --config shows/other.yaml --out public_html', 'podsite build --drafts --base-url https://preview.example.com/', 'podsite build --no-cache --jobs 2 --verbose'],
+    },
+    run: async (options, io) => (await import('./commands/build.js')).runBuild(options, io),
+  },
+  dev: {
+    summary: 'Serve the site on localhost, rebuild on every save, reload the browser',
+    help: {
+      usage: 'podsite dev [options]',
+      description: 'Builds the site with drafts and future episodes, serves it, and rebuilds what each save changes;\nthe open pages reload by themselves. Ctrl-C stops it.',
+      flags: ['config', 'base-url', 'jobs', 'port', 'host', 'open', 'quiet'],
+      examples: ['podsite dev', 'podsite dev --port 8080 --open', 'podsite dev --host 0.0.0.0   # reachable from a phone on the same network'],
+    },
+    run: async (options, io) => (await import('./commands/dev.js')).runDev(options, io),
+  },
+  check: {
+    summary: 'Check the settings and every episode; write nothing',
+    help: {
+      usage: 'podsite check [options]',
+      description: 'Runs every check of a build and writes nothing: for editors, CI and a quick look before publishing.',
+      flags: ['config', 'out', 'base-url', 'ledger', 'drafts', 'future', 'probe-audio', 'no-cache', 'jobs', 'format', 'verbose', 'quiet'],
+      examples: ['podsite check', 'podsite check --format json > diagnostics.json', 'podsite check --probe-audio'],
+    },
+    run: async (options, io) => (await import('./commands/check.js')).runCheck(options, io),
+  },
+  rules: {
+    summary: 'List every rule with its id, default severity and what it checks',
+    help: {
+      usage: 'podsite rules [options]',
+      description: 'Lists every rule, grouped, with its default severity; `rules:` in podsite.yaml changes them.',
+      flags: ['format'],
+      examples: ['podsite rules', 'podsite rules --format json'],
+    },
+    run: async (options, io) => (await import('./commands/rules.js')).runRules(options, io),
+  },
+};
+
+/** Flags every command takes, and which are not listed with each. */
+const GLOBAL_FLAGS: readonly FlagName[] = ['help', 'version'];
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
+  const commands = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)} ${command.summary}`);
+  return [
+    'Usage: podsite <command> [options]',
+    '',
+    'Commands:',
+    ...commands,
+    '',
+    'Options:',
+    flagLines(GLOBAL_FLAGS),
+    '',
+    'Run `podsite help <command>` or `podsite <command> --help` for the options of a command.',
+    '',
+    'Exit codes: 0 success (warnings allowed), 1 errors in your files or on the command line, 2 an internal error.',
+  ].join('\n');
+}
+
+export function commandHelp(name: string): string {
+  const { help } = COMMANDS[name]!;
+  if ('text' in help) return help.text;
+  return [
+    `Usage: ${help.usage}`,
+    '',
+    help.description,
+    '',
+    'Options:',
+    flagLines([...help.flags, ...GLOBAL_FLAGS]),
+    '',
+    'Examples:',
+    ...help.examples.map((example) => `  ${example}`),
+  ].join('\n');
+}
+
+function flagLines(names: readonly FlagName[]): string {
+  const label = (name: FlagName) => {
+    const flag: Flag = FLAGS[name];
+    const long = `--${name}${flag.value ? ` ${flag.value}` : ''}`;
+    return flag.short ? `-${flag.short}, ${long}` : `    ${long}`;
+  };
+  const width = Math.max(...names.map((name) => label(name).length)) + 2;
+  return names
+    .map((name) => {
+      const [first, ...more] = FLAGS[name].help.split('\n');
+      return [`  ${label(name).padEnd(width)} ${first}`, ...more.map((line) => `  ${' '.repeat(width)} ${line}`)].join('\n');
+    })
+    .join('\n');
+}
 
 function defaultIo(): CliIo {
+  const stderrIsTTY = process.stderr.isTTY === true;
   return {
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (text) => process.stderr.write(`${text}\n`),
     cwd: process.cwd(),
-    color: process.stderr.isTTY === true && !('NO_COLOR' in process.env),
+    color: colorWanted(process.env, stderrIsTTY),
+    ...(stderrIsTTY && {
+      terminal: {
+        write: (text: string) => process.stderr.write(text),
+        get columns() {
+          return process.stderr.columns || 80;
+        },
+      },
+    }),
   };
 }
 
@@ -87,44 +199,41 @@ function defaultIo(): CliIo {
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        config: { type: 'string' },
-        out: { type: 'string' },
-        'base-url': { type: 'string' },
-        ledger: { type: 'string' },
-        drafts: { type: 'boolean' },
-        future: { type: 'boolean' },
-        'probe-audio': { type: 'boolean' },
-        'no-cache': { type: 'boolean' },
-        format: { type: 'string' },
-        port: { type: 'string' },
-        jobs: { type: 'string' },
-        host: { type: 'string' },
-        open: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, tokens: true, options: FLAGS });
   } catch (error) {
-    io.stderr(`podsite: ${(error as Error).message}\n\n${USAGE}`);
+    io.stderr(`podsite: ${unknownFlagMessage(argv, error as Error & { code?: string })}`);
     return 1;
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
   if (values.version) {
     io.stdout(packageVersion());
     return 0;
   }
-  const [command, ...rest] = positionals;
-  if (values.help || command === undefined || command === 'help') {
-    io.stdout(USAGE);
+  const [first, ...rest] = positionals;
+  const helpFor = first === 'help' ? rest[0] : values.help ? first : undefined;
+  const command = first === 'help' ? rest[0] : first;
+  if (command === undefined) {
+    io.stdout(usage());
     return 0;
   }
-  if (!Object.hasOwn(COMMANDS, command) || rest.length > 0) {
-    io.stderr(`podsite: unknown command \`${[command, ...rest].join(' ')}\`\n\n${USAGE}`);
+  if (!Object.hasOwn(COMMANDS, command)) {
+    const suggestion = closest(command, Object.keys(COMMANDS));
+    io.stderr(`podsite: unknown command \`${command}\`${suggestion ? `; did you mean \`podsite ${suggestion}\`?` : ''}\nCommands: ${Object.keys(COMMANDS).join(', ')}. Run \`podsite --help\` for what each does.`);
+    return 1;
+  }
+  if (helpFor !== undefined) {
+    io.stdout(commandHelp(command));
+    return 0;
+  }
+  if (rest.length > 0) {
+    io.stderr(`podsite: \`podsite ${command}\` takes no argument (found \`${rest.join(' ')}\`). Run \`podsite ${command} --help\` for its options.`);
+    return 1;
+  }
+  const taken = new Set<string>([...COMMANDS[command]!.help.flags, ...GLOBAL_FLAGS]);
+  for (const token of tokens) {
+    if (token.kind !== 'option' || taken.has(token.name)) continue;
+    const takers = Object.keys(COMMANDS).filter((name) => COMMANDS[name]!.help.flags.includes(token.name as FlagName));
+    io.stderr(`podsite: \`podsite ${command}\` does not take ${token.rawName}; it is an option of ${takers.map((name) => `\`podsite ${name}\``).join(', ')}. Run \`podsite ${command} --help\` for its options.`);
     return 1;
   }
   if (values.format !== undefined && values.format !== 'text' && values.format !== 'json') {
@@ -132,13 +241,17 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     return 1;
   }
   const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+  if (port !== undefined && (!/^\d+$/.test(values.port!) || port > 65535)) {
     io.stderr(`podsite: --port is a number from 0 to 65535, not \`${values.port}\``);
     return 1;
   }
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
   if (jobs !== undefined && (!/^\d+$/.test(values.jobs!) || !Number.isSafeInteger(jobs) || jobs < 1)) {
     io.stderr(`podsite: --jobs is a whole number of threads, 1 or more, not \`${values.jobs}\``);
+    return 1;
+  }
+  if (values.quiet && values.verbose) {
+    io.stderr('podsite: --quiet and --verbose ask for opposite things; choose one');
     return 1;
   }
   const options: CommandOptions = {
@@ -155,14 +268,34 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     probeAudio: values['probe-audio'] ?? false,
     cache: values['no-cache'] !== true,
     verbose: values.verbose ?? false,
+    quiet: values.quiet ?? false,
     format: values.format ?? 'text',
   };
   try {
-    return await COMMANDS[command as keyof typeof COMMANDS](options, io);
+    return await COMMANDS[command]!.run(options, io);
   } catch (error) {
     io.stderr(`podsite: internal error, please report it with the steps that led to it\n${(error as Error).stack ?? String(error)}`);
     return 2;
   }
+}
+
+/** parseArgs' own message names the flag but not what to do: say which flag was meant, or that the value is missing. */
+function unknownFlagMessage(argv: string[], error: Error & { code?: string }): string {
+  const command = argv.find((arg) => !arg.startsWith('-') && Object.hasOwn(COMMANDS, arg));
+  const helpHint = command ? `Run \`podsite ${command} --help\` for its options.` : 'Run `podsite --help` for the commands, and `podsite <command> --help` for their options.';
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const flag = /'(-{1,2}[^'\s]+)'/.exec(error.message)?.[1] ?? '';
+    const candidates = command ? [...COMMANDS[command]!.help.flags, ...GLOBAL_FLAGS] : (Object.keys(FLAGS) as FlagName[]);
+    const suggestion = flag.startsWith('--') ? closest(flag.slice(2).split('=')[0]!, candidates) : undefined;
+    return `unknown option \`${flag}\`${suggestion ? `; did you mean \`--${suggestion}\`?` : '.'} ${helpHint}`;
+  }
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const name = /--([\w-]+)/.exec(error.message)?.[1];
+    const flag: Flag | undefined = name !== undefined && Object.hasOwn(FLAGS, name) ? FLAGS[name as FlagName] : undefined;
+    if (flag?.type === 'string') return `--${name} needs a value, e.g. --${name} ${flag.value}. ${helpHint}`;
+    if (flag) return `--${name} takes no value. ${helpHint}`;
+  }
+  return `${error.message}. ${helpHint}`;
 }
 
 function packageVersion(): string {

@@ -417,17 +417,18 @@ export async function readSettingsFile(configPath: string, cwd: string): Promise
     const problem = textProblem(path.relative(cwd, configPath) || configPath, bytes, 'template');
     return problem ? { diagnostic: problem } : { text: utf8.decode(bytes) };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'EISDIR') throw error;
-    return {
-      diagnostic: diagnostic(
-        path.relative(cwd, configPath) || configPath,
-        { line: 0, column: 0 },
-        'missing-settings',
-        `no settings file at ${configPath}`,
-        'run podsite in the folder that has podsite.yaml, pass --config FILE, or create podsite.yaml with at least title, description, language and url',
-      ),
-    };
+    const { code, message } = error as NodeJS.ErrnoException;
+    const shown = path.relative(cwd, configPath) || configPath;
+    const problem = (text: string, hint: string) => ({ diagnostic: diagnostic(shown, { line: 0, column: 0 }, 'missing-settings', text, hint) });
+    if (code === 'EISDIR') return problem(`${shown} is a folder, not a settings file`, `pass the YAML file itself: --config ${path.join(shown, 'podsite.yaml')}`);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') return problem(`the settings file cannot be read (${message})`, 'check that it is a file podsite may read');
+    // The commonest slip: the settings saved with the other extension.
+    const otherName = configPath.endsWith('.yaml') ? `${configPath.slice(0, -'.yaml'.length)}.yml` : undefined;
+    const renamed = otherName !== undefined && existsSync(otherName) ? `; ${path.relative(cwd, otherName)} exists: rename it to ${path.basename(configPath)}, or pass --config ${path.relative(cwd, otherName)}` : '';
+    return problem(
+      `no settings file at ${configPath}`,
+      `run podsite in the folder that has podsite.yaml, pass --config FILE, or create podsite.yaml with \`podsite init\` (or by hand: at least title, description, language and url)${renamed}`,
+    );
   }
 }
 

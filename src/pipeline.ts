@@ -31,6 +31,7 @@ import { listMediaFiles, MEDIA_SITE_FOLDER } from './media-files.js';
 import { measureAudio } from './measure-audio.js';
 import { validateArchive } from './validate.js';
 import { copyableFiles, foreignOutputProblem } from './contain.js';
+import { sourceFolderProblems } from './source-folders.js';
 import { planOutput, restoreInterrupted, StagingFolder, writeLedgerFile, writeSite } from './write.js';
 import { lockOutput, outputLocked, type OutputLock } from './build-lock.js';
 import { writePages } from './write-pages.js';
@@ -89,6 +90,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   /** Worker threads a stage used, by stage name. */
   const workers = new Map<string, number>();
   const stage = async <T>(name: string, run: () => T | Promise<T>): Promise<T> => {
+    options.onProgress?.(name, 0, 0);
     const start = performance.now();
     const value = await run();
     const threads = workers.get(name);
@@ -119,8 +121,9 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   if (settings === undefined) return finish();
   hooks.afterSettings?.(settings);
   if (options.write !== false) collect(...foreignOutput(settings, options.output !== undefined, cwd));
+  collect(...sourceFolderProblems(settings, cwd));
   // Nothing is read from a folder outside the project, nor written over a foreign output, unless the settings allow it.
-  if (diagnostics.some((d) => d.severity === 'error' && (d.rule === 'path-outside-project' || d.rule === 'output-not-podsite'))) return finish();
+  if (diagnostics.some((d) => d.severity === 'error' && (d.rule === 'path-outside-project' || d.rule === 'output-not-podsite' || d.rule === 'not-a-folder'))) return finish();
   // Not for settings with errors, which write nothing: their output folder may be the project's own (invalid-output-folder).
   if (options.write !== false && !hasErrors(diagnostics)) {
     // Before anything is written beside the output (the staging folder is made from here on).
@@ -259,7 +262,12 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     }
     // The notes neither in memory nor in the build cache, all in one call: a large archive is spread over worker threads.
     const missing = measured.filter(({ file }) => !known.has(file));
-    const rendered = await renderAllNotes(missing.map(({ episode }) => episode), settings, { ...options.renderPool, ...(options.jobs !== undefined && { jobs: options.jobs }) }, spill && ((notes) => spill.putNotes(notes)));
+    let renderedSoFar = 0;
+    const keep = (notes: RenderedNotes): RenderedNotes => {
+      options.onProgress?.('markdown', ++renderedSoFar, missing.length);
+      return spill ? spill.putNotes(notes) : notes;
+    };
+    const rendered = await renderAllNotes(missing.map(({ episode }) => episode), settings, { ...options.renderPool, ...(options.jobs !== undefined && { jobs: options.jobs }) }, (spill || options.onProgress) && keep);
     if (rendered.workers > 0) workers.set('markdown', rendered.workers);
     missing.forEach(({ file }, index) => known.set(file, rendered.notes[index]!));
     notesCount.rendered = missing.length;
@@ -370,7 +378,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     planned.push(...specs);
     if (!renderer) return { value: [], written: [], diagnostics: [], rendered: [] };
     if (staging) {
-      const made = await writePages(staging, settings, renderer, templates, specs, chromeOf(site), reusePrevious);
+      const made = await writePages(staging, settings, renderer, templates, specs, chromeOf(site), reusePrevious, options.onProgress && ((done) => options.onProgress!(kind === 'entries' ? 'pages' : 'lists', done, specs.length)));
       return { value: [], written: made.value, diagnostics: made.diagnostics, rendered: made.rendered };
     }
     // The last build's pages come only with the record of a plain build, which always has a staging folder.

@@ -135,6 +135,8 @@ export const RULES = {
   'unsafe-file-name': rule('files', 'warning', true, 'The names of the files and folders in `public/` and the media folder are safe on every host and in a URL: no `?#%<>:"|*\\`, control character, Windows device name (`CON.txt`, `aux.md`), trailing dot or space, or name over 200 bytes. Such a file is not copied.'),
   'url-too-long': rule('archive', 'error', false, 'The address of each episode or post, once percent-encoded with the site URL, is at most 2,000 characters: hosts, CDNs and sitemaps refuse longer ones, and its file path in the output could pass what the file system allows, although each name in it is short enough.'),
   'unbalanced-bidi': rule('front matter', 'warning', true, 'An episode\'s title and tags, and a person\'s name, close the bidirectional controls they open (U+202A–U+202E, U+2066–U+2068); one left open would reorder the text after it on the page, so it is closed at the end of the value.'),
+  // Terminal manners (issue 9): a user's slip is a diagnostic, never a stack
+  'not-a-folder': rule('settings', 'error', false, 'The episodes, templates, public, people, pages and media folders, when they exist, are folders, not files.'),
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleId = keyof typeof RULES;

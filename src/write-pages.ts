@@ -26,6 +26,8 @@ export async function writePages(
   chrome: SiteChrome,
   /** The file of the same page in the last build's output, when what it is made from did not change: linked, never read. */
   previous?: (spec: PageSpec) => string | undefined,
+  /** Told the number of pages written so far after each batch. */
+  onBatch?: (written: number) => void,
 ): Promise<Result<string[]> & { rendered: string[] }> {
   const diagnostics: Diagnostic[] = [];
   const written: string[] = [];
@@ -46,6 +48,7 @@ export async function writePages(
     }
     await staging.writeFiles(batch.value);
     for (const file of batch.value) written.push(file.path);
+    onBatch?.(written.length);
   }
   return { value: written, diagnostics, rendered };
 }

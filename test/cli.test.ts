@@ -159,7 +159,7 @@ describe('podsite CLI', () => {
       expect(audio.requests).toEqual(['HEAD /a.mp3', 'GET /a.mp3 bytes=0-65535']);
       expect((await run(['build', '--probe-audio'], root)).code).toBe(0);
       expect(audio.requests).toHaveLength(2);
-      expect((await run(['--help'], root)).stdout).toContain('--probe-audio');
+      expect((await run(['check', '--help'], root)).stdout).toContain('--probe-audio');
     } finally {
       await audio.close();
     }

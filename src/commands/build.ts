@@ -1,8 +1,7 @@
 import path from 'node:path';
 import v8 from 'node:v8';
-import { build } from '../build.js';
 import type { CliIo, CommandOptions } from '../cli.js';
-import { buildOptions, plural, printDiagnostics } from './diagnostics.js';
+import { printDiagnostics, runBuildForCommand, siteCounts, warningsSuffix } from './diagnostics.js';
 
 /**
  * How much V8 lets the heap grow past what was alive at its last full collection, in percent. By
@@ -17,23 +16,21 @@ export async function runBuild(options: CommandOptions, io: CliIo): Promise<numb
   // For this process alone, which does nothing but this build; the flag is read at each collection.
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const started = performance.now();
-  const result = await build(buildOptions(options, io));
+  const result = await runBuildForCommand(options, io);
   const elapsed = Math.round(performance.now() - started);
   printDiagnostics(result, options, io);
   if (!result.ok) {
     io.stderr('Build failed; nothing was written.');
     return 1;
   }
-  if (options.format === 'json') return 0;
+  if (options.format === 'json' || options.quiet) return 0;
   const { stats, settings, upToDate } = result;
   const where = path.relative(io.cwd, upToDate?.output ?? settings!.build.output) || '.';
-  const counted = `${plural(stats!.pages, 'page')} (${plural(stats!.episodes, 'episode')}, ${plural(stats!.posts, 'post')})`;
-  const warnings = result.diagnostics.filter((d) => d.severity === 'warning').length;
-  const warned = warnings > 0 ? `, ${plural(warnings, 'warning')}` : '';
+  const warned = warningsSuffix(result.diagnostics);
   if (upToDate) {
-    io.stdout(`Nothing changed since the last build: ${where}/ is up to date with ${counted} and a feed of ${plural(stats!.feedItems, 'item')} (checked in ${elapsed} ms)${warned}`);
+    io.stdout(`Nothing changed since the last build: ${where}/ is up to date with ${siteCounts(stats!)} (checked in ${elapsed} ms)${warned}`);
     return 0;
   }
-  io.stdout(`Built ${counted} and a feed of ${plural(stats!.feedItems, 'item')} into ${where}/ in ${elapsed} ms${warned}`);
+  io.stdout(`Built ${siteCounts(stats!)} into ${where}/ in ${elapsed} ms${warned}`);
   return 0;
 }

@@ -1,12 +1,11 @@
-import { build } from '../build.js';
 import type { CliIo, CommandOptions } from '../cli.js';
-import { buildOptions, plural, printDiagnostics } from './diagnostics.js';
+import { plural, printDiagnostics, runBuildForCommand } from './diagnostics.js';
 
 /** Everything the build checks, with nothing written. */
 export async function runCheck(options: CommandOptions, io: CliIo): Promise<number> {
-  const result = await build({ ...buildOptions(options, io), write: false });
+  const result = await runBuildForCommand(options, io, { write: false });
   printDiagnostics(result, options, io);
-  if (options.format === 'text' && result.diagnostics.length === 0) {
+  if (options.format === 'text' && !options.quiet && result.diagnostics.length === 0) {
     const checked = result.stats ? `${plural(result.stats.episodes, 'episode')} and ${plural(result.stats.posts, 'post')}` : 'the settings';
     io.stdout(`No problems in ${checked}.`);
   }

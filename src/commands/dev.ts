@@ -4,7 +4,7 @@ import type { CliIo, CommandOptions } from '../cli.js';
 import { lockOutput, outputLocked } from '../build-lock.js';
 import { startDev } from '../dev/dev.js';
 import { devOutputFolder, type DevBuild } from '../dev/session.js';
-import { plural, printDiagnosticText } from './diagnostics.js';
+import { plural, printDiagnosticText, siteCounts, warningsSuffix } from './diagnostics.js';
 
 /** Serves the site, rebuilds on every save, and stops cleanly on Ctrl-C. */
 export async function runDev(options: CommandOptions, io: CliIo): Promise<number> {
@@ -25,10 +25,13 @@ export async function runDev(options: CommandOptions, io: CliIo): Promise<number
 
 async function serve(options: CommandOptions, io: CliIo, host: string, warning: string | undefined): Promise<number> {
   const report = (built: DevBuild) => {
-    printDiagnosticText(built.diagnostics, io);
+    printDiagnosticText(options.quiet ? built.diagnostics.filter((d) => d.severity === 'error') : built.diagnostics, io);
     const ms = Math.round(built.ms);
     if (!built.ok) io.stderr(`Build failed in ${ms} ms; the last good site is still served.`);
-    else io.stdout(`${built.full ? 'Built' : 'Rebuilt'} in ${ms} ms: ${plural(built.changed.length, 'file')} changed.`);
+    else if (!options.quiet) {
+      const counted = built.result.stats ? ` ${siteCounts(built.result.stats)}` : '';
+      io.stdout(`${built.full ? 'Built' : 'Rebuilt'}${counted} in ${ms} ms${warningsSuffix(built.diagnostics)}: ${plural(built.changed.length, 'file')} changed.`);
+    }
   };
   const dev = await startDev({
     cwd: io.cwd,
@@ -38,12 +41,16 @@ async function serve(options: CommandOptions, io: CliIo, host: string, warning: 
     ...(options.config !== undefined && { config: options.config }),
     ...(options.baseUrl !== undefined && { baseUrl: options.baseUrl }),
     ...(options.jobs !== undefined && { jobs: options.jobs }),
+  }).catch((error: NodeJS.ErrnoException) => {
+    const problem = listenProblem(error, host, options.port ?? 4000);
+    if (problem === undefined) throw error;
+    io.stderr(`podsite: ${problem}`);
+    return undefined;
   });
-  if (dev.server.requestedPortTaken) io.stdout(`Port ${options.port ?? 4000} is taken; using ${dev.server.port} instead.`);
-  io.stdout(`Serving at ${dev.url} (drafts and future episodes included). Writing to ${path.relative(io.cwd, dev.session.outputFolder)}/. Press Ctrl-C to stop.`);
-  if (warning !== undefined) io.stderr(warning);
-  if (options.open) openBrowser(dev.url);
-  await new Promise<void>((resolve) => {
+  if (dev === undefined) return 1;
+  if (dev.server.requestedPortTaken && !options.quiet) io.stdout(`Port ${options.port ?? 4000} is taken; using ${dev.server.port} instead.`);
+  // Listening for Ctrl-C before saying to press it: a signal with no listener yet kills the process at once, mid-write.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -52,9 +59,30 @@ async function serve(options: CommandOptions, io: CliIo, host: string, warning: 
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  io.stdout(`Serving at ${dev.url} (drafts and future episodes included). Writing to ${path.relative(io.cwd, dev.session.outputFolder)}/. Press Ctrl-C to stop.`);
+  if (warning !== undefined) io.stderr(warning);
+  if (options.open) openBrowser(dev.url);
+  await stopped;
   await dev.close();
   io.stdout('Stopped.');
   return 0;
+}
+
+/** Why the server could not listen, when the address or port asked for is the cause: a user's mistake, not a bug. */
+function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): string | undefined {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `port ${port} and the ones after it are taken; stop what uses them, or choose another with --port N (--port 0 takes any free one)`;
+    case 'EACCES':
+      return `this user may not listen on port ${port} (ports under 1024 need special rights); choose another with --port N`;
+    case 'EADDRNOTAVAIL':
+      return `--host ${host} is not an address of this machine; leave --host out (127.0.0.1), or give one of its addresses`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `--host ${host} is not a name this machine can find; leave --host out (127.0.0.1), or give an IP address`;
+    default:
+      return undefined;
+  }
 }
 
 /**

@@ -1,9 +1,35 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BuildOptions, BuildResult } from '../build.js';
+import { build, type BuildOptions, type BuildResult, type BuildStats } from '../build.js';
 import type { CliIo, CommandOptions } from '../cli.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { startProgressBar } from '../progress.js';
 import { formatDiagnostics } from '../report.js';
+
+/** The exit code of a process stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+/**
+ * The build as `podsite build` and `podsite check` run it: with a progress bar on a terminal
+ * (not with --quiet or --format json, whose readers want nothing else there), and a clear line
+ * on Ctrl-C. The build writes into a staging folder and swaps it in only at the end: stopping the
+ * process at any moment leaves the last complete site, and the next build cleans up after it.
+ */
+export async function runBuildForCommand(options: CommandOptions, io: CliIo, extra: BuildOptions = {}): Promise<BuildResult> {
+  const bar = io.terminal && options.format === 'text' && !options.quiet ? startProgressBar(io.terminal) : undefined;
+  const interrupted = () => {
+    bar?.stop();
+    io.stderr('Interrupted: the build stopped; the output folder keeps the last complete site.');
+    process.exit(INTERRUPTED_EXIT_CODE);
+  };
+  process.once('SIGINT', interrupted);
+  try {
+    return await build({ ...buildOptions(options, io), ...extra, ...(bar && { onProgress: bar.update }) });
+  } finally {
+    process.off('SIGINT', interrupted);
+    bar?.stop();
+  }
+}
 
 /** What the build needs from the command line. */
 export function buildOptions(options: CommandOptions, io: CliIo): BuildOptions {
@@ -57,16 +83,28 @@ export function printDiagnosticText(diagnostics: readonly Diagnostic[], io: CliI
   );
 }
 
-/** Diagnostics on stderr as text, or on stdout as JSON; then stage timings when asked. */
+/** Diagnostics on stderr as text, or on stdout as JSON (errors only with --quiet); then stage timings when asked. */
 export function printDiagnostics(result: BuildResult, options: CommandOptions, io: CliIo): void {
-  if (options.format === 'json') io.stdout(diagnosticsAsJson(result.diagnostics));
-  else printDiagnosticText(result.diagnostics, io);
+  const shown = options.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
+  if (options.format === 'json') io.stdout(diagnosticsAsJson(shown));
+  else printDiagnosticText(shown, io);
   if (options.verbose) {
     for (const { stage, ms, workers } of result.timings) {
       io.stderr(`  ${stage.padEnd(10)} ${ms.toFixed(1).padStart(8)} ms${workers === undefined ? '' : ` (${plural(workers, 'worker thread')})`}`);
     }
     if (result.notes) io.stderr(`  notes: ${result.notes.rendered} rendered, ${result.notes.reused} from the cache`);
   }
+}
+
+/** `4 pages (1 episode, 0 posts) and a feed of 1 item`: what the one-line summaries of build and dev count. */
+export function siteCounts(stats: BuildStats): string {
+  return `${plural(stats.pages, 'page')} (${plural(stats.episodes, 'episode')}, ${plural(stats.posts, 'post')}) and a feed of ${plural(stats.feedItems, 'item')}`;
+}
+
+/** `, 2 warnings`, or nothing when there are none: the end of a summary line. */
+export function warningsSuffix(diagnostics: readonly Diagnostic[]): string {
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  return warnings > 0 ? `, ${plural(warnings, 'warning')}` : '';
 }
 
 export function plural(count: number, word: string): string {
