@@ -27,6 +27,20 @@ export interface CommandOptions {
   open: boolean;
   /** Worker threads for the Markdown of the notes; undefined: one per core. */
   jobs: number | undefined;
+  // podsite init and podsite new (src/commands/init.ts, new.ts check these values).
+  /** What follows the command: the folder of `init`, the title of `new`. */
+  operands?: string[];
+  title?: string;
+  author?: string;
+  language?: string;
+  url?: string;
+  email?: string;
+  timezone?: string;
+  yes?: boolean;
+  force?: boolean;
+  season?: string;
+  type?: string;
+  draft?: boolean;
 }
 
 const USAGE = `Usage: podsite <command> [options]
@@ -36,6 +50,8 @@ Commands:
   dev              Serve the site on localhost, rebuild on every save, reload the browser
   check            Check the settings and every episode; write nothing
   rules            List every rule with its id, default severity and what it checks
+  init [folder]    Make a new show that builds at once (podsite init --help for its options)
+  new "Title"      Add the next episode's file to the episodes folder (podsite new --help)
 
 Options:
   --config FILE    Settings file (default: podsite.yaml)
@@ -72,7 +88,32 @@ const COMMANDS = {
   check: async (options: CommandOptions, io: CliIo) => (await import('./commands/check.js')).runCheck(options, io),
   rules: async (options: CommandOptions, io: CliIo) => (await import('./commands/rules.js')).runRules(options, io),
   dev: async (options: CommandOptions, io: CliIo) => (await import('./commands/dev.js')).runDev(options, io),
+  init: async (options: CommandOptions, io: CliIo) => (await import('./commands/init.js')).runInit(options, io),
+  new: async (options: CommandOptions, io: CliIo) => (await import('./commands/new.js')).runNew(options, io),
 } as const;
+
+// podsite init and podsite new: their flags, the words after the command, and their own --help.
+const SCAFFOLD_FLAGS = {
+  title: { type: 'string' },
+  author: { type: 'string' },
+  language: { type: 'string' },
+  url: { type: 'string' },
+  email: { type: 'string' },
+  timezone: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  force: { type: 'boolean' },
+  season: { type: 'string' },
+  type: { type: 'string' },
+  draft: { type: 'boolean' },
+} as const;
+const TAKES_OPERANDS: ReadonlySet<string> = new Set(['init', 'new']);
+const scaffoldOptions = (values: Partial<Record<string, string | boolean>>, operands: string[]): Partial<CommandOptions> => ({
+  operands,
+  ...Object.fromEntries(Object.keys(SCAFFOLD_FLAGS).flatMap((flag) => (values[flag] === undefined ? [] : [[flag, values[flag]]]))),
+});
+async function scaffoldHelp(command: string): Promise<string> {
+  return command === 'init' ? (await import('./commands/init.js')).INIT_HELP : (await import('./commands/new.js')).NEW_HELP;
+}
 
 function defaultIo(): CliIo {
   return {
@@ -107,6 +148,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        ...SCAFFOLD_FLAGS,
       },
     });
   } catch (error) {
@@ -119,11 +161,15 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     return 0;
   }
   const [command, ...rest] = positionals;
+  if (values.help && command !== undefined && TAKES_OPERANDS.has(command)) {
+    io.stdout(await scaffoldHelp(command));
+    return 0;
+  }
   if (values.help || command === undefined || command === 'help') {
     io.stdout(USAGE);
     return 0;
   }
-  if (!Object.hasOwn(COMMANDS, command) || rest.length > 0) {
+  if (!Object.hasOwn(COMMANDS, command) || (rest.length > 0 && !TAKES_OPERANDS.has(command))) {
     io.stderr(`podsite: unknown command \`${[command, ...rest].join(' ')}\`\n\n${USAGE}`);
     return 1;
   }
@@ -156,6 +202,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     cache: values['no-cache'] !== true,
     verbose: values.verbose ?? false,
     format: values.format ?? 'text',
+    ...scaffoldOptions(values, rest),
   };
   try {
     return await COMMANDS[command as keyof typeof COMMANDS](options, io);

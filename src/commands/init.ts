@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import type { CliIo, CommandOptions } from '../cli.js';
+import { defaultAnswers, resolveAnswers, type Ask, type GivenAnswers } from '../scaffold/answers.js';
+import { projectFiles } from '../scaffold/project.js';
+import { writeNewFiles } from '../scaffold/write-files.js';
+
+export const INIT_HELP = `Usage: podsite init [folder] [options]
+
+Makes a new show in the folder (the current one by default): podsite.yaml, a first episode with
+five seconds of silent audio, placeholder artwork, .gitignore and a README on deploying the site.
+It builds as it is; replace the placeholders before you publish. In a terminal it asks for what
+the flags do not give; otherwise, or with --yes, it takes the defaults.
+
+Options:
+  --title TEXT     Title of the show (default: from the folder's name)
+  --author TEXT    Author of the show
+  --language CODE  Language code such as en, fr or pt-BR (default: en)
+  --url URL        Address the site will have (default: https://example.com/)
+  --email ADDRESS  Owner's e-mail, shown to podcast directories (default: none)
+  --timezone ZONE  IANA time zone of episode dates (default: the computer's)
+  -y, --yes        Ask nothing: take the defaults for what the flags do not give
+  --force          Replace files that are already there (otherwise nothing is written)
+
+Examples:
+  podsite init my-show
+  podsite init my-show --title "My Show" --author "Jane Doe" --url https://myshow.example.com/ --yes
+  podsite init . --language fr --timezone Europe/Paris`;
+
+/** The terminal to ask in, when podsite runs in one. */
+export interface Terminal {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+}
+
+const processTerminal = (): Terminal | undefined =>
+  process.stdin.isTTY === true && process.stdout.isTTY === true ? { input: process.stdin, output: process.stdout } : undefined;
+
+/** `podsite init [folder]`: a new show that builds at once. */
+export async function runInit(options: CommandOptions, io: CliIo, terminal: Terminal | undefined = processTerminal()): Promise<number> {
+  const [folderOperand = '.', ...extra] = options.operands ?? [];
+  if (extra.length > 0) {
+    io.stderr(`podsite init: one folder at most, not ${[folderOperand, ...extra].map((operand) => `\`${operand}\``).join(' ')}\n\n${INIT_HELP}`);
+    return 1;
+  }
+  const folder = path.resolve(io.cwd, folderOperand);
+  const given: GivenAnswers = {
+    title: options.title,
+    author: options.author,
+    language: options.language,
+    url: options.url,
+    email: options.email,
+    timezone: options.timezone,
+  };
+  const asked = options.yes === true ? undefined : terminal;
+  const readline = asked && createInterface({ input: asked.input, output: asked.output, terminal: true });
+  let resolved;
+  try {
+    const ask: Ask | undefined = readline && ((question) => readline.question(question).catch(() => undefined));
+    if (readline) io.stdout(`A new show in ${shown(io, folder)}. Press Enter to take the answer in brackets.`);
+    resolved = await resolveAnswers(given, defaultAnswers(folder), ask, io.stdout);
+  } finally {
+    readline?.close();
+  }
+  if ('problems' in resolved) {
+    io.stderr(resolved.problems.map((problem) => `podsite init: ${problem}`).join('\n'));
+    return 1;
+  }
+  const files = projectFiles(resolved.answers, { now: new Date(), podsiteVersion: packageVersion() });
+  const outcome = await writeNewFiles(folder, files, options.force === true);
+  if ('existing' in outcome) {
+    const list = outcome.existing.map((file) => `  ${file}`).join('\n');
+    io.stderr(`podsite init: ${shown(io, folder)} already has ${outcome.existing.length === 1 ? 'this file' : 'these files'}, which init would replace:\n${list}\nNothing was written. Choose an empty folder (podsite init my-show), or replace them with --force.`);
+    return 1;
+  }
+  if ('failed' in outcome) {
+    io.stderr(`podsite init: could not write ${path.join(shown(io, folder), outcome.failed)}: ${outcome.reason}`);
+    return 1;
+  }
+  const enter = path.relative(io.cwd, folder);
+  io.stdout(
+    [
+      `Made a new show in ${shown(io, folder)}:`,
+      ...outcome.written.map((file) => `  ${file}`),
+      '',
+      'Next:',
+      ...(enter === '' ? [] : [`  cd ${enter.includes(' ') ? JSON.stringify(enter) : enter}`]),
+      '  npx podsite dev        # see it on http://127.0.0.1:4000/',
+      '  npx podsite new "The title of the next episode"',
+      'README.md lists the placeholders to replace and how to publish the site.',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+const shown = (io: CliIo, folder: string) => path.relative(io.cwd, folder) || 'this folder';
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
