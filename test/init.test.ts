@@ -6,23 +6,11 @@ import { PassThrough } from 'node:stream';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { main, type CliIo, type CommandOptions } from '../src/cli.js';
+import type { CommandOptions } from '../src/cli.js';
 import { runInit } from '../src/commands/init.js';
 import { checkFeed } from '../src/feed-check.js';
+import { capture, run } from './cli-run.js';
 import { child, parseXmlStrict, readTree, tempProject } from './helpers.js';
-
-function capture(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), cwd, color: false };
-  return { io, stdout: () => out.join('\n'), stderr: () => err.join('\n') };
-}
-
-async function run(argv: string[], cwd: string) {
-  const { io, stdout, stderr } = capture(cwd);
-  const code = await main(argv, io);
-  return { code, stdout: stdout(), stderr: stderr() };
-}
 
 /** Builds the project as `podsite build` does, and reads back its feed. */
 async function buildShow(root: string) {
@@ -104,8 +92,8 @@ describe('podsite init', () => {
 
   it('takes defaults for what the flags do not give when there is no terminal', async () => {
     const cwd = await tempProject({});
-    const { io } = capture(cwd);
-    const options = { operands: ['my-great_show'] } as Partial<CommandOptions> as CommandOptions;
+    const { io, stdout } = capture(cwd);
+    const options = { operands: ['my-great_show'], author: 'Ann' } as Partial<CommandOptions> as CommandOptions;
     expect(await runInit(options, io, undefined)).toBe(0);
     const root = path.join(cwd, 'my-great_show');
     const settings = await readFile(path.join(root, 'podsite.yaml'), 'utf8');
@@ -113,6 +101,8 @@ describe('podsite init', () => {
     expect(settings).toContain('language: en');
     expect(settings).toContain(`timezone: ${Intl.DateTimeFormat().resolvedOptions().timeZone}`);
     expect(settings).not.toContain('owner:');
+    expect(stdout()).toContain('Defaults taken for title (My Great Show), language (en), url (https://example.com/), timezone (');
+    expect(stdout()).not.toContain('author (');
     const { result } = await buildShow(root);
     expect(result.diagnostics).toEqual([]);
   });

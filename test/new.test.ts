@@ -2,18 +2,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { main, type CliIo } from '../src/cli.js';
 import { checkFeed } from '../src/feed-check.js';
 import { titleSlug } from '../src/scaffold/slug.js';
+import { run } from './cli-run.js';
 import { child, children, episodeFile, MINIMAL_SETTINGS, parseXmlStrict, readTree, tempProject } from './helpers.js';
-
-async function run(argv: string[], cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), cwd, color: false };
-  const code = await main(argv, io);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 const todayIn = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
 const audio = (name: string, length: number) => `audio:\n  url: https://media.example.com/${name}.mp3\n  length: ${length}\n  duration: "10:00"`;

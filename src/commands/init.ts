@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { CliIo, CommandOptions } from '../cli.js';
-import { defaultAnswers, resolveAnswers, type Ask, type GivenAnswers } from '../scaffold/answers.js';
+import { defaultAnswers, QUESTIONS, resolveAnswers, type Ask, type GivenAnswers } from '../scaffold/answers.js';
 import { projectFiles } from '../scaffold/project.js';
 import { writeNewFiles } from '../scaffold/write-files.js';
 
@@ -79,6 +79,8 @@ export async function runInit(options: CommandOptions, io: CliIo, terminal: Term
     return 1;
   }
   const enter = path.relative(io.cwd, folder);
+  // Nobody was asked: say which values are stand-ins, since they end up in the feed.
+  const defaulted = readline ? [] : QUESTIONS.filter(({ key }) => given[key] === undefined && key !== 'email').map(({ key }) => `${key} (${resolved.answers[key]})`);
   io.stdout(
     [
       `Made a new show in ${shown(io, folder)}:`,
@@ -88,6 +90,7 @@ export async function runInit(options: CommandOptions, io: CliIo, terminal: Term
       ...(enter === '' ? [] : [`  cd ${enter.includes(' ') ? JSON.stringify(enter) : enter}`]),
       '  npx podsite dev        # see it on http://127.0.0.1:4000/',
       '  npx podsite new "The title of the next episode"',
+      ...(defaulted.length === 0 ? [] : [`Defaults taken for ${defaulted.join(', ')}: change them in podsite.yaml.`]),
       'README.md lists the placeholders to replace and how to publish the site.',
     ].join('\n'),
   );
