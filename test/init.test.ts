@@ -133,6 +133,24 @@ describe('podsite init', () => {
     expect(shown.join('')).not.toContain('Address of the site');
   });
 
+  it('stops and writes nothing when the input ends or Ctrl-C is pressed at a question', async () => {
+    for (const stop of [(input: PassThrough) => input.end(), (input: PassThrough) => input.write('\u0003')]) {
+      const cwd = await tempProject({});
+      const input = new PassThrough();
+      const output = new PassThrough();
+      let asked = 0;
+      output.on('data', (chunk: Buffer) => {
+        if (!chunk.toString().endsWith(': ')) return;
+        if (asked++ === 0) input.write('A title\n');
+        else stop(input);
+      });
+      const { io, stderr } = capture(cwd);
+      expect(await runInit({ operands: [] } as Partial<CommandOptions> as CommandOptions, io, { input, output })).toBe(1);
+      expect(stderr()).toContain('stopped; nothing was written');
+      expect((await readTree(cwd)).size).toBe(0);
+    }
+  });
+
   it('refuses wrong flag values, naming the flag, and writes nothing', async () => {
     const cwd = await tempProject({});
     const { code, stderr } = await run(['init', '--language', 'english', '--url', 'ftp://x', '--timezone', 'Mars/Olympus', '--yes'], cwd);

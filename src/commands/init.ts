@@ -57,11 +57,19 @@ export async function runInit(options: CommandOptions, io: CliIo, terminal: Term
   const readline = asked && createInterface({ input: asked.input, output: asked.output, terminal: true });
   let resolved;
   try {
-    const ask: Ask | undefined = readline && ((question) => readline.question(question).catch(() => undefined));
+    // Without a listener, Ctrl-C would only pause the input and leave the question hanging; and
+    // closing (Ctrl-D, end of input) does not settle a pending question in Node 20 without a signal.
+    const closed = new AbortController();
+    readline?.on('SIGINT', () => readline.close()).on('close', () => closed.abort());
+    const ask: Ask | undefined = readline && ((question) => readline.question(question, { signal: closed.signal }).catch(() => undefined));
     if (readline) io.stdout(`A new show in ${shown(io, folder)}. Press Enter to take the answer in brackets.`);
     resolved = await resolveAnswers(given, defaultAnswers(folder), ask, io.stdout);
   } finally {
     readline?.close();
+  }
+  if ('stopped' in resolved) {
+    io.stderr('\npodsite init: stopped; nothing was written.');
+    return 1;
   }
   if ('problems' in resolved) {
     io.stderr(resolved.problems.map((problem) => `podsite init: ${problem}`).join('\n'));

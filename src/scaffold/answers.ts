@@ -60,20 +60,20 @@ export function completeAnswers(answers: Record<keyof ShowAnswers, string>): Sho
   };
 }
 
-/** Asks one question; the answer is the line typed, or undefined when input ended. */
+/** Asks one question; the answer is the line typed, or undefined when input ended or was interrupted. */
 export type Ask = (question: string) => Promise<string | undefined>;
 
 /**
  * The answers: each given one as it is, the others asked with `ask` (a blank answer takes the
  * default, a wrong one is asked again) or, without `ask`, the defaults. Problems with given answers
- * come back as messages naming their flag.
+ * come back as messages naming their flag; an interrupted question stops it all.
  */
 export async function resolveAnswers(
   given: GivenAnswers,
   defaults: Record<keyof ShowAnswers, string>,
   ask: Ask | undefined,
   say: (text: string) => void,
-): Promise<{ answers: ShowAnswers } | { problems: string[] }> {
+): Promise<{ answers: ShowAnswers } | { problems: string[] } | { stopped: true }> {
   const problems: string[] = [];
   for (const { key } of QUESTIONS) {
     const value = given[key];
@@ -92,7 +92,8 @@ export async function resolveAnswers(
     for (;;) {
       const shownDefault = defaults[key] === '' ? '' : ` [${defaults[key]}]`;
       const typed = await ask(`${label}${shownDefault}: `);
-      if (typed === undefined) break;
+      // Ctrl-C or Ctrl-D at a question: the person changed their mind, not a wish for the defaults.
+      if (typed === undefined) return { stopped: true };
       const answer = typed.trim() === '' ? defaults[key] : typed.trim();
       const problem = answerProblem(key, answer);
       if (problem === undefined) {
