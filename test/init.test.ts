@@ -62,6 +62,12 @@ describe('podsite init', () => {
     expect(enclosure.attributes).toMatchObject({ url: 'https://cafe.example.com/media/welcome.mp3', type: 'audio/mpeg' });
     expect(Number(enclosure.attributes.length)).toBe((await readFile(path.join(root, 'public/media/welcome.mp3'))).length);
     expect(Number(child(child(channel, 'item')!, 'itunes:duration')!.text)).toBeGreaterThanOrEqual(5);
+
+    const readme = await readFile(path.join(root, 'README.md'), 'utf8');
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const host of ['### GitHub Pages', '### Netlify', '### An S3 bucket', '### Your own server, with rsync']) expect(readme).toContain(host);
+    expect(readme).toContain(`- run: npx --yes podsite@${version} build`);
+    expect(readme).toContain('https://cafe.example.com/feed.xml');
   });
 
   it('makes artwork that Apple accepts: a square RGB PNG of 1400 px', async () => {
