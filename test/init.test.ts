@@ -96,6 +96,17 @@ describe('podsite init', () => {
     expect((await buildShow(cwd)).result.diagnostics).toEqual([]);
   });
 
+  it('says which files are in the way before it asks anything', async () => {
+    const cwd = await tempProject({ '.gitignore': 'x\n' });
+    const output = new PassThrough();
+    const shown: string[] = [];
+    output.on('data', (chunk: Buffer) => shown.push(chunk.toString()));
+    const { io, stderr } = capture(cwd);
+    expect(await runInit({ operands: [] } as Partial<CommandOptions> as CommandOptions, io, { input: new PassThrough(), output })).toBe(1);
+    expect(stderr()).toMatch(/already has this file, which init would replace:\n {2}\.gitignore\n/);
+    expect(shown).toEqual([]);
+  });
+
   it('takes defaults for what the flags do not give when there is no terminal', async () => {
     const cwd = await tempProject({});
     const { io, stdout } = capture(cwd);

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { CliIo, CommandOptions } from '../cli.js';
-import { defaultAnswers, QUESTIONS, resolveAnswers, type Ask, type GivenAnswers } from '../scaffold/answers.js';
+import { completeAnswers, defaultAnswers, QUESTIONS, resolveAnswers, type Ask, type GivenAnswers } from '../scaffold/answers.js';
 import { projectFiles } from '../scaffold/project.js';
-import { writeNewFiles } from '../scaffold/write-files.js';
+import { existingFiles, writeNewFiles } from '../scaffold/write-files.js';
 
 export const INIT_HELP = `Usage: podsite init [folder] [options]
 
@@ -53,6 +53,11 @@ export async function runInit(options: CommandOptions, io: CliIo, terminal: Term
     email: options.email,
     timezone: options.timezone,
   };
+  const defaults = defaultAnswers(folder);
+  const made = { now: new Date(), podsiteVersion: packageVersion() };
+  // Before any question: answers that could not be used would be a waste of the person's time.
+  const inTheWay = options.force === true ? [] : await existingFiles(folder, Object.keys(projectFiles(completeAnswers(defaults), made)));
+  if (inTheWay.length > 0) return refuse(io, folder, inTheWay);
   const asked = options.yes === true ? undefined : terminal;
   const readline = asked && createInterface({ input: asked.input, output: asked.output, terminal: true });
   let resolved;
@@ -63,7 +68,7 @@ export async function runInit(options: CommandOptions, io: CliIo, terminal: Term
     readline?.on('SIGINT', () => readline.close()).on('close', () => closed.abort());
     const ask: Ask | undefined = readline && ((question) => readline.question(question, { signal: closed.signal }).catch(() => undefined));
     if (readline) io.stdout(`A new show in ${shown(io, folder)}. Press Enter to take the answer in brackets.`);
-    resolved = await resolveAnswers(given, defaultAnswers(folder), ask, io.stdout);
+    resolved = await resolveAnswers(given, defaults, ask, io.stdout);
   } finally {
     readline?.close();
   }
@@ -75,13 +80,8 @@ export async function runInit(options: CommandOptions, io: CliIo, terminal: Term
     io.stderr(resolved.problems.map((problem) => `podsite init: ${problem}`).join('\n'));
     return 1;
   }
-  const files = projectFiles(resolved.answers, { now: new Date(), podsiteVersion: packageVersion() });
-  const outcome = await writeNewFiles(folder, files, options.force === true);
-  if ('existing' in outcome) {
-    const list = outcome.existing.map((file) => `  ${file}`).join('\n');
-    io.stderr(`podsite init: ${shown(io, folder)} already has ${outcome.existing.length === 1 ? 'this file' : 'these files'}, which init would replace:\n${list}\nNothing was written. Choose an empty folder (podsite init my-show), or replace them with --force.`);
-    return 1;
-  }
+  const outcome = await writeNewFiles(folder, projectFiles(resolved.answers, made), options.force === true);
+  if ('existing' in outcome) return refuse(io, folder, outcome.existing);
   if ('failed' in outcome) {
     io.stderr(`podsite init: could not write ${path.join(shown(io, folder), outcome.failed)}: ${outcome.reason}`);
     return 1;
@@ -103,6 +103,12 @@ export async function runInit(options: CommandOptions, io: CliIo, terminal: Term
     ].join('\n'),
   );
   return 0;
+}
+
+function refuse(io: CliIo, folder: string, existing: readonly string[]): number {
+  const list = existing.map((file) => `  ${file}`).join('\n');
+  io.stderr(`podsite init: ${shown(io, folder)} already has ${existing.length === 1 ? 'this file' : 'these files'}, which init would replace:\n${list}\nNothing was written. Choose an empty folder (podsite init my-show), or replace them with --force.`);
+  return 1;
 }
 
 const shown = (io: CliIo, folder: string) => path.relative(io.cwd, folder) || 'this folder';

@@ -23,8 +23,7 @@ const REASONS: Readonly<Record<string, string>> = {
 export async function writeNewFiles(root: string, files: Readonly<Record<string, string | Buffer>>, force = false): Promise<WriteOutcome> {
   const names = Object.keys(files);
   if (!force) {
-    const present = await Promise.all(names.map((name) => lstat(path.join(root, name)).then(() => true, () => false)));
-    const existing = names.filter((_, index) => present[index]);
+    const existing = await existingFiles(root, names);
     if (existing.length > 0) return { existing };
   }
   const written: string[] = [];
@@ -48,4 +47,10 @@ export async function writeNewFiles(root: string, files: Readonly<Record<string,
     written.push(name);
   }
   return { written };
+}
+
+/** Those of `names` (paths under `root`) that are there, as files, folders or links. */
+export async function existingFiles(root: string, names: readonly string[]): Promise<string[]> {
+  const present = await Promise.all(names.map((name) => lstat(path.join(root, name)).then(() => true, () => false)));
+  return names.filter((_, index) => present[index]);
 }
