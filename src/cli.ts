@@ -33,6 +33,20 @@ export interface CommandOptions {
   open: boolean;
   /** Worker threads for the Markdown of the notes; undefined: one per core. */
   jobs: number | undefined;
+  /** What follows the command: the folder of `init`, the title of `new`, the feed of `import`. */
+  operands: string[];
+  // init, new and import (src/commands/init.ts, new.ts, import.ts check these values).
+  title?: string;
+  author?: string;
+  language?: string;
+  url?: string;
+  email?: string;
+  timezone?: string;
+  yes?: boolean;
+  force?: boolean;
+  season?: string;
+  type?: string;
+  draft?: boolean;
 }
 
 /** A flag of the command line: how parseArgs reads it, and its line in the help of each command that takes it. */
@@ -61,6 +75,17 @@ const FLAGS = {
   open: { type: 'boolean', help: 'Open the site in the browser' },
   verbose: { type: 'boolean', help: 'Print the time each stage took' },
   quiet: { type: 'boolean', short: 'q', help: 'Print errors only: no warnings, no summary (the exit code tells the rest)' },
+  title: { type: 'string', value: 'TEXT', help: "Title of the show (default: from the folder's name)" },
+  author: { type: 'string', value: 'TEXT', help: 'Author of the show' },
+  language: { type: 'string', value: 'CODE', help: 'Language code such as en, fr or pt-BR (default: en)' },
+  url: { type: 'string', value: 'URL', help: 'Address the site will have (default: https://example.com/)' },
+  email: { type: 'string', value: 'ADDRESS', help: "Owner's e-mail, shown to podcast directories (default: none)" },
+  timezone: { type: 'string', value: 'ZONE', help: "IANA time zone of episode dates (default: the computer's)" },
+  yes: { type: 'boolean', short: 'y', help: 'Ask nothing: take the defaults for what the flags do not give' },
+  force: { type: 'boolean', help: 'Replace files that are already there (otherwise none is replaced)' },
+  season: { type: 'string', value: 'N', help: "The episode's season: numbered after the highest episode of that season" },
+  type: { type: 'string', value: 'TYPE', help: 'trailer or bonus (default: a full episode)' },
+  draft: { type: 'boolean', help: 'Mark it draft: true, left out of the site until removed (or with --drafts)' },
   help: { type: 'boolean', short: 'h', help: 'Show this help' },
   version: { type: 'boolean', short: 'v', help: 'Show the version' },
 } as const satisfies Record<string, Flag>;
@@ -76,6 +101,8 @@ export interface Command {
    * or the whole text, for a command that writes its own (its flags must still be in FLAGS).
    */
   help: { usage: string; description: string; flags: readonly FlagName[]; examples: readonly string[] } | { text: string; flags: readonly FlagName[] };
+  /** The words it takes after its name, as its usage shows them (e.g. `[folder]`); none when absent. */
+  operands?: { usage: string; most: number };
   /** Loaded only when run: `podsite --help` stays quick. */
   run: (options: CommandOptions, io: CliIo) => Promise<number>;
 }
@@ -123,14 +150,42 @@ export const COMMANDS: Record<string, Command> = {
     },
     run: async (options, io) => (await import('./commands/rules.js')).runRules(options, io),
   },
+  init: {
+    summary: 'Make a new show that builds at once',
+    operands: { usage: '[folder]', most: 1 },
+    help: {
+      usage: 'podsite init [folder] [options]',
+      description:
+        "Makes a new show in the folder (the current one by default): podsite.yaml, a first episode with\nfive seconds of silent audio, placeholder artwork, .gitignore and a README on deploying the site.\nIt builds as it is; replace the placeholders before you publish. In a terminal it asks for what\nthe flags do not give; otherwise, or with --yes, it takes the defaults.",
+      flags: ['title', 'author', 'language', 'url', 'email', 'timezone', 'yes', 'force'],
+      examples: ['podsite init my-show', 'podsite init my-show --title "My Show" --author "Jane Doe" --url https://myshow.example.com/ --yes', 'podsite init . --language fr --timezone Europe/Paris'],
+    },
+    run: async (options, io) => (await import('./commands/init.js')).runInit(options, io),
+  },
+  new: {
+    summary: "Add the next episode's file to the episodes folder",
+    operands: { usage: '"Title"', most: Number.POSITIVE_INFINITY },
+    help: {
+      usage: 'podsite new "Title" [options]',
+      description:
+        "Adds the next episode's file to the episodes folder and prints its path: numbered after the\nhighest episode of the season, dated today in the show's time zone, named like the newest file of\nthe folder (2024-03-05-the-title.md by default), with the front matter to fill in. Without\n--season, the season of the newest numbered episode goes on. Trailers and bonus episodes get no\nnumber. An existing file is never replaced.",
+      flags: ['season', 'type', 'draft', 'config'],
+      examples: ['podsite new "The humble brick"', 'podsite new "Season two starts" --season 2', 'podsite new "Coming soon" --type trailer --draft'],
+    },
+    run: async (options, io) => (await import('./commands/new.js')).runNew(options, io),
+  },
 };
+
+/** The flags of init, new and import, passed on as they are: those commands check their values. */
+const SCAFFOLD_FLAGS = ['title', 'author', 'language', 'url', 'email', 'timezone', 'yes', 'force', 'season', 'type', 'draft'] as const satisfies readonly FlagName[];
 
 /** Flags every command takes, and which are not listed with each. */
 const GLOBAL_FLAGS: readonly FlagName[] = ['help', 'version'];
 
 export function usage(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
-  const commands = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)} ${command.summary}`);
+  const called = (name: string) => (COMMANDS[name]!.operands ? `${name} ${COMMANDS[name]!.operands!.usage}` : name);
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => called(name).length)) + 2;
+  const commands = Object.keys(COMMANDS).map((name) => `  ${called(name).padEnd(width)} ${COMMANDS[name]!.summary}`);
   return [
     'Usage: podsite <command> [options]',
     '',
@@ -225,8 +280,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.stdout(commandHelp(command));
     return 0;
   }
-  if (rest.length > 0) {
-    io.stderr(`podsite: \`podsite ${command}\` takes no argument (found \`${rest.join(' ')}\`). Run \`podsite ${command} --help\` for its options.`);
+  const operands = COMMANDS[command]!.operands;
+  if (rest.length > (operands?.most ?? 0)) {
+    const takes = operands ? `takes one argument, ${operands.usage}` : 'takes no argument';
+    io.stderr(`podsite: \`podsite ${command}\` ${takes} (found \`${rest.join(' ')}\`). Run \`podsite ${command} --help\` for its options.`);
     return 1;
   }
   const taken = new Set<string>([...COMMANDS[command]!.help.flags, ...GLOBAL_FLAGS]);
@@ -270,6 +327,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     verbose: values.verbose ?? false,
     quiet: values.quiet ?? false,
     format: values.format ?? 'text',
+    operands: rest,
+    ...Object.fromEntries(SCAFFOLD_FLAGS.flatMap((flag) => (values[flag] === undefined ? [] : [[flag, values[flag]]]))),
   };
   try {
     return await COMMANDS[command]!.run(options, io);
