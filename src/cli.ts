@@ -27,6 +27,9 @@ export interface CommandOptions {
   open: boolean;
   /** Worker threads for the Markdown of the notes; undefined: one per core. */
   jobs: number | undefined;
+  /** import: the feed named after the command, and --force. */
+  target?: string | undefined;
+  force?: boolean;
 }
 
 const USAGE = `Usage: podsite <command> [options]
@@ -36,6 +39,7 @@ Commands:
   dev              Serve the site on localhost, rebuild on every save, reload the browser
   check            Check the settings and every episode; write nothing
   rules            List every rule with its id, default severity and what it checks
+  import FEED      Make episode files and podsite.yaml from an existing feed (file or URL)
 
 Options:
   --config FILE    Settings file (default: podsite.yaml)
@@ -54,6 +58,7 @@ Options:
   --open           dev: open the site in the browser
   --no-cache       build, check: render every episode again, without reading or writing the
                    build cache in .podsite-cache/ (deleting that folder is always safe)
+  --force          import: overwrite existing episode files and settings
   --verbose        Print the time each stage took
   -h, --help       Show this help
   -v, --version    Show the version
@@ -72,6 +77,7 @@ const COMMANDS = {
   check: async (options: CommandOptions, io: CliIo) => (await import('./commands/check.js')).runCheck(options, io),
   rules: async (options: CommandOptions, io: CliIo) => (await import('./commands/rules.js')).runRules(options, io),
   dev: async (options: CommandOptions, io: CliIo) => (await import('./commands/dev.js')).runDev(options, io),
+  import: async (options: CommandOptions, io: CliIo) => (await import('./commands/import.js')).runImport(options, io),
 } as const;
 
 function defaultIo(): CliIo {
@@ -107,6 +113,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        force: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -123,7 +130,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.stdout(USAGE);
     return 0;
   }
-  if (!Object.hasOwn(COMMANDS, command) || rest.length > 0) {
+  const takesTarget = command === 'import' && rest.length === 1;
+  if (!Object.hasOwn(COMMANDS, command) || (rest.length > 0 && !takesTarget)) {
     io.stderr(`podsite: unknown command \`${[command, ...rest].join(' ')}\`\n\n${USAGE}`);
     return 1;
   }
@@ -156,6 +164,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     cache: values['no-cache'] !== true,
     verbose: values.verbose ?? false,
     format: values.format ?? 'text',
+    target: takesTarget ? rest[0] : undefined,
+    force: values.force ?? false,
   };
   try {
     return await COMMANDS[command as keyof typeof COMMANDS](options, io);

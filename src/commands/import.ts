@@ -1,0 +1,58 @@
+import type { CliIo, CommandOptions } from '../cli.js';
+import { importFeed, type ImportResult } from '../import/import-feed.js';
+import type { ImportNote } from '../import/read-feed.js';
+import { plural } from './diagnostics.js';
+
+export const IMPORT_HELP = `Usage: podsite import FEED [--force] [--config FILE]
+
+Turns an existing podcast feed (a file, or its http(s) address) into a podsite project: the
+show's settings in podsite.yaml and one Markdown file per episode in episodes/, keeping each
+episode's GUID so that podcast apps see no new episodes. See docs/moving.md.
+
+Options:
+  --config FILE    Settings file to write (default: podsite.yaml); its build.episodes folder
+                   receives the episodes when it exists already
+  --force          Overwrite existing episode files and settings (otherwise they are left alone
+                   and reported)
+
+Examples:
+  podsite import https://feeds.example.com/myshow.xml
+  podsite import old-feed.xml --config shows/myshow.yaml
+  podsite import old-feed.xml --force`;
+
+/** Imports the feed named on the command line; 1 when it cannot be read. */
+export async function runImport(options: CommandOptions, io: CliIo): Promise<number> {
+  if (options.target === undefined) {
+    io.stderr(`podsite: import needs the feed to import: a file or an http(s) address\n\n${IMPORT_HELP}`);
+    return 1;
+  }
+  const result = await importFeed({ source: options.target, cwd: io.cwd, force: options.force, ...(options.config !== undefined && { config: options.config }) });
+  for (const note of result.error === undefined ? result.notes : [result.error]) io.stderr(formatNote(result.source, note));
+  if (result.error !== undefined) {
+    io.stderr('Nothing was written.');
+    return 1;
+  }
+  report(result, io);
+  return 0;
+}
+
+function formatNote(source: string, note: ImportNote): string {
+  const where = note.line > 0 ? `${source}:${note.line}:${note.column}` : source;
+  return `${where}: ${note.severity}: ${note.message}${note.hint === undefined ? '' : `\n  hint: ${note.hint}`}`;
+}
+
+function report(result: ImportResult, io: CliIo): void {
+  const settings = result.settings;
+  if (settings?.action === 'kept' && settings.differences.length > 0) {
+    io.stdout(`${result.settingsFile} exists and was kept; the feed says otherwise of:`);
+    for (const [key, theirs, feeds] of settings.differences) io.stdout(`  ${key}: ${theirs}\n    feed: ${feeds}`);
+    io.stdout('  (--force replaces the file with the settings from the feed)');
+  } else if (settings?.action === 'unchanged') {
+    io.stdout(`${result.settingsFile} exists and agrees with the feed.`);
+  }
+  for (const file of result.skipped) io.stdout(`skipped ${file}: it exists (--force overwrites it)`);
+  const episodes = result.written.filter((file) => file !== result.settingsFile).length;
+  const wroteSettings = settings?.action === 'written' || settings?.action === 'overwritten';
+  io.stdout(`Imported ${plural(episodes, 'episode file')}${wroteSettings ? ` and ${result.settingsFile}` : ''}${result.skipped.length > 0 ? `; ${result.skipped.length} skipped` : ''}.`);
+  io.stdout('Next: set `url:` to the new site, then `podsite check` and `podsite build`; docs/moving.md tells how to move the feed.');
+}
