@@ -26,7 +26,8 @@ export function htmlToMarkdown(html: string): string {
 export function htmlToText(html: string): string {
   const tree = fromHtml(html, { fragment: true });
   decodeLeftoverEntities(tree);
-  return textOf(tree).replace(/\s+/g, ' ').trim();
+  // Not \s: a no-break space (&nbsp;) is kept where it was meant.
+  return textOf(tree).replace(/[ \t\r\n]+/g, ' ').trim();
 }
 
 /** The text of a longer description, one paragraph a line, for a setting such as the show's `description`. */
@@ -39,7 +40,7 @@ function htmlToMarkdownText(html: string): string {
   decodeLeftoverEntities(tree);
   return textOf(tree)
     .split(/\n\s*\n/)
-    .map((paragraph) => paragraph.replace(/\s+/g, ' ').trim())
+    .map((paragraph) => paragraph.replace(/[ \t\r\n]+/g, ' ').trim())
     .filter((paragraph) => paragraph !== '')
     .join('\n\n');
 }

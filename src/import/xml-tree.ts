@@ -38,7 +38,7 @@ export function readXmlTree(text: string): XmlTreeResult {
   let root: ImportNode | undefined;
   let failure: { error: string; line: number; column: number } | undefined;
   parser.on('error', (error) => {
-    failure ??= { error: error.message.replace(/^[^:]*:\d+:\d+: /, '').replace(/\.$/, ''), line: parser.line, column: parser.column + 1 };
+    failure ??= { error: error.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '').replace(/\.$/, ''), line: parser.line, column: parser.column + 1 };
   });
   parser.on('opentag', (tag) => {
     const attributes: Record<string, string> = {};
