@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SaxesParser } from 'saxes';
 import { afterEach } from 'vitest';
+import { main, type CliIo } from '../src/cli.js';
 
 const created: string[] = [];
 
@@ -101,3 +102,12 @@ export async function readTree(folder: string): Promise<Map<string, Buffer>> {
   return files;
 }
 
+
+/** Runs the CLI in `cwd` as a user would, with what it printed on each stream. */
+export async function runCli(argv: string[], cwd: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), cwd, color: false };
+  const code = await main(argv, io);
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}

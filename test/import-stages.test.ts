@@ -155,32 +155,20 @@ describe('episode files', () => {
   });
 
   it('writes front matter that podsite reads back to the same values', () => {
-    const [file] = episodeFiles([
-      episode('Say "hi": #1 \\ ok', '2024-01-02T03:04:05Z', 90, {
-        guid: 'tag:x,2024:1',
-        season: 2,
-        episode: 3,
-        type: 'trailer',
-        audio: { url: 'https://m.example/a.mp3?x=1&y=2', length: 99, type: 'audio/mpeg', duration: '1:02:03' },
-        image: 'https://m.example/i.jpg',
-        explicit: false,
-        notes: 'Notes.\n',
-      }),
-    ]);
-    const [, yaml, body] = file!.text.split(/^---$/m);
-    const parsed = parseYaml({ file: 'x.md', text: yaml! });
-    expect(parsed.diagnostics).toEqual([]);
-    expect(JSON.parse(JSON.stringify(parsed.root))).toEqual({
-      title: 'Say "hi": #1 \\ ok',
-      date: '2024-01-02T04:34:05+01:30',
+    const fields = {
       guid: 'tag:x,2024:1',
       season: 2,
       episode: 3,
-      type: 'trailer',
+      type: 'trailer' as const,
       audio: { url: 'https://m.example/a.mp3?x=1&y=2', length: 99, type: 'audio/mpeg', duration: '1:02:03' },
       image: 'https://m.example/i.jpg',
       explicit: false,
-    });
+    };
+    const [file] = episodeFiles([episode('Say "hi": #1 \\ ok', '2024-01-02T03:04:05Z', 90, { ...fields, notes: 'Notes.\n' })]);
+    const [, yaml, body] = file!.text.split(/^---$/m);
+    const parsed = parseYaml({ file: 'x.md', text: yaml! });
+    expect(parsed.diagnostics).toEqual([]);
+    expect(JSON.parse(JSON.stringify(parsed.root))).toEqual({ title: 'Say "hi": #1 \\ ok', date: '2024-01-02T04:34:05+01:30', ...fields });
     expect(body).toBe('\nNotes.\n');
     expect(file!.name).toBe('2024-01-02-say-hi-1-ok.md');
   });

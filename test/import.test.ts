@@ -6,19 +6,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { main, type CliIo } from '../src/cli.js';
 import { importFeed } from '../src/import/import-feed.js';
-import { child, children, MINIMAL_SETTINGS, parseXmlStrict, readText, tempProject, type XmlElement } from './helpers.js';
+import { child, children, MINIMAL_SETTINGS, parseXmlStrict, readText, runCli, tempProject, type XmlElement } from './helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('fixtures/import/hosted-feed.xml', import.meta.url));
 
-async function run(argv: string[], cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), cwd, color: false };
-  const code = await main(argv, io);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const run = runCli;
 
 /** What apps identify an episode and its audio by. */
 function identities(feedXml: string) {
