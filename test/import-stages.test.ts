@@ -94,6 +94,18 @@ describe('reading a feed', () => {
     expect(feed.episodes[0]!.episode).toBeUndefined();
   });
 
+  it('warns of an audio file without size, a GUID given twice and a feed that says it moved', () => {
+    const feed = feedOf(
+      `<itunes:new-feed-url>https://new.example/feed.xml</itunes:new-feed-url>\n${item('<guid>g</guid>')}\n${item('<guid>g</guid>').replace(' length="10"', ' length="0"')}`,
+    );
+    expect(feed.notes.map((note) => `${note.line}: ${note.message}`)).toEqual([
+      '2: this feed already says that the show moved to https://new.example/feed.xml',
+      '4: item 2 (“T”) has the GUID of item 1, `g`',
+      '4: item 2 (“T”) gives no size for its audio',
+    ]);
+    expect(feed.episodes).toHaveLength(2);
+  });
+
   it('reads durations in seconds and in (H)H:MM:SS', () => {
     const duration = (value: string) => feedOf(item(`<itunes:duration>${value}</itunes:duration>`)).episodes[0]!.audio.duration;
     expect(duration('3015')).toBe(3015);

@@ -73,11 +73,23 @@ export function readFeed(xml: string): ReadFeedResult {
   }
   const notes: ImportNote[] = [];
   const episodes: ImportedEpisode[] = [];
+  const itemOfGuid = new Map<string, number>();
   for (const [index, item] of childrenNamed(channel, 'item').entries()) {
     const episode = readItem(item, index + 1, notes);
-    if (episode !== undefined) episodes.push(episode);
+    if (episode === undefined) continue;
+    const first = itemOfGuid.get(episode.guid);
+    if (first !== undefined) {
+      notes.push({ severity: 'warning', line: item.line, column: item.column, message: `item ${index + 1} (“${episode.title}”) has the GUID of item ${first}, \`${episode.guid}\``, hint: 'apps show only one of them, and podsite reports `duplicate-guid`: give the newer one a guid of its own before building' });
+    } else {
+      itemOfGuid.set(episode.guid, index + 1);
+    }
+    if (episode.audio.length === undefined) {
+      notes.push({ severity: 'warning', line: item.line, column: item.column, message: `item ${index + 1} (“${episode.title}”) gives no size for its audio`, hint: '`podsite build --probe-audio` asks the audio host for it' });
+    }
+    episodes.push(episode);
   }
-  return { feed: { show: readShow(channel, notes), episodes, notes } };
+  const show = readShow(channel, notes);
+  return { feed: { show, episodes, notes: notes.sort((a, b) => a.line - b.line || a.column - b.column) } };
 }
 
 function readShow(channel: ImportNode, notes: ImportNote[]): ImportedShow {
