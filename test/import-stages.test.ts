@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Settings } from '../src/config.js';
 import { podcastGuid } from '../src/feed.js';
 import { episodeFiles, slugOf } from '../src/import/episode-files.js';
+import { decodeFeed } from '../src/import/feed-source.js';
 import { htmlToMarkdown, htmlToParagraphs, htmlToText } from '../src/import/html-to-markdown.js';
 import { parseRfc2822, readFeed, type ImportedEpisode, type ImportedFeed } from '../src/import/read-feed.js';
 import { importedSettings, settingsDifferences, settingsText } from '../src/import/show-settings.js';
@@ -136,6 +137,12 @@ describe('reading a feed', () => {
       funding: [{ url: 'https://give.example/', text: 'Give' }],
       podcastGuid: 'abc',
     });
+  });
+
+  it('decodes a feed in the encoding its XML declaration names, else as UTF-8', () => {
+    expect(decodeFeed(Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><t>Caf\xe9</t>', 'latin1'))).toBe('<?xml version="1.0" encoding="ISO-8859-1"?><t>Café</t>');
+    expect(decodeFeed(Buffer.from('<?xml version="1.0"?><t>Café</t>', 'utf8'))).toBe('<?xml version="1.0"?><t>Café</t>');
+    expect(decodeFeed(Buffer.from('<?xml version="1.0" encoding="klingon"?><t>Café</t>', 'utf8'))).toContain('Café');
   });
 
   it('parses the RFC 2822 dates of feeds, keeping their offset', () => {

@@ -24,7 +24,7 @@ export async function readFeedSource(source: string, options: FeedSourceOptions)
   try {
     const size = (await stat(file)).size;
     if (size > options.maxBytes) return { error: `${source} is ${size} bytes, more than the ${options.maxBytes} a feed can be` };
-    return { text: await readFile(file, 'utf8'), url: undefined };
+    return { text: decodeFeed(await readFile(file)), url: undefined };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { error: code === 'ENOENT' ? `no file ${source}` : `cannot read ${source}: ${(error as Error).message}`, hint: 'give the path of a feed file, or its http(s) address' };
@@ -55,11 +55,22 @@ async function download(url: string, { timeoutMs, maxBytes }: FeedSourceOptions)
       }
       chunks.push(chunk.value);
     }
-    return { text: new TextDecoder().decode(Buffer.concat(chunks)), url: response.url || url };
+    return { text: decodeFeed(Buffer.concat(chunks)), url: response.url || url };
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError') return { error: `${url} did not answer within ${seconds} s`, hint: 'try again later, or download the feed and import the file' };
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return { error: `cannot download ${url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, hint: 'check the address and the network, or download the feed and import the file' };
+  }
+}
+
+/** UTF-8 unless the XML declaration names another encoding (older feeds: ISO-8859-1, windows-1252). */
+export function decodeFeed(bytes: Uint8Array): string {
+  const declared = /^(?:\uFEFF)?<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(new TextDecoder('latin1').decode(bytes.subarray(0, 200)))?.[1];
+  try {
+    return new TextDecoder(declared ?? 'utf-8').decode(bytes);
+  } catch {
+    // An encoding TextDecoder does not know: UTF-8, the encoding of nearly every feed.
+    return new TextDecoder('utf-8').decode(bytes);
   }
 }
