@@ -73,6 +73,14 @@ describe('reading a feed', () => {
     expect(notes('')).toBe('');
   });
 
+  it('keeps a description that is a summary beside full notes, not one that copies them', () => {
+    const content = 'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:itunes="' + ITUNES + '"';
+    const description = (inside: string) => feedOf(item(inside), content).episodes[0]!.description;
+    expect(description('<description>Short &amp; sweet.</description><content:encoded><![CDATA[<p>Long</p><p>notes</p>]]></content:encoded>')).toBe('Short & sweet.');
+    expect(description('<description><![CDATA[<p>Same</p>]]></description><content:encoded><![CDATA[<p>Same</p>]]></content:encoded>')).toBeUndefined();
+    expect(description('<description>Only this</description>')).toBeUndefined();
+  });
+
   it('skips items without audio, title or date with a warning at their line, and uses the audio URL when there is no GUID', () => {
     const feed = feedOf(
       [

@@ -62,6 +62,8 @@ describe('podsite import', () => {
         if (child(item, name) !== undefined) expect(text(child(copy, name)), name).toBe(text(child(item, name)));
       }
       expect(Date.parse(text(child(copy, 'pubDate'))!)).toBe(Date.parse(text(child(item, 'pubDate'))!));
+      // A summary beside full notes stays the summary apps list.
+      if (child(item, 'content:encoded') !== undefined) expect(text(child(copy, 'description'))).toBe(text(child(item, 'description')));
       const type = text(child(item, 'itunes:episodeType'));
       if (type !== undefined) expect(text(child(copy, 'itunes:episodeType'))).toBe(type);
     }
@@ -105,6 +107,10 @@ describe('podsite import', () => {
     expect(code).toBe(0);
     expect(await readdir(path.join(root, 'shows/episodes'))).toHaveLength(7);
     expect(existsSync(path.join(root, 'episodes'))).toBe(false);
+    // Replaced by the feed's settings, the file names the default folder again: the episodes go there.
+    const forced = await run(['import', FIXTURE, '--config', 'show.yaml', '--force'], root);
+    expect(forced.code).toBe(0);
+    expect(await readdir(path.join(root, 'episodes'))).toHaveLength(7);
   });
 
   it('refuses what is not an RSS feed with a clear message, writes nothing and exits with 1', async () => {

@@ -10,8 +10,8 @@ show's settings in podsite.yaml and one Markdown file per episode in episodes/, 
 episode's GUID so that podcast apps see no new episodes. See docs/moving.md.
 
 Options:
-  --config FILE    Settings file to write (default: podsite.yaml); its build.episodes folder
-                   receives the episodes when it exists already
+  --config FILE    Settings file to write (default: podsite.yaml); when it exists already (and
+                   --force does not replace it), its build.episodes folder receives the episodes
   --force          Overwrite existing episode files and settings (otherwise they are left alone
                    and reported)
 

@@ -68,6 +68,7 @@ export function episodeText(episode: ImportedEpisode): string {
     ...(episode.season === undefined ? [] : [`season: ${episode.season}`]),
     ...(episode.episode === undefined ? [] : [`episode: ${episode.episode}`]),
     ...(episode.type === undefined || episode.type === 'full' ? [] : [`type: ${episode.type}`]),
+    ...(episode.description === undefined ? [] : [`description: ${quoted(episode.description)}`]),
     'audio:',
     `  url: ${quoted(audio.url)}`,
     ...(audio.length === undefined ? [] : [`  length: ${audio.length}`]),

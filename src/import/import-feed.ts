@@ -53,10 +53,12 @@ export async function importFeed(options: ImportOptions): Promise<ImportResult> 
   const settings = importedSettings(feed.show, fetched.url);
   const existingText = await readFile(configPath, 'utf8').catch(() => undefined);
   const existing = existingText === undefined ? undefined : parseSettings(existingText, configPath, {}, options.cwd);
-  const episodesFolder = path.resolve(path.dirname(configPath), existing?.settings?.build.episodes ?? 'episodes');
+  const replaceSettings = existingText === undefined || options.force === true;
+  // Where the settings file, as it will be after the import, says the episodes are.
+  const episodesFolder = path.resolve(path.dirname(configPath), (!replaceSettings && existing?.settings?.build.episodes) || 'episodes');
 
   const newText = settingsText(settings, options.source);
-  if (existingText === undefined || options.force) {
+  if (replaceSettings) {
     await mkdir(path.dirname(configPath), { recursive: true });
     await writeFile(configPath, newText);
     result.settings = { action: existingText === undefined ? 'written' : 'overwritten' };

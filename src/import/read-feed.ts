@@ -45,6 +45,8 @@ export interface ImportedEpisode {
   type?: 'full' | 'trailer' | 'bonus';
   image?: string;
   explicit?: boolean;
+  /** The feed's short summary, as plain text, when it has full notes beside it. */
+  description?: string;
   /** The notes, in Markdown. */
   notes: string;
   line: number;
@@ -152,7 +154,11 @@ function readItem(item: ImportNode, position: number, notes: ImportNote[]): Impo
   if (date === undefined) return skip(pubDate === undefined ? 'has no <pubDate>' : `has a <pubDate> that is not a date: \`${pubDate}\``);
   const length = wholeNumber(enclosure!.attributes.length);
   const duration = durationOf(childText(item, 'itunes:duration'));
-  const html = childText(item, 'content:encoded') ?? childText(item, 'description') ?? childText(item, 'itunes:summary') ?? '';
+  const content = childText(item, 'content:encoded');
+  const summary = childText(item, 'description') ?? childText(item, 'itunes:summary');
+  const html = content ?? summary ?? '';
+  // Beside full notes, a description of its own is the short summary apps list; a copy of the notes is not.
+  const description = content === undefined || summary === undefined ? undefined : htmlToParagraphs(summary);
   return definedOnly({
     title,
     date,
@@ -163,6 +169,7 @@ function readItem(item: ImportNode, position: number, notes: ImportNote[]): Impo
     type: oneOf(childText(item, 'itunes:episodeType')?.toLowerCase(), ['full', 'trailer', 'bonus'] as const),
     image: childNamed(item, 'itunes:image')?.attributes.href?.trim() || undefined,
     explicit: explicit(childText(item, 'itunes:explicit')),
+    description: description === undefined || description === '' || description === htmlToParagraphs(content!) ? undefined : description,
     notes: htmlToMarkdown(html),
     line: item.line,
     column: item.column,
