@@ -101,6 +101,14 @@ describe('podsite import', () => {
     expect(await readText(path.join(root, 'podsite.yaml'))).toContain('title: "Kitchen Table Science & Co."');
   });
 
+  it('keeps a settings file with errors, and says so', async () => {
+    const root = await tempProject({ 'podsite.yaml': 'title: [broken\n' });
+    const { code, stderr } = await run(['import', FIXTURE], root);
+    expect(code).toBe(0);
+    expect(stderr).toContain('podsite.yaml: warning: the settings file exists but has errors (see `podsite check`): it was kept');
+    expect(await readText(path.join(root, 'podsite.yaml'))).toBe('title: [broken\n');
+  });
+
   it('puts the episodes in the build.episodes folder of existing settings', async () => {
     const root = await tempProject({ 'show.yaml': `${MINIMAL_SETTINGS}build:\n  episodes: shows/episodes\n` });
     const { code } = await run(['import', FIXTURE, '--config', 'show.yaml'], root);

@@ -37,7 +37,8 @@ export async function runImport(options: CommandOptions, io: CliIo): Promise<num
 }
 
 function formatNote(source: string, note: ImportNote): string {
-  const where = note.line > 0 ? `${source}:${note.line}:${note.column}` : source;
+  const file = note.file ?? source;
+  const where = note.line > 0 ? `${file}:${note.line}:${note.column}` : file;
   return `${where}: ${note.severity}: ${note.message}${note.hint === undefined ? '' : `\n  hint: ${note.hint}`}`;
 }
 

@@ -65,7 +65,7 @@ export async function importFeed(options: ImportOptions): Promise<ImportResult> 
     result.written.push(relative(configPath));
   } else if (existing?.settings === undefined) {
     result.settings = { action: 'kept', differences: [] };
-    result.notes.push({ severity: 'warning', line: 0, column: 0, message: `${relative(configPath)} exists but has errors (see \`podsite check\`): it was not compared with the feed` });
+    result.notes.push({ file: relative(configPath), severity: 'warning', line: 0, column: 0, message: 'the settings file exists but has errors (see `podsite check`): it was kept, and not compared with the feed' });
   } else {
     const differences = settingsDifferences(existing.settings, settings);
     result.settings = differences.length === 0 ? { action: 'unchanged' } : { action: 'kept', differences };

@@ -3,6 +3,8 @@ import { childNamed, childrenNamed, childText, readXmlTree, type ImportNode } fr
 
 /** A message about the feed being imported, at the line and column of the element concerned. */
 export interface ImportNote {
+  /** What the note is about when it is not the feed, such as the settings file. */
+  file?: string;
   severity: 'error' | 'warning';
   line: number;
   column: number;
