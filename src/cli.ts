@@ -174,6 +174,18 @@ export const COMMANDS: Record<string, Command> = {
     },
     run: async (options, io) => (await import('./commands/new.js')).runNew(options, io),
   },
+  import: {
+    summary: 'Make episode files and podsite.yaml from an existing feed (file or URL)',
+    operands: { usage: 'FEED', most: 1 },
+    help: {
+      usage: 'podsite import FEED [options]',
+      description:
+        "Turns an existing podcast feed (a file, or its http(s) address) into a podsite project: the\nshow's settings in podsite.yaml and one Markdown file per episode in episodes/, keeping each\nepisode's GUID so that podcast apps see no new episodes. With --config, the settings file to write;\nwhen it exists already (and --force does not replace it), its build.episodes folder receives the\nepisodes. See docs/moving.md.",
+      flags: ['config', 'force'],
+      examples: ['podsite import https://feeds.example.com/myshow.xml', 'podsite import old-feed.xml --config shows/myshow.yaml', 'podsite import old-feed.xml --force'],
+    },
+    run: async (options, io) => (await import('./commands/import.js')).runImport(options, io),
+  },
 };
 
 /** The flags of init, new and import, passed on as they are: those commands check their values. */

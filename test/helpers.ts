@@ -101,3 +101,4 @@ export async function readTree(folder: string): Promise<Map<string, Buffer>> {
   return files;
 }
 
+
