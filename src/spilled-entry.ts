@@ -50,9 +50,17 @@ const getters: Partial<Record<keyof Episode, PropertyDescriptor>> = {
 export function spilledEntry(settings: Settings, source: EpisodeSource, notes: SpilledNotes, people: EpisodePeople, body: () => string): Episode {
   // The HTML is not read here: only the text makes the summary.
   const entry = toEpisode(settings, source, { html: '', text: notes.text, unknownTags: notes.unknownTags, remoteMedia: notes.remoteMedia }, people);
+  // An excerpt of the notes is a slice of them in V8, which keeps the whole text it was cut from:
+  // every entry would hold its notes (about 100 MB at 20,000 episodes). A copy holds only itself.
+  entry.summary = ownedCopy(entry.summary);
   Object.defineProperty(entry, SPILLED, { value: { notes, settings, body } satisfies Spilled });
   for (const [key, getter] of Object.entries(getters)) Object.defineProperty(entry, key, getter);
   return entry;
+}
+
+/** The same string, made anew: no slice of, nor concatenation with, a longer one. UTF-16 carries any string as it is. */
+function ownedCopy(text: string): string {
+  return Buffer.from(text, 'utf16le').toString('utf16le');
 }
 
 /**
