@@ -58,9 +58,13 @@ export function spilledEntry(settings: Settings, source: EpisodeSource, notes: S
   return entry;
 }
 
-/** The same string, made anew: no slice of, nor concatenation with, a longer one. UTF-16 carries any string as it is. */
+/**
+ * The same string, made anew: no slice of, nor concatenation with, a longer one. Through JSON, which
+ * carries lone surrogates too, and keeps a Latin-1 text one byte a character (a copy through UTF-16
+ * made it two, and with it every page the summary went into: pages took half as long again).
+ */
 function ownedCopy(text: string): string {
-  return Buffer.from(text, 'utf16le').toString('utf16le');
+  return JSON.parse(JSON.stringify(text)) as string;
 }
 
 /**
