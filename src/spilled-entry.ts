@@ -61,7 +61,7 @@ export function spilledEntry(settings: Settings, source: EpisodeSource, notes: S
 /**
  * The same string, made anew: no slice of, nor concatenation with, a longer one. Through JSON, which
  * carries lone surrogates too, and keeps a Latin-1 text one byte a character (a copy through UTF-16
- * made it two, and with it every page the summary went into: pages took half as long again).
+ * would make it two, and with it every page the summary goes into).
  */
 function ownedCopy(text: string): string {
   return JSON.parse(JSON.stringify(text)) as string;
