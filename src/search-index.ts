@@ -172,9 +172,16 @@ function fieldTerms(text: string, field: string): FieldTerms {
   return { unique: new Set(tokens).size, terms };
 }
 
+/** What an entry's terms are made from: an entry with the same is not indexed again. */
+type IndexedSource = Pick<Episode, 'title' | 'description' | 'text' | 'path'> & { time: number };
+
 /** An entry, indexed once and kept while its title, description, notes, address and date stay the same. */
 export interface IndexedEntry {
-  entry: Pick<Episode, 'title' | 'description' | 'text' | 'path'> & { time: number };
+  /**
+   * Kept only by an index updated between builds (podsite dev, whose entries hold their notes
+   * anyway): a build reads each entry's notes back from its spill, and would hold them all here.
+   */
+  entry?: IndexedSource;
   /** Its stored fields, as JSON. */
   stored: string;
   /** The head's fields (SEARCHED_FIELDS) and the shards' (SHARD_FIELDS). */
@@ -184,7 +191,7 @@ export interface IndexedEntry {
   lengths: { head: string; notes: string };
 }
 
-function indexEntry(site: Site, entry: Episode): IndexedEntry {
+function indexEntry(site: Site, entry: Episode): Omit<IndexedEntry, 'entry'> {
   const head = documentOf(site, entry, 0, NOTES_INDEXED_CHARACTERS);
   const stored: StoredFields = { title: head.title, url: head.url, date: head.date };
   const fields = {
@@ -194,19 +201,21 @@ function indexEntry(site: Site, entry: Episode): IndexedEntry {
   };
   const lengths = (terms: FieldTerms[]) => JSON.stringify(terms.map(({ unique }) => unique));
   return {
-    entry: { title: entry.title, description: entry.description, text: entry.text, path: entry.path, time: entry.date.getTime() },
     stored: JSON.stringify(stored),
     ...fields,
     lengths: { head: lengths(fields.head), notes: lengths(fields.notes) },
   };
 }
 
-const unchanged = (indexed: IndexedEntry, entry: Episode) =>
-  indexed.entry.text === entry.text &&
-  indexed.entry.title === entry.title &&
-  indexed.entry.description === entry.description &&
-  indexed.entry.path === entry.path &&
-  indexed.entry.time === entry.date.getTime();
+const sourceOf = (entry: Episode): IndexedSource => ({ title: entry.title, description: entry.description, text: entry.text, path: entry.path, time: entry.date.getTime() });
+
+const unchanged = ({ entry: source }: IndexedEntry, entry: Episode) =>
+  source !== undefined &&
+  source.text === entry.text &&
+  source.title === entry.title &&
+  source.description === entry.description &&
+  source.path === entry.path &&
+  source.time === entry.date.getTime();
 
 /**
  * The terms of one MiniSearch index, kept between builds: an edit takes out the terms its entry
@@ -217,10 +226,11 @@ class TermIndex {
   /** Term → document id → count in each field. */
   private readonly postings = new Map<string, Map<number, (number | undefined)[]>>();
   /**
-   * In an index made once, instead: term → its [document id, field, count] triples, a third of
-   * the memory (an archive of 20,000 episodes has millions of them), but no way to take one out.
+   * In an index made once, instead: term → its postings packed in a typed array, a sixth of the
+   * memory of the maps (an archive of 20,000 episodes has millions of them), but no way to take one
+   * out. A term's postings go once its entry in the file is made.
    */
-  private readonly triples = new Map<string, number[]>();
+  private readonly packed = new Map<string, PackedPostings>();
   /** Term → its entry in the file, as JSON, for the terms not touched since it was made. */
   private readonly texts = new Map<string, string>();
   private readonly sizes = new Map<string, number>();
@@ -259,12 +269,12 @@ class TermIndex {
     for (let field = 0; field < after.length; field++) {
       for (const [term, count] of after[field]!.terms) {
         this.touched.add(term);
-        let triples = this.triples.get(term);
-        if (triples === undefined) {
-          this.triples.set(term, (triples = []));
+        let postings = this.packed.get(term);
+        if (postings === undefined) {
+          this.packed.set(term, (postings = new PackedPostings()));
           this.added.push(term);
         }
-        triples.push(id, field, count);
+        postings.push(id, field, count);
       }
     }
   }
@@ -302,8 +312,11 @@ class TermIndex {
 
   /** Every term in code-unit order, the order the shards are cut in and the page compares in. */
   terms(): readonly string[] {
-    if (this.added.length + this.removed.size > 64) {
-      this.sorted = [...(this.once ? this.triples : this.postings).keys()].sort();
+    if (this.once) {
+      // Every term was added, none removed: the postings of some may be gone already (text).
+      if (this.added.length > 0) this.sorted = [...this.sorted, ...this.added].sort();
+    } else if (this.added.length + this.removed.size > 64) {
+      this.sorted = [...this.postings.keys()].sort();
     } else {
       if (this.removed.size > 0) this.sorted = this.sorted.filter((term) => !this.removed.has(term));
       for (const term of this.added) this.sorted.splice(insertionPoint(this.sorted, term), 0, term);
@@ -313,16 +326,27 @@ class TermIndex {
     return this.sorted;
   }
 
+  /**
+   * The term's entry in a file, as `text` gives it; in an index made once, its last use: the text
+   * is not kept, so that the made files and the texts of all their terms are not held together.
+   */
+  take(term: string): string {
+    const text = this.text(term);
+    if (this.once) this.texts.delete(term);
+    return text;
+  }
+
   /** The term's `[term, {fieldId: {documentId: count}}]`, as MiniSearch's `toJSON` writes it (integer keys sort themselves). */
   text(term: string): string {
     const before = this.texts.get(term);
-    let text = this.touched.has(term) ? undefined : before;
+    // In an index made once, every term is touched, and its text made only once.
+    let text = this.touched.has(term) && !this.once ? undefined : before;
     if (text === undefined) {
       const data: Record<number, Record<number, number>> = {};
       if (this.once) {
         // Integer keys: the objects list them in order, whatever the order they were set in.
-        const triples = this.triples.get(term)!;
-        for (let i = 0; i < triples.length; i += 3) (data[triples[i + 1]!] ??= {})[triples[i]!] = triples[i + 2]!;
+        this.packed.get(term)!.forEach((id, field, count) => ((data[field] ??= {})[id] = count));
+        this.packed.delete(term);
       } else {
         for (const [id, counts] of this.postings.get(term)!) {
           for (let field = 0; field < counts.length; field++) {
@@ -343,10 +367,37 @@ class TermIndex {
 
   /** The size of the term's entry in a file: UTF-8, and the comma after it. */
   bytes(term: string): number {
+    if (this.once && this.sizes.has(term)) return this.sizes.get(term)!;
     const text = this.text(term);
     let size = this.sizes.get(term);
     if (size === undefined) this.sizes.set(term, (size = Buffer.byteLength(text) + 1));
     return size;
+  }
+}
+
+/** Bits of a packed posting that hold its field: the head has three fields, the shards one. */
+const FIELD_BITS = 2;
+
+/** One term's postings in an index made once: (document id, field) packed in one number, then the count. */
+class PackedPostings {
+  private values = new Uint32Array(4);
+  private length = 0;
+
+  push(id: number, field: number, count: number): void {
+    if (this.length + 2 > this.values.length) {
+      const grown = new Uint32Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = id * (1 << FIELD_BITS) + field;
+    this.values[this.length++] = count;
+  }
+
+  forEach(each: (id: number, field: number, count: number) => void): void {
+    for (let i = 0; i < this.length; i += 2) {
+      const key = this.values[i]!;
+      each(Math.floor(key / (1 << FIELD_BITS)), key % (1 << FIELD_BITS), this.values[i + 1]!);
+    }
   }
 }
 
@@ -531,7 +582,11 @@ export class SearchIndexState {
       let now: IndexedEntry | undefined;
       if (entry !== undefined) {
         const known = this.byFile.get(entry.file);
-        now = known !== undefined && unchanged(known, entry) ? known : (this.earlier?.get(entry) ?? indexEntry(site, entry));
+        if (known !== undefined && unchanged(known, entry)) now = known;
+        else {
+          const made = this.earlier?.get(entry) ?? indexEntry(site, entry);
+          now = this.keepTerms ? { ...made, entry: sourceOf(entry) } : made;
+        }
         this.earlier?.keep(entry, now);
         byFile.set(entry.file, now);
         indexed.push(now);
@@ -556,7 +611,7 @@ export class SearchIndexState {
     const known = new Set(this.files?.map((file) => file.path));
     const shards = this.shardFiles();
     const references: ShardReference[] = shards.map(({ from, shard }) => ({ from, file: shard.file.path }));
-    const headTerms = this.head.terms().map((term) => this.head.text(term));
+    const headTerms = this.head.terms().map((term) => this.head.take(term));
     const headIndex = `{${documentStats(indexed, SEARCHED_FIELDS, 'head', this.parts)},"storedFields":{${this.parts.stored.joined()}},"dirtCount":0,"index":[${headTerms.join(',')}],"serializationVersion":2}`;
     // Everything of a MiniSearch index but its terms, and no stored fields: results show the head's.
     const notesIndex = `{${documentStats(indexed, SHARD_FIELDS, 'notes', this.parts)},"dirtCount":0,"serializationVersion":2}`;
@@ -589,7 +644,7 @@ export class SearchIndexState {
       if (old !== undefined && old.terms.length === mine.length && mine.every((term, i) => term === old.terms[i] && !notes.changed.has(term))) {
         return { from, shard: old };
       }
-      const contents = `{"format":${FORMAT},"index":[${mine.map((term) => notes.text(term)).join(',')}]}`;
+      const contents = `{"format":${FORMAT},"index":[${mine.map((term) => notes.take(term)).join(',')}]}`;
       return { from, shard: { terms: mine, file: { path: contentName(contents), contents } } };
     });
   }

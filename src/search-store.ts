@@ -75,7 +75,7 @@ export class SearchStore {
         }
         if (!isKeptTerms(kept)) return undefined;
         served.add(last!.id);
-        return { ...kept, entry: { title: entry.title, description: entry.description, text: entry.text, path: entry.path, time: entry.date.getTime() } };
+        return kept;
       },
       keep: (entry, indexed) => {
         const id = idFor(entry);

@@ -50,9 +50,21 @@ const getters: Partial<Record<keyof Episode, PropertyDescriptor>> = {
 export function spilledEntry(settings: Settings, source: EpisodeSource, notes: SpilledNotes, people: EpisodePeople, body: () => string): Episode {
   // The HTML is not read here: only the text makes the summary.
   const entry = toEpisode(settings, source, { html: '', text: notes.text, unknownTags: notes.unknownTags, remoteMedia: notes.remoteMedia }, people);
+  // An excerpt of the notes is a slice of them in V8, which keeps the whole text it was cut from:
+  // every entry would hold its notes (about 100 MB at 20,000 episodes). A copy holds only itself.
+  entry.summary = ownedCopy(entry.summary);
   Object.defineProperty(entry, SPILLED, { value: { notes, settings, body } satisfies Spilled });
   for (const [key, getter] of Object.entries(getters)) Object.defineProperty(entry, key, getter);
   return entry;
+}
+
+/**
+ * The same string, made anew: no slice of, nor concatenation with, a longer one. Through JSON, which
+ * carries lone surrogates too, and keeps a Latin-1 text one byte a character (a copy through UTF-16
+ * would make it two, and with it every page the summary goes into).
+ */
+function ownedCopy(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
 }
 
 /**

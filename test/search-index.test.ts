@@ -5,7 +5,7 @@ import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { createCache } from '../src/cache.js';
-import { foldTerm, NOTES_INDEXED_CHARACTERS, SEARCH_INDEX_FILE, searchIndexFile, searchIndexFiles, SearchIndexState, type ShardReference } from '../src/search-index.js';
+import { foldTerm, NOTES_INDEXED_CHARACTERS, SEARCH_INDEX_FILE, searchIndexFile, searchIndexFiles, SearchIndexState, type IndexedEntry, type ShardReference } from '../src/search-index.js';
 import type { OutputFile } from '../src/pages.js';
 import type { Site } from '../src/site.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
@@ -257,6 +257,21 @@ describe('the search index', () => {
       expect(head.notes.index).toEqual(notesRest);
       // The shards, in order, are the sorted terms of the whole notes, each once.
       expect(shardFiles(made).flatMap((file) => (JSON.parse(file.contents) as ShardFile).index)).toEqual([...notesTerms].sort(([a], [b]) => (a < b ? -1 : 1)));
+    }
+  });
+
+  it('made once, keeps no entry’s notes: a build reads them back from its spill, and would hold them all', async () => {
+    const { site } = await siteOf(WORDY);
+    const kept: IndexedEntry[] = [];
+    const files = searchIndexFile(site, undefined, () => ({ get: () => undefined, keep: (_entry, indexed) => void kept.push(indexed) })).files;
+    expect(files).toEqual(searchIndexFiles(site));
+    expect(kept).toHaveLength(site.entries.length);
+    const notes = site.entries.map((entry) => entry.text).filter((text) => text.length > 40);
+    expect(notes.length).toBeGreaterThan(0);
+    for (const indexed of kept) {
+      expect(indexed.entry).toBeUndefined();
+      const held = JSON.stringify(indexed, (_key, value: unknown) => (value instanceof Map ? [...value] : value));
+      for (const text of notes) expect(held).not.toContain(text);
     }
   });
 
