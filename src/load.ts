@@ -117,6 +117,25 @@ export async function readSourceFile(
   limits: Pick<InputLimits, 'fileSize' | 'lineLength'> = inputLimitDefaults,
 ): Promise<{ source?: SourceFile; diagnostic?: Diagnostic }> {
   const file = path.relative(root, absolutePath).split(path.sep).join('/');
+  try {
+    return await readListedFile(file, absolutePath, kind, sync, limits);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    // Permissions, a file removed between the listing and the read, a failing disk: the podsite user's to fix.
+    if (typeof code !== 'string') throw error;
+    return {
+      diagnostic: diagnostic(file, { line: 1, column: 1 }, 'unreadable-file', `this file cannot be read (${message.split(',')[0]}), so it is skipped`, `check that it is still there and that podsite may read it (its owner and mode, e.g. \`chmod a+r ${file}\`)`),
+    };
+  }
+}
+
+async function readListedFile(
+  file: string,
+  absolutePath: string,
+  kind: SourceKind,
+  sync: boolean,
+  limits: Pick<InputLimits, 'fileSize' | 'lineLength'>,
+): Promise<{ source?: SourceFile; diagnostic?: Diagnostic }> {
   if (kind !== 'template') {
     // Measured before reading: a 5 MB episode would cost minutes and gigabytes in the Markdown reader.
     const size = (sync ? statSync(absolutePath) : await stat(absolutePath)).size;

@@ -137,6 +137,7 @@ export const RULES = {
   'unbalanced-bidi': rule('front matter', 'warning', true, 'An episode\'s title and tags, and a person\'s name, close the bidirectional controls they open (U+202A–U+202E, U+2066–U+2068); one left open would reorder the text after it on the page, so it is closed at the end of the value.'),
   // Terminal manners (issue 9): a user's slip is a diagnostic, never a stack
   'not-a-folder': rule('settings', 'error', false, 'The episodes, templates, public, people, pages and media folders, when they exist, are folders, not files.'),
+  'unreadable-file': rule('files', 'error', false, 'An episode, person, page or template file can be read: podsite may open it, and it is still there when the build reads it (such a file is skipped).'),
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleId = keyof typeof RULES;

@@ -118,6 +118,19 @@ describe('mistakes in the project', () => {
     expect(child.stderr).not.toContain('internal error');
   });
 
+  it('says which episode cannot be read, and writes nothing', async () => {
+    const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/2024-01-01-a.md': episode(1), 'episodes/2024-01-08-b.md': episode(2) });
+    await chmod(path.join(root, 'episodes/2024-01-08-b.md'), 0o000);
+    await chmod(root, 0o777);
+    const asOtherUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const child = spawnSync(process.execPath, [bin, 'build'], { cwd: root, encoding: 'utf8', ...asOtherUser });
+    expect(child.stderr).not.toContain('internal error');
+    expect(child.stderr).toContain('episodes/2024-01-08-b.md:1:1  error  this file cannot be read (EACCES: permission denied), so it is skipped  unreadable-file');
+    expect(child.stderr).toContain('hint: check that it is still there and that podsite may read it');
+    expect(child.status).toBe(1);
+    expect(existsSync(path.join(root, 'dist'))).toBe(false);
+  });
+
   it('refuses an output folder that is a file', async () => {
     const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/2024-01-01-a.md': episode(1), 'site.html': '<p>mine</p>' });
     const { code, stderr } = await run(['build', '--out', 'site.html'], root);

@@ -16,6 +16,12 @@ const fixtures = fileURLToPath(new URL('./fixtures/invalid/', import.meta.url));
 const names = readdirSync(fixtures).filter((name) => existsSync(path.join(fixtures, name, 'expected.json'))).sort();
 const NOW = new Date('2026-06-01T12:00:00Z');
 
+/** Rules a fixture in git cannot show, and where they are tested instead. */
+const TESTED_ELSEWHERE = {
+  // Git keeps no file mode but the executable bit, and root reads any file: the test runs podsite as another user.
+  'unreadable-file': 'test/cli-manners.test.ts, "says which episode cannot be read"',
+};
+
 interface Expected {
   /** What the fixture shows, for people reading it. */
   about: string;
@@ -80,6 +86,6 @@ describe('invalid fixture sites', () => {
   });
 
   it('has a fixture for every rule', () => {
-    expect(Object.keys(RULES).filter((rule) => !names.includes(rule))).toEqual([]);
+    expect(Object.keys(RULES).filter((rule) => !names.includes(rule) && !Object.hasOwn(TESTED_ELSEWHERE, rule))).toEqual([]);
   });
 });
