@@ -480,7 +480,6 @@ function futureEntry(episode: EpisodeSource, settings: Settings, included: boole
     : diagnostic(episode.file, position, 'future-episode', `dated ${when}, in the future: left out until then`, 'build with --future to include it now');
 }
 
-/** The build replaces the output folder whole: one that holds anything but a site of podsite's is left alone. */
 /**
  * Said when a build put back the site that a killed build had moved aside: the output folder was
  * missing for a while, and whoever publishes it (a sync, a web server) may have seen it gone.
@@ -496,6 +495,7 @@ function outputRestored(output: string, from: string, cwd: string): Diagnostic {
   );
 }
 
+/** The build replaces the output folder whole: one that holds anything but a site of podsite's is left alone. */
 function foreignOutput(settings: Settings, fromCommandLine: boolean, cwd: string): Diagnostic[] {
   const problem = foreignOutputProblem(settings.build.output);
   if (problem === undefined) return [];
