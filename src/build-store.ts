@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { podsiteManifest } from './manifest.js';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
@@ -223,7 +223,7 @@ let version: string | undefined;
  */
 export function podsiteVersion(): string {
   if (version === undefined) {
-    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string; dependencies?: Record<string, string> };
+    const manifest = podsiteManifest();
     const dependencies = Object.entries(manifest.dependencies ?? {})
       .map(([name, range]) => `${name}@${range}`)
       .join(',');

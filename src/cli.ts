@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { podsiteManifest } from './manifest.js';
 import { parseArgs } from 'node:util';
 import { closest } from './suggest.js';
 import { colorWanted } from './terminal.js';
@@ -273,7 +273,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   }
   const { values, positionals, tokens } = parsed;
   if (values.version) {
-    io.stdout(packageVersion());
+    io.stdout(podsiteManifest().version);
     return 0;
   }
   const [first, ...rest] = positionals;
@@ -369,7 +369,3 @@ function unknownFlagMessage(argv: string[], error: Error & { code?: string }): s
   return `${error.message}. ${helpHint}`;
 }
 
-function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return manifest.version;
-}

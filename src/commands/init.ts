@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { podsiteManifest } from '../manifest.js';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { CliIo, CommandOptions } from '../cli.js';
@@ -32,7 +32,7 @@ export async function runInit(options: CommandOptions, io: CliIo, terminal: Term
     timezone: options.timezone,
   };
   const defaults = defaultAnswers(folder);
-  const made = { now: new Date(), podsiteVersion: packageVersion() };
+  const made = { now: new Date(), podsiteVersion: podsiteManifest().version };
   // Before any question: answers that could not be used would be a waste of the person's time.
   const inTheWay = options.force === true ? [] : await existingFiles(folder, Object.keys(projectFiles(completeAnswers(defaults), made)));
   if (inTheWay.length > 0) return refuse(io, folder, inTheWay);
@@ -90,7 +90,3 @@ function refuse(io: CliIo, folder: string, existing: readonly string[]): number 
 }
 
 const shown = (io: CliIo, folder: string) => path.relative(io.cwd, folder) || 'this folder';
-
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
