@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Settings } from '../src/config.js';
 import { podcastGuid } from '../src/feed.js';
-import { episodeFiles, slugOf } from '../src/import/episode-files.js';
+import { episodeFiles } from '../src/import/episode-files.js';
 import { decodeFeed } from '../src/import/feed-source.js';
 import { htmlToMarkdown, htmlToParagraphs, htmlToText } from '../src/import/html-to-markdown.js';
 import { parseRfc2822, readFeed, type ImportedEpisode, type ImportedFeed } from '../src/import/read-feed.js';
@@ -168,17 +168,17 @@ function episode(title: string, iso: string, offsetMinutes = 0, extra: Partial<I
 }
 
 describe('episode files', () => {
-  it('makes slugs of titles', () => {
-    expect(slugOf('Why Does Bread Rise? (Yeast & Friends)')).toBe('why-does-bread-rise-yeast-friends');
-    expect(slugOf('Ça va? Ben’s Café')).toBe('ca-va-bens-cafe');
-    expect(slugOf('???')).toBe('episode');
-    expect(slugOf('a'.repeat(80))).toHaveLength(60);
-    expect(slugOf('word '.repeat(20))).toBe(Array(12).fill('word').join('-'));
+  it('names files with the slug podsite new gives a title', () => {
+    const name = (title: string) => episodeFiles([episode(title, '2024-01-01T10:00:00Z')])[0]!.name;
+    expect(name('Why Does Bread Rise? (Yeast & Friends)')).toBe('2024-01-01-why-does-bread-rise-yeast-and-friends.md');
+    expect(name('Ça va? Ben’s Café')).toBe('2024-01-01-ca-va-bens-cafe.md');
+    expect(name('???')).toBe('2024-01-01-episode.md');
+    expect(name('word '.repeat(20))).toBe(`2024-01-01-${Array(8).fill('word').join('-')}.md`);
   });
 
   it('names files by the day the feed gave, and numbers repeated titles oldest first', () => {
     const files = episodeFiles([episode('Q&A', '2024-02-01T10:00:00Z'), episode('Q&A', '2024-01-01T10:00:00Z'), episode('Late', '2024-01-02T03:00:00Z', -300)]);
-    expect(files.map((file) => file.name)).toEqual(['2024-01-01-q-a.md', '2024-01-01-late.md', '2024-02-01-q-a-2.md']);
+    expect(files.map((file) => file.name)).toEqual(['2024-01-01-q-and-a.md', '2024-01-01-late.md', '2024-02-01-q-and-a-2.md']);
   });
 
   it('writes front matter that podsite reads back to the same values', () => {

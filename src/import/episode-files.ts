@@ -1,4 +1,5 @@
 import type { ImportedEpisode } from './read-feed.js';
+import { titleSlug } from '../scaffold/slug.js';
 
 export interface EpisodeFile {
   /** `YYYY-MM-DD-slug.md`, the day as the feed wrote it. */
@@ -16,30 +17,12 @@ export function episodeFiles(episodes: readonly ImportedEpisode[]): EpisodeFile[
   const oldestFirst = [...episodes].sort((a, b) => a.date.instant.getTime() - b.date.instant.getTime() || a.guid.localeCompare(b.guid));
   const taken = new Set<string>();
   return oldestFirst.map((episode) => {
-    const base = slugOf(episode.title);
+    const base = titleSlug(episode.title, 'episode');
     let slug = base;
     for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`;
     taken.add(slug);
     return { name: `${dayOf(episode.date)}-${slug}.md`, text: episodeText(episode), episode };
   });
-}
-
-/** Lower-case ASCII words joined by hyphens, at most 60 characters; `episode` when the title has no letter or digit to keep. */
-export function slugOf(title: string): string {
-  const words = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/['’]/g, '')
-    .split(/[^a-z0-9]+/)
-    .filter((word) => word !== '');
-  let slug = '';
-  for (const word of words) {
-    const next = slug === '' ? word : `${slug}-${word}`;
-    if (next.length > 60 && slug !== '') break;
-    slug = next.slice(0, 60);
-  }
-  return slug === '' ? 'episode' : slug;
 }
 
 function dayOf({ instant, offsetMinutes }: ImportedEpisode['date']): string {
