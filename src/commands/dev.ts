@@ -4,7 +4,7 @@ import type { CliIo, CommandOptions } from '../cli.js';
 import { lockOutput, outputLocked } from '../build-lock.js';
 import { startDev } from '../dev/dev.js';
 import { devOutputFolder, type DevBuild } from '../dev/session.js';
-import { plural, printDiagnosticText, siteCounts, warningsSuffix } from './diagnostics.js';
+import { plural, printDiagnosticText, shownDiagnostics, siteCounts, warningsSuffix } from './diagnostics.js';
 
 /** Serves the site, rebuilds on every save, and stops cleanly on Ctrl-C. */
 export async function runDev(options: CommandOptions, io: CliIo): Promise<number> {
@@ -25,7 +25,7 @@ export async function runDev(options: CommandOptions, io: CliIo): Promise<number
 
 async function serve(options: CommandOptions, io: CliIo, host: string, warning: string | undefined): Promise<number> {
   const report = (built: DevBuild) => {
-    printDiagnosticText(options.quiet ? built.diagnostics.filter((d) => d.severity === 'error') : built.diagnostics, io);
+    printDiagnosticText(shownDiagnostics(built.diagnostics, options), io);
     const ms = Math.round(built.ms);
     if (!built.ok) io.stderr(`Build failed in ${ms} ms; the last good site is still served.`);
     else if (!options.quiet) {

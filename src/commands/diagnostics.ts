@@ -83,9 +83,14 @@ export function printDiagnosticText(diagnostics: readonly Diagnostic[], io: CliI
   );
 }
 
+/** What --quiet leaves of the diagnostics: the errors. */
+export function shownDiagnostics(diagnostics: readonly Diagnostic[], options: Pick<CommandOptions, 'quiet'>): readonly Diagnostic[] {
+  return options.quiet ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
+}
+
 /** Diagnostics on stderr as text, or on stdout as JSON (errors only with --quiet); then stage timings when asked. */
 export function printDiagnostics(result: BuildResult, options: CommandOptions, io: CliIo): void {
-  const shown = options.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
+  const shown = shownDiagnostics(result.diagnostics, options);
   if (options.format === 'json') io.stdout(diagnosticsAsJson(shown));
   else printDiagnosticText(shown, io);
   if (options.verbose) {
