@@ -99,11 +99,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now();
   const last = usesLastBuild(options) ? lastBuildFor(options) : undefined;
   const now = options.now ?? new Date();
-  let found = last?.find(now);
-  if (last && found?.result?.upToDate) {
-    const upToDate = await whileLocked(found.result.upToDate.output, () => last.find(now));
-    // Not locked: another build is writing the output, and the pipeline says so.
-    found = upToDate ?? {};
+  let found: ReturnType<LastBuild['find']> | undefined;
+  if (last) {
+    const recorded = last.recordedOutput();
+    // Looked at once, under the lock of the output it names. Not locked: another build is writing the output, and the pipeline says so.
+    found = recorded === undefined ? last.find(now) : ((await whileLocked(recorded, () => last.find(now))) ?? {});
     if (found.result) {
       found.result.timings.push({ stage: 'up to date', ms: performance.now() - started });
       return found.result;

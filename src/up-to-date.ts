@@ -103,17 +103,43 @@ export class LastBuild {
   /** The inputs as `find` walked them, before any was read. */
   private listing: InputsListing | undefined;
 
+  /** The record file, read and parsed once: `recordedOutput` and `find` both need it. `missing`: no file; `broken`: not JSON. */
+  private read: { record: unknown } | 'missing' | 'broken' | undefined;
+
+  private recordRead(): { record: unknown } | 'missing' | 'broken' {
+    if (this.read === undefined) {
+      let text: string | undefined;
+      try {
+        text = readFileSync(this.recordFile, 'utf8');
+      } catch {
+        this.read = 'missing';
+      }
+      if (text !== undefined) {
+        try {
+          this.read = { record: JSON.parse(text) };
+        } catch {
+          this.read = 'broken';
+        }
+      }
+    }
+    return this.read!;
+  }
+
+  /** The output folder the record names, to lock before `find` looks at it; undefined without a readable record. */
+  recordedOutput(): string | undefined {
+    const read = this.recordRead();
+    const folder = typeof read === 'object' ? (read.record as Partial<BuildRecord> | null)?.output?.folder : undefined;
+    return typeof folder === 'string' ? folder : undefined;
+  }
+
   /** The last build's result when it still holds; otherwise why not, when that is worth a warning. */
   find(now: Date): { result?: BuildResult; diagnostics?: Diagnostic[] } {
-    let text: string;
-    try {
-      text = readFileSync(this.recordFile, 'utf8');
-    } catch {
-      return {};
-    }
+    const read = this.recordRead();
+    if (read === 'missing') return {};
     let record: BuildRecord;
     try {
-      record = JSON.parse(text) as BuildRecord;
+      if (read === 'broken') throw new Error('not JSON');
+      record = read.record as BuildRecord;
       if (typeof record !== 'object' || record === null || !Array.isArray(record.output?.files) || typeof record.inputs?.digest !== 'string') throw new Error('not a record');
     } catch {
       return {
