@@ -45,3 +45,14 @@ export function closeBidiControls(text: string): string | undefined {
 /** Said of a value whose bidi controls were closed by `closeBidiControls`. */
 export const UNBALANCED_BIDI_MESSAGE = 'this value opens right-to-left or left-to-right controls (U+202A–U+202E, U+2066–U+2068) that it does not close: they would reorder the text after it; closed at its end';
 export const UNBALANCED_BIDI_HINT = 'often pasted from another program: remove them, or close each one (U+202C after U+202A–U+202E, U+2069 after U+2066–U+2068); right-to-left text needs no control';
+
+/**
+ * `value` with what it leaves open closed, `report` told when it left something open: for text shown
+ * inline beside other text (titles, names, tags), which must not reorder what follows it.
+ */
+export function withBidiClosed(value: string, report: (message: string, hint: string) => void): string {
+  const balanced = closeBidiControls(value);
+  if (balanced === undefined) return value;
+  report(UNBALANCED_BIDI_MESSAGE, UNBALANCED_BIDI_HINT);
+  return balanced;
+}

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { withBidiClosed } from './bidi.js';
 import { blocksValue, diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import { PERMALINK_TOKENS } from './permalink.js';
 import { fieldAt, keyPositionPath, readMapping, type Positions, type Schema } from './schema.js';
@@ -346,7 +347,8 @@ export function parseSettings(text: string, configPath: string, overrides: Overr
   }
   const author = raw.author ?? defaults.author;
   const settings: Settings = {
-    title: raw.title!,
+    // Shown in every page's header and tab beside other text: what it leaves open must not reach it.
+    title: withBidiClosed(raw.title!, (message, hint) => problem('title', 'unbalanced-bidi', message, hint)),
     description: raw.description!,
     language: raw.language!,
     author,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MAX_NAME_BYTES, nameProblem } from './contain.js';
-import { closeBidiControls, UNBALANCED_BIDI_HINT, UNBALANCED_BIDI_MESSAGE } from './bidi.js';
+import { withBidiClosed } from './bidi.js';
 import type { Settings } from './config.js';
 import { parseDate, parseDuration } from './dates.js';
 import { blocksValue, diagnostic, type Diagnostic, type Position } from './diagnostics.js';
@@ -114,12 +114,7 @@ export function parseEpisode(
     report('title', 'empty-title', 'the title is empty', 'podcast apps list episodes by title; write one');
   }
   // Titles and tags are shown inline, beside other text: what they leave open must not reach it.
-  const closed = (value: string, key: string): string => {
-    const balanced = closeBidiControls(value);
-    if (balanced === undefined) return value;
-    report(key, 'unbalanced-bidi', UNBALANCED_BIDI_MESSAGE, UNBALANCED_BIDI_HINT);
-    return balanced;
-  };
+  const closed = (value: string, key: string): string => withBidiClosed(value, (message, hint) => report(key, 'unbalanced-bidi', message, hint));
   const title = raw.title === undefined ? undefined : closed(raw.title, 'title');
   const tags = (raw.tags ?? []).map((tag, index) => closed(tag, `tags.${index}`));
   const baseName = file.split('/').at(-1)!;

@@ -2,6 +2,7 @@ import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AudioFinding } from './audio-facts.js';
+import { nameProblem } from './contain.js';
 import { FactsCache } from './facts-cache.js';
 import { forEachLimited } from './limit.js';
 import { listPublicFiles, type PublicFile, type SkippedLink } from './load.js';
@@ -57,6 +58,15 @@ async function readOne(url: string, options: LocalAudioOptions, cache: FactsCach
   for (const file of candidates) {
     const stats = await stat(file).catch(() => undefined);
     if (!stats?.isFile()) continue;
+    // The file is there but left out of the site (copyableFiles, unsafe-file-name): the episode would link to nothing.
+    const unsafe = sitePathOf(url).split('/').map((name) => ({ name, problem: nameProblem(name) })).find((found) => found.problem !== undefined);
+    if (unsafe !== undefined) {
+      return audioNotFound(
+        url,
+        `the audio \`${url}\` is not in the site: its file is not copied, since the name \`${JSON.stringify(unsafe.name).slice(1, -1)}\` is not safe on every host (${unsafe.problem})`,
+        'rename the file with letters, digits, `-`, `_` and `.`, and write the new name in `audio.url`',
+      );
+    }
     const key = relative(file);
     let cached = cache.get(key);
     if (cached === undefined || cached.size !== stats.size || cached.mtimeMs !== stats.mtimeMs) {
@@ -79,25 +89,25 @@ async function readOne(url: string, options: LocalAudioOptions, cache: FactsCach
           : [{ rule: 'unreadable-audio', message: `${key} cannot be read as audio (${cached.problem}); only its size is used`, hint: 'check that it is an audio file (MP3 or M4A) and that it is not cut short' }],
     };
   }
-  return {
-    source: url,
-    from: 'file',
-    size: undefined,
-    type: undefined,
-    duration: undefined,
-    problems: [
-      {
-        rule: 'audio-file-not-found',
-        message: `no file for the audio \`${url}\`: looked for ${candidates.map((file) => relative(file)).join(' and ')}`,
-        hint: `a path on the site is a file of the public folder${options.mediaFolder === undefined ? '' : `, or of the media folder under \`/${MEDIA_SITE_FOLDER}/\``}; an audio file on another host needs its full URL`,
-      },
-    ],
-  };
+  return audioNotFound(
+    url,
+    `no file for the audio \`${url}\`: looked for ${candidates.map((file) => relative(file)).join(' and ')}`,
+    `a path on the site is a file of the public folder${options.mediaFolder === undefined ? '' : `, or of the media folder under \`/${MEDIA_SITE_FOLDER}/\``}; an audio file on another host needs its full URL`,
+  );
+}
+
+function audioNotFound(url: string, message: string, hint: string): AudioFinding {
+  return { source: url, from: 'file', size: undefined, type: undefined, duration: undefined, problems: [{ rule: 'audio-file-not-found', message, hint }] };
+}
+
+/** The path on the site that a local audio URL names, without its leading slashes, query or fragment. */
+function sitePathOf(url: string): string {
+  return url.replace(/[?#].*$/s, '').replace(/^\/+/, '');
 }
 
 /** Where the file of a path on the site may be: the media folder first, for a path under `/media/`. */
 function candidateFiles(url: string, options: LocalAudioOptions): string[] {
-  const sitePath = url.replace(/[?#].*$/s, '').replace(/^\/+/, '');
+  const sitePath = sitePathOf(url);
   const files: string[] = [];
   const prefix = `${MEDIA_SITE_FOLDER}/`;
   if (options.mediaFolder !== undefined && sitePath.startsWith(prefix)) files.push(path.join(options.mediaFolder, sitePath.slice(prefix.length)));

@@ -1,6 +1,6 @@
 import type { Settings } from './config.js';
 import { nameProblem } from './contain.js';
-import { closeBidiControls, UNBALANCED_BIDI_HINT, UNBALANCED_BIDI_MESSAGE } from './bidi.js';
+import { withBidiClosed } from './bidi.js';
 import { blocksValue, diagnostic, type Diagnostic, type Position, type Result } from './diagnostics.js';
 import type { EpisodeSource } from './episode.js';
 import { readFrontMatter } from './frontmatter.js';
@@ -128,9 +128,7 @@ export function parsePerson(source: SourceFile, settings: PeopleSettings): { per
   };
   const written = raw.name === undefined ? undefined : decodeCharacterReferences(clean('name')!).trim();
   // A name is shown inline, beside other names: what it leaves open must not reach them.
-  const balanced = written === undefined ? undefined : closeBidiControls(written);
-  if (balanced !== undefined) report('name', 'unbalanced-bidi', UNBALANCED_BIDI_MESSAGE, UNBALANCED_BIDI_HINT);
-  const name = balanced ?? written;
+  const name = written === undefined ? undefined : withBidiClosed(written, (message, hint) => report('name', 'unbalanced-bidi', message, hint));
   if (name === '') report('name', 'missing-field', 'the name is empty', 'write the name as podcast apps should show it');
   const role = raw.role === undefined ? 'host' : taxonomyValue(raw.role, PERSON_ROLES, 'role', report);
   const group = raw.group === undefined ? (role && groupOfRole(role)) : taxonomyValue(raw.group, PERSON_GROUPS, 'group', report);

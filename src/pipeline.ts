@@ -513,6 +513,9 @@ const WRITE_FAILURE_HINTS: Readonly<Record<string, string>> = {
   EACCES: 'podsite may not write there; check the permissions of the output folder and its parent',
   EPERM: 'podsite may not write there; check the permissions of the output folder and its parent',
   EROFS: 'the file system is read-only',
+  // Seen when the output is on a file system that takes no new files (such as /proc), or when a
+  // folder of the output is removed while the build writes in it.
+  ENOENT: 'a folder podsite wrote in vanished, or its file system takes no new files (such as /proc); choose another output folder',
   ENOTDIR: 'a file stands where a folder of the output should be',
   EEXIST: 'a file stands where a folder of the output should be',
   ENAMETOOLONG: 'a path in the output is longer than the file system allows; shorten the permalink, slug or file name it comes from',

@@ -1,4 +1,5 @@
 import type { Settings } from './config.js';
+import { withBidiClosed } from './bidi.js';
 import { nameProblem } from './contain.js';
 import { blocksValue, diagnostic, type Diagnostic, type Result } from './diagnostics.js';
 import { readFrontMatter } from './frontmatter.js';
@@ -70,9 +71,11 @@ export function readSitePages(files: readonly (SourceFile & { name: string })[],
     const raw = read.value as RawPage;
     if (raw.title === undefined || raw.title.trim() === '') continue;
     const path = `/${source.name.replace(/\.(md|markdown)$/i, '')}/`;
+    // A page's title is in the menu of every page, beside the other titles.
+    const title = withBidiClosed(raw.title, (message, hint) => diagnostics.push(diagnostic(source.file, read.positions.get('title') ?? { line: 1, column: 1 }, 'unbalanced-bidi', message, hint)));
     pages.push({
       file: source.file,
-      title: raw.title,
+      title,
       description: raw.description,
       menu: raw.menu ?? false,
       order: raw.order,

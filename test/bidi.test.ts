@@ -66,4 +66,27 @@ describe('right-to-left titles, names and tags in a site', () => {
     const titles = channel.children.filter((element) => element.name === 'item').map((item) => child(item, 'title')!);
     expect(titles.map((title) => title.text)).toContain(closed);
   });
+
+  it('close what the show title and a page title leave open, in the header, the menu and the feed', async () => {
+    const show = `Radio ${RLO}Show`;
+    const page = `عن ${RLO}about`;
+    const root = await tempProject({
+      'podsite.yaml': MINIMAL_SETTINGS.replace('title: Test Show', `title: "${show}"`),
+      'public/artwork.png': 'png',
+      'pages/about.md': `---\ntitle: "${page}"\nmenu: true\n---\nAbout us.\n`,
+      'episodes/2024-01-01-one.md': episodeFile('title: One\nepisode: 1\naudio:\n  url: https://media.example.com/1.mp3\n  length: 1000\n  duration: 60'),
+    });
+    const result = await build({ cwd: root });
+    expect(result.ok).toBe(true);
+    expect(result.diagnostics.map(({ file, line, column, rule }) => ({ file, line, column, rule }))).toEqual([
+      { file: 'pages/about.md', line: 2, column: 8, rule: 'unbalanced-bidi' },
+      { file: 'podsite.yaml', line: 1, column: 8, rule: 'unbalanced-bidi' },
+    ]);
+    const home = await readFile(path.join(root, 'dist/index.html'), 'utf8');
+    expect(home).toContain(`${show}${PDF}`);
+    expect(home).not.toMatch(new RegExp(`${RLO}Show[^${PDF}]`));
+    expect(home).toContain(`${page}${PDF}`);
+    const channel = child(parseXmlStrict(await readFile(path.join(root, 'dist/feed.xml'), 'utf8')), 'channel')!;
+    expect(child(channel, 'title')!.text).toBe(`${show}${PDF}`);
+  });
 });

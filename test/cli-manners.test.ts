@@ -238,6 +238,27 @@ describe('podsite dev in the terminal', () => {
     expect(quiet.stdout).not.toContain('Built');
     expect(quiet.stderr).toBe('');
   });
+
+  it('Ctrl-C during the first build exits 130 with a clear line and releases the lock', { timeout: 120_000 }, async () => {
+    const files: Record<string, string> = { 'podsite.yaml': MINIMAL_SETTINGS };
+    for (let n = 1; n <= 200; n++) files[`episodes/${new Date(Date.UTC(2020, 0, n)).toISOString().slice(0, 10)}-e${n}.md`] = episode(n, `\ntags: [t${n % 5}]`);
+    const root = await tempProject(files);
+    const child = spawn(process.execPath, [bin, 'dev', '--port', '0', '--jobs', '1'], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // The lock is taken before the first build starts.
+    const lock = path.join(root, '.podsite', '.dev.lock');
+    while (!existsSync(lock)) await new Promise((resolve) => setTimeout(resolve, 5));
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(130);
+    expect(stdout).not.toContain('Serving at');
+    expect(stderr).toContain('Interrupted: podsite dev stopped during its first build, before serving.');
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(lock)).toBe(false);
+  });
 });
 
 describe('progress', () => {

@@ -102,7 +102,7 @@ describe('podsite CLI', () => {
     expect(code).toBe(0);
     expect(stderr).toContain('0 errors, 1 warning in 1 file');
     const clean = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/2024-01-01-a.md': episodeFile('title: A') });
-    expect((await run(['check'], clean)).stdout).toBe('No problems in 0 episodes and 1 post.');
+    expect((await run(['check'], clean)).stdout).toMatch(/^No problems in 0 episodes and 1 post \(checked in \d+ ms\)\.$/);
   });
 
   it('lists every rule with its default severity', async () => {

@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -139,6 +140,23 @@ describe('podsite import', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nowhere.xml: error: no file nowhere.xml');
     expect(await readdir(root)).toEqual(['atom.xml', 'page.html']);
+  });
+
+  it('says which file could not be written, and what was written before, without a stack', async () => {
+    const root = await tempProject({});
+    await mkdir(path.join(root, 'episodes'), { mode: 0o555 });
+    await chmod(root, 0o777);
+    await chmod(path.join(root, 'episodes'), 0o555);
+    // Root may write anywhere: the bin then runs as nobody, as a podsite user would run it.
+    const asOtherUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const bin = fileURLToPath(new URL('../bin/podsite.js', import.meta.url));
+    const imported = spawnSync(process.execPath, [bin, 'import', FIXTURE], { cwd: root, encoding: 'utf8', ...asOtherUser });
+    expect(imported.stderr).not.toContain('internal error');
+    expect(imported.stderr).toMatch(/^episodes\/[^:]+\.md: error: could not be written: permission denied$/m);
+    expect(imported.stderr).toContain('hint: import into a folder you may write in');
+    expect(imported.stderr).toContain('Written before that: podsite.yaml.');
+    expect(imported.status).toBe(1);
+    expect(await readdir(path.join(root, 'episodes'))).toEqual([]);
   });
 
   it('asks for the feed when none is given, and takes no second one', async () => {

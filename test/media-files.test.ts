@@ -31,6 +31,18 @@ describe('local audio files and their cache', () => {
     });
   });
 
+  it('says that an audio file whose name is not safe on every host is not in the site', async () => {
+    const { options } = await project({ 'audio/aux.mp3': SILENCE_MP3, 'public/media/ok.mp3': SILENCE_MP3 });
+    const found = await readLocalAudio(['/media/aux.mp3', '/media/ok.mp3', '/media/my%20show.mp3'], options);
+    expect(found.get('/media/aux.mp3')).toMatchObject({
+      size: undefined,
+      problems: [{ rule: 'audio-file-not-found', message: 'the audio `/media/aux.mp3` is not in the site: its file is not copied, since the name `aux.mp3` is not safe on every host (`aux` is a device name on Windows)' }],
+    });
+    expect(found.get('/media/ok.mp3')).toMatchObject({ size: SILENCE_MP3.length, problems: [] });
+    // A name that is not there is said to be missing, not unsafe.
+    expect(found.get('/media/my%20show.mp3')!.problems[0]!.message).toMatch(/^no file for the audio/);
+  });
+
   it('keeps the size of a file that is not audio, and says why it cannot be read', async () => {
     const { options } = await project({ 'public/notes.mp3': 'not audio at all' });
     const found = (await readLocalAudio(['/notes.mp3'], options)).get('/notes.mp3');

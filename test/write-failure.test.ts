@@ -51,6 +51,7 @@ describe('a machine that cannot take the site', () => {
     ['EDQUOT', 'the disk quota is used up; free some space and build again'],
     ['EACCES', 'podsite may not write there; check the permissions of the output folder and its parent'],
     ['EROFS', 'the file system is read-only'],
+    ['ENOENT', 'a folder podsite wrote in vanished, or its file system takes no new files (such as /proc); choose another output folder'],
   ])('%s while writing the site: write-failed, and the previous output stays', async (code, hint) => {
     const { root, previous } = await builtSite();
     Object.assign(failing, { where: '.dist.tmp-', code });
@@ -62,9 +63,9 @@ describe('a machine that cannot take the site', () => {
     expect((await readdir(root)).filter((name) => name.startsWith('.dist'))).toEqual([]);
   });
 
-  it('ENOSPC while taking the lock: write-failed, and nothing is written', async () => {
+  it.each(['ENOSPC', 'ENOENT'])('%s while taking the lock: write-failed, and nothing is written', async (code) => {
     const { root, previous } = await builtSite();
-    Object.assign(failing, { where: '.dist.lock', code: 'ENOSPC' });
+    Object.assign(failing, { where: '.dist.lock', code });
     const result = await build({ cwd: root });
     expect(result.diagnostics.map((d) => d.rule)).toEqual(['write-failed']);
     expect(await readTree(path.join(root, 'dist'))).toEqual(previous);

@@ -4,26 +4,39 @@ import type { CliIo, CommandOptions } from '../cli.js';
 import { lockOutput, outputLocked } from '../build-lock.js';
 import { startDev } from '../dev/dev.js';
 import { devOutputFolder, type DevBuild } from '../dev/session.js';
-import { plural, printDiagnosticText, shownDiagnostics, siteCounts, warningsSuffix } from './diagnostics.js';
+import { INTERRUPTED_EXIT_CODE, plural, printDiagnosticText, shownDiagnostics, siteCounts, warningsSuffix } from './diagnostics.js';
 
 /** Serves the site, rebuilds on every save, and stops cleanly on Ctrl-C. */
 export async function runDev(options: CommandOptions, io: CliIo): Promise<number> {
   const { host, warning } = listenAddress(options.host);
   // Two dev servers of one project would write the same folder; a build writes its own output, and is not kept out.
   const folder = devOutputFolder(io.cwd, options.config);
-  const locked = await lockOutput(folder, 'dev');
-  if ('holder' in locked) {
-    printDiagnosticText([outputLocked(path.relative(io.cwd, folder), locked.holder, path.relative(io.cwd, locked.file))], io);
-    return 1;
-  }
+  // Ctrl-C during the first build (a large archive takes a while) stops it as it stops podsite build: with a line, not silently.
+  let heldLock: { release: () => Promise<void> } | undefined;
+  const interruptedBeforeServing = () => {
+    io.stderr('Interrupted: podsite dev stopped during its first build, before serving.');
+    void (heldLock?.release() ?? Promise.resolve()).finally(() => process.exit(INTERRUPTED_EXIT_CODE));
+  };
+  process.once('SIGINT', interruptedBeforeServing);
+  const serving = () => process.off('SIGINT', interruptedBeforeServing);
   try {
-    return await serve(options, io, host, warning);
+    const locked = await lockOutput(folder, 'dev');
+    if ('holder' in locked) {
+      printDiagnosticText([outputLocked(path.relative(io.cwd, folder), locked.holder, path.relative(io.cwd, locked.file))], io);
+      return 1;
+    }
+    heldLock = locked.lock;
+    try {
+      return await serve(options, io, host, warning, serving);
+    } finally {
+      await locked.lock.release();
+    }
   } finally {
-    await locked.lock.release();
+    serving();
   }
 }
 
-async function serve(options: CommandOptions, io: CliIo, host: string, warning: string | undefined): Promise<number> {
+async function serve(options: CommandOptions, io: CliIo, host: string, warning: string | undefined, serving: () => void): Promise<number> {
   const report = (built: DevBuild) => {
     printDiagnosticText(shownDiagnostics(built.diagnostics, options), io);
     const ms = Math.round(built.ms);
@@ -50,6 +63,7 @@ async function serve(options: CommandOptions, io: CliIo, host: string, warning: 
   if (dev === undefined) return 1;
   if (dev.server.requestedPortTaken && !options.quiet) io.stdout(`Port ${options.port ?? 4000} is taken; using ${dev.server.port} instead.`);
   // Listening for Ctrl-C before saying to press it: a signal with no listener yet kills the process at once, mid-write.
+  serving();
   const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

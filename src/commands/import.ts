@@ -13,7 +13,7 @@ export async function runImport(options: CommandOptions, io: CliIo): Promise<num
   const result = await importFeed({ source: target, cwd: io.cwd, force: options.force, ...(options.config !== undefined && { config: options.config }) });
   for (const note of result.error === undefined ? result.notes : [result.error]) io.stderr(formatNote(result.source, note));
   if (result.error !== undefined) {
-    io.stderr('Nothing was written.');
+    io.stderr(result.written.length === 0 ? 'Nothing was written.' : `Written before that: ${result.written.join(', ')}.`);
     return 1;
   }
   report(result, io);

@@ -4,6 +4,7 @@ import { parseSettings } from '../config.js';
 import { episodeFiles } from './episode-files.js';
 import { feedSourceDefaults, readFeedSource, type FeedSourceOptions } from './feed-source.js';
 import { readFeed, type ImportNote } from './read-feed.js';
+import { writeFailureReason } from '../scaffold/write-files.js';
 import { importedSettings, settingsDifferences, settingsText } from './show-settings.js';
 
 export interface ImportOptions {
@@ -57,30 +58,39 @@ export async function importFeed(options: ImportOptions): Promise<ImportResult> 
   // Where the settings file, as it will be after the import, says the episodes are.
   const episodesFolder = path.resolve(path.dirname(configPath), (!replaceSettings && existing?.settings?.build.episodes) || 'episodes');
 
-  const newText = settingsText(settings, options.source);
-  if (replaceSettings) {
-    await mkdir(path.dirname(configPath), { recursive: true });
-    await writeFile(configPath, newText);
-    result.settings = { action: existingText === undefined ? 'written' : 'overwritten' };
-    result.written.push(relative(configPath));
-  } else if (existing?.settings === undefined) {
-    result.settings = { action: 'kept', differences: [] };
-    result.notes.push({ file: relative(configPath), severity: 'warning', line: 0, column: 0, message: 'the settings file exists but has errors (see `podsite check`): it was kept, and not compared with the feed' });
-  } else {
-    const differences = settingsDifferences(existing.settings, settings);
-    result.settings = differences.length === 0 ? { action: 'unchanged' } : { action: 'kept', differences };
-  }
-
-  await mkdir(episodesFolder, { recursive: true });
-  for (const file of episodeFiles(feed.episodes)) {
-    const target = path.join(episodesFolder, file.name);
-    try {
-      await writeFile(target, file.text, { flag: options.force ? 'w' : 'wx' });
-      result.written.push(relative(target));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      result.skipped.push(relative(target));
+  try {
+    const newText = settingsText(settings, options.source);
+    if (replaceSettings) {
+      await mkdir(path.dirname(configPath), { recursive: true });
+      await writeFile(configPath, newText);
+      result.settings = { action: existingText === undefined ? 'written' : 'overwritten' };
+      result.written.push(relative(configPath));
+    } else if (existing?.settings === undefined) {
+      result.settings = { action: 'kept', differences: [] };
+      result.notes.push({ file: relative(configPath), severity: 'warning', line: 0, column: 0, message: 'the settings file exists but has errors (see `podsite check`): it was kept, and not compared with the feed' });
+    } else {
+      const differences = settingsDifferences(existing.settings, settings);
+      result.settings = differences.length === 0 ? { action: 'unchanged' } : { action: 'kept', differences };
     }
+
+    await mkdir(episodesFolder, { recursive: true });
+    for (const file of episodeFiles(feed.episodes)) {
+      const target = path.join(episodesFolder, file.name);
+      try {
+        await writeFile(target, file.text, { flag: options.force ? 'w' : 'wx' });
+        result.written.push(relative(target));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        result.skipped.push(relative(target));
+      }
+    }
+  } catch (error) {
+    // A folder that may not be written: said like any other problem, with what was written before.
+    const reason = writeFailureReason(error);
+    if (reason === undefined) throw error;
+    const failedPath = (error as NodeJS.ErrnoException).path;
+    const shown = failedPath === undefined ? relative(configPath) : relative(failedPath);
+    return { ...result, error: { file: shown, severity: 'error', line: 0, column: 0, message: `could not be written: ${reason}`, hint: 'import into a folder you may write in (or give yourself the right to write in this one), then import again' } };
   }
   if (feed.episodes.length === 0) result.notes.push({ severity: 'warning', line: 0, column: 0, message: 'the feed has no episode with audio: no episode file was written' });
   result.ok = true;

@@ -14,6 +14,11 @@ const REASONS: Readonly<Record<string, string>> = {
   EEXIST: 'a file is in the way of a folder on its path',
 };
 
+/** Why writing failed, as people say it; undefined for an error that is a bug. */
+export function writeFailureReason(error: unknown): string | undefined {
+  return REASONS[(error as NodeJS.ErrnoException).code ?? ''];
+}
+
 /**
  * Writes each file under `root`, making its folders, unless one of them is there already: then
  * nothing is written and those are returned (all of them, so that one message names every file).
@@ -32,7 +37,7 @@ export async function writeNewFiles(root: string, files: Readonly<Record<string,
     try {
       await mkdir(path.dirname(target), { recursive: true });
     } catch (error) {
-      const reason = REASONS[(error as NodeJS.ErrnoException).code ?? ''];
+      const reason = writeFailureReason(error);
       if (reason === undefined) throw error;
       return { failed: name, reason };
     }
@@ -41,8 +46,9 @@ export async function writeNewFiles(root: string, files: Readonly<Record<string,
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       if (code === 'EEXIST') return { existing: [name] };
-      if (REASONS[code] === undefined) throw error;
-      return { failed: name, reason: REASONS[code] };
+      const reason = writeFailureReason(error);
+      if (reason === undefined) throw error;
+      return { failed: name, reason };
     }
     written.push(name);
   }
