@@ -5,6 +5,8 @@ import type { SpilledNotes } from './notes-spill.js';
 import type { EpisodePeople } from './people.js';
 import type { Episode } from './site.js';
 import { prefixBasePath } from './urls.js';
+import { excerpt } from './text.js';
+import { digestOf, textDigest } from './build-store.js';
 
 const SPILLED = Symbol('spilled');
 
@@ -12,6 +14,8 @@ interface Spilled {
   notes: SpilledNotes;
   settings: Settings;
   body: () => string;
+  /** Made from the notes' text when first read: most builds read few of them (pages and feed items that changed). */
+  summary?: string;
 }
 
 type SpilledEntry = Episode & { [SPILLED]: Spilled };
@@ -41,6 +45,17 @@ const getters: Partial<Record<keyof Episode, PropertyDescriptor>> = {
     enumerable: true,
     configurable: true,
   },
+  summary: {
+    get(this: SpilledEntry) {
+      const spilled = this[SPILLED];
+      // An excerpt of the notes is a slice of them in V8, which keeps the whole text it was cut from:
+      // every entry would hold its notes (about 100 MB at 20,000 episodes). A copy holds only itself.
+      spilled.summary ??= ownedCopy(excerpt(spilled.notes.text, spilled.settings.build.excerptLength) || this.title);
+      return spilled.summary;
+    },
+    enumerable: true,
+    configurable: true,
+  },
 };
 
 /**
@@ -48,13 +63,13 @@ const getters: Partial<Record<keyof Episode, PropertyDescriptor>> = {
  * use rather than held: the same values, for the page, the feed and the search index alike.
  */
 export function spilledEntry(settings: Settings, source: EpisodeSource, notes: SpilledNotes, people: EpisodePeople, body: () => string): Episode {
-  // The HTML is not read here: only the text makes the summary.
-  const entry = toEpisode(settings, source, { html: '', text: notes.text, unknownTags: notes.unknownTags, remoteMedia: notes.remoteMedia }, people);
-  // An excerpt of the notes is a slice of them in V8, which keeps the whole text it was cut from:
-  // every entry would hold its notes (about 100 MB at 20,000 episodes). A copy holds only itself.
-  entry.summary = ownedCopy(entry.summary);
+  // Neither the HTML nor the text is read here.
+  const entry = toEpisode(settings, source, { html: '', text: '', unknownTags: notes.unknownTags, remoteMedia: notes.remoteMedia }, people);
   Object.defineProperty(entry, SPILLED, { value: { notes, settings, body } satisfies Spilled });
-  for (const [key, getter] of Object.entries(getters)) Object.defineProperty(entry, key, getter);
+  for (const [key, getter] of Object.entries(getters)) {
+    // A description is the summary as it is.
+    if (key !== 'summary' || source.description === undefined) Object.defineProperty(entry, key, getter);
+  }
   return entry;
 }
 
@@ -65,6 +80,15 @@ export function spilledEntry(settings: Settings, source: EpisodeSource, notes: S
  */
 function ownedCopy(text: string): string {
   return JSON.parse(JSON.stringify(text)) as string;
+}
+
+/**
+ * The digest of an entry's notes text (src/build-store.ts `textDigest`): notes from the build cache
+ * know it, so it costs no read of the text.
+ */
+export function notesDigestOf(entry: Episode): string {
+  const spilled = (entry as Partial<SpilledEntry>)[SPILLED];
+  return spilled === undefined ? digestOf(entry.text) : textDigest(spilled.notes);
 }
 
 /**
