@@ -16,6 +16,8 @@ interface Spilled {
   body: () => string;
   /** Made from the notes' text when first read: most builds read few of them (pages and feed items that changed). */
   summary?: string;
+  /** The keys of the entry read through `getters`. */
+  accessors: ReadonlySet<string>;
 }
 
 type SpilledEntry = Episode & { [SPILLED]: Spilled };
@@ -58,18 +60,24 @@ const getters: Partial<Record<keyof Episode, PropertyDescriptor>> = {
   },
 };
 
+const ALL_ACCESSORS: ReadonlySet<string> = new Set(Object.keys(getters));
+const NOT_SUMMARY: ReadonlySet<string> = new Set(Object.keys(getters).filter((key) => key !== 'summary'));
+
+function defineAccessors(entry: object, spilled: Spilled): void {
+  Object.defineProperty(entry, SPILLED, { value: spilled });
+  for (const key of spilled.accessors) Object.defineProperty(entry, key, getters[key as keyof Episode]!);
+}
+
 /**
  * The entry `toEpisode` makes, whose notes (HTML and text) and body are read from the spill at each
  * use rather than held: the same values, for the page, the feed and the search index alike.
  */
 export function spilledEntry(settings: Settings, source: EpisodeSource, notes: SpilledNotes, people: EpisodePeople, body: () => string): Episode {
-  // Neither the HTML nor the text is read here.
-  const entry = toEpisode(settings, source, { html: '', text: '', unknownTags: notes.unknownTags, remoteMedia: notes.remoteMedia }, people);
-  Object.defineProperty(entry, SPILLED, { value: { notes, settings, body } satisfies Spilled });
-  for (const [key, getter] of Object.entries(getters)) {
-    // A description is the summary as it is.
-    if (key !== 'summary' || source.description === undefined) Object.defineProperty(entry, key, getter);
-  }
+  // Neither the HTML, the text nor the body is read here.
+  const entry = toEpisode(settings, source, { html: '', text: '', unknownTags: notes.unknownTags, remoteMedia: notes.remoteMedia }, people, '');
+  // A description is the summary as it is.
+  const spilled: Spilled = { notes, settings, body, accessors: source.description === undefined ? ALL_ACCESSORS : NOT_SUMMARY };
+  defineAccessors(entry, spilled);
   return entry;
 }
 
@@ -97,9 +105,14 @@ export function notesDigestOf(entry: Episode): string {
  * which lists every entry, would then hold them all at once. Its getters are copied instead.
  */
 export function withNeighbours(entry: Episode, newer: Episode | undefined, older: Episode | undefined): Episode {
-  if ((entry as Partial<SpilledEntry>)[SPILLED] === undefined) return { ...entry, newer, older };
-  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(entry)) as Episode;
+  const spilled = (entry as Partial<SpilledEntry>)[SPILLED];
+  if (spilled === undefined) return { ...entry, newer, older };
+  // Values copied one by one, then the getters defined: copying every property descriptor (the
+  // archive copies each entry) cost more than rendering the archive.
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(entry)) copy[key] = spilled.accessors.has(key) ? undefined : entry[key as keyof Episode];
+  defineAccessors(copy, spilled);
   copy.newer = newer;
   copy.older = older;
-  return copy;
+  return copy as unknown as Episode;
 }
