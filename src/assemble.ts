@@ -54,7 +54,7 @@ export function assembleSite(settings: Settings, unordered: readonly Episode[], 
 }
 
 /** An entry with its address, notes, summary and people: all that depends on its own file, the settings and the people folder. */
-export function toEpisode(settings: Settings, source: EpisodeSource, notes: RenderedNotes, people: EpisodePeople): Episode {
+export function toEpisode(settings: Settings, source: EpisodeSource, notes: RenderedNotes, people: EpisodePeople, markdown = source.markdown): Episode {
   const local = wallTime(source.date, settings.timezone);
   const pad = (n: number) => String(n).padStart(2, '0');
   const path = expandPermalink(settings.build.permalink, {
@@ -91,7 +91,7 @@ export function toEpisode(settings: Settings, source: EpisodeSource, notes: Rend
     socialPost: source.socialPost,
     chapters: source.chapters,
     transcriptReferences: source.transcriptReferences,
-    markdown: source.markdown,
+    markdown,
     bodyLine: source.bodyLine,
     positions: source.positions,
     version: source.version,

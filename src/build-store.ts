@@ -1,27 +1,42 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { podsiteManifest } from './manifest.js';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { RenderedNotes } from './markdown.js';
-import type { StringSpill } from './notes-spill.js';
+import { deserialize, serialize } from 'node:v8';
+import { encodedString, readPlace, SpilledNotes, type Encoding, type Place, type StringSource } from './notes-spill.js';
 
 /**
  * Bumped whenever the shape of an entry, or what the Markdown stage makes of the same text, changes
  * without the package version changing (during development, between releases).
  */
-export const STORE_FORMAT = 1;
+export const STORE_FORMAT = 2;
 
 /** The files are split by the first hex digit of an entry's hash: one edit rewrites one or two of them. */
 const SHARDS = 16;
 
-interface ShardFile {
+/**
+ * What a shard file says of one entry, in its header: [sha256 of the episode file, where its HTML
+ * and its text are in the file (first byte and length), whether each is UTF-16 rather than UTF-8
+ * (bit 1 the HTML, bit 2 the text), its unknown tags, its remote media, how it nests too deep, the
+ * digest of its text].
+ */
+type KeptNotes = [string, number, number, number, number, number, RenderedNotes['unknownTags'], RenderedNotes['remoteMedia'], RenderedNotes['tooDeep'] | null, string];
+
+/** The header of a shard file; the notes' bytes follow it. */
+interface ShardHeader {
   format: number;
   podsiteVersion: string;
   key: string;
-  /** [sha256 of the episode file, its notes]. */
-  entries: [string, RenderedNotes][];
+  /** How many bytes of notes follow the header: a file cut short is found by its size. */
+  payloadBytes: number;
+  entries: KeptNotes[];
 }
+
+/** Bytes of the number that gives the length of the header, at the start of a shard file. */
+const LENGTH_BYTES = 4;
 
 export interface StoreOptions {
   /** The cache folder (`.podsite-cache/` beside the settings file by default). */
@@ -30,8 +45,6 @@ export interface StoreOptions {
   key: string;
   /** How to name the cache's files in diagnostics (relative to the project). */
   displayFolder: string;
-  /** Where the notes read wait until used, when the build streams its output: not all in memory at once. */
-  spill?: StringSpill;
 }
 
 /**
@@ -39,28 +52,30 @@ export interface StoreOptions {
  * made from, so that an unchanged episode is never rendered again. Only a shortcut: any file that
  * is unreadable, truncated or written by another version is ignored with a warning, and the
  * folder may be deleted at any time.
+ *
+ * Opening the store reads only the headers of its files: each note's HTML and text stay on disk
+ * until a page or feed item that changed asks for them, so a build that renders one episode of
+ * thousands neither reads nor holds the notes of the others (60 MB at 4,000 episodes).
  */
 export class BuildStore {
   private readonly shards: Map<string, RenderedNotes>[] = Array.from({ length: SHARDS }, () => new Map());
   private readonly used: Map<string, RenderedNotes>[] = Array.from({ length: SHARDS }, () => new Map());
   /** Shards whose file no longer says what `used` holds, so must be written on save. */
   private readonly stale = new Set<number>();
-  /** Hashes of the texts looked up, so that keeping a text after its lookup does not hash it again. */
-  private readonly hashes = new Map<string, string>();
-  private rememberHashes = true;
+  /** The hash of each file's text, by the object that holds the text: its text may since have moved to the spill. */
+  private readonly hashes = new WeakMap<object, string>();
 
   private constructor(
     private readonly options: StoreOptions,
     private readonly version: string,
   ) {}
 
-  /** Reads every shard; the diagnostics say which files were ignored and why. */
+  /** Reads the header of every shard; the diagnostics say which files were ignored and why. */
   static async open(options: StoreOptions): Promise<{ store: BuildStore; diagnostics: Diagnostic[] }> {
     const store = new BuildStore(options, podsiteVersion());
     const diagnostics: Diagnostic[] = [];
-    // One shard after the other: read together, the texts of all of them (280 MB for 20,000 episodes) would be in memory at once.
     for (let index = 0; index < SHARDS; index++) {
-      const problem = await store.readShard(index);
+      const problem = store.readShard(index);
       if (problem === undefined) continue;
       store.stale.add(index);
       diagnostics.push(
@@ -77,43 +92,37 @@ export class BuildStore {
   }
 
   /** The notes made earlier from exactly this file text under the same settings. */
-  get(text: string): RenderedNotes | undefined {
-    const hash = this.hashOf(text);
-    const index = shardOf(hash);
-    return this.shards[index]!.get(hash);
+  get(file: { text: string }): RenderedNotes | undefined {
+    const hash = this.hashOf(file);
+    return this.shards[shardOf(hash)]!.get(hash);
   }
 
   /** Records the notes of a file of this build; a file not recorded is dropped on save. */
-  keep(text: string, notes: RenderedNotes): void {
-    const hash = this.hashOf(text);
+  keep(file: { text: string }, notes: RenderedNotes): void {
+    const hash = this.hashOf(file);
     const index = shardOf(hash);
     if (!this.shards[index]!.has(hash)) this.stale.add(index);
     this.used[index]!.set(hash, notes);
   }
 
-  /** The SHA-256 of a file's text, worked out once per text. */
-  hashOf(text: string): string {
-    let hash = this.hashes.get(text);
+  /**
+   * The SHA-256 of a file's text, worked out once per file: a build that spills the texts would
+   * otherwise read each back from disk to hash it again.
+   */
+  hashOf(file: { text: string }): string {
+    let hash = this.hashes.get(file);
     if (hash === undefined) {
-      hash = hashText(text);
-      if (this.rememberHashes) this.hashes.set(text, hash);
+      hash = hashText(file.text);
+      this.hashes.set(file, hash);
     }
     return hash;
   }
 
   /**
-   * Lets go of the texts hashed so far, which would otherwise stay in memory as the keys of their
-   * hashes, and remembers no more: a build that spills the texts reads each anew when it needs it.
-   */
-  forgetTexts(): void {
-    this.hashes.clear();
-    this.rememberHashes = false;
-  }
-
-  /**
    * Writes the shards that changed, each through a temporary file renamed into place, so that a
    * build killed halfway or a build running at the same time never sees half of a file. A store
-   * that cannot be written only costs time at the next build.
+   * that cannot be written only costs time at the next build. A build still reading notes from the
+   * file replaced reads them from the file it opened, which the rename does not touch.
    */
   async save(): Promise<void> {
     for (let index = 0; index < SHARDS; index++) {
@@ -129,15 +138,16 @@ export class BuildStore {
     } catch {
       return;
     }
-    // One shard after the other, as they are read: each is a large string while it is written.
+    // One shard after the other: each is in memory while it is written.
     for (const index of [...this.stale].sort((a, b) => a - b)) {
       const file = path.join(folder, shardName(index));
       const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
       const entries = [...this.used[index]!].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      const shard: ShardFile = { format: STORE_FORMAT, podsiteVersion: this.version, key: this.options.key, entries };
       try {
-        await writeFile(temporary, JSON.stringify(shard));
+        await writeFile(temporary, this.shardBytes(entries));
         await rename(temporary, file);
+        // The notes of podsite before this format, a file each shard too: never read again.
+        await rm(path.join(folder, `notes-${index.toString(16)}.json`), { force: true });
       } catch {
         await rm(temporary, { force: true }).catch(() => undefined);
       }
@@ -146,42 +156,147 @@ export class BuildStore {
     this.stale.clear();
   }
 
-  /** Loads one shard; says what is wrong with it when it cannot be trusted. */
-  private async readShard(index: number): Promise<string | undefined> {
-    let text: string;
+  /** A shard file: its header, then the HTML and text of each entry; notes read from a shard are copied as bytes, not decoded. */
+  private shardBytes(entries: readonly [string, RenderedNotes][]): Buffer {
+    const pieces: Buffer[] = [];
+    const kept: KeptNotes[] = [];
+    let at = 0;
+    const place = (bytes: Buffer) => {
+      pieces.push(bytes);
+      at += bytes.length;
+      return [at - bytes.length, bytes.length] as const;
+    };
+    for (const [hash, notes] of entries) {
+      let html: { bytes: Buffer; encoding: Encoding };
+      let text: { bytes: Buffer; encoding: Encoding };
+      if (notes instanceof StoredNotes) ({ html, text } = notes.bytes());
+      else {
+        html = encodedString(notes.html);
+        text = encodedString(notes.text);
+      }
+      const [htmlAt, htmlBytes] = place(html.bytes);
+      const [textAt, textBytes] = place(text.bytes);
+      const encodings = (html.encoding === 'utf16le' ? 1 : 0) | (text.encoding === 'utf16le' ? 2 : 0);
+      kept.push([hash, htmlAt, htmlBytes, textAt, textBytes, encodings, notes.unknownTags, notes.remoteMedia, notes.tooDeep ?? null, textDigest(notes)]);
+    }
+    const header: ShardHeader = { format: STORE_FORMAT, podsiteVersion: this.version, key: this.options.key, payloadBytes: at, entries: kept };
+    const headerBytes = serialize(header);
+    const length = Buffer.alloc(LENGTH_BYTES);
+    length.writeUInt32LE(headerBytes.length);
+    return Buffer.concat([length, headerBytes, ...pieces]);
+  }
+
+  /** Reads the header of one shard; says what is wrong with the file when it cannot be trusted. */
+  private readShard(index: number): string | undefined {
+    let fd: number;
     try {
-      text = await readFile(path.join(this.options.folder, shardName(index)), 'utf8');
+      fd = openSync(path.join(this.options.folder, shardName(index)), 'r');
     } catch (error) {
       // A missing file is a cold start, not a problem.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       return `unreadable (${(error as Error).message})`;
     }
-    let parsed: unknown;
+    let keepOpen = false;
     try {
-      parsed = JSON.parse(text);
-    } catch {
-      return 'not valid JSON (perhaps cut short)';
-    }
-    if (!isRecord(parsed) || parsed.format === undefined || !Array.isArray(parsed.entries)) return 'not a podsite build cache';
-    if (parsed.format !== STORE_FORMAT || parsed.podsiteVersion !== this.version) {
-      return `from another version of podsite (${String(parsed.podsiteVersion)}, format ${String(parsed.format)}; this is ${this.version}, format ${STORE_FORMAT})`;
-    }
-    // Other settings, people or options: an ordinary change, which makes every entry stale but is no problem.
-    if (parsed.key !== this.options.key) {
-      this.stale.add(index);
+      const size = fstatSync(fd).size;
+      if (size < LENGTH_BYTES) return 'cut short';
+      const headerBytes = readPlace(fd, { at: 0, bytes: LENGTH_BYTES, encoding: 'utf8' }).readUInt32LE(0);
+      if (LENGTH_BYTES + headerBytes > size) return 'cut short';
+      let parsed: unknown;
+      try {
+        parsed = deserialize(readPlace(fd, { at: LENGTH_BYTES, bytes: headerBytes, encoding: 'utf8' }));
+      } catch {
+        return 'damaged (its header cannot be read)';
+      }
+      if (!isRecord(parsed) || parsed.format === undefined || !Array.isArray(parsed.entries) || typeof parsed.payloadBytes !== 'number') return 'not a podsite build cache';
+      if (parsed.format !== STORE_FORMAT || parsed.podsiteVersion !== this.version) {
+        return `from another version of podsite (${String(parsed.podsiteVersion)}, format ${String(parsed.format)}; this is ${this.version}, format ${STORE_FORMAT})`;
+      }
+      // Other settings, people or options: an ordinary change, which makes every entry stale but is no problem.
+      if (parsed.key !== this.options.key) {
+        this.stale.add(index);
+        return undefined;
+      }
+      const payloadBytes = parsed.payloadBytes;
+      if (LENGTH_BYTES + headerBytes + payloadBytes !== size) return 'cut short';
+      const strings = new NotesFile(fd, LENGTH_BYTES + headerBytes);
+      const shard = new Map<string, RenderedNotes>();
+      for (const entry of parsed.entries as unknown[]) {
+        if (!isKeptNotes(entry, payloadBytes)) return 'damaged (an entry has the wrong shape)';
+        const [hash, htmlAt, htmlBytes, textAt, textBytes, encodings, unknownTags, remoteMedia, tooDeep, digest] = entry;
+        // An entry filed under the wrong shard was not written by this code: it is not trusted.
+        if (!/^[0-9a-f]{64}$/.test(hash) || shardOf(hash) !== index) return 'damaged (an entry has a wrong hash)';
+        const html: Place = { at: htmlAt, bytes: htmlBytes, encoding: encodings & 1 ? 'utf16le' : 'utf8' };
+        const text: Place = { at: textAt, bytes: textBytes, encoding: encodings & 2 ? 'utf16le' : 'utf8' };
+        shard.set(hash, new StoredNotes(strings, html, text, unknownTags, remoteMedia, tooDeep ?? undefined, digest));
+      }
+      this.shards[index] = shard;
+      keepOpen = shard.size > 0;
+      if (keepOpen) strings.keepOpen();
       return undefined;
+    } catch (error) {
+      return `unreadable (${(error as Error).message})`;
+    } finally {
+      if (!keepOpen) closeSync(fd);
     }
-    const shard = new Map<string, RenderedNotes>();
-    for (const entry of parsed.entries as unknown[]) {
-      if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || !isNotes(entry[1])) return 'damaged (an entry has the wrong shape)';
-      const [hash, notes] = entry as [string, RenderedNotes];
-      // An entry filed under the wrong shard was not written by this code: it is not trusted.
-      if (!/^[0-9a-f]{64}$/.test(hash) || shardOf(hash) !== index) return 'damaged (an entry has a wrong hash)';
-      shard.set(hash, this.options.spill?.putNotes(notes) ?? notes);
-    }
-    this.shards[index] = shard;
-    return undefined;
   }
+}
+
+/** A shard file, kept open while any of its notes may be read: closed once they are all let go. */
+class NotesFile implements StringSource {
+  constructor(
+    readonly fd: number,
+    /** Where the notes' bytes start, after the header. */
+    private readonly start: number,
+  ) {}
+
+  /** Closes the file once none of its notes can be read any more; a file of no use is closed at once instead. */
+  keepOpen(): void {
+    notesFiles.register(this, this.fd);
+  }
+
+  read(place: Place): string {
+    return this.bytes(place).toString(place.encoding);
+  }
+
+  bytes(place: Place): Buffer {
+    return readPlace(this.fd, { ...place, at: this.start + place.at });
+  }
+}
+
+const notesFiles = new FinalizationRegistry<number>((fd) => closeSync(fd));
+
+/** Notes read from a shard file at each use, with the digest of their text that the file keeps. */
+class StoredNotes extends SpilledNotes {
+  constructor(
+    private readonly file: NotesFile,
+    html: Place,
+    text: Place,
+    unknownTags: RenderedNotes['unknownTags'],
+    remoteMedia: RenderedNotes['remoteMedia'],
+    tooDeep: RenderedNotes['tooDeep'],
+    readonly textDigest: string,
+  ) {
+    super(file, html, text, unknownTags, remoteMedia, tooDeep);
+  }
+
+  /** The HTML and text as the file has them, to be written again without being decoded. */
+  bytes(): { html: { bytes: Buffer; encoding: Encoding }; text: { bytes: Buffer; encoding: Encoding } } {
+    return { html: { bytes: this.file.bytes(this.htmlPlace), encoding: this.htmlPlace.encoding }, text: { bytes: this.file.bytes(this.textPlace), encoding: this.textPlace.encoding } };
+  }
+}
+
+/**
+ * A digest of the notes' text, for the search store: it tells whether an entry's search terms may
+ * have changed without reading the text. Notes from the build cache carry it.
+ */
+export function textDigest(notes: RenderedNotes): string {
+  return notes instanceof StoredNotes ? notes.textDigest : digestOf(notes.text);
+}
+
+/** The digest `textDigest` gives for this text. */
+export function digestOf(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
 }
 
 export function hashText(text: string): string {
@@ -193,7 +308,7 @@ function shardOf(hash: string): number {
 }
 
 function shardName(index: number): string {
-  return `notes-${index.toString(16)}.json`;
+  return `notes-${index.toString(16)}.bin`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -204,15 +319,21 @@ function isPlace(value: unknown, field: 'name' | 'url'): boolean {
   return isRecord(value) && typeof value[field] === 'string' && typeof value.line === 'number' && typeof value.column === 'number';
 }
 
-function isNotes(value: unknown): value is RenderedNotes {
+function isKeptNotes(value: unknown, payloadBytes: number): value is KeptNotes {
+  if (!Array.isArray(value) || value.length !== 10) return false;
+  const [hash, htmlAt, htmlBytes, textAt, textBytes, encodings, unknownTags, remoteMedia, tooDeep, digest] = value as unknown[];
+  const inPayload = (at: unknown, bytes: unknown) => Number.isSafeInteger(at) && Number.isSafeInteger(bytes) && (at as number) >= 0 && (bytes as number) >= 0 && (at as number) + (bytes as number) <= payloadBytes;
   return (
-    isRecord(value) &&
-    typeof value.html === 'string' &&
-    typeof value.text === 'string' &&
-    Array.isArray(value.unknownTags) &&
-    value.unknownTags.every((tag) => isPlace(tag, 'name')) &&
-    Array.isArray(value.remoteMedia) &&
-    value.remoteMedia.every((media) => isPlace(media, 'url'))
+    typeof hash === 'string' &&
+    inPayload(htmlAt, htmlBytes) &&
+    inPayload(textAt, textBytes) &&
+    (encodings === 0 || encodings === 1 || encodings === 2 || encodings === 3) &&
+    Array.isArray(unknownTags) &&
+    unknownTags.every((tag) => isPlace(tag, 'name')) &&
+    Array.isArray(remoteMedia) &&
+    remoteMedia.every((media) => isPlace(media, 'url')) &&
+    (tooDeep === null || (isRecord(tooDeep) && typeof tooDeep.line === 'number' && typeof tooDeep.column === 'number' && typeof tooDeep.what === 'string' && typeof tooDeep.limit === 'number')) &&
+    typeof digest === 'string'
   );
 }
 

@@ -6,10 +6,15 @@ import type { ParsedEntry } from './entry.js';
 import type { RenderedNotes } from './markdown.js';
 
 /** UTF-8 unless the string holds a lone surrogate, which UTF-8 cannot carry: UTF-16 keeps every string as it was. */
-type Encoding = 'utf8' | 'utf16le';
+export type Encoding = 'utf8' | 'utf16le';
+
+/** Strings kept in a file, each read back from where it was written. */
+export interface StringSource {
+  read(place: Place): string;
+}
 
 /** Where one string was written: its first byte, its length in bytes and its encoding. */
-interface Place {
+export interface Place {
   at: number;
   bytes: number;
   encoding: Encoding;
@@ -22,7 +27,7 @@ interface Place {
  * its memory grow with the archive (about 430 MB of strings for 20,000 episodes), while the file
  * sits in the system's page cache and a read costs microseconds.
  */
-export class StringSpill {
+export class StringSpill implements StringSource {
   private readonly fd: number;
   private size = 0;
 
@@ -48,8 +53,7 @@ export class StringSpill {
 
   /** Writes a string; it can be read back, the same to the code unit, until the spill is closed. */
   put(text: string): Place {
-    const encoding: Encoding = isWellFormed(text) ? 'utf8' : 'utf16le';
-    const bytes = Buffer.from(text, encoding);
+    const { bytes, encoding } = encodedString(text);
     const at = this.size;
     for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done, at + done);
     this.size += bytes.length;
@@ -57,13 +61,7 @@ export class StringSpill {
   }
 
   read(place: Place): string {
-    const bytes = Buffer.allocUnsafeSlow(place.bytes);
-    for (let done = 0; done < place.bytes; ) {
-      const read = readSync(this.fd, bytes, done, place.bytes - done, place.at + done);
-      if (read === 0) throw new Error('the spill file was cut short');
-      done += read;
-    }
-    return bytes.toString(place.encoding);
+    return readPlace(this.fd, place).toString(place.encoding);
   }
 
   /** Notes whose HTML and text live in the spill; the rest, small, stays in memory. */
@@ -98,12 +96,29 @@ function removeOnExit(folder: string): void {
   leftFolders.add(folder);
 }
 
-/** Rendered notes as the spill keeps them: `html` and `text` are read from it at each use. */
+/** A string as bytes: UTF-8, or UTF-16 when it holds a lone surrogate, which UTF-8 cannot carry. */
+export function encodedString(text: string): { bytes: Buffer; encoding: Encoding } {
+  const encoding: Encoding = isWellFormed(text) ? 'utf8' : 'utf16le';
+  return { bytes: Buffer.from(text, encoding), encoding };
+}
+
+/** The bytes written at `place` of an open file, outside V8's heap. */
+export function readPlace(fd: number, place: Place): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(place.bytes);
+  for (let done = 0; done < place.bytes; ) {
+    const read = readSync(fd, bytes, done, place.bytes - done, place.at + done);
+    if (read === 0) throw new Error('a file of strings was cut short');
+    done += read;
+  }
+  return bytes;
+}
+
+/** Rendered notes as a file keeps them (the spill, the build cache): `html` and `text` are read from it at each use. */
 export class SpilledNotes implements RenderedNotes {
   constructor(
-    private readonly spill: StringSpill,
-    private readonly htmlPlace: Place,
-    private readonly textPlace: Place,
+    protected readonly spill: StringSource,
+    protected readonly htmlPlace: Place,
+    protected readonly textPlace: Place,
     readonly unknownTags: RenderedNotes['unknownTags'],
     readonly remoteMedia: RenderedNotes['remoteMedia'],
     readonly tooDeep?: RenderedNotes['tooDeep'],

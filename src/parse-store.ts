@@ -35,8 +35,8 @@ export interface ParseStoreOptions {
   /** Everything besides the file that could change what parsing makes of it: settings, options. */
   key: string;
   podsiteVersion: string;
-  /** The hash of a file's text, shared with the notes store so that each text is hashed once. */
-  hashOf: (text: string) => string;
+  /** The hash of a file's text, shared with the notes store so that each file is hashed once. */
+  hashOf: (file: SourceFile) => string;
   displayFolder: string;
 }
 
@@ -115,7 +115,7 @@ export class ParseStore {
   }
 
   private idOf(file: SourceFile): string {
-    return `${file.file}\0${this.options.hashOf(file.text)}`;
+    return `${file.file}\0${this.options.hashOf(file)}`;
   }
 }
 

@@ -190,9 +190,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
             // The same key as the memory cache's: any change of settings, people or options starts afresh.
             key: hashText(settingsKey),
             displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.',
-            ...(spill && { spill }),
           });
-          const parsedStore = ParseStore.open({ folder, key: hashText(settingsKey), podsiteVersion: podsiteVersion(), hashOf: (text) => opened.store.hashOf(text), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
+          const parsedStore = ParseStore.open({ folder, key: hashText(settingsKey), podsiteVersion: podsiteVersion(), hashOf: (file) => opened.store.hashOf(file), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
           const searchStore = SearchStore.open({ folder, podsiteVersion: podsiteVersion(), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
           const feedStore = FeedStore.open({ folder, key: feedStoreKey(settingsKey, options), podsiteVersion: podsiteVersion(), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
           collect(...opened.diagnostics, ...parsedStore.diagnostics, ...searchStore.diagnostics, ...feedStore.diagnostics);
@@ -250,14 +249,13 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   if (spilledTexts) {
     // Before the Markdown stage, whose worker threads make the peak of a first build: the texts
     // (145 MB for 20,000 episodes) are read back a batch of notes at a time.
-    store?.notes.forgetTexts();
     spilledTexts.spillSources(sources.files, [...parsed, ...measured]);
   }
   const notesCount = { rendered: 0, reused: 0 };
   const entries = await stage('markdown', async () => {
     const known = new Map<SourceFile, RenderedNotes>();
     for (const { file } of measured) {
-      const notes = cached(file)?.notes ?? store?.notes.get(file.text);
+      const notes = cached(file)?.notes ?? store?.notes.get(file);
       if (notes !== undefined) known.set(file, notes);
     }
     // The notes neither in memory nor in the build cache, all in one call: a large archive is spread over worker threads.
@@ -274,7 +272,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     return measured.map(({ file, episode }) => {
       const memo = cached(file);
       const notes = known.get(file)!;
-      store?.notes.keep(file.text, notes);
+      store?.notes.keep(file, notes);
       if (notes.unknownTags.length > 0 || notes.remoteMedia.length > 0 || notes.tooDeep !== undefined) collect(...notesDiagnostics(episode, notes, settings));
       const cast = memo?.cast ?? castOf(episode, people.value);
       if (cast.diagnostics.length > 0) collect(...cast.diagnostics);

@@ -5,6 +5,8 @@ import type { SpilledNotes } from './notes-spill.js';
 import type { EpisodePeople } from './people.js';
 import type { Episode } from './site.js';
 import { prefixBasePath } from './urls.js';
+import { excerpt } from './text.js';
+import { digestOf, textDigest } from './build-store.js';
 
 const SPILLED = Symbol('spilled');
 
@@ -12,6 +14,10 @@ interface Spilled {
   notes: SpilledNotes;
   settings: Settings;
   body: () => string;
+  /** Made from the notes' text when first read: most builds read few of them (pages and feed items that changed). */
+  summary?: string;
+  /** The keys of the entry read through `getters`. */
+  accessors: ReadonlySet<string>;
 }
 
 type SpilledEntry = Episode & { [SPILLED]: Spilled };
@@ -41,20 +47,37 @@ const getters: Partial<Record<keyof Episode, PropertyDescriptor>> = {
     enumerable: true,
     configurable: true,
   },
+  summary: {
+    get(this: SpilledEntry) {
+      const spilled = this[SPILLED];
+      // An excerpt of the notes is a slice of them in V8, which keeps the whole text it was cut from:
+      // every entry would hold its notes (about 100 MB at 20,000 episodes). A copy holds only itself.
+      spilled.summary ??= ownedCopy(excerpt(spilled.notes.text, spilled.settings.build.excerptLength) || this.title);
+      return spilled.summary;
+    },
+    enumerable: true,
+    configurable: true,
+  },
 };
+
+const ALL_ACCESSORS: ReadonlySet<string> = new Set(Object.keys(getters));
+const NOT_SUMMARY: ReadonlySet<string> = new Set(Object.keys(getters).filter((key) => key !== 'summary'));
+
+function defineAccessors(entry: object, spilled: Spilled): void {
+  Object.defineProperty(entry, SPILLED, { value: spilled });
+  for (const key of spilled.accessors) Object.defineProperty(entry, key, getters[key as keyof Episode]!);
+}
 
 /**
  * The entry `toEpisode` makes, whose notes (HTML and text) and body are read from the spill at each
  * use rather than held: the same values, for the page, the feed and the search index alike.
  */
 export function spilledEntry(settings: Settings, source: EpisodeSource, notes: SpilledNotes, people: EpisodePeople, body: () => string): Episode {
-  // The HTML is not read here: only the text makes the summary.
-  const entry = toEpisode(settings, source, { html: '', text: notes.text, unknownTags: notes.unknownTags, remoteMedia: notes.remoteMedia }, people);
-  // An excerpt of the notes is a slice of them in V8, which keeps the whole text it was cut from:
-  // every entry would hold its notes (about 100 MB at 20,000 episodes). A copy holds only itself.
-  entry.summary = ownedCopy(entry.summary);
-  Object.defineProperty(entry, SPILLED, { value: { notes, settings, body } satisfies Spilled });
-  for (const [key, getter] of Object.entries(getters)) Object.defineProperty(entry, key, getter);
+  // Neither the HTML, the text nor the body is read here.
+  const entry = toEpisode(settings, source, { html: '', text: '', unknownTags: notes.unknownTags, remoteMedia: notes.remoteMedia }, people, '');
+  // A description is the summary as it is.
+  const spilled: Spilled = { notes, settings, body, accessors: source.description === undefined ? ALL_ACCESSORS : NOT_SUMMARY };
+  defineAccessors(entry, spilled);
   return entry;
 }
 
@@ -68,14 +91,28 @@ function ownedCopy(text: string): string {
 }
 
 /**
+ * The digest of an entry's notes text (src/build-store.ts `textDigest`): notes from the build cache
+ * know it, so it costs no read of the text.
+ */
+export function notesDigestOf(entry: Episode): string {
+  const spilled = (entry as Partial<SpilledEntry>)[SPILLED];
+  return spilled === undefined ? digestOf(entry.text) : textDigest(spilled.notes);
+}
+
+/**
  * A copy of an entry with other neighbours, as pages and lists give it to templates. A spread
  * would read the notes and body of a spilled entry from disk into the copy: the archive alone,
  * which lists every entry, would then hold them all at once. Its getters are copied instead.
  */
 export function withNeighbours(entry: Episode, newer: Episode | undefined, older: Episode | undefined): Episode {
-  if ((entry as Partial<SpilledEntry>)[SPILLED] === undefined) return { ...entry, newer, older };
-  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(entry)) as Episode;
+  const spilled = (entry as Partial<SpilledEntry>)[SPILLED];
+  if (spilled === undefined) return { ...entry, newer, older };
+  // Values copied one by one, then the getters defined: copying every property descriptor (the
+  // archive copies each entry) cost more than rendering the archive.
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(entry)) copy[key] = spilled.accessors.has(key) ? undefined : entry[key as keyof Episode];
+  defineAccessors(copy, spilled);
   copy.newer = newer;
   copy.older = older;
-  return copy;
+  return copy as unknown as Episode;
 }

@@ -396,5 +396,13 @@ function isBuildLeftover(full: string, skip: readonly string[]): boolean {
   const name = path.basename(full);
   const prefix = `.${path.basename(output)}.`;
   // spill-: the build's spill file (notes-spill.ts); trash-: folders being removed (remove-later.ts); lock: the output's lock file and its temporary names (build-lock.ts).
-  return name.startsWith(`${prefix}tmp-`) || name.startsWith(`${prefix}old-`) || name.startsWith(`${prefix}spill-`) || name.startsWith(`${prefix}trash-`) || name.startsWith(`${prefix}lock`);
+  return (
+    name.startsWith(`${prefix}tmp-`) ||
+    name.startsWith(`${prefix}old-`) ||
+    name.startsWith(`${prefix}spill-`) ||
+    name.startsWith(`${prefix}trash-`) ||
+    name.startsWith(`${prefix}lock`) ||
+    // The site before the last, which the next build brings up to date (write.ts, spareFolder).
+    name === `${prefix}spare`
+  );
 }

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { deserialize, serialize } from 'node:v8';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
-import { BuildStore, hashText, STORE_FORMAT } from '../src/build-store.js';
+import { BuildStore, digestOf, hashText, STORE_FORMAT, textDigest } from '../src/build-store.js';
 import { main, type CliIo } from '../src/cli.js';
 import type { RenderedNotes } from '../src/markdown.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject, readTree } from './helpers.js';
@@ -29,11 +30,27 @@ const firstEpisode = (root: string) => path.join(root, 'episodes/2024-01-01-e1.m
 async function cacheEntries(folder: string): Promise<number> {
   let count = 0;
   for (const name of await readdir(folder)) {
-    if (!/^notes-.*\.json$/.test(name)) continue;
-    count += (JSON.parse(await readFile(path.join(folder, name), 'utf8')) as { entries: unknown[] }).entries.length;
+    if (!/^notes-.*\.bin$/.test(name)) continue;
+    count += shardHeader(await readFile(path.join(folder, name))).entries.length;
   }
   return count;
 }
+
+/** The header of a notes file: its length in 4 bytes, then the header itself, then the notes. */
+function shardHeader(bytes: Buffer): { podsiteVersion: string; payloadBytes: number; entries: unknown[][] } {
+  return deserialize(bytes.subarray(4, 4 + bytes.readUInt32LE(0))) as { podsiteVersion: string; payloadBytes: number; entries: unknown[][] };
+}
+
+/** A notes file with another header and the same notes after it. */
+function withHeader(bytes: Buffer, header: unknown): Buffer {
+  const headerBytes = serialize(header);
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(headerBytes.length);
+  return Buffer.concat([length, headerBytes, bytes.subarray(4 + bytes.readUInt32LE(0))]);
+}
+
+/** Notes as plain values, whether they are read from a file or not. */
+const plain = (notes: RenderedNotes | undefined) => notes && { html: notes.html, text: notes.text, unknownTags: notes.unknownTags, remoteMedia: notes.remoteMedia, ...(notes.tooDeep && { tooDeep: notes.tooDeep }) };
 
 /** Removes the record of the last build, so that the next build runs the pipeline rather than finding nothing changed. */
 async function forgetLastBuild(root: string): Promise<void> {
@@ -49,54 +66,91 @@ describe('build store', () => {
     const options = { folder, key: 'k', displayFolder: 'cache' };
     const first = await BuildStore.open(options);
     expect(first.diagnostics).toEqual([]);
-    expect(first.store.get('text')).toBeUndefined();
-    first.store.keep('text', NOTES);
+    expect(first.store.get({ text: 'text' })).toBeUndefined();
+    first.store.keep({ text: 'text' }, NOTES);
+    first.store.keep({ text: 'lone \ud83c surrogate' }, { ...NOTES, html: '<p>lone \udf99</p>', text: 'lone \ud83c — 日本語', tooDeep: { line: 3, column: 1, what: 'brackets', limit: 100 } });
     await first.store.save();
 
     const again = await BuildStore.open(options);
     expect(again.diagnostics).toEqual([]);
-    expect(again.store.get('text')).toEqual(NOTES);
-    expect(again.store.get('other text')).toBeUndefined();
+    expect(plain(again.store.get({ text: 'text' }))).toEqual(NOTES);
+    expect(plain(again.store.get({ text: 'lone \ud83c surrogate' }))).toEqual({ ...NOTES, html: '<p>lone \udf99</p>', text: 'lone \ud83c — 日本語', tooDeep: { line: 3, column: 1, what: 'brackets', limit: 100 } });
+    expect(again.store.get({ text: 'other text' })).toBeUndefined();
+
+    // Kept again as they were read (copied as bytes), and read back the same.
+    again.store.keep({ text: 'text' }, again.store.get({ text: 'text' })!);
+    again.store.keep({ text: 'new' }, { ...NOTES, text: 'new' });
+    await again.store.save();
+    const third = await BuildStore.open(options);
+    expect(plain(third.store.get({ text: 'text' }))).toEqual(NOTES);
+    expect(plain(third.store.get({ text: 'new' }))).toEqual({ ...NOTES, text: 'new' });
+    expect(third.store.get({ text: 'lone \ud83c surrogate' }), 'not kept by the last build').toBeUndefined();
 
     // Other settings: every entry is stale, which is no problem worth a warning.
     const other = await BuildStore.open({ ...options, key: 'other' });
     expect(other.diagnostics).toEqual([]);
-    expect(other.store.get('text')).toBeUndefined();
+    expect(other.store.get({ text: 'text' })).toBeUndefined();
+  });
+
+  it('reads a note\'s HTML and text from its file only when they are asked for, and knows the digest of its text', async () => {
+    const folder = path.join(await tempProject({}), 'cache');
+    const options = { folder, key: 'k', displayFolder: 'cache' };
+    const { store } = await BuildStore.open(options);
+    store.keep({ text: 'text' }, NOTES);
+    await store.save();
+    const file = path.join(folder, `notes-${hashText('text')[0]}.bin`);
+    const opened = await BuildStore.open(options);
+    const notes = opened.store.get({ text: 'text' })!;
+    expect(textDigest(notes)).toBe(digestOf(NOTES.text));
+    // Changed in place after the store was opened: what is read is what the file holds now.
+    const bytes = await readFile(file);
+    const at = bytes.lastIndexOf('<p>Hi</p>');
+    bytes.write('<b>Ho</b>', at);
+    await writeFile(file, bytes);
+    expect(notes.html).toBe('<b>Ho</b>\n');
+    expect(notes.text).toBe('Hi');
   });
 
   it('ignores, with a warning, a file cut short, one of another version and one with an entry in the wrong place', async () => {
     const folder = path.join(await tempProject({}), 'cache');
     const options = { folder, key: 'k', displayFolder: 'cache' };
     const { store } = await BuildStore.open(options);
-    store.keep('text', NOTES);
+    store.keep({ text: 'text' }, NOTES);
     await store.save();
-    const shard = `notes-${hashText('text')[0]}.json`;
-    const good = await readFile(path.join(folder, shard), 'utf8');
+    const shard = `notes-${hashText('text')[0]}.bin`;
+    const good = await readFile(path.join(folder, shard));
+    const header = shardHeader(good);
 
-    await writeFile(path.join(folder, shard), good.slice(0, good.length - 20));
+    await writeFile(path.join(folder, shard), good.subarray(0, good.length - 3));
     const cut = await BuildStore.open(options);
     expect(cut.diagnostics.map((d) => [d.file, d.rule, d.severity])).toEqual([[`cache/${shard}`, 'cache-ignored', 'warning']]);
-    expect(cut.diagnostics[0]!.message).toContain('not valid JSON');
-    expect(cut.store.get('text')).toBeUndefined();
+    expect(cut.diagnostics[0]!.message).toContain('cut short');
+    expect(cut.store.get({ text: 'text' })).toBeUndefined();
+    await writeFile(path.join(folder, shard), good.subarray(0, 30));
+    expect((await BuildStore.open(options)).diagnostics[0]!.message).toContain('cut short');
 
-    const parsed = JSON.parse(good) as { podsiteVersion: string; entries: [string, RenderedNotes][] };
-    await writeFile(path.join(folder, shard), JSON.stringify({ ...parsed, podsiteVersion: '0.0.1' }));
+    await writeFile(path.join(folder, shard), withHeader(good, { ...header, podsiteVersion: '0.0.1' }));
     const foreign = await BuildStore.open(options);
     expect(foreign.diagnostics.map((d) => d.rule)).toEqual(['cache-ignored']);
     expect(foreign.diagnostics[0]!.message).toContain('another version');
-    expect(foreign.store.get('text')).toBeUndefined();
+    expect(foreign.store.get({ text: 'text' })).toBeUndefined();
 
     // The same notes filed under a hash of another shard were not written by podsite.
     const misplaced = hashText('text').replace(/^./, (c) => (c === '0' ? '1' : '0'));
-    await writeFile(path.join(folder, shard), JSON.stringify({ ...parsed, entries: [[misplaced, NOTES]] }));
+    await writeFile(path.join(folder, shard), withHeader(good, { ...header, entries: [[misplaced, ...header.entries[0]!.slice(1)]] }));
     expect((await BuildStore.open(options)).diagnostics[0]!.message).toContain('wrong hash');
 
-    await writeFile(path.join(folder, shard), JSON.stringify({ ...parsed, entries: [[hashText('text'), { html: 1 }]] }));
+    await writeFile(path.join(folder, shard), withHeader(good, { ...header, entries: [[hashText('text'), 1]] }));
+    expect((await BuildStore.open(options)).diagnostics[0]!.message).toContain('wrong shape');
+    // Notes said to lie past the end of the file.
+    await writeFile(path.join(folder, shard), withHeader(good, { ...header, entries: [[hashText('text'), 0, header.payloadBytes + 1, ...header.entries[0]!.slice(3)]] }));
     expect((await BuildStore.open(options)).diagnostics[0]!.message).toContain('wrong shape');
 
     // A file that is no cache at all.
-    await writeFile(path.join(folder, shard), '[1, 2, 3]');
+    await writeFile(path.join(folder, shard), withHeader(good, [1, 2, 3]));
     expect((await BuildStore.open(options)).diagnostics[0]!.message).toContain('not a podsite build cache');
+    await writeFile(path.join(folder, shard), Buffer.concat([Buffer.from([8, 0, 0, 0]), Buffer.from('garbage!')]));
+    expect((await BuildStore.open(options)).diagnostics[0]!.message).toContain('damaged');
     expect(STORE_FORMAT).toBeGreaterThan(0);
   });
 });
@@ -168,7 +222,7 @@ describe('build with the store', () => {
     const folder = path.join(root, '.podsite-cache');
     await build(options(root));
     await forgetLastBuild(root);
-    const shards = (await readdir(folder)).filter((name) => name.endsWith('.json'));
+    const shards = (await readdir(folder)).filter((name) => /^notes-.*\.bin$/.test(name));
     for (const name of shards) await writeFile(path.join(folder, name), '{"format": 1, "entries": [["');
     const damaged = await build(options(root));
     expect(damaged.ok).toBe(true);

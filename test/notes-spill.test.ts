@@ -3,7 +3,9 @@ import { build } from '../src/build.js';
 import { parseEntry } from '../src/entry.js';
 import { parseSettings } from '../src/config.js';
 import { renderMarkdown } from '../src/markdown.js';
-import { detachedFromText, SpilledNotes, SpilledTexts, StringSpill } from '../src/notes-spill.js';
+import { detachedFromText, spillProperty, SpilledNotes, SpilledTexts, StringSpill } from '../src/notes-spill.js';
+import { spilledEntry, withNeighbours } from '../src/spilled-entry.js';
+import { toEpisode } from '../src/assemble.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
 
 /**
@@ -60,6 +62,41 @@ describe('the spill of a streamed build', () => {
     expect(episode.markdown).toBe('The body.\n');
     expect(copy.markdown).toBe('The body.\n');
     expect({ ...episode }).toEqual({ markdown: 'The body.\n' });
+  });
+
+  it('makes an entry that reads its notes, body and summary from the spill only when they are asked for', () => {
+    const settings = parseSettings(MINIMAL_SETTINGS, '/show/podsite.yaml', {}, '/show').settings!;
+    const text = episodeFile('title: Episode 1\nepisode: 1\naudio:\n  url: https://media.example.com/e1.mp3\n  length: 1000\n  duration: 60', `${'Some notes, long enough for an excerpt. '.repeat(20)}\n`);
+    const file = { file: 'episodes/2024-01-01-e1.md', absolutePath: '/show/episodes/2024-01-01-e1.md', text };
+    const source = parseEntry(file, settings).episode!;
+    const rendered = renderMarkdown(source.markdown, { html: 'keep' });
+    const spill = new StringSpill();
+    const spilled = spill.putNotes(rendered);
+    let reads = 0;
+    // Counts each read of the spill.
+    const read = spill.read.bind(spill);
+    spill.read = (place) => {
+      reads++;
+      return read(place);
+    };
+    const body = source.markdown;
+    const spilledSource = { ...source };
+    spillProperty(spill, spilledSource, 'markdown');
+    reads = 0;
+    let bodyReads = 0;
+    const entry = spilledEntry(settings, spilledSource, spilled, { hosts: [], guests: [] }, () => {
+      bodyReads++;
+      return body;
+    });
+    const copy = withNeighbours(entry, undefined, undefined);
+    expect([reads, bodyReads], 'nothing read to make the entry and its copy').toEqual([0, 0]);
+    const inMemory = toEpisode(settings, source, rendered, { hosts: [], guests: [] });
+    expect(copy.summary).toBe(inMemory.summary);
+    expect(reads).toBe(1);
+    expect(entry.summary, 'made once').toBe(inMemory.summary);
+    expect(reads).toBe(1);
+    expect([copy.html, copy.text, copy.markdown]).toEqual([inMemory.html, inMemory.text, inMemory.markdown]);
+    expect(Object.keys(copy)).toEqual(Object.keys(inMemory));
   });
 
   it('returns a site whose entries read the same notes and bodies as a build in memory', async () => {

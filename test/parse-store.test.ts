@@ -26,7 +26,7 @@ const EPISODE = source(
 
 async function storeOptions(extra: Partial<ParseStoreOptions> = {}): Promise<ParseStoreOptions> {
   const folder = await mkdtemp(path.join(tmpdir(), 'podsite-parse-store-'));
-  return { folder, key: 'settings-1', podsiteVersion: '1.0.0', hashOf: hashText, displayFolder: '.podsite-cache', ...extra };
+  return { folder, key: 'settings-1', podsiteVersion: '1.0.0', hashOf: (file) => hashText(file.text), displayFolder: '.podsite-cache', ...extra };
 }
 
 describe('the parse store', () => {
