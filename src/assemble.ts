@@ -55,6 +55,22 @@ export function assembleSite(settings: Settings, unordered: readonly Episode[], 
 
 /** An entry with its address, notes, summary and people: all that depends on its own file, the settings and the people folder. */
 export function toEpisode(settings: Settings, source: EpisodeSource, notes: RenderedNotes, people: EpisodePeople): Episode {
+  const entry = entryWithoutNotes(settings, source, notes.text, people) as Episode;
+  entry.markdown = source.markdown;
+  entry.html = prefixBasePath(notes.html, settings);
+  entry.text = notes.text;
+  return entry;
+}
+
+/** What an entry holds besides its notes and body, which a build that spills them reads through getters. */
+export type NotesAndBody = 'markdown' | 'html' | 'text';
+
+/**
+ * An entry without its notes and body (`text` only makes the summary). They are added after, as
+ * new properties: a data property made an accessor later turns the object into a dictionary in
+ * V8 (about 3 KB an entry, against 0.4 KB).
+ */
+export function entryWithoutNotes(settings: Settings, source: EpisodeSource, text: string, people: EpisodePeople): Omit<Episode, NotesAndBody> {
   const local = wallTime(source.date, settings.timezone);
   const pad = (n: number) => String(n).padStart(2, '0');
   const path = expandPermalink(settings.build.permalink, {
@@ -91,13 +107,10 @@ export function toEpisode(settings: Settings, source: EpisodeSource, notes: Rend
     socialPost: source.socialPost,
     chapters: source.chapters,
     transcriptReferences: source.transcriptReferences,
-    markdown: source.markdown,
     bodyLine: source.bodyLine,
     positions: source.positions,
     version: source.version,
-    html: prefixBasePath(notes.html, settings),
-    text: notes.text,
-    summary: source.description ?? (excerpt(notes.text, settings.build.excerptLength) || source.title),
+    summary: source.description ?? (excerpt(text, settings.build.excerptLength) || source.title),
     path,
     url: absoluteUrl(settings, path),
     outputFile: outputFileOf(path),
@@ -112,6 +125,6 @@ export function toEpisode(settings: Settings, source: EpisodeSource, notes: Rend
     transcripts: [],
     chaptersUrl: undefined,
     transcriptText: undefined,
-  } satisfies Record<keyof Episode, unknown>;
+  } satisfies Record<Exclude<keyof Episode, NotesAndBody>, unknown>;
   return entry;
 }

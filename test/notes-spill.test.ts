@@ -1,8 +1,10 @@
+import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { parseEntry } from '../src/entry.js';
 import { parseSettings } from '../src/config.js';
 import { renderMarkdown } from '../src/markdown.js';
+import { withNeighbours } from '../src/spilled-entry.js';
 import { detachedFromText, SpilledNotes, SpilledTexts, StringSpill } from '../src/notes-spill.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
 
@@ -79,5 +81,19 @@ describe('the spill of a streamed build', () => {
     const facts = (site: typeof streamed.site) => site!.entries.map((entry) => ({ html: entry.html, text: entry.text, markdown: entry.markdown, summary: entry.summary }));
     expect(facts(streamed.site)).toEqual(facts(inMemory.site));
     expect(streamed.site!.entries[0]!.html).toContain('café');
+  });
+
+  it('keeps its entries, and the copies pages make of them, out of V8\'s dictionary mode', async () => {
+    const files: Record<string, string> = { 'podsite.yaml': MINIMAL_SETTINGS, 'public/artwork.png': 'not really a png' };
+    for (let n = 1; n <= 3; n++) files[`episodes/2024-02-0${n}-e${n}.md`] = episodeFile(`title: Episode ${n}\nepisode: ${n}\naudio:\n  url: https://media.example.com/e${n}.mp3\n  length: ${n}000\n  duration: 60`, `Notes of episode ${n}.\n`);
+    const streamed = await build({ cwd: await tempProject(files) });
+    expect(streamed.ok).toBe(true);
+    // A dictionary-mode entry of 44 properties took about 3 KB, against 0.4 KB: 60 MB at 20,000 episodes, and as much again for their copies.
+    setFlagsFromString('--allow-natives-syntax');
+    const hasFastProperties = new Function('object', 'return %HasFastProperties(object)') as (object: object) => boolean;
+    const [newest, middle, oldest] = streamed.site!.entries;
+    const copy = withNeighbours(middle!, newest, oldest);
+    expect([newest!, middle!, oldest!, copy].map(hasFastProperties)).toEqual([true, true, true, true]);
+    expect(copy.html).toBe(middle!.html);
   });
 });
