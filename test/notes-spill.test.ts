@@ -43,6 +43,20 @@ describe('the spill of a streamed build', () => {
     expect(detached.episode).not.toBe(parsed.episode);
   });
 
+  it('spills the body of a parsed episode without turning it into a dictionary in V8', () => {
+    const settings = parseSettings(MINIMAL_SETTINGS, '/show/podsite.yaml', {}, '/show').settings!;
+    const detached = [1, 2].map((n) => {
+      const text = episodeFile(`title: Episode ${n}\nepisode: ${n}\naudio:\n  url: https://media.example.com/e${n}.mp3\n  length: 1000\n  duration: 60`, `The notes of ${n}.\n`);
+      const file = { file: `episodes/2024-01-0${n}-e.md`, absolutePath: `/show/episodes/2024-01-0${n}-e.md`, text };
+      return { file, episode: detachedFromText(parseEntry(file, settings), text).episode! };
+    });
+    new SpilledTexts(new StringSpill()).spillSources(detached.map(({ file }) => file), detached);
+    expect(detached.map(({ episode }) => episode.markdown)).toEqual(['The notes of 1.\n', 'The notes of 2.\n']);
+    setFlagsFromString('--allow-natives-syntax');
+    const hasFastProperties = new Function('object', 'return %HasFastProperties(object)') as (object: object) => boolean;
+    expect(detached.map(({ episode }) => hasFastProperties(episode))).toEqual([true, true]);
+  });
+
   it('reads texts and bodies back through the objects that held them', () => {
     const spill = new StringSpill();
     const text = '---\ntitle: x\n---\nThe body.\n';
