@@ -192,20 +192,39 @@ function spillBodyOf(episode: object, read: () => string): boolean {
  */
 export class SpilledTexts {
   private readonly texts = new Map<{ text: string }, () => string>();
+  private readonly spilledFiles = new WeakSet<object>();
   private readonly bodies = new WeakMap<object, () => string>();
 
   constructor(private readonly spill: StringSpill) {}
 
   /** Spills the bodies that `holders` hold, then the files' text. */
   spillSources(files: Iterable<{ text: string }>, holders: Iterable<{ file: { text: string }; episode: { markdown: string } }>): void {
-    for (const { file, episode } of holders) {
-      // The same episode may be held twice (parsed, then measured unchanged).
-      if (this.bodies.has(episode)) continue;
-      const body = this.spillBody(file, episode.markdown);
-      this.bodies.set(episode, body);
-      if (!spillBodyOf(episode, body)) spillProperty(this.spill, episode, 'markdown', body);
-    }
-    for (const file of files) spillProperty(this.spill, file, 'text', this.textOf(file));
+    for (const { file, episode } of holders) this.spillBodyOf(file, episode);
+    for (const file of files) this.spillText(file);
+  }
+
+  /**
+   * Spills one file as soon as it is parsed: its body, if it made an episode, then its text. The
+   * texts of a whole archive then never wait in memory together for the Markdown stage.
+   */
+  spillSource(file: { text: string }, episode: { markdown: string } | undefined): void {
+    if (episode !== undefined) this.spillBodyOf(file, episode);
+    this.spillText(file);
+  }
+
+  private spillBodyOf(file: { text: string }, episode: { markdown: string }): void {
+    // The same episode may be held twice (parsed, then measured unchanged).
+    if (this.bodies.has(episode)) return;
+    const body = this.spillBody(file, episode.markdown);
+    this.bodies.set(episode, body);
+    if (!spillBodyOf(episode, body)) spillProperty(this.spill, episode, 'markdown', body);
+  }
+
+  private spillText(file: { text: string }): void {
+    // Spilled already (by spillSource): its getter reads what was written.
+    if (this.spilledFiles.has(file)) return;
+    spillProperty(this.spill, file, 'text', this.textOf(file));
+    this.spilledFiles.add(file);
   }
 
   /** How to read the body of an episode given to `spillSources`, without reading it now. */

@@ -207,6 +207,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   });
   collect(...people.diagnostics);
 
+  // Each file's text and body go to the spill as soon as it is parsed: a memo of hashes by text would keep them all.
+  if (spilledTexts) store?.notes.forgetTexts();
   // Plain loops below: with thousands of entries, the small arrays of flatMap and spreads cost GC time in podsite dev.
   const parsed = await stage('parse', () => {
     const found: { file: SourceFile; episode: EpisodeSource }[] = [];
@@ -216,6 +218,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       const result = earlier ?? (spill ? detachedFromText(parseEntry(file, settings), file.text) : parseEntry(file, settings));
       if (memo) memo.parsed = result;
       store?.parsed.keep(file, result);
+      spilledTexts?.spillSource(file, result.episode);
       if (result.diagnostics.length > 0) collect(...result.diagnostics);
       if (result.episode) found.push({ file, episode: result.episode });
     }
@@ -248,9 +251,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   });
 
   if (spilledTexts) {
-    // Before the Markdown stage, whose worker threads make the peak of a first build: the texts
-    // (145 MB for 20,000 episodes) are read back a batch of notes at a time.
-    store?.notes.forgetTexts();
+    // Before the Markdown stage, whose worker threads make the peak of a first build: the bodies the
+    // parse stage did not spill, those of episodes the audio facts copied, are read back a batch of notes at a time.
     spilledTexts.spillSources(sources.files, [...parsed, ...measured]);
   }
   const notesCount = { rendered: 0, reused: 0 };

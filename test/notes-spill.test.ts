@@ -57,6 +57,20 @@ describe('the spill of a streamed build', () => {
     expect(detached.map(({ episode }) => hasFastProperties(episode))).toEqual([true, true]);
   });
 
+  it('spills one file and its body at once, and leaves them as they are when all are spilled after', () => {
+    const text = '---\ntitle: x\n---\nThe body.\n';
+    const file = { text };
+    const episode = { markdown: text.slice(17) };
+    const spilled = new SpilledTexts(new StringSpill());
+    spilled.spillSource(file, episode);
+    expect(Object.getOwnPropertyDescriptor(file, 'text')?.get).toBeTypeOf('function');
+    expect(Object.getOwnPropertyDescriptor(episode, 'markdown')?.get).toBeTypeOf('function');
+    const reader = Object.getOwnPropertyDescriptor(file, 'text')?.get;
+    spilled.spillSources([file], [{ file, episode }]);
+    expect(Object.getOwnPropertyDescriptor(file, 'text')?.get).toBe(reader);
+    expect([file.text, episode.markdown, spilled.bodyOf(episode)?.()]).toEqual([text, 'The body.\n', 'The body.\n']);
+  });
+
   it('reads texts and bodies back through the objects that held them', () => {
     const spill = new StringSpill();
     const text = '---\ntitle: x\n---\nThe body.\n';
