@@ -166,7 +166,38 @@ export function detachedFromText(parsed: ParsedEntry, text: string): ParsedEntry
   if (markdown === undefined || !text.endsWith(markdown)) return parsed;
   const { markdown: _body, ...episode } = parsed.episode!;
   const copy = deserialize(serialize({ episode, diagnostics: parsed.diagnostics })) as { episode: Omit<NonNullable<ParsedEntry['episode']>, 'markdown'>; diagnostics: ParsedEntry['diagnostics'] };
-  return { episode: { ...copy.episode, markdown: text.slice(text.length - markdown.length) }, diagnostics: copy.diagnostics };
+  return { episode: withBody(copy.episode, text.slice(text.length - markdown.length)), diagnostics: copy.diagnostics };
+}
+
+const BODY = Symbol('body');
+
+type Body = string | (() => string);
+
+/**
+ * `markdown` read from a hidden property that holds the body or, once it is spilled, its reader.
+ * A data property made an accessor later would turn the episode into a dictionary in V8 (about
+ * 1.5 KB an episode, held until the entries are made): added as a new property, one getter for
+ * every episode, it keeps them all in one hidden class.
+ */
+const bodyGetter: PropertyDescriptor = {
+  get(this: { [BODY]: Body }) {
+    const body = this[BODY];
+    return typeof body === 'string' ? body : body();
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+function withBody<T extends object>(episode: T, body: string): T & { markdown: string } {
+  Object.defineProperty(episode, BODY, { value: body, writable: true });
+  return Object.defineProperty(episode, 'markdown', bodyGetter) as T & { markdown: string };
+}
+
+/** Makes `markdown` read from the spill; says whether the episode had its body behind `bodyGetter`. */
+function spillBodyOf(episode: object, read: () => string): boolean {
+  if (!Object.prototype.hasOwnProperty.call(episode, BODY)) return false;
+  (episode as { [BODY]: Body })[BODY] = read;
+  return true;
 }
 
 /**
@@ -176,20 +207,39 @@ export function detachedFromText(parsed: ParsedEntry, text: string): ParsedEntry
  */
 export class SpilledTexts {
   private readonly texts = new Map<{ text: string }, () => string>();
+  private readonly spilledFiles = new WeakSet<object>();
   private readonly bodies = new WeakMap<object, () => string>();
 
   constructor(private readonly spill: StringSpill) {}
 
   /** Spills the bodies that `holders` hold, then the files' text. */
   spillSources(files: Iterable<{ text: string }>, holders: Iterable<{ file: { text: string }; episode: { markdown: string } }>): void {
-    for (const { file, episode } of holders) {
-      // The same episode may be held twice (parsed, then measured unchanged).
-      if (this.bodies.has(episode)) continue;
-      const body = this.spillBody(file, episode.markdown);
-      this.bodies.set(episode, body);
-      spillProperty(this.spill, episode, 'markdown', body);
-    }
-    for (const file of files) spillProperty(this.spill, file, 'text', this.textOf(file));
+    for (const { file, episode } of holders) this.spillBodyOf(file, episode);
+    for (const file of files) this.spillText(file);
+  }
+
+  /**
+   * Spills one file as soon as it is parsed: its body, if it made an episode, then its text. The
+   * texts of a whole archive then never wait in memory together for the Markdown stage.
+   */
+  spillSource(file: { text: string }, episode: { markdown: string } | undefined): void {
+    if (episode !== undefined) this.spillBodyOf(file, episode);
+    this.spillText(file);
+  }
+
+  private spillBodyOf(file: { text: string }, episode: { markdown: string }): void {
+    // The same episode may be held twice (parsed, then measured unchanged).
+    if (this.bodies.has(episode)) return;
+    const body = this.spillBody(file, episode.markdown);
+    this.bodies.set(episode, body);
+    if (!spillBodyOf(episode, body)) spillProperty(this.spill, episode, 'markdown', body);
+  }
+
+  private spillText(file: { text: string }): void {
+    // Spilled already (by spillSource): its getter reads what was written.
+    if (this.spilledFiles.has(file)) return;
+    spillProperty(this.spill, file, 'text', this.textOf(file));
+    this.spilledFiles.add(file);
   }
 
   /** How to read the body of an episode given to `spillSources`, without reading it now. */
