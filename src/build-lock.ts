@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { isRunning } from './remove-later.js';
@@ -49,6 +49,7 @@ export async function lockOutput(outputFolder: string, command: string): Promise
     for (let round = 0; round < 100; round++) {
       try {
         await link(written, file);
+        await removeDeadCandidates(file, mine.hostname);
         return { lock: ownLock(file, text) };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -63,6 +64,22 @@ export async function lockOutput(outputFolder: string, command: string): Promise
     return { holder: holder ?? { pid: 0, hostname: '', started: '', command: 'build' }, file };
   } finally {
     await unlink(written).catch(() => undefined);
+  }
+}
+
+/**
+ * Removes the lock candidates (`.dist.lock.new-…`) of processes of this machine that are gone: a
+ * build killed between writing its candidate and removing it leaves one beside the output for good.
+ * Those of running processes, or written on another machine, may be about to be linked: kept.
+ */
+async function removeDeadCandidates(file: string, host: string): Promise<void> {
+  const prefix = `${path.basename(file)}.new-`;
+  const names = await readdir(path.dirname(file)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const candidate = path.join(path.dirname(file), name);
+    const holder = parseHolder((await readFile(candidate, 'utf8').catch(() => undefined)) ?? '');
+    if (holder !== undefined && holder.hostname === host && holder.pid !== process.pid && !isRunning(holder.pid)) await unlink(candidate).catch(() => undefined);
   }
 }
 

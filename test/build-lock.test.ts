@@ -63,6 +63,20 @@ describe('the lock of the output folder', () => {
     }
   });
 
+  it('removes what a build killed while taking the lock left, and only that', async () => {
+    const root = await tempProject(site());
+    const dead = path.join(root, `.dist.lock.new-${deadPid()}-0a0b0c0d`);
+    const running = path.join(root, `.dist.lock.new-${process.pid}-0a0b0c0d`);
+    const elsewhere = path.join(root, '.dist.lock.new-1-0a0b0c0d');
+    await writeFile(dead, lockText(Number(path.basename(dead).split('-')[1])));
+    await writeFile(running, lockText(process.pid));
+    await writeFile(elsewhere, lockText(1, 'another-machine.example'));
+    expect((await build({ cwd: root, cache: false })).ok).toBe(true);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(running)).toBe(true);
+    expect(existsSync(elsewhere)).toBe(true);
+  });
+
   it('is given to exactly one of several builds that find a stale lock at once', async () => {
     const root = await tempProject({});
     const output = path.join(root, 'dist');
