@@ -11,21 +11,24 @@ export async function runDev(options: CommandOptions, io: CliIo): Promise<number
   const { host, warning } = listenAddress(options.host);
   // Two dev servers of one project would write the same folder; a build writes its own output, and is not kept out.
   const folder = devOutputFolder(io.cwd, options.config);
-  // Ctrl-C during the first build (a large archive takes a while) stops it as it stops podsite build: with a line, not silently.
-  let heldLock: { release: () => Promise<void> } | undefined;
+  const locking = lockOutput(folder, 'dev');
+  // Ctrl-C during the first build (a large archive takes a while) stops it as it stops podsite build:
+  // with a line, not silently, and the lock released, once taken if it is being taken.
   const interruptedBeforeServing = () => {
     io.stderr('Interrupted: podsite dev stopped during its first build, before serving.');
-    void (heldLock?.release() ?? Promise.resolve()).finally(() => process.exit(INTERRUPTED_EXIT_CODE));
+    void locking
+      .then((locked) => ('lock' in locked ? locked.lock.release() : undefined))
+      .catch(() => undefined)
+      .finally(() => process.exit(INTERRUPTED_EXIT_CODE));
   };
   process.once('SIGINT', interruptedBeforeServing);
   const serving = () => process.off('SIGINT', interruptedBeforeServing);
   try {
-    const locked = await lockOutput(folder, 'dev');
+    const locked = await locking;
     if ('holder' in locked) {
       printDiagnosticText([outputLocked(path.relative(io.cwd, folder), locked.holder, path.relative(io.cwd, locked.file))], io);
       return 1;
     }
-    heldLock = locked.lock;
     try {
       return await serve(options, io, host, warning, serving);
     } finally {
