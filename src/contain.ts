@@ -34,6 +34,15 @@ export function nameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** The first name of a path (folders, then the file) that `nameProblem` refuses, with why. */
+export function unsafeNameIn(relativePath: string): { name: string; problem: string } | undefined {
+  for (const name of relativePath.split('/')) {
+    const problem = nameProblem(name);
+    if (problem !== undefined) return { name, problem };
+  }
+  return undefined;
+}
+
 /**
  * The files of a folder copied as they are into the site (public/, the media folder), without those
  * whose path holds a name that `nameProblem` refuses, each of which gets a warning. Such a file is
@@ -44,8 +53,7 @@ export function copyableFiles<T extends { sitePath: string; absolutePath: string
   const kept: T[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const file of files) {
-    const inFolder = file.sitePath.slice(sitePrefix.length);
-    const problem = inFolder.split('/').map((name) => ({ name, problem: nameProblem(name) })).find((found) => found.problem !== undefined);
+    const problem = unsafeNameIn(file.sitePath.slice(sitePrefix.length));
     if (problem === undefined) {
       kept.push(file);
       continue;

@@ -2,7 +2,7 @@ import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AudioFinding } from './audio-facts.js';
-import { nameProblem } from './contain.js';
+import { unsafeNameIn } from './contain.js';
 import { FactsCache } from './facts-cache.js';
 import { forEachLimited } from './limit.js';
 import { listPublicFiles, type PublicFile, type SkippedLink } from './load.js';
@@ -59,7 +59,7 @@ async function readOne(url: string, options: LocalAudioOptions, cache: FactsCach
     const stats = await stat(file).catch(() => undefined);
     if (!stats?.isFile()) continue;
     // The file is there but left out of the site (copyableFiles, unsafe-file-name): the episode would link to nothing.
-    const unsafe = sitePathOf(url).split('/').map((name) => ({ name, problem: nameProblem(name) })).find((found) => found.problem !== undefined);
+    const unsafe = unsafeNameIn(sitePathOf(url));
     if (unsafe !== undefined) {
       return audioNotFound(
         url,
