@@ -194,7 +194,7 @@ function withBody<T extends object>(episode: T, body: string): T & { markdown: s
 }
 
 /** Makes `markdown` read from the spill; says whether the episode had its body behind `bodyGetter`. */
-function spillBodyOf(episode: object, read: () => string): boolean {
+function readBodyFrom(episode: object, read: () => string): boolean {
   if (!Object.prototype.hasOwnProperty.call(episode, BODY)) return false;
   (episode as { [BODY]: Body })[BODY] = read;
   return true;
@@ -232,7 +232,7 @@ export class SpilledTexts {
     if (this.bodies.has(episode)) return;
     const body = this.spillBody(file, episode.markdown);
     this.bodies.set(episode, body);
-    if (!spillBodyOf(episode, body)) spillProperty(this.spill, episode, 'markdown', body);
+    if (!readBodyFrom(episode, body)) spillProperty(this.spill, episode, 'markdown', body);
   }
 
   private spillText(file: { text: string }): void {
