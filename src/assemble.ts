@@ -45,12 +45,31 @@ export function assembleSite(settings: Settings, unordered: readonly Episode[], 
       diagnostic(entry.file, entry.positions.get('slug') ?? { line: 1, column: 1 }, 'duplicate-permalink', `this page's address \`${entry.path}\` is also the address of ${other.file}`, 'give one of them another `slug:`'),
     );
   }
-  entries.forEach((entry, index) => {
-    entry.newer = entries[index - 1];
-    entry.older = entries[index + 1];
-  });
+  entries.forEach((entry, index) => setNeighbours(entry, { newer: entries[index - 1], older: entries[index + 1] }));
   const episodes = entries.filter((entry) => entry.kind === 'episode');
   return { value: { settings, entries, episodes, people, pages }, diagnostics };
+}
+
+/** An entry's newer and older neighbours in publication order. */
+export interface Neighbours {
+  newer: Episode | undefined;
+  older: Episode | undefined;
+}
+
+/**
+ * Kept beside the entries rather than on them: a list page is given the site's entries as they
+ * are, where entries that named their neighbours would each have to be copied without them (the
+ * archive lists them all), so that a list depends on its own entries only.
+ */
+const neighbours = new WeakMap<Episode, Neighbours>();
+
+/** The neighbours the last assembled site gave this entry (none for an entry of no site). */
+export function neighboursOf(entry: Episode): Neighbours {
+  return neighbours.get(entry) ?? { newer: undefined, older: undefined };
+}
+
+export function setNeighbours(entry: Episode, found: Neighbours): void {
+  neighbours.set(entry, found);
 }
 
 /** An entry with its address, notes, summary and people: all that depends on its own file, the settings and the people folder. */

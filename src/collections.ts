@@ -6,33 +6,11 @@ import { outputFileOf } from './permalink.js';
 import type { Episode, Site } from './site.js';
 import { withLazyKey, type PageSpec } from './pages.js';
 import type { Strings } from './templates.js';
-import { withNeighbours } from './spilled-entry.js';
 import { compareText } from './text.js';
 
 /** What a list page says about the page itself; pages.ts adds the canonical URL. */
 export type PageOf = (info: { title: string; description: string; path: string }) => object;
 
-/** An entry as a list shows it: without neighbours, so a list depends on its own entries only. */
-export function listed(entry: Episode): Episode {
-  // The archive lists every entry at each rebuild: a copy is made again only when the entry is
-  // another object, or when one of the fields a build sets on it again (stampEntry, attachFiles) changed.
-  const kept = listedViews.get(entry);
-  if (
-    kept !== undefined &&
-    kept.future === entry.future &&
-    kept.key === entry.key &&
-    kept.transcripts === entry.transcripts &&
-    kept.transcriptText === entry.transcriptText &&
-    kept.chaptersUrl === entry.chaptersUrl
-  ) {
-    return kept;
-  }
-  const view = withNeighbours(entry, undefined, undefined);
-  listedViews.set(entry, view);
-  return view;
-}
-
-const listedViews = new WeakMap<Episode, Episode>();
 const keysOf = (entries: readonly Episode[]) => entries.map((entry) => entry.key).join('|');
 const say = (strings: Strings, key: string, fallback: string, ...args: (string | number)[]) =>
   (strings[key] ?? fallback).replace(/\{(\d+)\}/g, (_, index: string) => String(args[Number(index)] ?? ''));
@@ -131,7 +109,7 @@ export function peopleSpecs(site: Site, strings: Strings, page: PageOf): PageSpe
       context: () => ({
         page: page({ title: `${person.name} · ${settings.title}`, description: person.text || person.name, path }),
         person: personView(person, strings),
-        entries: entries.map((entry) => ({ ...listed(entry), asGuest: !hosted(entry) })),
+        entries: entries.map((entry) => ({ ...entry, asGuest: !hosted(entry) })),
       }),
     }, () => `${JSON.stringify(person)}|${keysOf(entries)}`));
   }
@@ -187,7 +165,7 @@ export function tagSpecs(site: Site, strings: Strings, page: PageOf): PageSpec[]
       context: () => ({
         page: page({ title: `${say(strings, 'tag-title', 'Tag: {0}', name)} · ${settings.title}`, description: settings.description, path }),
         tag: { name, names: group.names, path, count: group.entries.length },
-        entries: group.entries.map(listed),
+        entries: group.entries,
       }),
     }, () => `${group.names.join('|')}|${keysOf(group.entries)}`);
   });
@@ -232,7 +210,7 @@ export function seasonSpecs(site: Site, strings: Strings, page: PageOf): PageSpe
         page: page({ title: `${say(strings, 'season-n', 'Season {0}', season)} · ${settings.title}`, description: settings.description, path }),
         season: { number: season, count: entries.length },
         hasIndex: numbers.length > 1,
-        entries: entries.map(listed),
+        entries,
       }),
     }, () => `${season}|${numbers.length}|${keysOf(entries)}`);
   });

@@ -1,4 +1,4 @@
-import { toEpisode } from './assemble.js';
+import { neighboursOf, setNeighbours, toEpisode } from './assemble.js';
 import type { BuildCache, CachedFile } from './cache.js';
 import { applyRuleSettings, hasErrors } from './diagnostics.js';
 import { notesDiagnostics, parseEntry, renderNotes, stampEntry } from './entry.js';
@@ -41,8 +41,7 @@ export async function renderEditedPages(cache: BuildCache, root: string, files: 
     // The same transcripts as the rebuild will find, so that it finds this page made from the same key.
     if (hasErrors(applyRuleSettings(attachFiles([entry], attachmentContext(settings, root, cache.listing?.others ?? new Set(), cache)), rules))) return undefined;
     if (!keepsItsPlace(before, entry)) return undefined;
-    entry.newer = before.newer;
-    entry.older = before.older;
+    setNeighbours(entry, neighboursOf(before));
     edited.push({ absolutePath, memo: { source: read.source, parsed, notes, cast, entry } });
   }
   if (edited.length === 0) return undefined;

@@ -4,9 +4,10 @@ import type { TemplateFile } from './load.js';
 import { outputFileOf } from './permalink.js';
 import { absoluteUrl, siteHref, type Episode, type Site } from './site.js';
 import { templateFailure, type Renderer, type Strings } from './templates.js';
-import { castLinks, listed, peopleSpecs, seasonSpecs, tagLinks, tagSpecs } from './collections.js';
+import { castLinks, peopleSpecs, seasonSpecs, tagLinks, tagSpecs } from './collections.js';
 import { menuPages, placeSitePages, type SitePage } from './site-pages.js';
 import { withNeighbours } from './spilled-entry.js';
+import { neighboursOf } from './assemble.js';
 
 /** A file of the generated site, path relative to the output folder. */
 export interface OutputFile {
@@ -150,20 +151,19 @@ function siteViewOf(settings: Settings, chrome: SiteChrome) {
 /** An entry's own key: its source, and whether it is in the future (a badge in dev). */
 const entryKey = (entry: Episode | undefined) => (entry === undefined ? '-' : entry.key);
 
-/** Neighbours without their own neighbours, so that a page depends on exactly three entries. */
-const neighbour = (entry: Episode | undefined) => (entry === undefined ? undefined : listed(entry));
-
 /** The page of one episode or post; it depends on the entry and its two neighbours. */
 export function entryPageSpec(settings: Settings, entry: Episode): PageSpec {
+  // Neighbours without their own neighbours (no entry of the site has them), so that a page depends on exactly three entries.
+  const { newer, older } = neighboursOf(entry);
   return {
     path: entry.path,
     output: entry.outputFile,
     template: 'episode',
-    key: `${entryKey(entry)}|${entryKey(entry.newer)}|${entryKey(entry.older)}`,
+    key: `${entryKey(entry)}|${entryKey(newer)}|${entryKey(older)}`,
     lastmod: entry.date,
     context: () => ({
       page: pageInfo(settings, { title: `${entry.title} · ${settings.title}`, description: entry.summary, path: entry.path }),
-      episode: withNeighbours(entry, neighbour(entry.newer), neighbour(entry.older)),
+      episode: withNeighbours(entry, newer, older),
       hostLinks: castLinks(entry.hosts, entry.people.hosts),
       guestLinks: castLinks(entry.guests, entry.people.guests),
       tagLinks: tagLinks(entry.tags),
@@ -196,7 +196,7 @@ export function planPages(site: Site, strings: Strings, kinds: readonly PageKind
       template: 'home',
       context: () => ({
         page: page({ title, description: settings.description, path: homePath(n) }),
-        entries: entries.map(neighbour),
+        entries,
         pagination: {
           current: n,
           total: pageCount,
@@ -216,7 +216,7 @@ export function planPages(site: Site, strings: Strings, kinds: readonly PageKind
     template: 'archive',
     context: () => ({
       page: page({ title: `${strings.archive ?? 'Archive'} · ${settings.title}`, description: settings.description, path: '/archive/' }),
-      years: byYear(site.entries.map((entry) => neighbour(entry)!)),
+      years: byYear(site.entries),
       entryCount: site.entries.length,
       episodeCount: site.episodes.length,
     }),

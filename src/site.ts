@@ -21,7 +21,10 @@ export interface Episode extends EpisodeSource {
   outputFile: string;
   /** The output file without case or Unicode normalization differences, for finding clashes. */
   addressKey: string;
-  /** Newer and older neighbours in publication order. */
+  /**
+   * Newer and older neighbours in publication order: set only on the copy an entry's own page is
+   * given (src/pages.ts); undefined on the site's entries, and so in every list (see `neighboursOf`).
+   */
   newer: Episode | undefined;
   older: Episode | undefined;
   /** Dated after the build's clock: shown only with --future (and in dev), with a badge. */
