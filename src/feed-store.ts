@@ -5,7 +5,7 @@ import path from 'node:path';
 import { serialize } from 'node:v8';
 import type { Diagnostic } from './diagnostics.js';
 import { readV8Store } from './v8-store.js';
-import type { FeedItemSource } from './feed.js';
+import { xmlText, type FeedItemSource, type FeedItemXml } from './feed.js';
 import type { FeedCheckInParts, ItemCheck } from './feed-check.js';
 import { hashText } from './build-store.js';
 import { codeDigest } from './up-to-date.js';
@@ -106,7 +106,7 @@ export class FeedItems implements FeedItemSource {
   /** The item `planFeed` asked for last: the one the writer checks and writes next. */
   private current: { key: string; forbidden: boolean; check: ItemCheck | undefined } | undefined;
   /** The item given to the writer, waiting to be found among the pieces written. */
-  private pending: { key: string; xml: string; forbidden: boolean; check: ItemCheck } | undefined;
+  private pending: { key: string; xml: FeedItemXml; forbidden: boolean; check: ItemCheck } | undefined;
   private readonly placed = new Map<string, StoredItem>();
   private readonly written: string[] = [];
   private broken = false;
@@ -116,21 +116,20 @@ export class FeedItems implements FeedItemSource {
     private readonly stored: StoreFile | undefined,
   ) {}
 
-  get(key: string): { xml: string; forbidden: boolean } | undefined {
+  get(key: string): { xml: Buffer; forbidden: boolean } | undefined {
     this.current = undefined;
     const kept = this.stored?.items.get(key);
     if (kept === undefined) return undefined;
     const fd = this.fileOf(kept.file);
     if (fd === null) return undefined;
-    const bytes = Buffer.allocUnsafe(kept.length);
-    let xml: string;
+    // Kept as bytes: an item that is written again as it was need not be decoded, nor encoded again.
+    const xml = Buffer.allocUnsafe(kept.length);
     try {
-      if (readSync(fd, bytes, 0, kept.length, kept.start) !== kept.length) return undefined;
-      xml = bytes.toString('utf8');
+      if (readSync(fd, xml, 0, kept.length, kept.start) !== kept.length) return undefined;
     } catch {
       return undefined;
     }
-    if (!xml.startsWith('<item') || !xml.endsWith('</item>')) return undefined;
+    if (!isItemBytes(xml)) return undefined;
     this.current = { key, forbidden: kept.forbidden, check: kept.check };
     return { xml, forbidden: kept.forbidden };
   }
@@ -140,34 +139,36 @@ export class FeedItems implements FeedItemSource {
   }
 
   /** Checks the item just made or read, through its kept check when there is one. */
-  check(xml: string, check: FeedCheckInParts): void {
+  check(xml: FeedItemXml, check: FeedCheckInParts): void {
     const current = this.current;
     this.current = undefined;
+    // The item before was never written where it was expected.
+    if (this.pending !== undefined) this.broken = true;
     if (current?.check !== undefined) {
       check.addChecked(current.check);
       this.pending = { key: current.key, xml, forbidden: current.forbidden, check: current.check };
       return;
     }
-    const made = check.add(xml);
+    const made = check.add(xmlText(xml));
     this.pending = current && made && { key: current.key, xml, forbidden: current.forbidden, check: made };
   }
 
   /** The pieces of feed file `file` as they are written, noting the byte at which each item starts. */
-  *track(file: string, pieces: Iterable<string>): Generator<string> {
+  *track(file: string, pieces: Iterable<FeedItemXml>): Generator<FeedItemXml> {
     this.written.push(file);
     let offset = 0;
     for (const piece of pieces) {
       const pending = this.pending;
-      this.pending = undefined;
-      const length = Buffer.byteLength(piece);
-      // An item's piece is the item with its indent before and a line end after it.
-      if (pending !== undefined && piece.endsWith(`${pending.xml}\n`)) {
-        const bytes = Buffer.byteLength(pending.xml);
-        this.placed.set(pending.key, { file, start: offset + length - bytes - 1, length: bytes, forbidden: pending.forbidden, check: pending.check });
-      } else if (pending !== undefined) this.broken = true;
+      const length = typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length;
+      // The item is a piece of its own (feedPieces), the very string or bytes given to the check.
+      if (pending !== undefined && piece === pending.xml) {
+        this.pending = undefined;
+        this.placed.set(pending.key, { file, start: offset, length, forbidden: pending.forbidden, check: pending.check });
+      }
       offset += length;
       yield piece;
     }
+    if (this.pending !== undefined) this.broken = true;
     this.close();
   }
 
@@ -211,6 +212,14 @@ export class FeedItems implements FeedItemSource {
     this.open.set(file, fd);
     return fd;
   }
+}
+
+const ITEM_START = Buffer.from('<item');
+const ITEM_END = Buffer.from('</item>');
+
+/** Bytes of the last feed that are still an item (the file was not rewritten with the same size). */
+function isItemBytes(xml: Buffer): boolean {
+  return xml.length >= ITEM_START.length + ITEM_END.length && xml.subarray(0, ITEM_START.length).equals(ITEM_START) && xml.subarray(xml.length - ITEM_END.length).equals(ITEM_END);
 }
 
 /** The store's key: the settings' (as the other stores have it), the options that shape items, and podsite's code, whose checks find what they find. */

@@ -56,7 +56,7 @@ export interface FeedFile extends OutputFile {
 
 export function renderFeed(site: Site, identity: FeedIdentity, options: FeedOptions, itemCache?: FeedItemCache): Result<FeedFile[]> {
   const plan = planFeed(site, identity, options, itemCache);
-  const items = site.episodes.map((_, index) => plan.item(index));
+  const items = site.episodes.map((_, index) => xmlText(plan.item(index)));
   const files = plan.files.map((file): FeedFile => {
     const onPage = items.slice(file.start, file.end);
     const around = onPage.length === 0 ? [file.before + file.after] : [file.before + ITEM_INDENT, ...onPage.slice(1).map(() => ITEM_SEPARATOR), `\n${file.after}`];
@@ -93,7 +93,7 @@ export interface FeedFilePlan {
 export interface FeedPlan {
   files: FeedFilePlan[];
   /** The XML of the item of the site's episode at `index`, made when asked for (each item once). */
-  item: (index: number) => string;
+  item: (index: number) => FeedItemXml;
   /** The feed's diagnostics: those of an item are added when it is made. */
   diagnostics: Diagnostic[];
 }
@@ -171,15 +171,16 @@ export function planFeed(site: Site, identity: FeedIdentity, options: FeedOption
       diagnostic(file, position, 'invalid-xml-character', 'control characters that XML forbids were removed from the feed', 'remove them from the file; they are often pasted from word processors'),
     );
   // Each item is written once and kept: a rebuild after one edit writes one item, not four thousand.
-  const item = (index: number): string => {
+  const item = (index: number): FeedItemXml => {
     const episode = site.episodes[index]!;
     const guid = identity.guids.get(episode) ?? episode.guid ?? episode.url;
     const key = `${episode.key}|${guid}`;
     let made = itemCache?.get(key);
     if (made === undefined) {
       const element = feedItem(site, episode, guid, prefix);
-      made = { xml: itemBuilder.build({ item: cleanForXml(element) }) as string, forbidden: containsForbiddenCharacters(element) };
-      itemCache?.set(key, made);
+      const fresh = { xml: itemBuilder.build({ item: cleanForXml(element) }) as string, forbidden: containsForbiddenCharacters(element) };
+      itemCache?.set(key, fresh);
+      made = fresh;
     }
     if (made.forbidden) forbidden(episode.file, forbiddenCharacterPosition(episode));
     return made.xml;
@@ -205,9 +206,15 @@ export function planFeed(site: Site, identity: FeedIdentity, options: FeedOption
 }
 
 /** The pieces of a feed file in the order they are written: joined, they are exactly the file `renderFeed` makes. */
-export function* feedPieces(file: FeedFilePlan, item: (index: number) => string): Generator<string> {
+export function* feedPieces(file: FeedFilePlan, item: (index: number) => FeedItemXml): Generator<FeedItemXml> {
   yield file.before;
-  for (let index = file.start; index < file.end; index++) yield `${ITEM_INDENT}${item(index)}\n`;
+  for (let index = file.start; index < file.end; index++) {
+    const xml = item(index);
+    yield ITEM_INDENT;
+    // The item as its own piece, as it was given: the feed store finds it among the pieces by identity.
+    yield xml;
+    yield '\n';
+  }
   yield file.after;
 }
 
@@ -270,8 +277,16 @@ const itemBuilder = new XMLBuilder({ ...BUILDER_OPTIONS, format: false });
 export type FeedItemCache = Map<string, { xml: string; forbidden: boolean }>;
 
 /** Where `planFeed` finds items made earlier, by key, and leaves those it makes: a `FeedItemCache`, or the build's feed store. */
+/**
+ * An item's XML: as made, or as the bytes the last feed file holds (the feed store), which are
+ * written again without being decoded.
+ */
+export type FeedItemXml = string | Buffer;
+
+export const xmlText = (xml: FeedItemXml): string => (typeof xml === 'string' ? xml : xml.toString('utf8'));
+
 export interface FeedItemSource {
-  get(key: string): { xml: string; forbidden: boolean } | undefined;
+  get(key: string): { xml: FeedItemXml; forbidden: boolean } | undefined;
   set(key: string, made: { xml: string; forbidden: boolean }): unknown;
 }
 

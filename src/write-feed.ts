@@ -1,7 +1,7 @@
 import { checkFeedFile, feedProblemDiagnostics } from './check-feed.js';
 import type { Diagnostic } from './diagnostics.js';
 import { FeedCheckInParts, type FeedProblem } from './feed-check.js';
-import { feedPieces, feedSkeleton, planFeed, renderFeed, type FeedIdentity, type FeedOptions } from './feed.js';
+import { feedPieces, feedSkeleton, planFeed, renderFeed, xmlText, type FeedIdentity, type FeedOptions } from './feed.js';
 import type { Site } from './site.js';
 import type { StagingFolder } from './write.js';
 import type { FeedItems } from './feed-store.js';
@@ -29,7 +29,7 @@ export async function writeFeed(staging: StagingFolder, site: Site, identity: Fe
     const item = (at: number) => {
       const xml = plan.item(at);
       if (kept) kept.check(xml, check);
-      else check.add(xml);
+      else check.add(xmlText(xml));
       return xml;
     };
     await staging.writeChunks(file.path, kept ? kept.track(file.path, feedPieces(file, item)) : feedPieces(file, item));

@@ -60,11 +60,11 @@ function isInside(relative: string): boolean {
 const PARALLEL_WRITES = 32;
 
 /**
- * A file streamed to disk is written in pieces of about this many characters: few system calls,
- * and small enough strings for V8's young generation (a larger one goes to the large-object
- * space, which only a full collection frees: the feed's 200 MB would pile up there).
+ * A file streamed to disk is written in pieces of about this many bytes: few system calls. The
+ * pieces are buffers, outside V8's heap (a string this large would go to the large-object space,
+ * which only a full collection frees: the feed's 200 MB would pile up there).
  */
-const STREAM_CHUNK = 1 << 16;
+const STREAM_CHUNK = 1 << 20;
 
 /** Two files are compared a piece of this many bytes at a time (outside V8's heap). */
 const COMPARE_CHUNK = 1 << 20;
@@ -144,22 +144,26 @@ export class StagingFolder {
    * Writes one file from its pieces, in order, without ever joining them (a feed of 20,000
    * episodes is 200 MB); then links the previous file instead if it has the same bytes.
    */
-  async writeChunks(relative: string, chunks: Iterable<string>): Promise<void> {
+  async writeChunks(relative: string, chunks: Iterable<string | Buffer>): Promise<void> {
     const pieces = chunks[Symbol.iterator]();
     await this.guard(async () => {
       await this.makeFolders([relative]);
       const target = this.place(relative);
       const handle = await open(target, 'w');
       try {
-        let pending = '';
+        let pending: Buffer[] = [];
+        let size = 0;
         for (let piece = pieces.next(); !piece.done; piece = pieces.next()) {
-          pending += piece.value;
-          if (pending.length >= STREAM_CHUNK) {
-            await handle.write(pending);
-            pending = '';
+          const bytes = typeof piece.value === 'string' ? Buffer.from(piece.value) : piece.value;
+          pending.push(bytes);
+          size += bytes.length;
+          if (size >= STREAM_CHUNK) {
+            await handle.write(Buffer.concat(pending, size));
+            pending = [];
+            size = 0;
           }
         }
-        if (pending !== '') await handle.write(pending);
+        if (size > 0) await handle.write(Buffer.concat(pending, size));
       } finally {
         await handle.close();
       }
