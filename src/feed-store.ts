@@ -110,20 +110,25 @@ export class FeedItems implements FeedItemSource {
   private readonly placed = new Map<string, StoredItem>();
   private readonly written: string[] = [];
   private broken = false;
+  private scratch = Buffer.alloc(0);
 
   constructor(
     private readonly outputFolder: string,
     private readonly stored: StoreFile | undefined,
   ) {}
 
+  /** A kept item's bytes, valid until the next call. */
   get(key: string): { xml: Buffer; forbidden: boolean } | undefined {
     this.current = undefined;
     const kept = this.stored?.items.get(key);
     if (kept === undefined) return undefined;
     const fd = this.fileOf(kept.file);
     if (fd === null) return undefined;
-    // Kept as bytes: an item that is written again as it was need not be decoded, nor encoded again.
-    const xml = Buffer.allocUnsafe(kept.length);
+    // Kept as bytes: an item that is written again as it was need not be decoded, nor encoded
+    // again. Read into one buffer, reused by the next item (the writer copies each piece at once):
+    // a buffer per item is memory outside V8's heap that V8 answers with full collections.
+    if (this.scratch.length < kept.length) this.scratch = Buffer.allocUnsafeSlow(Math.max(kept.length, this.scratch.length * 2));
+    const xml = this.scratch.subarray(0, kept.length);
     try {
       if (readSync(fd, xml, 0, kept.length, kept.start) !== kept.length) return undefined;
     } catch {

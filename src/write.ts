@@ -142,7 +142,8 @@ export class StagingFolder {
 
   /**
    * Writes one file from its pieces, in order, without ever joining them (a feed of 20,000
-   * episodes is 200 MB); then links the previous file instead if it has the same bytes.
+   * episodes is 200 MB); then links the previous file instead if it has the same bytes. Each piece
+   * is copied before the next is asked for: a piece of bytes may be a view its maker reuses.
    */
   async writeChunks(relative: string, chunks: Iterable<string | Buffer>): Promise<void> {
     const pieces = chunks[Symbol.iterator]();
@@ -151,19 +152,27 @@ export class StagingFolder {
       const target = this.place(relative);
       const handle = await open(target, 'w');
       try {
-        let pending: Buffer[] = [];
+        // One buffer for the whole file: a new one per write would be memory outside V8's heap
+        // that grows with the file, and V8 answers that growth with full collections.
+        const chunk = Buffer.allocUnsafeSlow(STREAM_CHUNK);
         let size = 0;
+        const flush = async () => {
+          for (let done = 0; done < size; ) done += (await handle.write(chunk, done, size - done)).bytesWritten;
+          size = 0;
+        };
         for (let piece = pieces.next(); !piece.done; piece = pieces.next()) {
-          const bytes = typeof piece.value === 'string' ? Buffer.from(piece.value) : piece.value;
-          pending.push(bytes);
-          size += bytes.length;
-          if (size >= STREAM_CHUNK) {
-            await handle.write(Buffer.concat(pending, size));
-            pending = [];
-            size = 0;
+          const value = piece.value;
+          const length = typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+          if (size + length > STREAM_CHUNK) await flush();
+          if (length > STREAM_CHUNK) {
+            // Larger than the buffer: written as it is.
+            const bytes = typeof value === 'string' ? Buffer.from(value) : value;
+            for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
+            continue;
           }
+          size += typeof value === 'string' ? chunk.write(value, size) : value.copy(chunk, size);
         }
-        if (size > 0) await handle.write(Buffer.concat(pending, size));
+        await flush();
       } finally {
         await handle.close();
       }

@@ -137,6 +137,26 @@ describe('the staging folder', () => {
     expect(existsSync(path.join(root, 'dist'))).toBe(true);
     expect(await readdir(root)).toEqual(['dist']);
   });
+
+  it('writes pieces of bytes, each copied before the next is made from the same buffer', async () => {
+    const root = await tempProject({});
+    const output = path.join(root, 'dist');
+    const staging = new StagingFolder(output);
+    const reused = Buffer.alloc(8);
+    function* pieces(): Generator<string | Buffer> {
+      for (let n = 0; n < 300_000; n++) {
+        reused.write(`<i>${String(n % 1000).padStart(3, '0')}</i>`.slice(0, 8));
+        yield n % 2 === 0 ? reused : 'é\n';
+      }
+      yield Buffer.from('y'.repeat(3 << 20));
+      yield 'end';
+    }
+    await staging.writeChunks('feed.xml', pieces());
+    await staging.commit();
+    let expected = '';
+    for (let n = 0; n < 300_000; n++) expected += n % 2 === 0 ? `<i>${String(n % 1000).padStart(3, '0')}</i>`.slice(0, 8) : 'é\n';
+    expect(await readFile(path.join(output, 'feed.xml'), 'utf8')).toBe(`${expected}${'y'.repeat(3 << 20)}end`);
+  });
 });
 
 describe('the feed check in parts', () => {
