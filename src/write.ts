@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, lstatSync, mkdirSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
@@ -112,8 +112,6 @@ export class StagingFolder {
    * (`spareFolder`): what it holds besides them is removed by `commit`. Undefined in a new folder.
    */
   private placed: Set<string> | undefined;
-  /** What the spare site held when it was taken, by absolute path: what no file of the new site needs is removed by `commit`. */
-  private spare: { files: Set<string>; folders: Set<string> } | undefined;
 
   constructor(private readonly outputFolder: string) {
     const parent = path.dirname(outputFolder);
@@ -212,10 +210,11 @@ export class StagingFolder {
       for (const file of files) {
         const target = path.join(this.folder, file.path);
         try {
-          this.makeFolderSync(path.dirname(target));
-          const there = this.spare?.files.has(target) || this.spare?.folders.has(target);
-          if (!there || !sameInode(file.from, target)) {
-            if (there) clearForFile(target);
+          // Most pages of the spare site are already links to the live site's files: left as they are.
+          if (this.placed !== undefined && sameInode(file.from, target)) this.markUsed(path.dirname(target));
+          else {
+            this.makeFolderSync(path.dirname(target));
+            if (this.placed !== undefined) clearForFile(target);
             linkSync(file.from, target);
           }
           this.placed?.add(target);
@@ -277,7 +276,9 @@ export class StagingFolder {
     await this.guard(() => undefined);
     await this.dropUnusedFolders();
     if (this.failure !== undefined) throw this.failure.error;
-    if (this.placed !== undefined && this.spare !== undefined) removeUnplaced(this.spare, this.placed, this.folders);
+    // Walked now, not when the spare was taken: a walk through the thread pool while the build
+    // goes on would make every write of the build wait behind thousands of folder reads.
+    if (this.placed !== undefined) removeUnplaced(contentsOf(this.folder), this.placed, this.folders);
     await swapIn(this.folder, this.outputFolder, this.previous);
     this.done = true;
   }
@@ -294,23 +295,32 @@ export class StagingFolder {
   private async guard(write: () => unknown): Promise<void> {
     if (this.failure !== undefined) return;
     try {
-      this.opened ??= (async () => {
-        await mkdir(path.dirname(this.outputFolder), { recursive: true });
-        // The site before the last, kept aside by the last swap, is renamed to this folder's name
-        // before anything in it changes: a build killed meanwhile leaves it as a staging folder of a
-        // process gone, which the next build removes and does not take as its spare.
-        if (await rename(spareFolder(this.outputFolder), this.folder).then(() => true, () => false)) {
-          this.placed = new Set();
-          this.spare = await contentsOf(this.folder);
-        } else await mkdir(this.folder);
-        this.made = true;
-      })();
+      this.opened ??= this.open();
       await this.opened;
       await write();
     } catch (error) {
       // Only problems of the machine wait for `commit`; anything else is a bug of podsite.
       if (typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
       this.failure ??= { error };
+    }
+  }
+
+  /**
+   * Makes the folder, or takes the spare site as it: at once, at the first call, which the build
+   * makes before it reads anything (`prepareFolders`). Through the thread pool, busy reading the
+   * episodes, a rename waited until the pages needed it.
+   */
+  private async open(): Promise<void> {
+    mkdirSync(path.dirname(this.outputFolder), { recursive: true });
+    // The site before the last, kept aside by the last swap, is renamed to this folder's name
+    // before anything in it changes: a build killed meanwhile leaves it as a staging folder of a
+    // process gone, which the next build removes and does not take as its spare.
+    if (renamed(spareFolder(this.outputFolder), this.folder)) {
+      this.made = true;
+      this.placed = new Set();
+    } else {
+      mkdirSync(this.folder);
+      this.made = true;
     }
   }
 
@@ -335,17 +345,22 @@ export class StagingFolder {
   private place(relative: string): string {
     const target = path.join(this.folder, relative);
     if (this.placed !== undefined) {
-      if (this.spare?.files.has(target) || this.spare?.folders.has(target)) clearForFile(target);
+      clearForFile(target);
       this.placed.add(target);
     }
     return target;
+  }
+
+  /** Remembers a folder that is there already, and its parents, as used by the new site. */
+  private markUsed(folder: string): void {
+    for (let inside = folder; inside !== this.folder && !this.folders.has(inside); inside = path.dirname(inside)) this.folders.add(inside);
   }
 
   /** One `mkdir` per folder not made ahead, parents first, each remembered as used. */
   private makeFolderSync(folder: string): void {
     if (folder === this.folder || this.folders.has(folder)) return;
     this.makeFolderSync(path.dirname(folder));
-    if (!this.prepared.has(folder) && !this.spare?.folders.has(folder)) {
+    if (!this.prepared.has(folder)) {
       try {
         mkdirSync(folder);
       } catch (error) {
@@ -376,6 +391,15 @@ export function spareFolder(outputFolder: string): string {
   return path.join(path.dirname(outputFolder), `.${path.basename(outputFolder)}.spare`);
 }
 
+function renamed(from: string, to: string): boolean {
+  try {
+    renameSync(from, to);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether two paths are the same file (one linked from the other); false when either is missing. */
 function sameInode(a: string, b: string): boolean {
   try {
@@ -399,23 +423,19 @@ function clearForFile(target: string): void {
   }
 }
 
-/** Every file and folder under `root` (absolute paths), read a level at a time through the thread pool. */
-async function contentsOf(root: string): Promise<{ files: Set<string>; folders: Set<string> }> {
-  const files = new Set<string>();
-  const folders = new Set<string>();
-  let level = [root];
-  while (level.length > 0) {
-    const next: string[] = [];
-    await inBatches(level, async (folder) => {
-      for (const found of await readdir(folder, { withFileTypes: true })) {
-        const inside = path.join(folder, found.name);
-        if (found.isDirectory()) {
-          folders.add(inside);
-          next.push(inside);
-        } else files.add(inside);
-      }
-    });
-    level = next;
+interface SpareListing {
+  files: string[];
+  folders: string[];
+}
+
+/** Every file and folder under `root`, by absolute path. */
+function contentsOf(root: string): SpareListing {
+  const files: string[] = [];
+  const folders: string[] = [];
+  for (const found of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    const inside = path.join(found.parentPath, found.name);
+    if (found.isDirectory()) folders.push(inside);
+    else files.push(inside);
   }
   return { files, folders };
 }
@@ -424,7 +444,7 @@ async function contentsOf(root: string): Promise<{ files: Set<string>; folders: 
  * Removes from the spare site every file this build did not place, and every folder no file of the
  * new site is in (with what it holds): the folder then holds exactly the new site, as a new one would.
  */
-function removeUnplaced(spare: { files: ReadonlySet<string>; folders: ReadonlySet<string> }, placed: ReadonlySet<string>, used: ReadonlySet<string>): void {
+function removeUnplaced(spare: SpareListing, placed: ReadonlySet<string>, used: ReadonlySet<string>): void {
   for (const file of spare.files) {
     if (placed.has(file)) continue;
     try {
