@@ -188,7 +188,7 @@ const bodyGetter: PropertyDescriptor = {
   configurable: true,
 };
 
-function withBody<T extends object>(episode: T, body: string): T & { markdown: string } {
+export function withBody<T extends object>(episode: T, body: string): T & { markdown: string } {
   Object.defineProperty(episode, BODY, { value: body, writable: true });
   return Object.defineProperty(episode, 'markdown', bodyGetter) as T & { markdown: string };
 }

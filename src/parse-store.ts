@@ -4,6 +4,7 @@ import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { Diagnostic } from './diagnostics.js';
 import { readV8Store } from './v8-store.js';
+import { withBody } from './notes-spill.js';
 import type { ParsedEntry } from './entry.js';
 import type { EpisodeSource } from './episode.js';
 import type { SourceFile } from './load.js';
@@ -79,8 +80,10 @@ export class ParseStore {
     }
     if (!isKeptEntry(kept, file.text.length)) return undefined;
     this.used.set(id, bytes);
-    // A slice shares the file's text rather than copying it.
-    const episode = kept.episode === undefined ? undefined : ({ ...kept.episode, markdown: file.text.slice(kept.markdownFrom) } as EpisodeSource);
+    // A slice shares the file's text rather than copying it. Behind the body's getter from the
+    // start, as a fresh parse has it: a build that spills the body later then keeps the episode's
+    // fast properties, where turning a data property into a getter makes a dictionary.
+    const episode = kept.episode === undefined ? undefined : (withBody(kept.episode, file.text.slice(kept.markdownFrom)) as EpisodeSource);
     return { episode, diagnostics: kept.diagnostics };
   }
 

@@ -1,12 +1,13 @@
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { serialize } from 'node:v8';
+import { serialize, setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { hashText } from '../src/build-store.js';
 import { parseSettings } from '../src/config.js';
 import { parseEntry } from '../src/entry.js';
 import type { SourceFile } from '../src/load.js';
+import { SpilledTexts, StringSpill } from '../src/notes-spill.js';
 import { PARSE_STORE_FORMAT, ParseStore, type ParseStoreOptions } from '../src/parse-store.js';
 import { episodeFile, MINIMAL_SETTINGS } from './helpers.js';
 
@@ -93,5 +94,19 @@ describe('the parse store', () => {
     expect(shape.diagnostics).toEqual([]);
     expect(shape.store.get(EPISODE)).toBeUndefined();
     expect((await readdir(options.folder)).sort()).toEqual(['parsed.v8']);
+  });
+  it('gives an episode that keeps fast properties once its body and text are spilled', async () => {
+    const options = await storeOptions();
+    const first = ParseStore.open(options).store;
+    first.keep(EPISODE, parseEntry(EPISODE, settings));
+    await first.save();
+    const episode = ParseStore.open(options).store.get(EPISODE)!.episode!;
+    const file = { ...EPISODE };
+    new SpilledTexts(new StringSpill(options.folder)).spillSource(file, episode);
+    expect(episode.markdown).toBe('Some **notes**.\n');
+    // A dictionary-mode episode takes about 1.5 KB, held for each of a large archive's files until the entries are made.
+    setFlagsFromString('--allow-natives-syntax');
+    const hasFastProperties = new Function('object', 'return %HasFastProperties(object)') as (object: object) => boolean;
+    expect(hasFastProperties(episode)).toBe(true);
   });
 });
