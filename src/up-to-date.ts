@@ -153,12 +153,13 @@ export class LastBuild {
     const time = now.getTime();
     if (time < record.builtAt || (record.validUntil !== null && time >= record.validUntil)) return {};
     if (!sameIdentity(identityOf(record.ledger.path), record.ledger.identity)) return {};
-    if (!outputIntact(record.output)) return {};
     const listing = listInputs(record.inputs.roots, record.inputs.skip, record.inputs.files);
     if (listing === undefined) return {};
     // A build follows: its fingerprint is this walk when its settings name the same folders.
     this.listing = listing;
     if (digestOf(listing, record.inputs.startedAt - RACY_WINDOW_MS) !== record.inputs.digest) return {};
+    // After the inputs: a build that follows an edit looks at each page it takes from the output anyway (previousPages).
+    if (!outputIntact(record.output)) return {};
     return {
       result: {
         ok: true,
