@@ -31,9 +31,12 @@ export const SITEMAP_URL_LIMIT = 50_000;
  * is the podcaster's own and wins over the generated one.
  */
 export function machineFiles(settings: Settings, pages: readonly SitemapPage[], publicPaths: ReadonlySet<string>, urlsPerSitemap = SITEMAP_URL_LIMIT): OutputFile[] {
-  const files = sitemapFiles(settings, pages, urlsPerSitemap);
-  if (!publicPaths.has(ROBOTS_PATH.slice(1))) files.push({ path: ROBOTS_PATH.slice(1), contents: robotsTxt(settings) });
-  return files;
+  return [...sitemapFiles(settings, pages, urlsPerSitemap), ...robotsFiles(settings, publicPaths)];
+}
+
+/** robots.txt, unless the public folder has its own. */
+export function robotsFiles(settings: Settings, publicPaths: ReadonlySet<string>): OutputFile[] {
+  return publicPaths.has(ROBOTS_PATH.slice(1)) ? [] : [{ path: ROBOTS_PATH.slice(1), contents: robotsTxt(settings) }];
 }
 
 /**

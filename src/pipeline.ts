@@ -22,7 +22,7 @@ import { CACHE_FOLDER } from './facts-cache.js';
 import { attachFiles, attachmentContext, attachmentOutput } from './attachments.js';
 import { chromeOf, FEED_PATH, generatedAddresses, planPages, renderSpecs, type OutputFile, type PageKind, type PageSpec } from './pages.js';
 import { placeSitePages, readSitePages } from './site-pages.js';
-import { machineFiles } from './machines.js';
+import { machineFiles, robotsFiles, SITEMAP_PATH, SITEMAP_URL_LIMIT } from './machines.js';
 import { castOf, readPeople } from './people.js';
 import { absoluteUrl, type Site } from './site.js';
 import { searchIndexFile, searchLibraryFile } from './search-index.js';
@@ -38,6 +38,9 @@ import { writePages } from './write-pages.js';
 import { writeFeed } from './write-feed.js';
 import { detachedFromText, SpilledTexts, StringSpill, type SpilledNotes } from './notes-spill.js';
 import { spilledEntry } from './spilled-entry.js';
+
+/** The sitemap as a file of the output. */
+const SITEMAP_FILE = SITEMAP_PATH.slice(1);
 
 /** Paths as the ledger writes them, by path as the build has them, for each `podsite dev` session. */
 const ledgerPaths = new WeakMap<BuildCache, { key: string; paths: Map<string, string> }>();
@@ -412,14 +415,20 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   // The feed as apps will read it; after the feed's own diagnostics, which it does not repeat.
   collect(...(await stage('check feed', () => (streamed ? streamed.check(diagnostics) : feed.value.flatMap((file) => checkFeedFile(file, site, diagnostics, cache))))));
 
-  const machines = await stage('sitemap', () => {
-    const publicPaths = new Set(publicFiles.map((file) => file.sitePath));
-    // What the sitemap and robots.txt are made from (the settings reset the cache): one save rarely changes it.
-    const key = cache && [publicPaths.has('robots.txt'), ...planned.map((spec) => `${spec.path}|${spec.lastmod?.getTime()}|${spec.noindex === true}`)].join('\n');
-    if (cache?.machines !== undefined && cache.machines.key === key) return { files: cache.machines.files, fresh: false };
+  // What the sitemap and robots.txt are made from (the settings reset the cache): one save rarely changes it.
+  const publicPaths = new Set(publicFiles.map((file) => file.sitePath));
+  const machinesKey = `${publicPaths.has('robots.txt')}\n${planned.map((spec) => `${spec.path}|${spec.lastmod?.getTime()}|${spec.noindex === true}`).join('\n')}`;
+  const machines = await stage('sitemap', async () => {
+    const key = machinesKey;
+    if (cache?.machines !== undefined && cache.machines.key === key) return { files: cache.machines.files, fresh: false, written: [] };
+    // The last build's sitemap, when made from the same pages (an edit of notes leaves it as it was): linked, not made again.
+    const keptSitemap = staging && previousPage?.(SITEMAP_FILE, key);
+    if (keptSitemap !== undefined && planned.length <= SITEMAP_URL_LIMIT && (await staging!.linkFrom([{ path: SITEMAP_FILE, from: keptSitemap }])).has(SITEMAP_FILE)) {
+      return { files: robotsFiles(settings, publicPaths), fresh: false, written: [SITEMAP_FILE] };
+    }
     const files = machineFiles(settings, planned, publicPaths);
-    if (cache && key !== undefined) cache.machines = { key, files };
-    return { files, fresh: true };
+    if (cache) cache.machines = { key, files };
+    return { files, fresh: true, written: [] };
   });
   // With a cache, only the terms of entries that changed are indexed again, and only the files they touch are fresh.
   const search = await stage('search index', async () => {
@@ -429,6 +438,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
 
   const attachments = await stage('attachment files', () => attachmentOutput(site, cache?.attachmentFiles));
 
+  /** Files already in the staging folder: pages, feed, a sitemap taken from the last build. */
+  const placedPaths = [...pages.written, ...(streamed?.paths ?? []), ...machines.written];
   const plan = planOutput(
     [...pages.value, ...feed.value, ...machines.files, ...search.files, ...attachments.files],
     [
@@ -437,7 +448,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       ...mediaFiles.map((file) => ({ origin: path.relative(cwd, file.absolutePath), file })),
       ...attachments.copies,
     ],
-    [...pages.written, ...(streamed?.paths ?? [])],
+    placedPaths,
   );
   collect(...plan.diagnostics);
   const stats: BuildStats = {
@@ -445,7 +456,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     episodes: site.episodes.length,
     posts: site.entries.length - site.episodes.length,
     feedItems: site.episodes.length,
-    files: plan.value.files.length + plan.value.copies.length + pages.written.length + (streamed?.paths.length ?? 0),
+    files: plan.value.files.length + plan.value.copies.length + placedPaths.length,
   };
   const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...(streamed?.paths ?? []), ...(machines.fresh ? machines.files.map((file) => file.path) : []), ...search.fresh, ...attachments.fresh];
   if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value, chrome: chromeOf(site) } : undefined;
@@ -460,8 +471,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
         // Only what a successful build made is worth keeping.
         await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store?.feed.save(feedItems)]);
         hooks.written?.({
-          pages: { key: pagesKey, keys: new Map(planned.map((spec) => [spec.output, spec.key])) },
-          paths: [...plan.value.files.map((file) => file.path), ...plan.value.copies.map((copy) => copy.sitePath), ...pages.written, ...(streamed?.paths ?? [])],
+          pages: { key: pagesKey, keys: new Map([...planned.map((spec): [string, string] => [spec.output, spec.key]), [SITEMAP_FILE, machinesKey]]) },
+          paths: [...plan.value.files.map((file) => file.path), ...plan.value.copies.map((copy) => copy.sitePath), ...placedPaths],
         });
       } catch (error) {
         const failure = writeFailure(settings, cwd, error as NodeJS.ErrnoException);

@@ -193,6 +193,7 @@ describe('after a change, pages that did not change', () => {
     await writeFile(path.join(root, 'episodes/2024-01-05-e5.md'), episode(5));
     await builtAndUpToDate(root);
     const unchanged = await stat(path.join(root, 'dist', entryPage(4)));
+    const sitemap = await stat(path.join(root, 'dist/sitemap.xml'));
     await writeFile(path.join(root, 'episodes/2024-01-01-e1.md'), episode(1, 'New notes.'));
     const edited = await build(options(root));
     expect(edited.upToDate).toBeUndefined();
@@ -205,6 +206,9 @@ describe('after a change, pages that did not change', () => {
     // Linked from the last build's output: the same file.
     const kept = await stat(path.join(root, 'dist', entryPage(4)));
     expect([kept.ino, kept.mtimeMs]).toEqual([unchanged.ino, unchanged.mtimeMs]);
+    // New notes leave the sitemap as it was (same pages, same dates): taken from the last build too.
+    expect(edited.fresh).not.toContain('sitemap.xml');
+    expect((await stat(path.join(root, 'dist/sitemap.xml'))).ino).toBe(sitemap.ino);
     const reference = await build(options(root, { cache: false, write: false }));
     for (const file of reference.output!.files) expect(await readFile(path.join(root, 'dist', file.path), 'utf8'), file.path).toBe(file.contents);
     // The whole tree, byte for byte, as a cold build without any cache writes it.
