@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
 import type { LinkedFile } from './link-pages.js';
+import { listFolderInBackground, type FolderListing } from './folder-listing.js';
 import type { PublicFile } from './load.js';
 import { isRunning, leftoverFolders, removeInBackground } from './remove-later.js';
 import type { OutputFile } from './pages.js';
@@ -112,6 +113,8 @@ export class StagingFolder {
    * (`spareFolder`): what it holds besides them is removed by `commit`. Undefined in a new folder.
    */
   private placed: Set<string> | undefined;
+  /** What the spare site held when it was taken: what no file of the new site needs is removed by `commit`. */
+  private spare: Promise<FolderListing | { error: unknown }> | undefined;
 
   constructor(private readonly outputFolder: string) {
     const parent = path.dirname(outputFolder);
@@ -276,9 +279,11 @@ export class StagingFolder {
     await this.guard(() => undefined);
     await this.dropUnusedFolders();
     if (this.failure !== undefined) throw this.failure.error;
-    // Walked now, not when the spare was taken: a walk through the thread pool while the build
-    // goes on would make every write of the build wait behind thousands of folder reads.
-    if (this.placed !== undefined) removeUnplaced(contentsOf(this.folder), this.placed, this.folders);
+    if (this.placed !== undefined && this.spare !== undefined) {
+      const spare = await this.spare;
+      if ('error' in spare) throw spare.error;
+      removeUnplaced(spare, this.placed, this.folders);
+    }
     await swapIn(this.folder, this.outputFolder, this.previous);
     this.done = true;
   }
@@ -318,6 +323,8 @@ export class StagingFolder {
     if (renamed(spareFolder(this.outputFolder), this.folder)) {
       this.made = true;
       this.placed = new Set();
+      // Listed while the build goes on (the pages found in it meanwhile are placed, and kept).
+      this.spare = listFolderInBackground(this.folder).catch((error: unknown) => ({ error }));
     } else {
       mkdirSync(this.folder);
       this.made = true;
@@ -423,28 +430,11 @@ function clearForFile(target: string): void {
   }
 }
 
-interface SpareListing {
-  files: string[];
-  folders: string[];
-}
-
-/** Every file and folder under `root`, by absolute path. */
-function contentsOf(root: string): SpareListing {
-  const files: string[] = [];
-  const folders: string[] = [];
-  for (const found of readdirSync(root, { recursive: true, withFileTypes: true })) {
-    const inside = path.join(found.parentPath, found.name);
-    if (found.isDirectory()) folders.push(inside);
-    else files.push(inside);
-  }
-  return { files, folders };
-}
-
 /**
  * Removes from the spare site every file this build did not place, and every folder no file of the
  * new site is in (with what it holds): the folder then holds exactly the new site, as a new one would.
  */
-function removeUnplaced(spare: SpareListing, placed: ReadonlySet<string>, used: ReadonlySet<string>): void {
+function removeUnplaced(spare: FolderListing, placed: ReadonlySet<string>, used: ReadonlySet<string>): void {
   for (const file of spare.files) {
     if (placed.has(file)) continue;
     try {

@@ -1,0 +1,62 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/** Every file and folder under a folder, by absolute path. */
+export interface FolderListing {
+  files: string[];
+  folders: string[];
+}
+
+/**
+ * Every file and folder under `root`, a folder at a time. A folder that is gone by the time it is
+ * read, or that became a file, holds nothing: the walk may run while the folder changes.
+ */
+export function listFolder(root: string): FolderListing {
+  const listing: FolderListing = { files: [], folders: [] };
+  const pending = [root];
+  for (let folder = pending.pop(); folder !== undefined; folder = pending.pop()) {
+    let found;
+    try {
+      found = readdirSync(folder, { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (folder !== root && (code === 'ENOENT' || code === 'ENOTDIR')) continue;
+      throw error;
+    }
+    for (const entry of found) {
+      const inside = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        listing.folders.push(inside);
+        pending.push(inside);
+      } else listing.files.push(inside);
+    }
+  }
+  return listing;
+}
+
+/**
+ * `listFolder` in a worker thread: the thousands of folders of a large site are read on another
+ * core while this thread goes on with the build, where reading them here, or through the thread
+ * pool that the build's own reads and writes wait on, costs the build their time.
+ */
+export function listFolderInBackground(root: string): Promise<FolderListing> {
+  return new Promise((resolve, reject) => {
+    const thread = new Worker(workerScript(), { workerData: root });
+    let answered = false;
+    thread.once('message', (reply: FolderListing | { error: string; code?: string }) => {
+      answered = true;
+      if ('error' in reply) reject(Object.assign(new Error(reply.error), { code: reply.code }));
+      else resolve(reply);
+    });
+    thread.once('error', reject);
+    thread.once('exit', (code) => {
+      if (!answered) reject(new Error(`the listing of ${root} stopped (exit code ${code}) before it was done`));
+    });
+  });
+}
+
+/** The compiled worker beside this module; under vitest, the one `npm test` compiled into lib/ (see render-pool.ts). */
+function workerScript(): URL {
+  return import.meta.url.endsWith('.ts') ? new URL('../lib/folder-listing-worker.js', import.meta.url) : new URL('./folder-listing-worker.js', import.meta.url);
+}
