@@ -38,6 +38,7 @@ import { writePages } from './write-pages.js';
 import { writeFeed } from './write-feed.js';
 import { detachedFromText, SpilledTexts, StringSpill, type SpilledNotes } from './notes-spill.js';
 import { spilledEntry } from './spilled-entry.js';
+import type { KeptFile } from './link-pages.js';
 
 /** The sitemap as a file of the output. */
 const SITEMAP_FILE = SITEMAP_PATH.slice(1);
@@ -52,7 +53,7 @@ export interface PipelineHooks {
   /** Diagnostics found before the pipeline started, given the settings' rules like any other. */
   earlier?: Diagnostic[];
   /** Pages of the last build, under settings and theme of this key, by output path and page key: the path of its file in the output. */
-  previousPages?: (key: string) => ((output: string, pageKey: string) => string | undefined) | undefined;
+  previousPages?: (key: string) => ((output: string, pageKey: string) => KeptFile | undefined) | undefined;
   /** The folders of the last build's output, relative to it. */
   previousFolders?: () => string[];
   /** Called after a successful write with every output file and the key of every page. */
@@ -423,7 +424,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     if (cache?.machines !== undefined && cache.machines.key === key) return { files: cache.machines.files, fresh: false, written: [] };
     // The last build's sitemap, when made from the same pages (an edit of notes leaves it as it was): linked, not made again.
     const keptSitemap = staging && previousPage?.(SITEMAP_FILE, key);
-    if (keptSitemap !== undefined && planned.length <= SITEMAP_URL_LIMIT && (await staging!.linkFrom([{ path: SITEMAP_FILE, from: keptSitemap }])).has(SITEMAP_FILE)) {
+    if (keptSitemap !== undefined && planned.length <= SITEMAP_URL_LIMIT && (await staging!.linkFrom([{ path: SITEMAP_FILE, ...keptSitemap }])).has(SITEMAP_FILE)) {
       return { files: robotsFiles(settings, publicPaths), fresh: false, written: [SITEMAP_FILE] };
     }
     const files = machineFiles(settings, planned, publicPaths);

@@ -6,6 +6,7 @@ import type { BuildOptions, BuildResult, BuildStats } from './build.js';
 import type { Settings } from './config.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { CACHE_FOLDER } from './facts-cache.js';
+import type { KeptFile } from './link-pages.js';
 
 /**
  * Bumped when the record's shape changes, or when what a build makes from the same files changes
@@ -178,7 +179,7 @@ export class LastBuild {
    * still the one that build wrote. Gives that file's path: the record proves its bytes, so it is
    * linked into the new output without being read.
    */
-  previousPages(pagesKey: string): ((output: string, key: string) => string | undefined) | undefined {
+  previousPages(pagesKey: string): ((output: string, key: string) => KeptFile | undefined) | undefined {
     const record = this.previous;
     if (record?.pages === undefined || record.pages.key !== pagesKey || record.pages.code !== codeDigest()) return undefined;
     const { keys } = record.pages;
@@ -188,7 +189,7 @@ export class LastBuild {
       if (known === undefined || keys[output] !== hashKey(key)) return undefined;
       const file = path.join(record.output.folder, output);
       const stats = lstatSync(file, { throwIfNoEntry: false });
-      return stats?.isFile() && sameIdentity(identity(file, stats), known) ? file : undefined;
+      return stats?.isFile() && sameIdentity(identity(file, stats), known) ? { from: file, ino: stats.ino, dev: stats.dev } : undefined;
     };
   }
 

@@ -2,7 +2,7 @@ import type { Settings } from './config.js';
 import type { Diagnostic, Result } from './diagnostics.js';
 import type { TemplateFile } from './load.js';
 import { renderSpecs, type PageSpec, type SiteChrome } from './pages.js';
-import { linkablePages } from './link-pages.js';
+import { linkablePages, type KeptFile } from './link-pages.js';
 import type { Renderer } from './templates.js';
 import type { StagingFolder } from './write.js';
 
@@ -25,7 +25,7 @@ export async function writePages(
   specs: readonly PageSpec[],
   chrome: SiteChrome,
   /** The file of the same page in the last build's output, when what it is made from did not change: linked, never read. */
-  previous?: (spec: PageSpec) => string | undefined,
+  previous?: (spec: PageSpec) => KeptFile | undefined,
   /** Told the number of pages written so far after each batch. */
   onBatch?: (written: number) => void,
 ): Promise<Result<string[]> & { rendered: string[] }> {

@@ -214,7 +214,7 @@ export class StagingFolder {
         const target = path.join(this.folder, file.path);
         try {
           // Most pages of the spare site are already links to the live site's files: left as they are.
-          if (this.placed !== undefined && sameInode(file.from, target)) this.markUsed(path.dirname(target));
+          if (this.placed !== undefined && (file.ino === undefined ? sameInode(file.from, target) : isFile(target, file))) this.markUsed(path.dirname(target));
           else {
             this.makeFolderSync(path.dirname(target));
             if (this.placed !== undefined) clearForFile(target);
@@ -405,6 +405,12 @@ function renamed(from: string, to: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether `target` is the file of this inode and device (a link to it); false when it is missing. */
+function isFile(target: string, file: { ino?: number; dev?: number }): boolean {
+  const stats = lstatSync(target, { throwIfNoEntry: false });
+  return stats !== undefined && stats.ino === file.ino && stats.dev === file.dev && stats.isFile();
 }
 
 /** Whether two paths are the same file (one linked from the other); false when either is missing. */
