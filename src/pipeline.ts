@@ -458,12 +458,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
         // After the site: a ledger must never record an episode whose feed was not published.
         if (identity.ledger !== undefined) await writeLedgerFile(settings.build.ledger, identity.ledger);
         // Only what a successful build made is worth keeping.
-        // One store after the other: each holds its file's bytes in memory while it writes them, and
-        // together (about 100 MB at 20,000 episodes) they made the peak memory of a first build.
-        await store?.notes.save();
-        await store?.parsed.save();
-        await store?.search.save();
-        await store?.feed.save(feedItems);
+        await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store?.feed.save(feedItems)]);
         hooks.written?.({
           pages: { key: pagesKey, keys: new Map(planned.map((spec) => [spec.output, spec.key])) },
           paths: [...plan.value.files.map((file) => file.path), ...plan.value.copies.map((copy) => copy.sitePath), ...pages.written, ...(streamed?.paths ?? [])],
