@@ -61,8 +61,8 @@ export async function renderAll(markdowns: Markdowns, markdown: MarkdownOptions,
     batches.push(() => ({ id, markdowns: markdowns.slice(start, start + batchSize), options: markdown }));
   }
   // The calling thread is one of the `jobs` threads: it would only wait during this stage, while a
-  // worker thread costs a heap of its own (about 100 MB while it renders, most of it remark's
-  // garbage and young generation), which made the peak memory of a first build.
+  // worker thread costs a heap of its own (60 to 100 MB while it renders: remark's garbage awaiting
+  // a full collection, its young generation, its code), which made the peak memory of a first build.
   const workers = Math.min(settings.jobs - 1, batches.length - 1);
   if (workers <= 0 || markdowns.length < settings.minNotes) {
     const notes: RenderedNotes[] = [];
