@@ -36,7 +36,7 @@ export interface BuildOptions extends Overrides {
   onEntryPages?: (pages: OutputFile[], fresh: string[]) => Promise<void>;
   /** Put the settings' analytics prefix before enclosure URLs (true unless said otherwise). */
   analytics?: boolean;
-  /** Worker threads for the Markdown of the notes (`--jobs`); 1 renders it all in this thread. One per core by default. */
+  /** Threads for the Markdown of the notes (`--jobs`): this one and `jobs - 1` worker threads; 1 renders it all in this thread. One per core by default. */
   jobs?: number;
   /** How the notes are spread over worker threads; tests lower the threshold under which they are not used. */
   renderPool?: Partial<RenderPoolOptions>;

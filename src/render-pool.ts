@@ -4,7 +4,7 @@ import { renderMarkdown, type MarkdownOptions, type RenderedNotes } from './mark
 
 /** How the notes of a build are spread over worker threads. */
 export interface RenderPoolOptions {
-  /** Worker threads at most; 1 renders every note in the calling thread. */
+  /** Threads rendering at most, the calling one included (so `jobs - 1` worker threads); 1 renders every note in the calling thread. */
   jobs: number;
   /**
    * Fewer notes than this render in the calling thread: a worker spends about as long loading the
@@ -54,21 +54,22 @@ export interface RenderedAll {
 export async function renderAll(markdowns: Markdowns, markdown: MarkdownOptions, options: Partial<RenderPoolOptions> = {}, keep: (notes: RenderedNotes) => RenderedNotes = (notes) => notes): Promise<RenderedAll> {
   const settings = { ...defaults, ...options };
   const batchSize = Math.max(1, Math.min(settings.batchSize, Math.ceil(markdowns.length / (settings.jobs * 4))));
-  const workers = Math.min(settings.jobs, Math.ceil(markdowns.length / batchSize));
-  if (settings.jobs <= 1 || markdowns.length === 0 || markdowns.length < settings.minNotes) {
-    const notes: RenderedNotes[] = [];
-    for (let start = 0; start < markdowns.length; start += batchSize) {
-      for (const text of markdowns.slice(start, start + batchSize)) notes.push(keep(renderMarkdown(text, markdown)));
-    }
-    return { notes, workers: 0 };
-  }
-  // Each batch's Markdown is read as the batch is sent: never all of it at once.
+  // Each batch's Markdown is read as the batch is taken: never all of it at once.
   const batches: (() => RenderBatch)[] = [];
   for (let start = 0; start < markdowns.length; start += batchSize) {
     const id = batches.length;
     batches.push(() => ({ id, markdowns: markdowns.slice(start, start + batchSize), options: markdown }));
   }
-  const done = await inWorkers(batches, workers, settings.worker ?? workerScript(), keep);
+  // The calling thread is one of the `jobs` threads: it would only wait during this stage, while a
+  // worker thread costs a heap of its own (60 to 100 MB while it renders: remark's garbage awaiting
+  // a full collection, its young generation, its code), which made the peak memory of a first build.
+  const workers = Math.min(settings.jobs - 1, batches.length - 1);
+  if (workers <= 0 || markdowns.length < settings.minNotes) {
+    const notes: RenderedNotes[] = [];
+    for (const batch of batches) for (const text of batch().markdowns) notes.push(keep(renderMarkdown(text, markdown)));
+    return { notes, workers: 0 };
+  }
+  const done = await inThreads(batches, workers, settings.worker ?? workerScript(), keep);
   const notes: RenderedNotes[] = [];
   for (const batch of done) notes.push(...batch);
   return { notes, workers };
@@ -83,11 +84,11 @@ function workerScript(): URL {
 }
 
 /**
- * Each worker takes the next batch as soon as it sends one back, so a slow batch does not hold the
- * others. Any failure (a thrown error, a crash, a worker that cannot start) rejects at once and
- * stops every worker: a build must never wait on a thread that will not answer.
+ * Each thread, workers and the calling one, takes the next batch as soon as it is done with one, so
+ * a slow batch does not hold the others. Any failure (a thrown error, a crash, a worker that cannot
+ * start) rejects at once and stops every worker: a build must never wait on a thread that will not answer.
  */
-function inWorkers(batches: readonly (() => RenderBatch)[], count: number, script: URL, keep: (notes: RenderedNotes) => RenderedNotes): Promise<RenderedNotes[][]> {
+function inThreads(batches: readonly (() => RenderBatch)[], count: number, script: URL, keep: (notes: RenderedNotes) => RenderedNotes): Promise<RenderedNotes[][]> {
   return new Promise((resolve, reject) => {
     const results: RenderedNotes[][] = new Array(batches.length);
     const threads: Worker[] = [];
@@ -100,6 +101,12 @@ function inWorkers(batches: readonly (() => RenderBatch)[], count: number, scrip
       settled = true;
       void stop().finally(() => reject(new Error(`rendering the notes in worker threads failed: ${reason}`, cause === undefined ? undefined : { cause })));
     };
+    const receive = (id: number, notes: RenderedNotes[]) => {
+      results[id] = notes;
+      if (++received < batches.length) return;
+      settled = true;
+      void stop().then(() => resolve(results), reject);
+    };
     const feed = (thread: Worker) => {
       if (next < batches.length) thread.postMessage(batches[next++]!());
     };
@@ -109,16 +116,28 @@ function inWorkers(batches: readonly (() => RenderBatch)[], count: number, scrip
       thread.on('message', (reply: RenderReply) => {
         if (settled) return;
         if ('error' in reply) return fail(`batch ${reply.id + 1} of ${batches.length}: ${reply.error}`);
-        results[reply.id] = reply.notes.map(keep);
-        received++;
-        if (received < batches.length) return feed(thread);
-        settled = true;
-        void stop().then(() => resolve(results), reject);
+        feed(thread);
+        receive(reply.id, reply.notes.map(keep));
       });
       thread.on('error', (error) => fail(error.message, error));
       thread.on('messageerror', (error) => fail(`a reply could not be read (${error.message})`, error));
       thread.on('exit', (code) => fail(`a worker stopped (exit code ${code}) before the notes were rendered`));
       feed(thread);
+    }
+    void renderHere().catch((error: unknown) => fail(`the calling thread: ${error instanceof Error ? error.message : String(error)}`, error));
+
+    /** The calling thread's share: a note at a time, the workers' replies let in between, so that none of them waits for its next batch. */
+    async function renderHere(): Promise<void> {
+      while (!settled && next < batches.length) {
+        const batch = batches[next++]!();
+        const notes: RenderedNotes[] = [];
+        for (const text of batch.markdowns) {
+          notes.push(keep(renderMarkdown(text, batch.options)));
+          await new Promise((resume) => setImmediate(resume));
+          if (settled) return;
+        }
+        receive(batch.id, notes);
+      }
     }
   });
 }

@@ -25,7 +25,7 @@ describe('renderAll', () => {
   it('renders in worker threads exactly as renderMarkdown does, in order', async () => {
     const markdowns = many(90);
     for (const html of ['keep', 'sanitize'] as const) {
-      const { notes, workers } = await renderAll(markdowns, { html }, { jobs: 2, minNotes: 1, batchSize: 7 });
+      const { notes, workers } = await renderAll(markdowns, { html }, { jobs: 3, minNotes: 1, batchSize: 7 });
       expect(workers).toBe(2);
       expect(notes).toEqual(markdowns.map((markdown) => renderMarkdown(markdown, { html })));
     }
@@ -39,11 +39,27 @@ describe('renderAll', () => {
     expect(await renderAll([], { html: 'keep' }, { jobs: 4, minNotes: 0 })).toEqual({ notes: [], workers: 0 });
   });
 
-  it('starts no more workers than there are batches', async () => {
-    const markdowns = many(2);
+  it('starts no more workers than there are batches besides the calling thread\'s', async () => {
+    const markdowns = many(3);
     const { notes, workers } = await renderAll(markdowns, { html: 'keep' }, { jobs: 8, minNotes: 1 });
     expect(workers).toBe(2);
     expect(notes).toEqual(markdowns.map((markdown) => renderMarkdown(markdown, { html: 'keep' })));
+  });
+
+  it('renders a share of the notes in the calling thread, which counts as one of the jobs', async () => {
+    const root = await tempProject({});
+    const file = path.join(root, 'marks.mjs');
+    // A worker whose notes say where they were made: the others come from the calling thread.
+    await writeFile(file, `import { parentPort } from 'node:worker_threads';\nparentPort.on('message', (batch) => parentPort.postMessage({ id: batch.id, notes: batch.markdowns.map(() => ({ html: 'worker', text: '', unknownTags: [], remoteMedia: [] })) }));\n`);
+    const markdowns = many(200);
+    const { notes, workers } = await renderAll(markdowns, { html: 'keep' }, { jobs: 2, minNotes: 1, batchSize: 4, worker: pathToFileURL(file) });
+    expect(workers).toBe(1);
+    const here = notes.filter((rendered) => rendered.html !== 'worker');
+    expect(here.length).toBeGreaterThan(0);
+    expect(here.length).toBeLessThan(markdowns.length);
+    notes.forEach((rendered, index) => {
+      if (rendered.html !== 'worker') expect(rendered).toEqual(renderMarkdown(markdowns[index]!, { html: 'keep' }));
+    });
   });
 
   it('reports a worker that throws, crashes or cannot start, instead of waiting for it', async () => {
