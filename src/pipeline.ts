@@ -420,15 +420,14 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   const publicPaths = new Set(publicFiles.map((file) => file.sitePath));
   const machinesKey = `${publicPaths.has('robots.txt')}\n${planned.map((spec) => `${spec.path}|${spec.lastmod?.getTime()}|${spec.noindex === true}`).join('\n')}`;
   const machines = await stage('sitemap', async () => {
-    const key = machinesKey;
-    if (cache?.machines !== undefined && cache.machines.key === key) return { files: cache.machines.files, fresh: false, written: [] };
+    if (cache?.machines !== undefined && cache.machines.key === machinesKey) return { files: cache.machines.files, fresh: false, written: [] };
     // The last build's sitemap, when made from the same pages (an edit of notes leaves it as it was): linked, not made again.
-    const keptSitemap = staging && previousPage?.(SITEMAP_FILE, key);
+    const keptSitemap = staging && previousPage?.(SITEMAP_FILE, machinesKey);
     if (keptSitemap !== undefined && planned.length <= SITEMAP_URL_LIMIT && (await staging!.linkFrom([{ path: SITEMAP_FILE, ...keptSitemap }])).has(SITEMAP_FILE)) {
       return { files: robotsFiles(settings, publicPaths), fresh: false, written: [SITEMAP_FILE] };
     }
     const files = machineFiles(settings, planned, publicPaths);
-    if (cache) cache.machines = { key, files };
+    if (cache) cache.machines = { key: machinesKey, files };
     return { files, fresh: true, written: [] };
   });
   // With a cache, only the terms of entries that changed are indexed again, and only the files they touch are fresh.
