@@ -43,13 +43,15 @@ export function createRenderer(
     let ast: hbs.AST.Program;
     try {
       // Parsing up front turns a syntax error into a diagnostic with its line, before any page renders.
-      ast = handlebars.parse(template.text);
+      // Unprocessed, so that compiling this tree (whitespace control and all) does what compiling
+      // the text would, without parsing it again.
+      ast = handlebars.parseWithoutProcessing(template.text);
     } catch (error) {
       diagnostics.push(templateSyntaxError(template, error as Error & { lineNumber?: number; column?: number }));
       continue;
     }
     diagnostics.push(...unknownNames(template.file, ast, new Set(Object.keys(handlebars.helpers)), partials));
-    const delegate = handlebars.compile(template.text, { strict: false, preventIndent: true });
+    const delegate = handlebars.compile(ast, { strict: false, preventIndent: true });
     if (name.startsWith('partials/')) handlebars.registerPartial(name.slice('partials/'.length), delegate);
     else compiled.set(name, delegate);
   }
