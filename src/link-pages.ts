@@ -10,10 +10,8 @@ export interface KeptFile {
 }
 
 /** A file of the last build's output that the staging folder takes as it is, by its path in the new output. */
-export interface LinkedFile extends Partial<Omit<KeptFile, 'from'>> {
+export interface LinkedFile extends KeptFile {
   path: string;
-  /** The absolute path of the previous file. */
-  from: string;
 }
 
 /** The pages of `specs` whose file the last build left unchanged, to link instead of rendering. */

@@ -52,7 +52,7 @@ export interface PipelineHooks {
   afterSettings?: (settings: Settings) => void;
   /** Diagnostics found before the pipeline started, given the settings' rules like any other. */
   earlier?: Diagnostic[];
-  /** Pages of the last build, under settings and theme of this key, by output path and page key: the path of its file in the output. */
+  /** Pages (and the sitemap) of the last build, under settings and theme of this key, by output path and page key: its file in the output. */
   previousPages?: (key: string) => ((output: string, pageKey: string) => KeptFile | undefined) | undefined;
   /** The folders of the last build's output, relative to it. */
   previousFolders?: () => string[];

@@ -113,8 +113,8 @@ export function withNeighbours(entry: Episode, newer: Episode | undefined, older
   const spilled = (entry as Partial<SpilledEntry>)[SPILLED];
   if (spilled === undefined) return { ...entry, newer, older };
   // Its descriptors, getters included, onto a new object: the copy keeps fast properties (values
-  // stored one by one past a dozen keys make a dictionary, about 3 KB a copy, and the archive copies
-  // every entry), its hidden notes too, and no notes are read.
+  // stored one by one past a dozen keys make a dictionary, about 3 KB a copy), its hidden notes
+  // too, and no notes are read.
   const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(entry)) as Record<string, unknown>;
   copy.newer = newer;
   copy.older = older;

@@ -176,8 +176,8 @@ export class LastBuild {
   /**
    * The pages of the last build that the next can take from the output instead of rendering them:
    * a page whose key is the same, under the same settings, theme and podsite, and whose file is
-   * still the one that build wrote. Gives that file's path: the record proves its bytes, so it is
-   * linked into the new output without being read.
+   * still the one that build wrote. Gives that file's path and inode: the record proves its bytes, so
+   * it is linked into the new output without being read.
    */
   previousPages(pagesKey: string): ((output: string, key: string) => KeptFile | undefined) | undefined {
     const record = this.previous;

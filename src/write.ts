@@ -214,7 +214,7 @@ export class StagingFolder {
         const target = path.join(this.folder, file.path);
         try {
           // Most pages of the spare site are already links to the live site's files: left as they are.
-          if (this.placed !== undefined && (file.ino === undefined ? sameInode(file.from, target) : isFile(target, file))) this.markUsed(path.dirname(target));
+          if (this.placed !== undefined && isLinkOf(target, file)) this.markUsed(path.dirname(target));
           else {
             this.makeFolderSync(path.dirname(target));
             if (this.placed !== undefined) clearForFile(target);
@@ -408,20 +408,9 @@ function renamed(from: string, to: string): boolean {
 }
 
 /** Whether `target` is the file of this inode and device (a link to it); false when it is missing. */
-function isFile(target: string, file: { ino?: number; dev?: number }): boolean {
+function isLinkOf(target: string, file: { ino: number; dev: number }): boolean {
   const stats = lstatSync(target, { throwIfNoEntry: false });
   return stats !== undefined && stats.ino === file.ino && stats.dev === file.dev && stats.isFile();
-}
-
-/** Whether two paths are the same file (one linked from the other); false when either is missing. */
-function sameInode(a: string, b: string): boolean {
-  try {
-    const left = lstatSync(a);
-    const right = lstatSync(b);
-    return left.ino === right.ino && left.dev === right.dev && right.isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** Removes whatever stands at `target` (a file, a link, a folder) so that a new file can be made there. */
