@@ -6,6 +6,7 @@ import path from 'node:path';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { RenderedNotes } from './markdown.js';
 import { deserialize, serialize } from 'node:v8';
+import { knownHashOf } from './known-files.js';
 import { encodedString, readPlace, SpilledNotes, type Encoding, type Place, type StringSource } from './notes-spill.js';
 
 /**
@@ -112,7 +113,7 @@ export class BuildStore {
   hashOf(file: { text: string }): string {
     let hash = this.hashes.get(file);
     if (hash === undefined) {
-      hash = hashText(file.text);
+      hash = knownHashOf(file) ?? hashText(file.text);
       this.hashes.set(file, hash);
     }
     return hash;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { BuildCache, CachedFile } from './cache.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { inputLimitDefaults, type InputLimits } from './input-limits.js';
+import type { KnownFiles } from './known-files.js';
 
 /** A text file read from the project, named relative to the working folder (as diagnostics name it). */
 export interface SourceFile {
@@ -251,6 +252,7 @@ export async function loadEpisodeFiles(
   folder: string,
   cache?: BuildCache,
   limits: Pick<InputLimits, 'fileSize' | 'lineLength'> = inputLimitDefaults,
+  known?: KnownFiles,
 ): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[]; found: number; paths: string[]; others: ReadonlySet<string> }> {
   // Listing thousands of files costs more than the rest of a one-file rebuild: when every dirty file
   // is one already known (an edit, no addition), the last listing still holds. A file outside the
@@ -292,7 +294,19 @@ export async function loadEpisodeFiles(
   // never more than one file is open (every file at once once ran out of file descriptors).
   for (const index of reading) {
     const absolutePath = absolutePaths[index]!;
-    read[index] = remember(absolutePath, await readSourceFile(root, absolutePath, 'episode', true, limits));
+    if (known === undefined) {
+      read[index] = remember(absolutePath, await readSourceFile(root, absolutePath, 'episode', true, limits));
+      continue;
+    }
+    // Unchanged since the last build by its stats: its text stays on disk.
+    const found = known.lookup(path.relative(root, absolutePath).split(path.sep).join('/'), absolutePath);
+    if ('source' in found) {
+      read[index] = { source: found.source };
+      continue;
+    }
+    const result = await readSourceFile(root, absolutePath, 'episode', true, limits);
+    if (result.source !== undefined && found.stats !== undefined) known.read(result.source, found.stats, found.observedAt);
+    read[index] = result;
   }
   if (cache !== undefined && !onlyKnownFilesChanged) {
     const present = new Set(absolutePaths);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ParsedEntry } from './entry.js';
 import type { RenderedNotes } from './markdown.js';
+import { isOnDisk } from './known-files.js';
 
 /** UTF-8 unless the string holds a lone surrogate, which UTF-8 cannot carry: UTF-16 keeps every string as it was. */
 export type Encoding = 'utf8' | 'utf16le';
@@ -188,7 +189,7 @@ const bodyGetter: PropertyDescriptor = {
   configurable: true,
 };
 
-export function withBody<T extends object>(episode: T, body: string): T & { markdown: string } {
+export function withBody<T extends object>(episode: T, body: Body): T & { markdown: string } {
   Object.defineProperty(episode, BODY, { value: body, writable: true });
   return Object.defineProperty(episode, 'markdown', bodyGetter) as T & { markdown: string };
 }
@@ -230,14 +231,19 @@ export class SpilledTexts {
   private spillBodyOf(file: { text: string }, episode: { markdown: string }): void {
     // The same episode may be held twice (parsed, then measured unchanged).
     if (this.bodies.has(episode)) return;
+    // Its body is read from its file at each use already.
+    if (isOnDisk(file)) {
+      this.bodies.set(episode, () => episode.markdown);
+      return;
+    }
     const body = this.spillBody(file, episode.markdown);
     this.bodies.set(episode, body);
     if (!readBodyFrom(episode, body)) spillProperty(this.spill, episode, 'markdown', body);
   }
 
   private spillText(file: { text: string }): void {
-    // Spilled already (by spillSource): its getter reads what was written.
-    if (this.spilledFiles.has(file)) return;
+    // Spilled already (by spillSource): its getter reads what was written. Or never held.
+    if (this.spilledFiles.has(file) || isOnDisk(file)) return;
     spillProperty(this.spill, file, 'text', this.textOf(file));
     this.spilledFiles.add(file);
   }

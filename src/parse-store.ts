@@ -8,6 +8,7 @@ import { withBody } from './notes-spill.js';
 import type { ParsedEntry } from './entry.js';
 import type { EpisodeSource } from './episode.js';
 import type { SourceFile } from './load.js';
+import { textFrom, textLengthOf } from './known-files.js';
 
 /** Bumped whenever what parsing makes of the same file changes without the package version changing. */
 export const PARSE_STORE_FORMAT = 1;
@@ -78,12 +79,12 @@ export class ParseStore {
     } catch {
       return undefined;
     }
-    if (!isKeptEntry(kept, file.text.length)) return undefined;
+    if (!isKeptEntry(kept, textLengthOf(file))) return undefined;
     this.used.set(id, bytes);
     // A slice shares the file's text rather than copying it. Behind the body's getter from the
     // start, as a fresh parse has it: a build that spills the body later then keeps the episode's
     // fast properties, where turning a data property into a getter makes a dictionary.
-    const episode = kept.episode === undefined ? undefined : (withBody(kept.episode, file.text.slice(kept.markdownFrom)) as EpisodeSource);
+    const episode = kept.episode === undefined ? undefined : (withBody(kept.episode, textFrom(file, kept.markdownFrom)) as EpisodeSource);
     return { episode, diagnostics: kept.diagnostics };
   }
 

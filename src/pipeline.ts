@@ -39,6 +39,7 @@ import { writeFeed } from './write-feed.js';
 import { detachedFromText, SpilledTexts, StringSpill, type SpilledNotes } from './notes-spill.js';
 import { spilledEntry } from './spilled-entry.js';
 import type { KeptFile } from './link-pages.js';
+import { KnownFiles } from './known-files.js';
 
 /** The sitemap as a file of the output. */
 const SITEMAP_FILE = SITEMAP_PATH.slice(1);
@@ -149,9 +150,17 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   }
 
   const skippedLinks: SkippedLink[] = [];
+  const cacheFolder = options.cacheFolder ?? path.join(settings.build.root, CACHE_FOLDER);
+  const displayCacheFolder = path.relative(cwd, cacheFolder).split(path.sep).join('/') || '.';
+  // A plain build (not `podsite dev`, which keeps what it read, nor --no-cache) reads only the episode files that changed.
+  const knownFiles =
+    options.cache === undefined
+      ? KnownFiles.open({ folder: cacheFolder, key: JSON.stringify([podsiteVersion(), settings.limits.fileSize, settings.limits.lineLength]), displayFolder: displayCacheFolder })
+      : undefined;
+  if (knownFiles) collect(...knownFiles.diagnostics);
   const [sources, theme, listedPublicFiles, peopleFiles, listedMediaFiles, pageFiles] = await stage('load', () =>
     Promise.all([
-      loadEpisodeFiles(cwd, settings.build.episodes, cache, settings.limits),
+      loadEpisodeFiles(cwd, settings.build.episodes, cache, settings.limits, knownFiles?.known),
       loadTheme(cwd, settings.build.templates),
       listPublicFiles(settings.build.public, skippedLinks),
       loadPeopleFiles(cwd, settings.build.people, settings.limits),
@@ -188,16 +197,17 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   const store =
     options.cache === undefined
       ? await stage('cache', async () => {
-          const folder = options.cacheFolder ?? path.join(settings.build.root, CACHE_FOLDER);
+          const folder = cacheFolder;
+          const displayFolder = displayCacheFolder;
           const opened = await BuildStore.open({
             folder,
             // The same key as the memory cache's: any change of settings, people or options starts afresh.
             key: hashText(settingsKey),
-            displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.',
+            displayFolder,
           });
-          const parsedStore = ParseStore.open({ folder, key: hashText(settingsKey), podsiteVersion: podsiteVersion(), hashOf: (file) => opened.store.hashOf(file), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
-          const searchStore = SearchStore.open({ folder, podsiteVersion: podsiteVersion(), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
-          const feedStore = FeedStore.open({ folder, key: feedStoreKey(settingsKey, options), podsiteVersion: podsiteVersion(), displayFolder: path.relative(cwd, folder).split(path.sep).join('/') || '.' });
+          const parsedStore = ParseStore.open({ folder, key: hashText(settingsKey), podsiteVersion: podsiteVersion(), hashOf: (file) => opened.store.hashOf(file), displayFolder });
+          const searchStore = SearchStore.open({ folder, podsiteVersion: podsiteVersion(), displayFolder });
+          const feedStore = FeedStore.open({ folder, key: feedStoreKey(settingsKey, options), podsiteVersion: podsiteVersion(), displayFolder });
           collect(...opened.diagnostics, ...parsedStore.diagnostics, ...searchStore.diagnostics, ...feedStore.diagnostics);
           return { notes: opened.store, parsed: parsedStore.store, search: searchStore.store, feed: feedStore.store };
         })
@@ -459,8 +469,10 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     files: plan.value.files.length + plan.value.copies.length + placedPaths.length,
   };
   const fresh = [...pages.rendered, ...(feed.fresh ? feed.value.map((file) => file.path) : []), ...(streamed?.paths ?? []), ...(machines.fresh ? machines.files.map((file) => file.path) : []), ...search.fresh, ...attachments.fresh];
+  // Last: any stage may have read an episode file trusted by its stats.
+  if (knownFiles) collect(...knownFiles.known.changedDiagnostics());
   if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value, chrome: chromeOf(site) } : undefined;
-  if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, nextChange });
+  if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, ...(knownFiles && { files: { read: sources.found - knownFiles.known.trusted, known: knownFiles.known.trusted } }), nextChange });
 
   if (options.write !== false) {
     await stage('write', async () => {
@@ -469,7 +481,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
         // After the site: a ledger must never record an episode whose feed was not published.
         if (identity.ledger !== undefined) await writeLedgerFile(settings.build.ledger, identity.ledger);
         // Only what a successful build made is worth keeping.
-        await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store?.feed.save(feedItems)]);
+        await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store?.feed.save(feedItems), store && knownFiles?.known.save((file) => store.notes.hashOf(file))]);
         hooks.written?.({
           pages: { key: pagesKey, keys: new Map([...planned.map((spec): [string, string] => [spec.output, spec.key]), [SITEMAP_FILE, machinesKey]]) },
           paths: [...plan.value.files.map((file) => file.path), ...plan.value.copies.map((copy) => copy.sitePath), ...placedPaths],
@@ -481,8 +493,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       }
     });
   }
-  if (options.write === false && !hasErrors(diagnostics)) await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save()]);
-  return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, nextChange });
+  if (options.write === false && !hasErrors(diagnostics)) await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store && knownFiles?.known.save((file) => store.notes.hashOf(file))]);
+  return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, ...(knownFiles && { files: { read: sources.found - knownFiles.known.trusted, known: knownFiles.known.trusted } }), nextChange });
 }
 
 function futureEntry(episode: EpisodeSource, settings: Settings, included: boolean): Diagnostic {

@@ -374,7 +374,9 @@ function digestOf(listing: InputsListing, racyAfter: number): string {
       continue;
     }
     const { path: file, stats } = found;
-    hash.update(`f\0${file}\0${stats.size}\0${stats.mtimeMs}\0${stats.ino}`);
+    // The change time too: an edit of the same size whose modification time was put back (by a
+    // tool that keeps it, or \`touch -d\`) still gives the file a new change time.
+    hash.update(`f\0${file}\0${stats.size}\0${stats.mtimeMs}\0${stats.ctimeMs}\0${stats.ino}`);
     if (stats.mtimeMs >= racyAfter) {
       let bytes: string;
       try {

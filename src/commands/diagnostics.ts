@@ -98,6 +98,7 @@ export function printDiagnostics(result: BuildResult, options: CommandOptions, i
       io.stderr(`  ${stage.padEnd(10)} ${ms.toFixed(1).padStart(8)} ms${workers === undefined ? '' : ` (${plural(workers, 'worker thread')})`}`);
     }
     if (result.notes) io.stderr(`  notes: ${result.notes.rendered} rendered, ${result.notes.reused} from the cache`);
+    if (result.files) io.stderr(`  episode files: ${result.files.read} read, ${result.files.known} unchanged since the last build (not read)`);
   }
 }
 
