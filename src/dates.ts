@@ -52,7 +52,39 @@ export function wallTime(instant: Date, timeZone: string): Readonly<WallTime> {
   return known;
 }
 
+const numbersFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** `MM/DD/YYYY, HH:MM:SS`: the same fields as partsFormatter's, in one string rather than an array of parts. */
+function numbersFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = numbersFormatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    numbersFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const DIGIT_RUNS = /\d+/g;
+
+/**
+ * The wall time of `instant`. `format` is three times as fast as `formatToParts` (whose array of
+ * parts each entry's date paid for, thousands of times a build): its six numbers are read in
+ * order, and the weekday is that of the calendar date. Anything unexpected (another ICU's
+ * pattern, a year before 1000, where eras come in) goes the slow way.
+ */
 function computeWallTime(instant: Date, timeZone: string): WallTime {
+  const numbers = numbersFormatter(timeZone).format(instant).match(DIGIT_RUNS);
+  if (numbers?.length === 6) {
+    const [month, day, year, hour, minute, second] = numbers.map(Number) as [number, number, number, number, number, number];
+    if (year >= 1000 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59) {
+      return { year, month, day, hour, minute, second, weekday: WEEKDAYS[new Date(Date.UTC(year, month - 1, day)).getUTCDay()]! };
+    }
+  }
+  return wallTimeFromParts(instant, timeZone);
+}
+
+export function wallTimeFromParts(instant: Date, timeZone: string): WallTime {
   const parts: Record<string, string> = {};
   for (const part of partsFormatter(timeZone).formatToParts(instant)) parts[part.type] = part.value;
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayDate, formatDuration, instantOf, isoDate, parseDate, parseDuration, rfc2822 } from '../src/dates.js';
+import { displayDate, formatDuration, instantOf, isoDate, parseDate, parseDuration, rfc2822, wallTime, wallTimeFromParts } from '../src/dates.js';
 
 describe('parseDate', () => {
   it('reads a date without time as midnight in the show time zone', () => {
@@ -71,5 +71,24 @@ describe('durations', () => {
   it('formats durations for people', () => {
     expect(formatDuration(3723)).toBe('1:02:03');
     expect(formatDuration(754)).toBe('12:34');
+  });
+});
+
+describe('wallTime', () => {
+  it('gives what formatToParts gives, for instants across DST changes, odd offsets and old local mean times', () => {
+    const zones = ['Europe/Paris', 'America/St_Johns', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Africa/Casablanca', 'Pacific/Chatham', 'America/Sao_Paulo', 'UTC', 'Pacific/Kiritimati'];
+    // Every 7 hours and 13 minutes from 1890 to 2060: each hour of the day, each weekday, DST changes, and the zones' LMT years.
+    const step = (7 * 60 + 13) * 60_000;
+    for (const zone of zones) {
+      for (let t = Date.UTC(1890, 0, 1); t < Date.UTC(2060, 0, 1); t += step * 97) {
+        const instant = new Date(t);
+        expect(wallTime(instant, zone), `${zone} ${instant.toISOString()}`).toEqual(wallTimeFromParts(instant, zone));
+      }
+    }
+  });
+
+  it('gives the year of an instant before the year 1000 as formatToParts does', () => {
+    const instant = new Date(Date.UTC(812, 5, 1, 12));
+    expect(wallTime(instant, 'Europe/Paris')).toEqual(wallTimeFromParts(instant, 'Europe/Paris'));
   });
 });
