@@ -3,6 +3,7 @@ import type { BuildCache, CachedFile } from './cache.js';
 import { applyRuleSettings, hasErrors } from './diagnostics.js';
 import { notesDiagnostics, parseEntry, renderNotes, stampEntry } from './entry.js';
 import { readSourceFile } from './load.js';
+import { loadMarkdownEngine } from './markdown-engine.js';
 import { attachFiles, attachmentContext } from './attachments.js';
 import { entryPageSpec, renderSpecs, type OutputFile } from './pages.js';
 import { castOf } from './people.js';
@@ -17,6 +18,7 @@ import type { Episode } from './site.js';
  * if what it learns says otherwise.
  */
 export async function renderEditedPages(cache: BuildCache, root: string, files: Iterable<string>, now: Date): Promise<OutputFile[] | undefined> {
+  await loadMarkdownEngine();
   const last = cache.lastGood;
   if (last === undefined) return undefined;
   const { settings, rules } = last;

@@ -2,7 +2,8 @@ import type { Settings } from './config.js';
 import type { Diagnostic } from './diagnostics.js';
 import { parseEpisode, type EpisodeSource } from './episode.js';
 import type { SourceFile } from './load.js';
-import { renderMarkdown, type RenderedNotes } from './markdown.js';
+import type { MarkdownOptions, RenderedNotes } from './markdown.js';
+import { markdownEngine } from './markdown-engine.js';
 import { markupDiagnostics } from './notes-checks.js';
 import { renderAll, type RenderedAll, type RenderPoolOptions } from './render-pool.js';
 import type { Episode } from './site.js';
@@ -21,8 +22,13 @@ export function parseEntry(file: SourceFile, settings: Settings): ParsedEntry {
   return { ...parsed, diagnostics: [...parsed.diagnostics, ...validateEntry(parsed.episode, settings.limits)] };
 }
 
+/** How the settings have notes rendered. */
+export function markdownOptionsOf(settings: Settings): MarkdownOptions {
+  return { html: settings.build.html, maxDepth: settings.limits.markdownDepth };
+}
+
 export function renderNotes(episode: EpisodeSource, settings: Settings): RenderedNotes {
-  return renderMarkdown(episode.markdown, { html: settings.build.html, maxDepth: settings.limits.markdownDepth });
+  return markdownEngine().renderMarkdown(episode.markdown, markdownOptionsOf(settings));
 }
 
 /** The notes of many entries, in their order; in worker threads when there are enough of them. */
@@ -30,7 +36,7 @@ export function renderAllNotes(episodes: readonly EpisodeSource[], settings: Set
   return renderAll(
     // Read a batch at a time: in a build that spills them, the bodies are read back from disk.
     { length: episodes.length, slice: (start, end) => episodes.slice(start, end).map((episode) => episode.markdown) },
-    { html: settings.build.html, maxDepth: settings.limits.markdownDepth },
+    markdownOptionsOf(settings),
     pool,
     keep,
   );

@@ -5,7 +5,7 @@ import { blocksValue, diagnostic, type Diagnostic, type Position, type Result } 
 import type { EpisodeSource } from './episode.js';
 import { readFrontMatter } from './frontmatter.js';
 import type { SourceFile } from './load.js';
-import { decodeCharacterReferences, renderMarkdown } from './markdown.js';
+import { markdownEngine } from './markdown-engine.js';
 import { markupDiagnostics } from './notes-checks.js';
 import { groupOfRole, PERSON_GROUPS, PERSON_ROLES, PERSON_SCHEMA, ROLES_BY_GROUP, type PersonGroup, type PersonRole } from './person-schema.js';
 import type { RuleId } from './rules.js';
@@ -126,7 +126,7 @@ export function parsePerson(source: SourceFile, settings: PeopleSettings): { per
     report(key, 'invalid-xml-character', 'control characters that XML forbids were removed from this value', 'remove them from the file; they are often pasted from word processors');
     return removeForbiddenXmlCharacters(value);
   };
-  const written = raw.name === undefined ? undefined : decodeCharacterReferences(clean('name')!).trim();
+  const written = raw.name === undefined ? undefined : markdownEngine().decodeCharacterReferences(clean('name')!).trim();
   // A name is shown inline, beside other names: what it leaves open must not reach them.
   const name = written === undefined ? undefined : withBidiClosed(written, (message, hint) => report('name', 'unbalanced-bidi', message, hint));
   if (name === '') report('name', 'missing-field', 'the name is empty', 'write the name as podcast apps should show it');
@@ -141,7 +141,7 @@ export function parsePerson(source: SourceFile, settings: PeopleSettings): { per
     if (url !== undefined && !isHttpUrl(url)) report(key, 'invalid-url', `\`${key}\` must be an absolute http(s) URL (found \`${url}\`)`, 'e.g. https://example.com/');
   }
 
-  const bio = renderMarkdown(split.body, { html: settings.build.html, maxDepth: settings.limits?.markdownDepth });
+  const bio = markdownEngine().renderMarkdown(split.body, { html: settings.build.html, maxDepth: settings.limits?.markdownDepth });
   diagnostics.push(...markupDiagnostics(file, split.bodyLine, bio, settings));
 
   const baseName = file.split('/').at(-1)!;

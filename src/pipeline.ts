@@ -7,7 +7,7 @@ import type { MadePages } from './up-to-date.js';
 import { applyRuleSettings, diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { displayDate } from './dates.js';
 import type { EpisodeSource } from './episode.js';
-import { notesDiagnostics, parseEntry, renderAllNotes, stampEntry } from './entry.js';
+import { markdownOptionsOf, notesDiagnostics, parseEntry, renderAllNotes, stampEntry } from './entry.js';
 import { podcastGuid, renderFeed } from './feed.js';
 import { formatLedger, parseLedger, pinGuids } from './ledger.js';
 import type { RenderedNotes } from './markdown.js';
@@ -39,7 +39,10 @@ import { writeFeed } from './write-feed.js';
 import { detachedFromText, SpilledTexts, StringSpill, type SpilledNotes } from './notes-spill.js';
 import { spilledEntry } from './spilled-entry.js';
 import type { KeptFile } from './link-pages.js';
-import { KnownFiles } from './known-files.js';
+import { isOnDisk, KnownFiles } from './known-files.js';
+import { defaults as renderPoolDefaults, renderInWorker, type RenderPoolOptions } from './render-pool.js';
+import type { ParsedEntry } from './entry.js';
+import { loadMarkdownEngine } from './markdown-engine.js';
 
 /** The sitemap as a file of the output. */
 const SITEMAP_FILE = SITEMAP_PATH.slice(1);
@@ -213,7 +216,11 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
         })
       : undefined;
 
-  const people = await stage('people', () => {
+  const pool = { ...options.renderPool, ...(options.jobs !== undefined && { jobs: options.jobs }) };
+  const ahead = store && spill ? notesAhead(sources.files, store, settings, pool) : undefined;
+
+  const people = await stage('people', async () => {
+    if (cache?.people === undefined && peopleFiles.files.length > 0) await loadMarkdownEngine();
     const made = cache?.people ?? readPeople(peopleFiles.files, settings, path.relative(cwd, settings.build.people).split(path.sep).join('/') || '.');
     if (cache) cache.people = made;
     return made;
@@ -225,7 +232,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     const found: { file: SourceFile; episode: EpisodeSource }[] = [];
     for (const file of sources.files) {
       const memo = cached(file);
-      const earlier = memo?.parsed ?? store?.parsed.get(file);
+      const earlier = memo?.parsed ?? ahead?.parsed.get(file) ?? store?.parsed.get(file);
       const result = earlier ?? (spill ? detachedFromText(parseEntry(file, settings), file.text) : parseEntry(file, settings));
       if (memo) memo.parsed = result;
       store?.parsed.keep(file, result);
@@ -280,9 +287,18 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       options.onProgress?.('markdown', ++renderedSoFar, missing.length);
       return spill ? spill.putNotes(notes) : notes;
     };
-    const rendered = await renderAllNotes(missing.map(({ episode }) => episode), settings, { ...options.renderPool, ...(options.jobs !== undefined && { jobs: options.jobs }) }, (spill || options.onProgress) && keep);
+    const renderedAhead = await ahead?.notes;
+    // Those the worker thread rendered from the same body (the audio facts never change it).
+    const unrendered = renderedAhead === undefined ? missing : missing.filter(({ file, episode }) => {
+      const made = renderedAhead.get(file);
+      if (made === undefined || made.markdown !== episode.markdown) return true;
+      known.set(file, keep(made.notes));
+      return false;
+    });
+    if (unrendered.length < missing.length) workers.set('markdown', 1);
+    const rendered = await renderAllNotes(unrendered.map(({ episode }) => episode), settings, pool, (spill || options.onProgress) && keep);
     if (rendered.workers > 0) workers.set('markdown', rendered.workers);
-    missing.forEach(({ file }, index) => known.set(file, rendered.notes[index]!));
+    unrendered.forEach(({ file }, index) => known.set(file, rendered.notes[index]!));
     notesCount.rendered = missing.length;
     return measured.map(({ file, episode }) => {
       const memo = cached(file);
@@ -311,7 +327,10 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     collect(...attachFiles(entries, attachmentContext(settings, cwd, sources.others, cache)));
   });
 
-  const sitePages = await stage('site pages', () => readSitePages(pageFiles.files, settings));
+  const sitePages = await stage('site pages', async () => {
+    if (pageFiles.files.length > 0) await loadMarkdownEngine();
+    return readSitePages(pageFiles.files, settings);
+  });
   collect(...sitePages.diagnostics);
 
   const site = await stage('assemble', () => {
@@ -495,6 +514,45 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   }
   if (options.write === false && !hasErrors(diagnostics)) await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store && knownFiles?.known.save((file) => store.notes.hashOf(file))]);
   return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, ...(knownFiles && { files: { read: sources.found - knownFiles.known.trusted, known: knownFiles.known.trusted } }), nextChange });
+}
+
+/**
+ * After an edit: the notes the build cache lacks, of the few episode files this build read, are
+ * rendered by a worker thread started now, while this one parses and checks the archive. Those
+ * files are parsed here, for the parse stage to take. Nothing when there are none, when the cache
+ * has none of the notes (a first build), when there are enough of them for the pool of the
+ * Markdown stage, or with a single thread.
+ */
+function notesAhead(
+  files: readonly SourceFile[],
+  store: { notes: BuildStore; parsed: ParseStore },
+  settings: Settings,
+  pool: Partial<RenderPoolOptions>,
+): { parsed: Map<SourceFile, ParsedEntry>; notes: Promise<Map<SourceFile, { markdown: string; notes: RenderedNotes }>> } | undefined {
+  const { jobs, minNotes } = { ...renderPoolDefaults, ...pool };
+  if (jobs < 2) return undefined;
+  const unrendered: SourceFile[] = [];
+  for (const file of files) {
+    if (isOnDisk(file) || store.notes.get(file) !== undefined) continue;
+    unrendered.push(file);
+    if (unrendered.length >= minNotes) return undefined;
+  }
+  // A first build: the pool of the Markdown stage decides, and a small site stays in one thread.
+  if (unrendered.length === files.length) return undefined;
+  const parsed = new Map<SourceFile, ParsedEntry>();
+  const bodies: { file: SourceFile; markdown: string }[] = [];
+  for (const file of unrendered) {
+    const result = store.parsed.get(file) ?? detachedFromText(parseEntry(file, settings), file.text);
+    parsed.set(file, result);
+    if (result.episode) bodies.push({ file, markdown: result.episode.markdown });
+  }
+  if (bodies.length === 0) return undefined;
+  const notes = renderInWorker(
+    bodies.map(({ markdown }) => markdown),
+    markdownOptionsOf(settings),
+    pool.worker,
+  ).then((made) => new Map(made === undefined ? [] : bodies.map(({ file, markdown }, index) => [file, { markdown, notes: made[index]! }])));
+  return { parsed, notes };
 }
 
 function futureEntry(episode: EpisodeSource, settings: Settings, included: boolean): Diagnostic {

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { renderMarkdown, type MarkdownOptions, type RenderedNotes } from './markdown.js';
+import type { MarkdownOptions, RenderedNotes } from './markdown.js';
+import { loadMarkdownEngine } from './markdown-engine.js';
 
 /** How the notes of a build are spread over worker threads. */
 export interface RenderPoolOptions {
@@ -52,6 +53,7 @@ export interface RenderedAll {
  * passed through `keep` as soon as it is made (so that all of them need not be in memory at once).
  */
 export async function renderAll(markdowns: Markdowns, markdown: MarkdownOptions, options: Partial<RenderPoolOptions> = {}, keep: (notes: RenderedNotes) => RenderedNotes = (notes) => notes): Promise<RenderedAll> {
+  if (markdowns.length === 0) return { notes: [], workers: 0 };
   const settings = { ...defaults, ...options };
   const batchSize = Math.max(1, Math.min(settings.batchSize, Math.ceil(markdowns.length / (settings.jobs * 4))));
   // Each batch's Markdown is read as the batch is taken: never all of it at once.
@@ -64,15 +66,48 @@ export async function renderAll(markdowns: Markdowns, markdown: MarkdownOptions,
   // worker thread costs a heap of its own (60 to 100 MB while it renders: remark's garbage awaiting
   // a full collection, its young generation, its code), which made the peak memory of a first build.
   const workers = Math.min(settings.jobs - 1, batches.length - 1);
+  // Loaded only by a build that renders notes in this thread.
+  const { renderMarkdown } = await loadMarkdownEngine();
   if (workers <= 0 || markdowns.length < settings.minNotes) {
     const notes: RenderedNotes[] = [];
     for (const batch of batches) for (const text of batch().markdowns) notes.push(keep(renderMarkdown(text, markdown)));
     return { notes, workers: 0 };
   }
-  const done = await inThreads(batches, workers, settings.worker ?? workerScript(), keep);
+  const done = await inThreads(batches, workers, settings.worker ?? workerScript(), keep, renderMarkdown);
   const notes: RenderedNotes[] = [];
   for (const batch of done) notes.push(...batch);
   return { notes, workers };
+}
+
+/**
+ * A few notes rendered in one worker thread, started at once, while the calling thread goes on
+ * with other work (the notes of the episodes a build after an edit read): the thread loads the
+ * Markdown engine and renders them meanwhile, so that the calling thread never loads it.
+ * Undefined when the thread fails in any way: the caller then renders the notes itself.
+ */
+export function renderInWorker(markdowns: string[], markdown: MarkdownOptions, worker?: URL): Promise<RenderedNotes[] | undefined> {
+  return new Promise((resolve) => {
+    let thread: Worker;
+    try {
+      thread = new Worker(worker ?? workerScript());
+    } catch {
+      resolve(undefined);
+      return;
+    }
+    let answered = false;
+    const answer = (notes: RenderedNotes[] | undefined) => {
+      if (answered) return;
+      answered = true;
+      resolve(notes);
+      void thread.terminate();
+    };
+    thread.on('message', (reply: RenderReply) => answer('notes' in reply ? reply.notes : undefined));
+    thread.on('error', () => answer(undefined));
+    thread.on('messageerror', () => answer(undefined));
+    thread.on('exit', () => answer(undefined));
+    const batch: RenderBatch = { id: 0, markdowns, options: markdown };
+    thread.postMessage(batch);
+  });
 }
 
 /**
@@ -88,7 +123,7 @@ function workerScript(): URL {
  * a slow batch does not hold the others. Any failure (a thrown error, a crash, a worker that cannot
  * start) rejects at once and stops every worker: a build must never wait on a thread that will not answer.
  */
-function inThreads(batches: readonly (() => RenderBatch)[], count: number, script: URL, keep: (notes: RenderedNotes) => RenderedNotes): Promise<RenderedNotes[][]> {
+function inThreads(batches: readonly (() => RenderBatch)[], count: number, script: URL, keep: (notes: RenderedNotes) => RenderedNotes, renderMarkdown: (markdown: string, options: MarkdownOptions) => RenderedNotes): Promise<RenderedNotes[][]> {
   return new Promise((resolve, reject) => {
     const results: RenderedNotes[][] = new Array(batches.length);
     const threads: Worker[] = [];

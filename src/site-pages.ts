@@ -5,7 +5,7 @@ import { blocksValue, diagnostic, type Diagnostic, type Result } from './diagnos
 import { readFrontMatter } from './frontmatter.js';
 import type { SourceFile } from './load.js';
 import { markupDiagnostics } from './notes-checks.js';
-import { renderMarkdown } from './markdown.js';
+import { markdownEngine } from './markdown-engine.js';
 import { outputFileOf } from './permalink.js';
 import type { Schema } from './schema.js';
 import { compareText } from './text.js';
@@ -59,7 +59,7 @@ export function readSitePages(files: readonly (SourceFile & { name: string })[],
       limits: settings.limits,
     });
     diagnostics.push(...found);
-    const body = renderMarkdown(split.body, { html: settings.build.html, maxDepth: settings.limits?.markdownDepth });
+    const body = markdownEngine().renderMarkdown(split.body, { html: settings.build.html, maxDepth: settings.limits?.markdownDepth });
     diagnostics.push(...markupDiagnostics(source.file, split.bodyLine, body, settings));
     // Each folder and the file name become folders of the output and segments of the page's URL.
     const nameProblems = source.name.replace(/\.(md|markdown)$/i, '').split('/').flatMap((part) => nameProblem(part) ?? []);

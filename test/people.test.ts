@@ -3,6 +3,10 @@ import { parseEpisode, type EpisodeSettings } from '../src/episode.js';
 import type { SourceFile } from '../src/load.js';
 import { castOf, episodeCredits, foldName, parsePerson, readPeople, showCredits, type PeopleSettings, type Person } from '../src/people.js';
 import { episodeFile } from './helpers.js';
+import { loadMarkdownEngine } from '../src/markdown-engine.js';
+
+// Bios and names are read with the Markdown engine, which the build loads before its people stage.
+await loadMarkdownEngine();
 
 const settings: PeopleSettings = {
   url: 'https://show.example.com/podcast/',
