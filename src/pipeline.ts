@@ -40,7 +40,7 @@ import { detachedFromText, SpilledTexts, StringSpill, type SpilledNotes } from '
 import { spilledEntry } from './spilled-entry.js';
 import type { KeptFile } from './link-pages.js';
 import { isOnDisk, KnownFiles } from './known-files.js';
-import { defaults as renderPoolDefaults, renderInWorker, type RenderPoolOptions } from './render-pool.js';
+import { defaults as renderPoolDefaults, startNotesWorker, type NotesWorker, type RenderPoolOptions } from './render-pool.js';
 import type { ParsedEntry } from './entry.js';
 import { loadMarkdownEngine } from './markdown-engine.js';
 
@@ -72,19 +72,20 @@ export interface PipelineHooks {
  * the previous output as it was.
  */
 export async function runPipeline(options: BuildOptions = {}, hooks: PipelineHooks = {}): Promise<BuildResult> {
-  const streaming: { staging?: StagingFolder; lock?: OutputLock } = {};
+  const streaming: { staging?: StagingFolder; lock?: OutputLock; notesWorker?: NotesWorker } = {};
   try {
     const result = await runStages(options, hooks, streaming);
     hooks.beforeUnlock?.(result);
     return result;
   } finally {
+    streaming.notesWorker?.stop();
     // Unless it was swapped in.
     await streaming.staging?.discard();
     await streaming.lock?.release();
   }
 }
 
-async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming: { staging?: StagingFolder; lock?: OutputLock }): Promise<BuildResult> {
+async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming: { staging?: StagingFolder; lock?: OutputLock; notesWorker?: NotesWorker }): Promise<BuildResult> {
   const cache = options.cache === false ? undefined : options.cache;
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const configPath = path.resolve(cwd, options.config ?? 'podsite.yaml');
@@ -195,6 +196,9 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   // batch at a time: they wait on disk, and its memory stays that of the site model (src/notes-spill.ts).
   const spill = options.write !== false && cache === undefined && options.onEntryPages === undefined ? new StringSpill(settings.build.output) : undefined;
   const spilledTexts = spill && new SpilledTexts(spill);
+  const pool = { ...options.renderPool, ...(options.jobs !== undefined && { jobs: options.jobs }) };
+  // After an edit: a worker thread for the notes of the files just read starts loading the Markdown engine now.
+  if (knownFiles && spill && editedFew(sources.found, knownFiles.known.trusted, pool)) streaming.notesWorker = startNotesWorker(pool.worker);
 
   // `podsite dev` keeps what it made in memory; a plain build finds it on disk.
   const store =
@@ -216,8 +220,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
         })
       : undefined;
 
-  const pool = { ...options.renderPool, ...(options.jobs !== undefined && { jobs: options.jobs }) };
-  const ahead = store && spill ? notesAhead(sources.files, store, settings, pool) : undefined;
+  const ahead = store && streaming.notesWorker ? notesAhead(sources.files, store, settings, streaming.notesWorker) : undefined;
 
   const people = await stage('people', async () => {
     if (cache?.people === undefined && peopleFiles.files.length > 0) await loadMarkdownEngine();
@@ -517,28 +520,29 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
 }
 
 /**
- * After an edit: the notes the build cache lacks, of the few episode files this build read, are
- * rendered by a worker thread started now, while this one parses and checks the archive. Those
- * files are parsed here, for the parse stage to take. Nothing when there are none, when the cache
- * has none of the notes (a first build), when there are enough of them for the pool of the
- * Markdown stage, or with a single thread.
+ * A build after an edit: a few of the episode files read, the others known from the last build.
+ * With a single thread, or enough of them for the pool of the Markdown stage, there is no worker
+ * thread of its own for their notes; nor for a first build, where the pool decides, and a small
+ * site stays in one thread.
+ */
+function editedFew(found: number, known: number, pool: Partial<RenderPoolOptions>): boolean {
+  const { jobs, minNotes } = { ...renderPoolDefaults, ...pool };
+  const read = found - known;
+  return jobs > 1 && known > 0 && read > 0 && read < minNotes;
+}
+
+/**
+ * The notes the build cache lacks, of the few episode files this build read, are rendered by the
+ * worker thread started for them, while this one parses and checks the archive. Those files are
+ * parsed here, for the parse stage to take. The thread stops when there are none.
  */
 function notesAhead(
   files: readonly SourceFile[],
   store: { notes: BuildStore; parsed: ParseStore },
   settings: Settings,
-  pool: Partial<RenderPoolOptions>,
+  worker: NotesWorker,
 ): { parsed: Map<SourceFile, ParsedEntry>; notes: Promise<Map<SourceFile, { markdown: string; notes: RenderedNotes }>> } | undefined {
-  const { jobs, minNotes } = { ...renderPoolDefaults, ...pool };
-  if (jobs < 2) return undefined;
-  const unrendered: SourceFile[] = [];
-  for (const file of files) {
-    if (isOnDisk(file) || store.notes.get(file) !== undefined) continue;
-    unrendered.push(file);
-    if (unrendered.length >= minNotes) return undefined;
-  }
-  // A first build: the pool of the Markdown stage decides, and a small site stays in one thread.
-  if (unrendered.length === files.length) return undefined;
+  const unrendered = files.filter((file) => !isOnDisk(file) && store.notes.get(file) === undefined);
   const parsed = new Map<SourceFile, ParsedEntry>();
   const bodies: { file: SourceFile; markdown: string }[] = [];
   for (const file of unrendered) {
@@ -546,12 +550,11 @@ function notesAhead(
     parsed.set(file, result);
     if (result.episode) bodies.push({ file, markdown: result.episode.markdown });
   }
-  if (bodies.length === 0) return undefined;
-  const notes = renderInWorker(
-    bodies.map(({ markdown }) => markdown),
-    markdownOptionsOf(settings),
-    pool.worker,
-  ).then((made) => new Map(made === undefined ? [] : bodies.map(({ file, markdown }, index) => [file, { markdown, notes: made[index]! }])));
+  if (bodies.length === 0) {
+    worker.stop();
+    return undefined;
+  }
+  const notes = worker.render(bodies.map(({ markdown }) => markdown), markdownOptionsOf(settings)).then((made) => new Map(made === undefined ? [] : bodies.map(({ file, markdown }, index) => [file, { markdown, notes: made[index]! }])));
   return { parsed, notes };
 }
 

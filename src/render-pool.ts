@@ -79,35 +79,41 @@ export async function renderAll(markdowns: Markdowns, markdown: MarkdownOptions,
   return { notes, workers };
 }
 
+/** One worker thread for a few notes, started before they are known, so that it loads the Markdown engine meanwhile. */
+export interface NotesWorker {
+  /** The notes, in order; undefined when the thread failed in any way (the caller then renders them itself). Once. */
+  render(markdowns: string[], markdown: MarkdownOptions): Promise<RenderedNotes[] | undefined>;
+  /** Stops the thread, when it has nothing to render. */
+  stop(): void;
+}
+
 /**
- * A few notes rendered in one worker thread, started at once, while the calling thread goes on
- * with other work (the notes of the episodes a build after an edit read): the thread loads the
- * Markdown engine and renders them meanwhile, so that the calling thread never loads it.
- * Undefined when the thread fails in any way: the caller then renders the notes itself.
+ * Starts a worker thread for the few notes of the episodes a build after an edit read: it loads the
+ * Markdown engine and renders them while the calling thread goes on with the rest of the archive,
+ * which then never loads the engine at all.
  */
-export function renderInWorker(markdowns: string[], markdown: MarkdownOptions, worker?: URL): Promise<RenderedNotes[] | undefined> {
-  return new Promise((resolve) => {
-    let thread: Worker;
-    try {
-      thread = new Worker(worker ?? workerScript());
-    } catch {
-      resolve(undefined);
-      return;
-    }
-    let answered = false;
-    const answer = (notes: RenderedNotes[] | undefined) => {
-      if (answered) return;
-      answered = true;
-      resolve(notes);
-      void thread.terminate();
-    };
+export function startNotesWorker(worker?: URL): NotesWorker {
+  let answer: (notes: RenderedNotes[] | undefined) => void = () => undefined;
+  const answered = new Promise<RenderedNotes[] | undefined>((resolve) => (answer = resolve));
+  let thread: Worker | undefined;
+  try {
+    // It loads its modules, the Markdown engine among them, as soon as it starts.
+    thread = new Worker(worker ?? workerScript());
     thread.on('message', (reply: RenderReply) => answer('notes' in reply ? reply.notes : undefined));
     thread.on('error', () => answer(undefined));
     thread.on('messageerror', () => answer(undefined));
     thread.on('exit', () => answer(undefined));
-    const batch: RenderBatch = { id: 0, markdowns, options: markdown };
-    thread.postMessage(batch);
-  });
+  } catch {
+    answer(undefined);
+  }
+  const stop = () => void thread?.terminate();
+  return {
+    render(markdowns, markdown) {
+      thread?.postMessage({ id: 0, markdowns, options: markdown } satisfies RenderBatch);
+      return answered.finally(stop);
+    },
+    stop,
+  };
 }
 
 /**

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
 import { episodeFile, MINIMAL_SETTINGS, readTree, tempProject } from './helpers.js';
@@ -13,7 +15,11 @@ const episode = (n: number, notes: string) =>
 async function project(): Promise<string> {
   const files: Record<string, string> = { 'podsite.yaml': MINIMAL_SETTINGS, 'public/artwork.png': 'not really a png' };
   for (let n = 1; n <= 6; n++) files[`episodes/2024-01-0${n}-e${n}.md`] = episode(n, `Notes of episode ${n} with a [link](https://example.com/${n}) and List<String> typed as text.`);
-  return tempProject(files);
+  const root = await tempProject(files);
+  // Written an hour ago: the next build trusts them by their stats (src/known-files.ts).
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  for (const name of Object.keys(files)) if (name.startsWith('episodes/')) await utimes(path.join(root, name), hourAgo, hourAgo);
+  return root;
 }
 
 const markdownWorkers = (result: { timings: { stage: string; workers?: number }[] }) => result.timings.find((t) => t.stage === 'markdown')?.workers;
@@ -30,6 +36,8 @@ async function editedAndCold(extra: BuildOptions) {
   const edited = await build(options);
   expect(edited.ok).toBe(true);
   expect(edited.notes).toEqual({ rendered: 1, reused: 5 });
+  // The others are known from the first build, and not read.
+  expect(edited.files).toEqual({ read: 1, known: 5 });
   const warm = await readTree(path.join(root, 'dist'));
   await rm(path.join(root, 'dist'), { recursive: true });
   await rm(path.join(root, '.podsite-cache'), { recursive: true });
@@ -59,6 +67,21 @@ describe('the notes of an edited episode', () => {
     const { edited, warm, cold } = await editedAndCold({ renderPool: { worker: pathToFileURL(path.join(root, 'exits.mjs')) } });
     expect(markdownWorkers(edited)).toBeUndefined();
     expect(warm).toEqual(cold);
+  });
+});
+
+describe('the worker thread started for an edit', () => {
+  it('is stopped when the notes of the files read are in the cache after all, and podsite exits', async () => {
+    const root = await project();
+    const bin = fileURLToPath(new URL('../bin/podsite.js', import.meta.url));
+    const podsite = () => promisify(execFile)(process.execPath, [bin, 'build', '--verbose', '--jobs', '2'], { cwd: root, timeout: 30_000 });
+    await podsite();
+    // Saved again as it was: read, since its times changed, but its notes are in the cache.
+    const file = path.join(root, 'episodes/2024-01-02-e2.md');
+    await writeFile(file, readFileSync(file));
+    const { stderr } = await podsite();
+    expect(stderr).toContain('notes: 0 rendered, 6 from the cache');
+    expect(stderr).toContain('episode files: 1 read, 5 unchanged');
   });
 });
 
