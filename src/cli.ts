@@ -69,7 +69,7 @@ const FLAGS = {
   'probe-audio': { type: 'boolean', help: 'Ask the hosts of remote audio for its size, type and duration\n(answers are kept in .podsite-cache/probe.json; delete it to ask again)' },
   'no-cache': { type: 'boolean', help: 'Render every episode again, without reading or writing the build cache\nin .podsite-cache/ (deleting that folder is always safe)' },
   format: { type: 'string', value: 'FORMAT', help: 'Diagnostics as `text` (default, on stderr) or `json` (on stdout)' },
-  jobs: { type: 'string', value: 'N', help: 'Render Markdown in up to N threads, the main one and N-1 workers (default: one per core;\n1 renders in the main thread alone; sites under 100 episodes always do)' },
+  jobs: { type: 'string', value: 'N', help: 'Render Markdown in up to N threads, the main one and N-1 workers (default: one per core;\n1 renders in the main thread alone; a first build of under 100 episodes always does;\nafter an edit of a few episodes, one worker renders their notes while the rest is read)' },
   port: { type: 'string', value: 'N', help: 'Port to serve on (default 4000; the next free one if taken)' },
   host: { type: 'string', value: 'H', help: 'Address to listen on (default 127.0.0.1)' },
   open: { type: 'boolean', help: 'Open the site in the browser' },
