@@ -119,6 +119,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     afterSettings: (settings) => {
       if (last) inputs = last.fingerprint(settings);
     },
+    inputStats: () => inputs?.files,
     ...(last && {
       previousPages: (key: string) => last.previousPages(key),
       previousFolders: () => last.previousFolders(),

@@ -91,11 +91,14 @@ export class KnownFiles {
   /**
    * The file at `absolutePath` as a source whose text is read from disk when asked, when its stats
    * say it is the file the last build read. Otherwise the stats, taken before the caller reads the
-   * file, and when they were taken, for `read`.
+   * file, and when they were taken, for `read`. `taken`: stats taken earlier by this build, before
+   * it read any file.
    */
-  lookup(file: string, absolutePath: string): { source: SourceFile } | { stats: Stats | undefined; observedAt: number } {
-    const observedAt = Date.now();
-    const stats = statSync(absolutePath, { throwIfNoEntry: false });
+  lookup(file: string, absolutePath: string, taken?: { stats: ReadonlyMap<string, Stats>; observedAt: number }): { source: SourceFile } | { stats: Stats | undefined; observedAt: number } {
+    // Taken by the walk that fingerprints the inputs, before this build read anything, when it found the file.
+    const given = taken?.stats.get(absolutePath);
+    const observedAt = given === undefined ? Date.now() : taken!.observedAt;
+    const stats = given ?? statSync(absolutePath, { throwIfNoEntry: false });
     const known = this.known.get(absolutePath);
     if (stats === undefined || known === undefined || !sameStats(known, stats) || !settled(known)) return { stats, observedAt };
     this.seen.set(absolutePath, known);

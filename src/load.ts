@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -252,7 +252,7 @@ export async function loadEpisodeFiles(
   folder: string,
   cache?: BuildCache,
   limits: Pick<InputLimits, 'fileSize' | 'lineLength'> = inputLimitDefaults,
-  known?: KnownFiles,
+  known?: { known: KnownFiles; taken?: { stats: ReadonlyMap<string, Stats>; observedAt: number } | undefined },
 ): Promise<{ files: SourceFile[]; diagnostics: Diagnostic[]; found: number; paths: string[]; others: ReadonlySet<string> }> {
   // Listing thousands of files costs more than the rest of a one-file rebuild: when every dirty file
   // is one already known (an edit, no addition), the last listing still holds. A file outside the
@@ -299,13 +299,13 @@ export async function loadEpisodeFiles(
       continue;
     }
     // Unchanged since the last build by its stats: its text stays on disk.
-    const found = known.lookup(path.relative(root, absolutePath).split(path.sep).join('/'), absolutePath);
+    const found = known.known.lookup(path.relative(root, absolutePath).split(path.sep).join('/'), absolutePath, known.taken);
     if ('source' in found) {
       read[index] = { source: found.source };
       continue;
     }
     const result = await readSourceFile(root, absolutePath, 'episode', true, limits);
-    if (result.source !== undefined && found.stats !== undefined) known.read(result.source, found.stats, found.observedAt);
+    if (result.source !== undefined && found.stats !== undefined) known.known.read(result.source, found.stats, found.observedAt);
     read[index] = result;
   }
   if (cache !== undefined && !onlyKnownFilesChanged) {

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { assembleSite, toEpisode } from './assemble.js';
@@ -54,6 +55,8 @@ const ledgerPaths = new WeakMap<BuildCache, { key: string; paths: Map<string, st
 export interface PipelineHooks {
   /** Called once the settings are read, before any other file is: the inputs are fingerprinted then. */
   afterSettings?: (settings: Settings) => void;
+  /** The stats of the input files as that fingerprint took them, and when it began. */
+  inputStats?: () => { stats: ReadonlyMap<string, Stats>; observedAt: number } | undefined;
   /** Diagnostics found before the pipeline started, given the settings' rules like any other. */
   earlier?: Diagnostic[];
   /** Pages (and the sitemap) of the last build, under settings and theme of this key, by output path and page key: its file in the output. */
@@ -164,7 +167,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   if (knownFiles) collect(...knownFiles.diagnostics);
   const [sources, theme, listedPublicFiles, peopleFiles, listedMediaFiles, pageFiles] = await stage('load', () =>
     Promise.all([
-      loadEpisodeFiles(cwd, settings.build.episodes, cache, settings.limits, knownFiles?.known),
+      loadEpisodeFiles(cwd, settings.build.episodes, cache, settings.limits, knownFiles && { known: knownFiles.known, taken: hooks.inputStats?.() }),
       loadTheme(cwd, settings.build.templates),
       listPublicFiles(settings.build.public, skippedLinks),
       loadPeopleFiles(cwd, settings.build.people, settings.limits),

@@ -84,6 +84,8 @@ export interface WrittenOutput {
 
 export interface Fingerprint {
   walk: InputsWalk;
+  /** The stats of every file walked, by absolute path, and when the walk began: the load stage need not take them again. */
+  files: { stats: ReadonlyMap<string, Stats>; observedAt: number };
 }
 
 /**
@@ -213,7 +215,9 @@ export class LastBuild {
     const listing = earlier && sameList(earlier.roots, roots) && sameList(earlier.skip, skip) && sameList(earlier.files, files) ? earlier : listInputs(roots, skip, files);
     if (listing === undefined) return undefined;
     const { startedAt } = listing;
-    return { walk: { roots, skip, files, startedAt, digest: digestOf(listing, startedAt - RACY_WINDOW_MS) } };
+    const stats = new Map<string, Stats>();
+    for (const found of listing.found) if (found.kind === 'file') stats.set(found.path, found.stats);
+    return { walk: { roots, skip, files, startedAt, digest: digestOf(listing, startedAt - RACY_WINDOW_MS) }, files: { stats, observedAt: startedAt } };
   }
 }
 

@@ -101,6 +101,29 @@ describe('known episode files', () => {
     }
   });
 
+  it('takes the stats the build took before it read anything, when given, rather than taking them again', async () => {
+    const { folder, file, options } = await knownFolder();
+    try {
+      await readAndSave(file, options);
+      const before = { stats: new Map([[file, statSync(file)]]), observedAt: Date.now() };
+      // Saved after the build took its stats: the file is trusted by them, and found changed when read.
+      await writeFile(file, 'Changed after the walk.\n');
+      const { known } = KnownFiles.open(options);
+      const found = known.lookup('a.md', file, before);
+      if (!('source' in found)) throw new Error('the stats given were not used');
+      expect(found.source.text).toBe('Changed after the walk.\n');
+      expect(known.changedDiagnostics().map((d) => d.rule)).toEqual(['unreadable-file']);
+      // A file the walk did not see is looked at now, and recorded as seen then.
+      const other = path.join(folder, 'b.md');
+      await writeFile(other, 'Another.\n');
+      const unseen = known.lookup('b.md', other, before);
+      expect('source' in unseen ? undefined : unseen.stats?.size).toBe(9);
+      expect('source' in unseen ? undefined : unseen.observedAt).toBeGreaterThanOrEqual(before.observedAt);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
   it('ignores a damaged store with a warning, and one of another key without one', async () => {
     const { folder, file, options } = await knownFolder();
     try {
