@@ -188,11 +188,23 @@ export class LastBuild {
     const identities = new Map(record.output.files.map((file) => [file[0], file]));
     return (output, key) => {
       const known = identities.get(output);
-      if (known === undefined || keys[output] !== hashKey(key)) return undefined;
+      if (known === undefined || keys[output] !== this.hashOfKey(output, key)) return undefined;
       const file = path.join(record.output.folder, output);
       const stats = lstatSync(file, { throwIfNoEntry: false });
       return stats?.isFile() && sameIdentity(identity(file, stats), known) ? { from: file, ino: stats.ino, dev: stats.dev } : undefined;
     };
+  }
+
+  /** Page keys hashed by this build, by output path: the record hashes the same keys again. */
+  private readonly keyHashes = new Map<string, { key: string; hash: string }>();
+
+  /** The hash of a page's key, as the record keeps it; worked out once per build. */
+  hashOfKey(output: string, key: string): string {
+    const known = this.keyHashes.get(output);
+    if (known?.key === key) return known.hash;
+    const hash = hashKey(key);
+    this.keyHashes.set(output, { key, hash });
+    return hash;
   }
 
   /** The folders of the last build's output, relative to it, parents first: most likely those of the next. */
@@ -255,7 +267,7 @@ export function recordBuild(last: LastBuild, inputs: Fingerprint, result: BuildR
     validUntil: result.nextChange?.getTime() ?? null,
     output: { folder, files },
     result: { diagnostics: result.diagnostics, stats: result.stats },
-    pages: { key: pages.key, code: codeDigest(), keys: Object.fromEntries([...pages.keys].map(([output, key]) => [output, hashKey(key)])) },
+    pages: { key: pages.key, code: codeDigest(), keys: Object.fromEntries([...pages.keys].map(([output, key]) => [output, last.hashOfKey(output, key)])) },
   };
   const temporary = `${last.recordFile}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
