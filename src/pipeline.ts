@@ -63,8 +63,8 @@ export interface PipelineHooks {
   previousPages?: (key: string) => ((output: string, pageKey: string) => KeptFile | undefined) | undefined;
   /** The folders of the last build's output, relative to it. */
   previousFolders?: () => string[];
-  /** Called after a successful write with every output file and the key of every page. */
-  written?: (output: { pages: MadePages; paths: string[] }) => void;
+  /** Called after a successful write with every output file, the key of every page, and the files linked from the last output. */
+  written?: (output: { pages: MadePages; paths: string[]; kept: ReadonlySet<string> }) => void;
   /** Called with the result while the build still holds the lock of the output folder. */
   beforeUnlock?: (result: BuildResult) => void;
 }
@@ -507,9 +507,13 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
         if (identity.ledger !== undefined) await writeLedgerFile(settings.build.ledger, identity.ledger);
         // Only what a successful build made is worth keeping.
         await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store?.feed.save(feedItems), store && knownFiles?.known.save((file) => store.notes.hashOf(file))]);
+        // Pages and the sitemap linked from the last build's output: the files its record describes.
+        const kept = new Set([...pages.written, ...machines.written]);
+        for (const file of pages.rendered) kept.delete(file);
         hooks.written?.({
           pages: { key: pagesKey, keys: new Map([...planned.map((spec): [string, string] => [spec.output, spec.key]), [SITEMAP_FILE, machinesKey]]) },
           paths: [...plan.value.files.map((file) => file.path), ...plan.value.copies.map((copy) => copy.sitePath), ...placedPaths],
+          kept,
         });
       } catch (error) {
         const failure = writeFailure(settings, cwd, error as NodeJS.ErrnoException);

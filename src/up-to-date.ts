@@ -80,6 +80,8 @@ export interface MadePages {
 export interface WrittenOutput {
   paths: readonly string[];
   pages: MadePages;
+  /** Files linked from the last build's output, after `previousPages` found them as its record says. */
+  kept?: ReadonlySet<string>;
 }
 
 export interface Fingerprint {
@@ -191,8 +193,19 @@ export class LastBuild {
       if (known === undefined || keys[output] !== this.hashOfKey(output, key)) return undefined;
       const file = path.join(record.output.folder, output);
       const stats = lstatSync(file, { throwIfNoEntry: false });
-      return stats?.isFile() && sameIdentity(identity(file, stats), known) ? { from: file, ino: stats.ino, dev: stats.dev } : undefined;
+      if (!stats?.isFile() || !sameIdentity(identity(file, stats), known)) return undefined;
+      this.checked.set(output, known);
+      return { from: file, ino: stats.ino, dev: stats.dev };
     };
+  }
+
+  /** Files of the last output that previousPages found as the record says, by output path. */
+  private readonly checked = new Map<string, FileIdentity>();
+
+  /** A copy of the identity previousPages found for a file of the last output, for the record of this build. */
+  checkedIdentity(output: string): FileIdentity | undefined {
+    const known = this.checked.get(output);
+    return known && [output, known[1], known[2], known[3]];
   }
 
   /** Page keys hashed by this build, by output path: the record hashes the same keys again. */
@@ -253,7 +266,9 @@ export function recordBuild(last: LastBuild, inputs: Fingerprint, result: BuildR
   const { pages } = written;
   const files: FileIdentity[] = [];
   for (const relative of written.paths) {
-    const identity = identityOf(path.join(folder, relative));
+    // A link keeps the size, time and inode its file had when previousPages looked at it. Changed
+    // since, the file no longer matches the record, and the next build makes it again.
+    const identity = (written.kept?.has(relative) && last.checkedIdentity(relative)) || identityOf(path.join(folder, relative));
     if (identity === null) return;
     identity[0] = relative;
     files.push(identity);

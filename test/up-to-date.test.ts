@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
@@ -214,6 +214,22 @@ describe('after a change, pages that did not change', () => {
     // The whole tree, byte for byte, as a cold build without any cache writes it.
     expect((await build(options(root, { cache: false, output: 'cold' }))).ok).toBe(true);
     expect(await readTree(path.join(root, 'dist'))).toEqual(await readTree(path.join(root, 'cold')));
+  });
+
+  it('are recorded as the files they are: the next build finds nothing changed, and finds a kept page edited by hand', async () => {
+    const root = await project();
+    await writeFile(path.join(root, 'episodes/2024-01-04-e4.md'), episode(4));
+    await builtAndUpToDate(root);
+    await writeFile(path.join(root, 'episodes/2024-01-01-e1.md'), episode(1, 'New notes.'));
+    const edited = await build(options(root));
+    expect(edited.fresh).not.toContain(entryPage(4));
+    expect((await build(options(root))).upToDate, 'nothing changed since the build after the edit').toBeDefined();
+    // Edited in place, by hand: the same inode, another size and time.
+    await appendFile(path.join(root, 'dist', entryPage(4)), '<!-- by hand -->');
+    const again = await build(options(root));
+    expect(again.upToDate).toBeUndefined();
+    expect(again.fresh).toContain(entryPage(4));
+    expect(await readFile(path.join(root, 'dist', entryPage(4)), 'utf8')).not.toContain('by hand');
   });
 
   it('leave no folder of an entry that is gone, though the folders of the last output are made ahead', async () => {
