@@ -112,6 +112,11 @@ export class KnownFiles {
     this.seen.set(source.absolutePath, { file: source, stats, length: source.text.length, observedAt });
   }
 
+  /** How many episode files the last build left known. */
+  get size(): number {
+    return this.known.size;
+  }
+
   /** Episode files taken as the last build read them, without reading them. */
   trusted = 0;
 

@@ -165,6 +165,12 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       ? KnownFiles.open({ folder: cacheFolder, key: JSON.stringify([podsiteVersion(), settings.limits.fileSize, settings.limits.lineLength]), displayFolder: displayCacheFolder })
       : undefined;
   if (knownFiles) collect(...knownFiles.diagnostics);
+  const pool = { ...options.renderPool, ...(options.jobs !== undefined && { jobs: options.jobs }) };
+  // A build after the last one, streaming its pages: a worker thread for the notes of the files it
+  // will find edited starts loading the Markdown engine now, while they are looked for.
+  if (knownFiles && knownFiles.known.size > 0 && options.write !== false && cache === undefined && options.onEntryPages === undefined && (pool.jobs ?? renderPoolDefaults.jobs) > 1) {
+    streaming.notesWorker = startNotesWorker(pool.worker);
+  }
   const [sources, theme, listedPublicFiles, peopleFiles, listedMediaFiles, pageFiles] = await stage('load', () =>
     Promise.all([
       loadEpisodeFiles(cwd, settings.build.episodes, cache, settings.limits, knownFiles && { known: knownFiles.known, taken: hooks.inputStats?.() }),
@@ -199,9 +205,10 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   // batch at a time: they wait on disk, and its memory stays that of the site model (src/notes-spill.ts).
   const spill = options.write !== false && cache === undefined && options.onEntryPages === undefined ? new StringSpill(settings.build.output) : undefined;
   const spilledTexts = spill && new SpilledTexts(spill);
-  const pool = { ...options.renderPool, ...(options.jobs !== undefined && { jobs: options.jobs }) };
-  // After an edit: a worker thread for the notes of the files just read starts loading the Markdown engine now.
-  if (knownFiles && spill && editedFew(sources.found, knownFiles.known.trusted, pool)) streaming.notesWorker = startNotesWorker(pool.worker);
+  if (streaming.notesWorker && !(knownFiles && spill && editedFew(sources.found, knownFiles.known.trusted, pool))) {
+    streaming.notesWorker.stop();
+    streaming.notesWorker = undefined;
+  }
 
   // `podsite dev` keeps what it made in memory; a plain build finds it on disk.
   const store =
@@ -528,8 +535,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
 
 /**
  * A build after an edit: a few of the episode files read, the others known from the last build.
- * With a single thread, or enough of them for the pool of the Markdown stage, there is no worker
- * thread of its own for their notes; nor for a first build, where the pool decides, and a small
+ * With a single thread, or enough of them for the pool of the Markdown stage, the worker thread
+ * started for their notes is not used; nor for a first build, where the pool decides, and a small
  * site stays in one thread.
  */
 function editedFew(found: number, known: number, pool: Partial<RenderPoolOptions>): boolean {
