@@ -72,7 +72,12 @@ export function applyAudioFacts(episode: EpisodeSource, finding: AudioFinding | 
   if (measured === audio) return { episode, diagnostics };
   // Pages and feed items made from the episode are made again when its facts change, as when its text does.
   const version = `${episode.version}~${measured.length ?? ''}:${measured.type}:${measured.duration ?? ''}`;
-  return { episode: { ...episode, audio: measured, version }, diagnostics };
+  // Every property copied as it is, the body's getter too: a spread would read the body, from its
+  // file for one known unchanged since the last build (src/known-files.ts).
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(episode)) as EpisodeSource;
+  copy.audio = measured;
+  copy.version = version;
+  return { episode: copy, diagnostics };
 }
 
 type Report = (key: string, rule: RuleId, message: string, hint?: string) => void;

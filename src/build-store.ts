@@ -111,9 +111,12 @@ export class BuildStore {
    * otherwise read each back from disk to hash it again.
    */
   hashOf(file: { text: string }): string {
+    // Known from the last build: not kept a second time.
+    const known = knownHashOf(file);
+    if (known !== undefined) return known;
     let hash = this.hashes.get(file);
     if (hash === undefined) {
-      hash = knownHashOf(file) ?? hashText(file.text);
+      hash = hashText(file.text);
       this.hashes.set(file, hash);
     }
     return hash;

@@ -36,13 +36,34 @@ export interface KnownFilesOptions {
   displayFolder: string;
 }
 
-/** A file whose text is known from the last build: its hash and length, its text read only when asked. */
-interface OnDisk {
-  hash: string;
-  length: number;
-}
+/**
+ * A file whose text is known from the last build: its hash and length, its text read at each use
+ * and checked against the hash it was trusted for. A file saved meanwhile gives its new text, and
+ * `changed` is told (the build must stop). Each read is counted, for `--verbose`. A class of its own rather than a WeakMap of sources:
+ * thousands of WeakMap entries a build showed in profiles.
+ */
+class SourceOnDisk implements SourceFile {
+  constructor(
+    readonly file: string,
+    readonly absolutePath: string,
+    readonly hash: string,
+    readonly length: number,
+    private readonly known: { changed: Set<string>; readLater: Set<string> },
+  ) {}
 
-const onDisk = new WeakMap<object, OnDisk>();
+  get text(): string {
+    this.known.readLater.add(this.file);
+    let text: string;
+    try {
+      text = readFileSync(this.absolutePath, 'utf8');
+    } catch {
+      this.known.changed.add(this.file);
+      return '';
+    }
+    if (createHash('sha256').update(text).digest('hex') !== this.hash) this.known.changed.add(this.file);
+    return text;
+  }
+}
 
 /**
  * The episode files the last build read, by their stats: a file whose size, times, inode and device
@@ -55,7 +76,9 @@ export class KnownFiles {
   /** Files read or trusted by this build, for the next one. */
   private readonly seen = new Map<string, KnownFile | { file: SourceFile; stats: Stats; length: number; observedAt: number }>();
   /** Files trusted by their stats whose text turned out otherwise when read: the build must stop. */
-  private readonly changed = new Set<string>();
+  readonly changed = new Set<string>();
+  /** Files trusted by their stats whose text something read after all (a note not in the cache, a diagnostic). */
+  readonly readLater = new Set<string>();
 
   private constructor(
     private readonly options: KnownFilesOptions,
@@ -103,7 +126,7 @@ export class KnownFiles {
     if (stats === undefined || known === undefined || !sameStats(known, stats) || !settled(known)) return { stats, observedAt };
     this.seen.set(absolutePath, known);
     this.trusted++;
-    return { source: this.sourceOnDisk(file, absolutePath, { hash: known[6], length: known[7] }) };
+    return { source: new SourceOnDisk(file, absolutePath, known[6], known[7], this) };
   }
 
   /** A file this build read itself, with the stats taken before the read, for the next build. */
@@ -151,51 +174,26 @@ export class KnownFiles {
       await rm(temporary, { force: true }).catch(() => undefined);
     }
   }
-
-  /**
-   * A source whose `text` is read at each use, and checked against the hash it was trusted for: a
-   * file saved meanwhile gives its new text, and the build is told to stop (`changedDiagnostics`).
-   */
-  private sourceOnDisk(file: string, absolutePath: string, known: OnDisk): SourceFile {
-    const changed = this.changed;
-    const source = {
-      file,
-      absolutePath,
-      get text(): string {
-        let text: string;
-        try {
-          text = readFileSync(absolutePath, 'utf8');
-        } catch {
-          changed.add(file);
-          return '';
-        }
-        if (createHash('sha256').update(text).digest('hex') !== known.hash) changed.add(file);
-        return text;
-      },
-    };
-    onDisk.set(source, known);
-    return source;
-  }
 }
 
 /** The hash of a file whose text stays on disk until asked for, as the last build found it. */
 export function knownHashOf(file: object): string | undefined {
-  return onDisk.get(file)?.hash;
+  return file instanceof SourceOnDisk ? file.hash : undefined;
 }
 
 /** Whether the file's text stays on disk: holding or spilling it would read it for nothing. */
 export function isOnDisk(file: object): boolean {
-  return onDisk.has(file);
+  return file instanceof SourceOnDisk;
 }
 
 /** The length of a file's text, read only when it is not known. */
 export function textLengthOf(file: SourceFile): number {
-  return onDisk.get(file)?.length ?? file.text.length;
+  return file instanceof SourceOnDisk ? file.length : file.text.length;
 }
 
 /** The end of a file's text from `from`, or, for a file whose text stays on disk, how to read it. */
 export function textFrom(file: SourceFile, from: number): string | (() => string) {
-  return onDisk.has(file) ? () => file.text.slice(from) : file.text.slice(from);
+  return file instanceof SourceOnDisk ? () => file.text.slice(from) : file.text.slice(from);
 }
 
 function sameStats(known: KnownFile, stats: Stats): boolean {

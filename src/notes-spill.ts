@@ -194,6 +194,12 @@ export function withBody<T extends object>(episode: T, body: Body): T & { markdo
   return Object.defineProperty(episode, 'markdown', bodyGetter) as T & { markdown: string };
 }
 
+/** The reader behind an episode's `markdown`, when it reads its body from elsewhere (its file on disk). */
+function bodyReaderOf(episode: object): (() => string) | undefined {
+  const body = Object.prototype.hasOwnProperty.call(episode, BODY) ? (episode as { [BODY]: Body })[BODY] : undefined;
+  return typeof body === 'function' ? body : undefined;
+}
+
 /** Makes `markdown` read from the spill; says whether the episode had its body behind `bodyGetter`. */
 function readBodyFrom(episode: object, read: () => string): boolean {
   if (!Object.prototype.hasOwnProperty.call(episode, BODY)) return false;
@@ -231,11 +237,8 @@ export class SpilledTexts {
   private spillBodyOf(file: { text: string }, episode: { markdown: string }): void {
     // The same episode may be held twice (parsed, then measured unchanged).
     if (this.bodies.has(episode)) return;
-    // Its body is read from its file at each use already.
-    if (isOnDisk(file)) {
-      this.bodies.set(episode, () => episode.markdown);
-      return;
-    }
+    // Its body is read from its file at each use already (bodyOf), unless a copy holds it.
+    if (isOnDisk(file) && bodyReaderOf(episode) !== undefined) return;
     const body = this.spillBody(file, episode.markdown);
     this.bodies.set(episode, body);
     if (!readBodyFrom(episode, body)) spillProperty(this.spill, episode, 'markdown', body);
@@ -250,7 +253,7 @@ export class SpilledTexts {
 
   /** How to read the body of an episode given to `spillSources`, without reading it now. */
   bodyOf(episode: object): (() => string) | undefined {
-    return this.bodies.get(episode);
+    return this.bodies.get(episode) ?? bodyReaderOf(episode);
   }
 
   /** A body is read back as a slice of its file's text when it is one, so that it is not written twice. */

@@ -504,7 +504,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   // Last: any stage may have read an episode file trusted by its stats.
   if (knownFiles) collect(...knownFiles.known.changedDiagnostics());
   if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value, chrome: chromeOf(site) } : undefined;
-  if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, ...(knownFiles && { files: { read: sources.found - knownFiles.known.trusted, known: knownFiles.known.trusted } }), nextChange });
+  if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, ...(knownFiles && { files: filesRead(sources.found, knownFiles.known) }), nextChange });
 
   if (options.write !== false) {
     await stage('write', async () => {
@@ -530,7 +530,13 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     });
   }
   if (options.write === false && !hasErrors(diagnostics)) await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store && knownFiles?.known.save((file) => store.notes.hashOf(file))]);
-  return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, ...(knownFiles && { files: { read: sources.found - knownFiles.known.trusted, known: knownFiles.known.trusted } }), nextChange });
+  return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, ...(knownFiles && { files: filesRead(sources.found, knownFiles.known) }), nextChange });
+}
+
+/** Episode files read by this build, at the load stage or later, and those it never read. */
+function filesRead(found: number, known: KnownFiles): { read: number; known: number } {
+  const unread = known.trusted - known.readLater.size;
+  return { read: found - unread, known: unread };
 }
 
 /**

@@ -8,6 +8,7 @@ import { hashText } from '../src/build-store.js';
 import { isOnDisk, knownHashOf, KnownFiles, RACY_WINDOW_MS, textFrom, textLengthOf } from '../src/known-files.js';
 import type { SourceFile } from '../src/load.js';
 import { episodeFile, MINIMAL_SETTINGS, readTree, tempProject } from './helpers.js';
+import { SILENCE_MP3 } from './audio-host.js';
 
 const HOUR_AGO = new Date(Date.now() - 3_600_000);
 
@@ -215,7 +216,8 @@ describe('a build after an edit', () => {
       }),
     );
     expect(saved).toBe(true);
-    expect(second.files).toEqual({ read: 1, known: 2 });
+    // Trusted by their stats, the two others were read after all, for their notes.
+    expect(second.files).toEqual({ read: 3, known: 0 });
     expect(second.ok).toBe(false);
     expect(second.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.file, d.rule])).toEqual([['episodes/2024-01-01-e1.md', 'unreadable-file']]);
     expect(await readTree(path.join(root, 'dist'))).toEqual(before);
@@ -223,6 +225,28 @@ describe('a build after an edit', () => {
     const third = await build(options(root));
     expect(third.ok).toBe(true);
     expect(pageOf(await readTree(path.join(root, 'dist')), 'e1')).toContain('Saved while the build ran.');
+  });
+
+  it('does not read the unchanged files of episodes whose audio facts are measured, and makes the site a cold build makes', async () => {
+    const root = await tempProject({
+      'podsite.yaml': MINIMAL_SETTINGS,
+      'public/artwork.png': 'not really a png',
+      'public/media/e1.mp3': SILENCE_MP3,
+      'public/media/e2.mp3': SILENCE_MP3,
+      'episodes/2024-01-01-e1.md': episodeFile('title: Episode 1\nepisode: 1\naudio:\n  url: /media/e1.mp3', 'Notes of episode 1.\n'),
+      'episodes/2024-01-02-e2.md': episodeFile('title: Episode 2\nepisode: 2\naudio:\n  url: /media/e2.mp3', 'Notes of episode 2, with <b>List<String></b> in them.\n'),
+    });
+    for (const file of [1, 2].map((n) => path.join(root, 'episodes', `2024-01-0${n}-e${n}.md`))) await utimes(file, HOUR_AGO, HOUR_AGO);
+    expect((await build(options(root))).ok).toBe(true);
+    await writeFile(path.join(root, 'episodes/2024-01-01-e1.md'), episodeFile('title: Episode 1\nepisode: 1\naudio:\n  url: /media/e1.mp3', 'Notes of episode 1, edited.\n'));
+    const second = await build(options(root));
+    expect(second.ok).toBe(true);
+    expect(second.files).toEqual({ read: 1, known: 1 });
+    const warm = await readTree(path.join(root, 'dist'));
+    expect(warm.get('feed.xml')?.toString()).toContain(`length="${SILENCE_MP3.length}"`);
+    const cold = await build(options(root, { cache: false, output: 'cold' }));
+    expect(cold.diagnostics).toEqual(second.diagnostics);
+    expect(warm).toEqual(await readTree(path.join(root, 'cold')));
   });
 
   it('reads every file again under other input limits', async () => {
