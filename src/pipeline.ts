@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { assembleSite, toEpisode } from './assemble.js';
 import { parseSettings, type Settings } from './config.js';
 import type { BuildOptions, BuildResult, BuildStats, StageTiming } from './build.js';
-import type { MadePages } from './up-to-date.js';
+import { codeDigest, type MadePages } from './up-to-date.js';
 import { applyRuleSettings, diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { displayDate } from './dates.js';
 import type { EpisodeSource } from './episode.js';
@@ -41,6 +41,7 @@ import { detachedFromText, SpilledTexts, StringSpill, type SpilledNotes } from '
 import { spilledEntry } from './spilled-entry.js';
 import type { KeptFile } from './link-pages.js';
 import { isOnDisk, KnownFiles } from './known-files.js';
+import { PeopleStore } from './people-store.js';
 import { defaults as renderPoolDefaults, startNotesWorker, type NotesWorker, type RenderPoolOptions } from './render-pool.js';
 import type { ParsedEntry } from './entry.js';
 import { loadMarkdownEngine } from './markdown-engine.js';
@@ -225,17 +226,21 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
           const parsedStore = ParseStore.open({ folder, key: hashText(settingsKey), podsiteVersion: podsiteVersion(), hashOf: (file) => opened.store.hashOf(file), displayFolder });
           const searchStore = SearchStore.open({ folder, podsiteVersion: podsiteVersion(), displayFolder });
           const feedStore = FeedStore.open({ folder, key: feedStoreKey(settingsKey, options), podsiteVersion: podsiteVersion(), displayFolder });
-          collect(...opened.diagnostics, ...parsedStore.diagnostics, ...searchStore.diagnostics, ...feedStore.diagnostics);
-          return { notes: opened.store, parsed: parsedStore.store, search: searchStore.store, feed: feedStore.store };
+          // Bios are rendered by podsite's code: any change of it reads the people again.
+          const peopleStore = PeopleStore.open({ folder, key: hashText(JSON.stringify([codeDigest(), podsiteVersion(), settingsKey])), displayFolder });
+          collect(...opened.diagnostics, ...parsedStore.diagnostics, ...searchStore.diagnostics, ...feedStore.diagnostics, ...peopleStore.diagnostics);
+          return { notes: opened.store, parsed: parsedStore.store, search: searchStore.store, feed: feedStore.store, people: peopleStore.store };
         })
       : undefined;
 
   const ahead = store && streaming.notesWorker ? notesAhead(sources.files, store, settings, streaming.notesWorker) : undefined;
 
   const people = await stage('people', async () => {
-    if (cache?.people === undefined && peopleFiles.files.length > 0) await loadMarkdownEngine();
-    const made = cache?.people ?? readPeople(peopleFiles.files, settings, path.relative(cwd, settings.build.people).split(path.sep).join('/') || '.');
+    const known = cache?.people ?? (peopleFiles.files.length > 0 ? store?.people.get() : undefined);
+    if (known === undefined && peopleFiles.files.length > 0) await loadMarkdownEngine();
+    const made = known ?? readPeople(peopleFiles.files, settings, path.relative(cwd, settings.build.people).split(path.sep).join('/') || '.');
     if (cache) cache.people = made;
+    if (peopleFiles.files.length > 0) store?.people.keep(made);
     return made;
   });
   collect(...people.diagnostics);
@@ -513,7 +518,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
         // After the site: a ledger must never record an episode whose feed was not published.
         if (identity.ledger !== undefined) await writeLedgerFile(settings.build.ledger, identity.ledger);
         // Only what a successful build made is worth keeping.
-        await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store?.feed.save(feedItems), store && knownFiles?.known.save((file) => store.notes.hashOf(file))]);
+        await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store?.feed.save(feedItems), store?.people.save(), store && knownFiles?.known.save((file) => store.notes.hashOf(file))]);
         // Pages and the sitemap linked from the last build's output: the files its record describes.
         const kept = new Set([...pages.written, ...machines.written]);
         for (const file of pages.rendered) kept.delete(file);
@@ -529,7 +534,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       }
     });
   }
-  if (options.write === false && !hasErrors(diagnostics)) await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store && knownFiles?.known.save((file) => store.notes.hashOf(file))]);
+  if (options.write === false && !hasErrors(diagnostics)) await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store?.people.save(), store && knownFiles?.known.save((file) => store.notes.hashOf(file))]);
   return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, ...(knownFiles && { files: filesRead(sources.found, knownFiles.known) }), nextChange });
 }
 

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
+import type { PeopleRegistry } from './people.js';
+
+/** Bumped whenever the file's shape changes. */
+const PEOPLE_STORE_FORMAT = 1;
+
+const FILE_NAME = 'people.v8';
+
+/** In V8's own serialization, which keeps each person's fields as made (those left undefined too) and the registry's shared references. */
+interface StoredPeople {
+  format: number;
+  key: string;
+  people: Result<PeopleRegistry>;
+}
+
+export interface PeopleStoreOptions {
+  folder: string;
+  /**
+   * Everything the people are made from: the person files themselves, the settings, and podsite's
+   * code (bios are rendered like show notes). Any change reads and renders them all again.
+   */
+  key: string;
+  displayFolder: string;
+}
+
+/**
+ * The people folder as the last build read it (each person, their bio rendered, and what was said
+ * of their files), kept between runs of `podsite build`: a build after an edit of an episode then
+ * neither renders the bios again nor, often, loads the Markdown engine at all. Only a shortcut: a
+ * file that cannot be read is ignored with a warning, one of another key quietly.
+ */
+export class PeopleStore {
+  private made: Result<PeopleRegistry> | undefined;
+
+  private constructor(
+    private readonly options: PeopleStoreOptions,
+    private readonly kept: Result<PeopleRegistry> | undefined,
+  ) {}
+
+  static open(options: PeopleStoreOptions): { store: PeopleStore; diagnostics: Diagnostic[] } {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path.join(options.folder, FILE_NAME));
+    } catch {
+      return { store: new PeopleStore(options, undefined), diagnostics: [] };
+    }
+    let stored: Partial<StoredPeople> | null = null;
+    try {
+      stored = deserialize(bytes) as Partial<StoredPeople> | null;
+    } catch {
+      // Reported below.
+    }
+    if (stored === null || typeof stored !== 'object' || typeof stored.key !== 'string' || !isPeople(stored.people)) {
+      return {
+        store: new PeopleStore(options, undefined),
+        diagnostics: [
+          diagnostic(`${options.displayFolder}/${FILE_NAME}`, { line: 0, column: 0 }, 'cache-ignored', 'the build cache file is not the people folder as podsite keeps it: ignored, the people are read again', 'nothing to do: the file is written anew after this build (deleting .podsite-cache/ is always safe)'),
+        ],
+      };
+    }
+    const kept = stored.format === PEOPLE_STORE_FORMAT && stored.key === options.key ? stored.people : undefined;
+    return { store: new PeopleStore(options, kept), diagnostics: [] };
+  }
+
+  /** The people as the last build made them from the same files, settings and podsite. */
+  get(): Result<PeopleRegistry> | undefined {
+    return this.kept;
+  }
+
+  /** The people of this build, for the next one. */
+  keep(made: Result<PeopleRegistry>): void {
+    this.made = made;
+  }
+
+  /** Writes the people of this build through a temporary file renamed into place, unless they are the ones read. */
+  async save(): Promise<void> {
+    if (this.made === undefined || this.made === this.kept) return;
+    const { folder } = this.options;
+    const target = path.join(folder, FILE_NAME);
+    const temporary = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    const stored: StoredPeople = { format: PEOPLE_STORE_FORMAT, key: this.options.key, people: this.made };
+    try {
+      await mkdir(folder, { recursive: true });
+      await writeFile(temporary, serialize(stored));
+      await rename(temporary, target);
+    } catch {
+      // Only costs the bios' rendering at the next build.
+      await rm(temporary, { force: true }).catch(() => undefined);
+    }
+  }
+}
+
+function isPeople(value: unknown): value is Result<PeopleRegistry> {
+  if (typeof value !== 'object' || value === null) return false;
+  const { value: registry, diagnostics } = value as Partial<Result<PeopleRegistry>>;
+  return Array.isArray(diagnostics) && typeof registry === 'object' && registry !== null && Array.isArray(registry.people) && typeof registry.folder === 'string' && registry.byKey instanceof Map;
+}
