@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync, type Stats } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { SourceFile } from './load.js';
+import { saveStoreFile } from './store-file.js';
 
 /** Bumped whenever the file's shape, or what a known file is trusted for, changes. */
 const KNOWN_FILES_FORMAT = 1;
@@ -161,18 +161,8 @@ export class KnownFiles {
       }
     }
     files.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const { folder } = this.options;
-    const target = path.join(folder, FILE_NAME);
-    const temporary = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     const stored: StoredFiles = { format: KNOWN_FILES_FORMAT, key: this.options.key, files };
-    try {
-      await mkdir(folder, { recursive: true });
-      await writeFile(temporary, JSON.stringify(stored));
-      await rename(temporary, target);
-    } catch {
-      // Only costs a read of each file at the next build.
-      await rm(temporary, { force: true }).catch(() => undefined);
-    }
+    await saveStoreFile(this.options.folder, FILE_NAME, JSON.stringify(stored));
   }
 }
 

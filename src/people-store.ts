@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
 import type { PeopleRegistry } from './people.js';
+import { saveStoreFile } from './store-file.js';
 
 /** Bumped whenever the file's shape changes. */
 const PEOPLE_STORE_FORMAT = 1;
@@ -80,18 +79,8 @@ export class PeopleStore {
   /** Writes the people of this build through a temporary file renamed into place, unless they are the ones read. */
   async save(): Promise<void> {
     if (this.made === undefined || this.made === this.kept) return;
-    const { folder } = this.options;
-    const target = path.join(folder, FILE_NAME);
-    const temporary = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     const stored: StoredPeople = { format: PEOPLE_STORE_FORMAT, key: this.options.key, people: this.made };
-    try {
-      await mkdir(folder, { recursive: true });
-      await writeFile(temporary, serialize(stored));
-      await rename(temporary, target);
-    } catch {
-      // Only costs the bios' rendering at the next build.
-      await rm(temporary, { force: true }).catch(() => undefined);
-    }
+    await saveStoreFile(this.options.folder, FILE_NAME, serialize(stored));
   }
 }
 

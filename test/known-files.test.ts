@@ -22,6 +22,16 @@ async function knownFolder(text = 'Hello, world.\n') {
   return { folder, file, options };
 }
 
+/** Runs `test` in a fresh known folder, removed after. */
+async function inKnownFolder(test: (known: Awaited<ReturnType<typeof knownFolder>>) => Promise<void>): Promise<void> {
+  const known = await knownFolder();
+  try {
+    await test(known);
+  } finally {
+    await rm(known.folder, { recursive: true, force: true });
+  }
+}
+
 /** Reads the file as a build does (stats first), and saves the store. */
 async function readAndSave(file: string, options: { folder: string; key: string; displayFolder: string }, observedAt?: number) {
   const { known } = KnownFiles.open(options);
@@ -36,113 +46,95 @@ async function readAndSave(file: string, options: { folder: string; key: string;
 
 describe('known episode files', () => {
   it('gives a file unchanged since it was read as a source whose text is read from disk, with the hash it had', async () => {
-    const { folder, file, options } = await knownFolder();
-    try {
-      await readAndSave(file, options);
-      const { known, diagnostics } = KnownFiles.open(options);
-      expect(diagnostics).toEqual([]);
-      const found = known.lookup('a.md', file);
-      if (!('source' in found)) throw new Error('the file was not trusted');
-      const { source } = found;
-      expect(isOnDisk(source)).toBe(true);
-      expect(knownHashOf(source)).toBe(hashText('Hello, world.\n'));
-      expect(textLengthOf(source)).toBe(14);
-      const body = textFrom(source, 7);
-      expect(typeof body).toBe('function');
-      expect((body as () => string)()).toBe('world.\n');
-      expect(source.text).toBe('Hello, world.\n');
-      expect(known.trusted).toBe(1);
-      expect(known.changedDiagnostics()).toEqual([]);
-    } finally {
-      await rm(folder, { recursive: true, force: true });
-    }
+    await inKnownFolder(async ({ folder, file, options }) => {
+    await readAndSave(file, options);
+    const { known, diagnostics } = KnownFiles.open(options);
+    expect(diagnostics).toEqual([]);
+    const found = known.lookup('a.md', file);
+    if (!('source' in found)) throw new Error('the file was not trusted');
+    const { source } = found;
+    expect(isOnDisk(source)).toBe(true);
+    expect(knownHashOf(source)).toBe(hashText('Hello, world.\n'));
+    expect(textLengthOf(source)).toBe(14);
+    const body = textFrom(source, 7);
+    expect(typeof body).toBe('function');
+    expect((body as () => string)()).toBe('world.\n');
+    expect(source.text).toBe('Hello, world.\n');
+    expect(known.trusted).toBe(1);
+    expect(known.changedDiagnostics()).toEqual([]);
+    });
   });
 
   it('reads again a file of the same size whose modification time was put back, by its change time', async () => {
-    const { folder, file, options } = await knownFolder();
-    try {
-      await readAndSave(file, options);
-      const before = statSync(file);
-      await writeFile(file, 'Hello, World.\n');
-      await utimes(file, before.atime, before.mtime);
-      expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
-      expect(statSync(file).size).toBe(before.size);
-      const { known } = KnownFiles.open(options);
-      expect('source' in known.lookup('a.md', file)).toBe(false);
-    } finally {
-      await rm(folder, { recursive: true, force: true });
-    }
+    await inKnownFolder(async ({ folder, file, options }) => {
+    await readAndSave(file, options);
+    const before = statSync(file);
+    await writeFile(file, 'Hello, World.\n');
+    await utimes(file, before.atime, before.mtime);
+    expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
+    expect(statSync(file).size).toBe(before.size);
+    const { known } = KnownFiles.open(options);
+    expect('source' in known.lookup('a.md', file)).toBe(false);
+    });
   });
 
   it('reads again a file written shortly before its stats were taken (racily clean)', async () => {
-    const { folder, file, options } = await knownFolder();
-    try {
-      const mtime = (await stat(file)).mtimeMs;
-      await readAndSave(file, options, mtime + RACY_WINDOW_MS / 2);
-      expect('source' in KnownFiles.open(options).known.lookup('a.md', file)).toBe(false);
-      await readAndSave(file, options, mtime + RACY_WINDOW_MS * 2);
-      expect('source' in KnownFiles.open(options).known.lookup('a.md', file)).toBe(true);
-    } finally {
-      await rm(folder, { recursive: true, force: true });
-    }
+    await inKnownFolder(async ({ folder, file, options }) => {
+    const mtime = (await stat(file)).mtimeMs;
+    await readAndSave(file, options, mtime + RACY_WINDOW_MS / 2);
+    expect('source' in KnownFiles.open(options).known.lookup('a.md', file)).toBe(false);
+    await readAndSave(file, options, mtime + RACY_WINDOW_MS * 2);
+    expect('source' in KnownFiles.open(options).known.lookup('a.md', file)).toBe(true);
+    });
   });
 
   it('tells the build to stop when a trusted file turns out changed once read', async () => {
-    const { folder, file, options } = await knownFolder();
-    try {
-      await readAndSave(file, options);
-      const { known } = KnownFiles.open(options);
-      const found = known.lookup('a.md', file);
-      if (!('source' in found)) throw new Error('the file was not trusted');
-      await writeFile(file, 'Something else entirely.\n');
-      expect(found.source.text).toBe('Something else entirely.\n');
-      expect(known.changedDiagnostics().map((d) => [d.file, d.rule, d.severity])).toEqual([['a.md', 'unreadable-file', 'error']]);
-    } finally {
-      await rm(folder, { recursive: true, force: true });
-    }
+    await inKnownFolder(async ({ folder, file, options }) => {
+    await readAndSave(file, options);
+    const { known } = KnownFiles.open(options);
+    const found = known.lookup('a.md', file);
+    if (!('source' in found)) throw new Error('the file was not trusted');
+    await writeFile(file, 'Something else entirely.\n');
+    expect(found.source.text).toBe('Something else entirely.\n');
+    expect(known.changedDiagnostics().map((d) => [d.file, d.rule, d.severity])).toEqual([['a.md', 'unreadable-file', 'error']]);
+    });
   });
 
   it('takes the stats the build took before it read anything, when given, rather than taking them again', async () => {
-    const { folder, file, options } = await knownFolder();
-    try {
-      await readAndSave(file, options);
-      const before = { stats: new Map([[file, statSync(file)]]), observedAt: Date.now() };
-      // Saved after the build took its stats: the file is trusted by them, and found changed when read.
-      await writeFile(file, 'Changed after the walk.\n');
-      const { known } = KnownFiles.open(options);
-      const found = known.lookup('a.md', file, before);
-      if (!('source' in found)) throw new Error('the stats given were not used');
-      expect(found.source.text).toBe('Changed after the walk.\n');
-      expect(known.changedDiagnostics().map((d) => d.rule)).toEqual(['unreadable-file']);
-      // A file the walk did not see is looked at now, and recorded as seen then.
-      const other = path.join(folder, 'b.md');
-      await writeFile(other, 'Another.\n');
-      const unseen = known.lookup('b.md', other, before);
-      expect('source' in unseen ? undefined : unseen.stats?.size).toBe(9);
-      expect('source' in unseen ? undefined : unseen.observedAt).toBeGreaterThanOrEqual(before.observedAt);
-    } finally {
-      await rm(folder, { recursive: true, force: true });
-    }
+    await inKnownFolder(async ({ folder, file, options }) => {
+    await readAndSave(file, options);
+    const before = { stats: new Map([[file, statSync(file)]]), observedAt: Date.now() };
+    // Saved after the build took its stats: the file is trusted by them, and found changed when read.
+    await writeFile(file, 'Changed after the walk.\n');
+    const { known } = KnownFiles.open(options);
+    const found = known.lookup('a.md', file, before);
+    if (!('source' in found)) throw new Error('the stats given were not used');
+    expect(found.source.text).toBe('Changed after the walk.\n');
+    expect(known.changedDiagnostics().map((d) => d.rule)).toEqual(['unreadable-file']);
+    // A file the walk did not see is looked at now, and recorded as seen then.
+    const other = path.join(folder, 'b.md');
+    await writeFile(other, 'Another.\n');
+    const unseen = known.lookup('b.md', other, before);
+    expect('source' in unseen ? undefined : unseen.stats?.size).toBe(9);
+    expect('source' in unseen ? undefined : unseen.observedAt).toBeGreaterThanOrEqual(before.observedAt);
+    });
   });
 
   it('ignores a damaged store with a warning, and one of another key without one', async () => {
-    const { folder, file, options } = await knownFolder();
-    try {
-      await readAndSave(file, options);
-      expect('source' in KnownFiles.open({ ...options, key: 'other' }).known.lookup('a.md', file)).toBe(false);
-      expect(KnownFiles.open({ ...options, key: 'other' }).diagnostics).toEqual([]);
-      const stored = path.join(options.folder, 'files.json');
-      const text = await readFile(stored, 'utf8');
-      await writeFile(stored, text.slice(0, text.length - 5));
-      const damaged = KnownFiles.open(options);
-      expect(damaged.diagnostics.map((d) => d.rule)).toEqual(['cache-ignored']);
-      expect('source' in damaged.known.lookup('a.md', file)).toBe(false);
-      // A list whose entries are not files: not trusted either.
-      await writeFile(stored, JSON.stringify({ format: 1, key: 'k', files: [[file, 'a', 'b']] }));
-      expect(KnownFiles.open(options).diagnostics.map((d) => d.rule)).toEqual(['cache-ignored']);
-    } finally {
-      await rm(folder, { recursive: true, force: true });
-    }
+    await inKnownFolder(async ({ folder, file, options }) => {
+    await readAndSave(file, options);
+    expect('source' in KnownFiles.open({ ...options, key: 'other' }).known.lookup('a.md', file)).toBe(false);
+    expect(KnownFiles.open({ ...options, key: 'other' }).diagnostics).toEqual([]);
+    const stored = path.join(options.folder, 'files.json');
+    const text = await readFile(stored, 'utf8');
+    await writeFile(stored, text.slice(0, text.length - 5));
+    const damaged = KnownFiles.open(options);
+    expect(damaged.diagnostics.map((d) => d.rule)).toEqual(['cache-ignored']);
+    expect('source' in damaged.known.lookup('a.md', file)).toBe(false);
+    // A list whose entries are not files: not trusted either.
+    await writeFile(stored, JSON.stringify({ format: 1, key: 'k', files: [[file, 'a', 'b']] }));
+    expect(KnownFiles.open(options).diagnostics.map((d) => d.rule)).toEqual(['cache-ignored']);
+    });
   });
 });
 
