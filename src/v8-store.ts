@@ -34,11 +34,7 @@ export function readV8Store<T extends object>(options: V8StoreOptions, spec: V8S
   } catch {
     return { diagnostics: [] };
   }
-  const ignored = (what: string) => ({
-    diagnostics: [
-      diagnostic(`${options.displayFolder}/${spec.fileName}`, { line: 0, column: 0 }, 'cache-ignored', `the build cache file is ${what}: ignored, ${spec.without}`, 'nothing to do: the file is written anew after this build (deleting .podsite-cache/ is always safe)'),
-    ],
-  });
+  const ignored = (what: string) => ({ diagnostics: [ignoredStore(options, spec, what)] });
   let stored: Partial<T> & { format?: unknown; podsiteVersion?: unknown };
   try {
     stored = deserialize(bytes) as typeof stored;
@@ -50,6 +46,10 @@ export function readV8Store<T extends object>(options: V8StoreOptions, spec: V8S
     return ignored(`from another version of podsite (${String(stored.podsiteVersion)}, format ${String(stored.format)}; this is ${options.podsiteVersion}, format ${spec.format})`);
   }
   return { stored: stored as T, diagnostics: [] };
+}
+
+function ignoredStore(options: V8StoreOptions, spec: EntryStoreSpec, what: string): Diagnostic {
+  return diagnostic(`${options.displayFolder}/${spec.fileName}`, { line: 0, column: 0 }, 'cache-ignored', `the build cache file is ${what}: ignored, ${spec.without}`, 'nothing to do: the file is written anew after this build (deleting .podsite-cache/ is always safe)');
 }
 
 /**
@@ -86,10 +86,7 @@ export type EntryStoreSpec = Omit<V8StoreSpec<never>, 'hasShape'>;
  * file that fails is ignored with a `cache-ignored` warning. A missing file is no warning.
  */
 export function readEntryStore(options: V8StoreOptions, spec: EntryStoreSpec): { stored?: { key: string; places: Map<string, EntryPlace> }; diagnostics: Diagnostic[] } {
-  const shown = `${options.displayFolder}/${spec.fileName}`;
-  const ignored = (what: string) => ({
-    diagnostics: [diagnostic(shown, { line: 0, column: 0 }, 'cache-ignored', `the build cache file is ${what}: ignored, ${spec.without}`, 'nothing to do: the file is written anew after this build (deleting .podsite-cache/ is always safe)')],
-  });
+  const ignored = (what: string) => ({ diagnostics: [ignoredStore(options, spec, what)] });
   let fd: number;
   try {
     fd = openSync(path.join(options.folder, spec.fileName), 'r');

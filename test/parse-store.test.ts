@@ -26,6 +26,13 @@ const EPISODE = source(
   ),
 );
 
+/** A store that kept what parsing made of these files, saved. */
+async function savedStore(options: ParseStoreOptions, ...files: SourceFile[]): Promise<void> {
+  const store = ParseStore.open(options).store;
+  for (const file of files) store.keep(file, parseEntry(file, settings));
+  await store.save();
+}
+
 /** Bytes as a store file begins: their length, then them. */
 function withLength(bytes: Uint8Array): Buffer {
   const length = Buffer.alloc(4);
@@ -86,9 +93,7 @@ describe('the parse store', () => {
   it('ignores with a warning a damaged file or one of another version, and an entry of the wrong shape quietly', async () => {
     const options = await storeOptions();
     const file = path.join(options.folder, 'parsed.v8');
-    const written = ParseStore.open(options).store;
-    written.keep(EPISODE, parseEntry(EPISODE, settings));
-    await written.save();
+    await savedStore(options, EPISODE);
     const whole = await readFile(file);
     for (const cut of [whole.subarray(0, 3), whole.subarray(0, 10), whole.subarray(0, whole.length - 1)]) {
       await writeFile(file, cut);
@@ -118,10 +123,7 @@ describe('the parse store', () => {
   it('writes its file entry by entry after a header of ids and sizes, each entry serialized on its own', async () => {
     const options = await storeOptions();
     const other = source('2024-03-04-other.md', episodeFile('title: Other\nepisode: 2\naudio:\n  url: https://media.example.com/2.mp3\n  length: 1000'));
-    const store = ParseStore.open(options).store;
-    store.keep(EPISODE, parseEntry(EPISODE, settings));
-    store.keep(other, parseEntry(other, settings));
-    await store.save();
+    await savedStore(options, EPISODE, other);
     const bytes = await readFile(path.join(options.folder, 'parsed.v8'));
     const headerLength = bytes.readUInt32LE(0);
     const header = deserialize(bytes.subarray(4, 4 + headerLength)) as { format: number; podsiteVersion: string; key: string; ids: string[]; sizes: number[] };
@@ -149,9 +151,7 @@ describe('the parse store', () => {
   it('gives back an earlier entry after the file it was read from was replaced', async () => {
     const options = await storeOptions();
     const other = source('2024-03-04-other.md', episodeFile('title: Other\nepisode: 2'));
-    const first = ParseStore.open(options).store;
-    first.keep(EPISODE, parseEntry(EPISODE, settings));
-    await first.save();
+    await savedStore(options, EPISODE);
     // The second build keeps the first entry as read from the first file, which its own save replaces.
     const second = ParseStore.open(options).store;
     const earlier = second.get(EPISODE)!;

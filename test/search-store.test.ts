@@ -19,6 +19,13 @@ async function site(): Promise<Site> {
   return (await build({ cwd: root, write: false, cache: false })).site!;
 }
 
+/** A store that kept the terms of the site's entries, saved. */
+async function savedStore(made: Site, options: SearchStoreOptions): Promise<void> {
+  const store = SearchStore.open(options).store;
+  searchIndexFile(made, undefined, (key) => store.entries(key));
+  await store.save();
+}
+
 async function storeOptions(): Promise<SearchStoreOptions> {
   return { folder: await mkdtemp(path.join(tmpdir(), 'podsite-search-store-')), podsiteVersion: '1.0.0', displayFolder: '.podsite-cache' };
 }
@@ -45,9 +52,7 @@ describe('the search store', () => {
   it('ignores with a warning a damaged file or one of another version', async () => {
     const made = await site();
     const options = await storeOptions();
-    const first = SearchStore.open(options).store;
-    searchIndexFile(made, undefined, (key) => first.entries(key));
-    await first.save();
+    await savedStore(made, options);
     const file = path.join(options.folder, 'search.v8');
     const whole = await readFile(file);
     for (const cut of [whole.subarray(0, 8), whole.subarray(0, whole.length - 1)]) {
@@ -64,9 +69,7 @@ describe('the search store', () => {
     const made = await site();
     const fresh = searchIndexFiles(made);
     const options = await storeOptions();
-    const first = SearchStore.open(options).store;
-    searchIndexFile(made, undefined, (key) => first.entries(key));
-    await first.save();
+    await savedStore(made, options);
     // Every entry's bytes replaced by a value that deserializes but is not terms.
     const stored = readEntryStore(options, { fileName: 'search.v8', format: SEARCH_STORE_FORMAT, without: '' }).stored!;
     expect(stored.places.size).toBe(made.entries.length);
@@ -84,9 +87,7 @@ describe('the search store', () => {
   it('writes its file entry by entry after a header of ids and sizes, each entry the terms of one entry', async () => {
     const made = await site();
     const options = await storeOptions();
-    const store = SearchStore.open(options).store;
-    searchIndexFile(made, undefined, (key) => store.entries(key));
-    await store.save();
+    await savedStore(made, options);
     const bytes = await readFile(path.join(options.folder, 'search.v8'));
     const headerLength = bytes.readUInt32LE(0);
     const header = deserialize(bytes.subarray(4, 4 + headerLength)) as { format: number; key: string; ids: string[]; sizes: number[] };
