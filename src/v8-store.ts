@@ -154,6 +154,8 @@ const entriesFiles = new FinalizationRegistry<number>((fd) => closeSync(fd));
 export class EntryStoreWriter {
   private readonly places = new Map<string, EntryPlace>();
   private scratch: StringSpill | undefined;
+  /** A scratch file that could not be made or written: the store is not saved, which only costs time at the next build. */
+  private failed = false;
 
   constructor(private readonly folder: string) {}
 
@@ -171,12 +173,19 @@ export class EntryStoreWriter {
   }
 
   keepNew(id: string, bytes: Uint8Array): void {
-    const scratch = (this.scratch ??= new StringSpill(this.folder));
-    this.places.set(id, { source: scratch, at: scratch.putBytes(bytes), bytes: bytes.length });
+    if (this.failed) return;
+    try {
+      const scratch = (this.scratch ??= new StringSpill(this.folder));
+      this.places.set(id, { source: scratch, at: scratch.putBytes(bytes), bytes: bytes.length });
+    } catch {
+      this.failed = true;
+      this.places.clear();
+    }
   }
 
   /** Writes the entries kept, in the order they were kept, through a temporary file renamed into place. */
   async save(fileName: string, header: Omit<EntriesHeader, 'ids' | 'sizes'>): Promise<void> {
+    if (this.failed) return;
     const file = path.join(this.folder, fileName);
     const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     const headerBytes = serialize({ ...header, ids: [...this.places.keys()], sizes: [...this.places.values()].map((place) => place.bytes) } satisfies EntriesHeader);

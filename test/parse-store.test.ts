@@ -148,6 +148,22 @@ describe('the parse store', () => {
     expect(ParseStore.open(options).store.get(EPISODE)).toEqual(parseEntry(EPISODE, settings));
   });
 
+  it('goes on without saving when its scratch file cannot be made: the store is only a shortcut', async () => {
+    const project = await mkdtemp(path.join(tmpdir(), 'podsite-parse-project-'));
+    const options = await storeOptions({ folder: path.join(project, 'missing', '.podsite-cache') });
+    const temporaryFolder = process.env.TMPDIR;
+    process.env.TMPDIR = path.join(project, 'no-temporary-folder');
+    try {
+      const store = ParseStore.open(options).store;
+      expect(() => store.keep(EPISODE, parseEntry(EPISODE, settings))).not.toThrow();
+      await store.save();
+    } finally {
+      if (temporaryFolder === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = temporaryFolder;
+    }
+    expect(await readdir(project)).toEqual([]);
+  });
+
   it('gives back an earlier entry after the file it was read from was replaced', async () => {
     const options = await storeOptions();
     const other = source('2024-03-04-other.md', episodeFile('title: Other\nepisode: 2'));
