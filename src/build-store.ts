@@ -8,6 +8,7 @@ import type { RenderedNotes } from './markdown.js';
 import { deserialize, serialize } from 'node:v8';
 import { knownHashOf } from './known-files.js';
 import { encodedString, readPlace, SpilledNotes, type Encoding, type Place, type StringSource } from './notes-spill.js';
+import { inChunks } from './v8-store.js';
 
 /**
  * Bumped whenever the shape of an entry, or what the Markdown stage makes of the same text, changes
@@ -161,7 +162,7 @@ export class BuildStore {
   }
 
   /** A shard file: its header, then the HTML and text of each entry; notes read from a shard are copied as bytes, not decoded. */
-  private shardBytes(entries: readonly [string, RenderedNotes][]): Buffer {
+  private shardBytes(entries: readonly [string, RenderedNotes][]): Iterable<Buffer> {
     const pieces: Buffer[] = [];
     const kept: KeptNotes[] = [];
     let at = 0;
@@ -187,7 +188,7 @@ export class BuildStore {
     const headerBytes = serialize(header);
     const length = Buffer.alloc(LENGTH_BYTES);
     length.writeUInt32LE(headerBytes.length);
-    return Buffer.concat([length, headerBytes, ...pieces]);
+    return inChunks([length, headerBytes, ...pieces]);
   }
 
   /** Reads the header of one shard; says what is wrong with the file when it cannot be trusted. */

@@ -55,14 +55,24 @@ export class StringSpill implements StringSource {
   /** Writes a string; it can be read back, the same to the code unit, until the spill is closed. */
   put(text: string): Place {
     const { bytes, encoding } = encodedString(text);
+    return { at: this.putBytes(bytes), bytes: bytes.length, encoding };
+  }
+
+  /** Writes bytes as they are; says where they start. */
+  putBytes(bytes: Uint8Array): number {
     const at = this.size;
     for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done, at + done);
     this.size += bytes.length;
-    return { at, bytes: bytes.length, encoding };
+    return at;
   }
 
   read(place: Place): string {
     return readPlace(this.fd, place).toString(place.encoding);
+  }
+
+  /** The bytes written at `place`, as `putBytes` was given them. */
+  readBytes(place: Omit<Place, 'encoding'>): Buffer {
+    return readPlace(this.fd, { ...place, encoding: 'utf8' });
   }
 
   /** Notes whose HTML and text live in the spill; the rest, small, stays in memory. */

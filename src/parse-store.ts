@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { Diagnostic } from './diagnostics.js';
-import { readV8Store } from './v8-store.js';
+import { EntryStoreWriter, readEntryStore, type EntryPlace } from './v8-store.js';
 import { withBody } from './notes-spill.js';
 import type { ParsedEntry } from './entry.js';
 import type { EpisodeSource } from './episode.js';
@@ -11,17 +8,9 @@ import type { SourceFile } from './load.js';
 import { textFrom, textLengthOf } from './known-files.js';
 
 /** Bumped whenever what parsing makes of the same file changes without the package version changing. */
-export const PARSE_STORE_FORMAT = 1;
+export const PARSE_STORE_FORMAT = 2;
 
 const FILE_NAME = 'parsed.v8';
-
-interface StoreFile {
-  format: number;
-  podsiteVersion: string;
-  key: string;
-  /** By file path and hash of its text: one parsed entry each, serialized on its own. */
-  entries: Map<string, Uint8Array>;
-}
 
 /** An entry as kept: the body is not kept twice, it is the end of the file's text. */
 interface KeptEntry {
@@ -49,38 +38,36 @@ export interface ParseStoreOptions {
  * that is not what this code writes, is ignored and the file parsed again.
  */
 export class ParseStore {
-  private readonly used = new Map<string, Uint8Array>();
+  /** By file path and hash of its text: one parsed entry each, serialized on its own. */
+  private readonly used: EntryStoreWriter;
   private changed = false;
 
   private constructor(
     private readonly options: ParseStoreOptions,
-    private readonly known: Map<string, Uint8Array>,
-  ) {}
+    private readonly known: Map<string, EntryPlace>,
+  ) {
+    this.used = new EntryStoreWriter(options.folder);
+  }
 
   static open(options: ParseStoreOptions): { store: ParseStore; diagnostics: Diagnostic[] } {
-    const read = readV8Store<StoreFile>(options, {
-      fileName: FILE_NAME,
-      format: PARSE_STORE_FORMAT,
-      hasShape: (stored) => stored.entries instanceof Map,
-      without: 'its episodes are parsed again',
-    });
+    const read = readEntryStore(options, { fileName: FILE_NAME, format: PARSE_STORE_FORMAT, without: 'its episodes are parsed again' });
     // Other settings or options: every entry is stale, which is no problem.
-    return { store: new ParseStore(options, read.stored?.key === options.key ? read.stored.entries : new Map()), diagnostics: read.diagnostics };
+    return { store: new ParseStore(options, read.stored?.key === options.key ? read.stored.places : new Map()), diagnostics: read.diagnostics };
   }
 
   /** What parsing made of exactly this file (name and text) under the same settings. */
   get(file: SourceFile): ParsedEntry | undefined {
     const id = this.idOf(file);
-    const bytes = this.known.get(id);
-    if (bytes === undefined) return undefined;
+    const place = this.known.get(id);
+    if (place === undefined) return undefined;
     let kept: KeptEntry;
     try {
-      kept = deserialize(bytes) as KeptEntry;
+      kept = deserialize(place.source.readBytes(place)) as KeptEntry;
     } catch {
       return undefined;
     }
     if (!isKeptEntry(kept, textLengthOf(file))) return undefined;
-    this.used.set(id, bytes);
+    this.used.keepEarlier(id, place);
     // A slice shares the file's text rather than copying it. Behind the body's getter from the
     // start, as a fresh parse has it: a build that spills the body later then keeps the episode's
     // fast properties, where turning a data property into a getter makes a dictionary.
@@ -97,25 +84,14 @@ export class ParseStore {
     if (!file.text.endsWith(markdown)) return;
     const episode = parsed.episode === undefined ? undefined : withoutBody(parsed.episode);
     const kept: KeptEntry = { episode, markdownFrom: file.text.length - markdown.length, diagnostics: parsed.diagnostics };
-    this.used.set(id, serialize(kept));
+    this.used.keepNew(id, serialize(kept));
     this.changed = true;
   }
 
   /** Writes the entries of this build through a temporary file renamed into place, when any changed. */
   async save(): Promise<void> {
     if (!this.changed && this.used.size === this.known.size) return;
-    const { folder } = this.options;
-    const file = path.join(folder, FILE_NAME);
-    const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-    const stored: StoreFile = { format: PARSE_STORE_FORMAT, podsiteVersion: this.options.podsiteVersion, key: this.options.key, entries: this.used };
-    try {
-      await mkdir(folder, { recursive: true });
-      await writeFile(temporary, serialize(stored));
-      await rename(temporary, file);
-    } catch {
-      // Only costs time at the next build.
-      await rm(temporary, { force: true }).catch(() => undefined);
-    }
+    await this.used.save(FILE_NAME, { format: PARSE_STORE_FORMAT, podsiteVersion: this.options.podsiteVersion, key: this.options.key });
   }
 
   private idOf(file: SourceFile): string {

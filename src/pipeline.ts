@@ -479,7 +479,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   });
   // With a cache, only the terms of entries that changed are indexed again, and only the files they touch are fresh.
   const search = await stage('search index', async () => {
-    const index = searchIndexFile(site, cache, store && ((key) => store.search.entries(key)));
+    const index = searchIndexFile(site, cache, store && ((key) => store.search.entries(key)), spill);
     return { files: [...index.files, await searchLibraryFile()], fresh: index.fresh };
   });
 

@@ -7,6 +7,7 @@ import { isoDate } from './dates.js';
 import type { OutputFile } from './pages.js';
 import { siteHref, type Episode, type Site } from './site.js';
 import { removeForbiddenHtmlCharacters } from './xml-text.js';
+import type { Place, StringSpill } from './notes-spill.js';
 
 /**
  * The only door to MiniSearch: the archive's search index, made at build time, and the library the
@@ -233,6 +234,13 @@ class TermIndex {
   private readonly packed = new Map<string, PackedPostings>();
   /** Term → its entry in the file, as JSON, for the terms not touched since it was made. */
   private readonly texts = new Map<string, string>();
+  /**
+   * In an index made once with a spill, instead: where each term's entry was written, from the
+   * time its size is asked (every term of the shards, before any shard is cut) to the time its
+   * shard takes it; in memory, the entries of all the terms would wait together (about 23 MB at
+   * 20,000 episodes).
+   */
+  private readonly spilled = new Map<string, Place>();
   private readonly sizes = new Map<string, number>();
   /** Terms whose documents were taken out or put in since the last `done`: each is serialized again. */
   private readonly touched = new Set<string>();
@@ -242,7 +250,10 @@ class TermIndex {
   private added: string[] = [];
   private removed = new Set<string>();
 
-  constructor(private readonly once = false) {}
+  constructor(
+    private readonly once = false,
+    private readonly spill?: StringSpill,
+  ) {}
 
   /**
    * The document's terms go from `before` to `after` (either may be absent). A term whose count
@@ -331,14 +342,18 @@ class TermIndex {
    * is not kept, so that the made files and the texts of all their terms are not held together.
    */
   take(term: string): string {
-    const text = this.text(term);
-    if (this.once) this.texts.delete(term);
+    const text = this.text(term, !this.once);
+    if (this.once) {
+      this.texts.delete(term);
+      this.spilled.delete(term);
+    }
     return text;
   }
 
   /** The term's `[term, {fieldId: {documentId: count}}]`, as MiniSearch's `toJSON` writes it (integer keys sort themselves). */
-  text(term: string): string {
-    const before = this.texts.get(term);
+  text(term: string, keep = true): string {
+    const place = this.spilled.get(term);
+    const before = place === undefined ? this.texts.get(term) : this.spill!.read(place);
     // In an index made once, every term is touched, and its text made only once.
     let text = this.touched.has(term) && !this.once ? undefined : before;
     if (text === undefined) {
@@ -356,7 +371,8 @@ class TermIndex {
         }
       }
       text = JSON.stringify([term, data]);
-      this.texts.set(term, text);
+      if (keep && this.once && this.spill !== undefined) this.spilled.set(term, this.spill.put(text));
+      else if (keep) this.texts.set(term, text);
       if (text !== before) {
         this.changed.add(term);
         this.sizes.delete(term);
@@ -378,25 +394,54 @@ class TermIndex {
 /** Bits of a packed posting that hold its field: the head has three fields, the shards one. */
 const FIELD_BITS = 2;
 
-/** One term's postings in an index made once: (document id, field) packed in one number, then the count. */
-class PackedPostings {
-  private values = new Uint32Array(4);
+/** A count below this fits in the low byte of a posting's one number; this value of the byte says that the posting takes three. */
+const LONG_POSTING = 0xff;
+
+/** The largest (document id, field) that fits with its count in one number of 32 bits. */
+const SHORT_KEY_LIMIT = 2 ** 24;
+
+/**
+ * One term's postings in an index made once, each (document id, field, count) packed in one
+ * number of 32 bits: 4 bytes a posting, where a number for the key and one for the count took 8
+ * (about 30 MB of postings at 20,000 episodes, all held until the shards are cut). A count of 255
+ * or more, or an id past 4 million, takes three numbers: the marker, the key, the count.
+ */
+export class PackedPostings {
+  private values = new Uint32Array(2);
   private length = 0;
 
   push(id: number, field: number, count: number): void {
-    if (this.length + 2 > this.values.length) {
-      const grown = new Uint32Array(this.values.length * 2);
+    const key = id * (1 << FIELD_BITS) + field;
+    const short = count < LONG_POSTING && key < SHORT_KEY_LIMIT;
+    const needed = short ? 1 : 3;
+    if (this.length + needed > this.values.length) {
+      const grown = new Uint32Array(Math.max(this.values.length * 2, this.length + needed));
       grown.set(this.values);
       this.values = grown;
     }
-    this.values[this.length++] = id * (1 << FIELD_BITS) + field;
-    this.values[this.length++] = count;
+    if (short) this.values[this.length++] = key * 0x100 + count;
+    else {
+      this.values[this.length++] = LONG_POSTING;
+      this.values[this.length++] = key;
+      this.values[this.length++] = count;
+    }
   }
 
   forEach(each: (id: number, field: number, count: number) => void): void {
-    for (let i = 0; i < this.length; i += 2) {
-      const key = this.values[i]!;
-      each(Math.floor(key / (1 << FIELD_BITS)), key % (1 << FIELD_BITS), this.values[i + 1]!);
+    for (let i = 0; i < this.length; ) {
+      const value = this.values[i]!;
+      let key: number;
+      let count: number;
+      if ((value & 0xff) === LONG_POSTING) {
+        key = this.values[i + 1]!;
+        count = this.values[i + 2]!;
+        i += 3;
+      } else {
+        key = Math.floor(value / 0x100);
+        count = value & 0xff;
+        i += 1;
+      }
+      each(Math.floor(key / (1 << FIELD_BITS)), key % (1 << FIELD_BITS), count);
     }
   }
 }
@@ -565,9 +610,14 @@ export class SearchIndexState {
     private readonly keepTerms = true,
     /** Entries indexed by an earlier run of podsite, under the same settings key. */
     private readonly earlier?: EarlierIndexedEntries,
+    /**
+     * Where an index made once writes its files as they are made, each read back when it is
+     * written to the site: they wait on disk, not in memory, for the end of the build.
+     */
+    private readonly spill?: StringSpill,
   ) {
-    this.head = new TermIndex(!keepTerms);
-    this.notes = new TermIndex(!keepTerms);
+    this.head = new TermIndex(!keepTerms, keepTerms ? undefined : spill);
+    this.notes = new TermIndex(!keepTerms, keepTerms ? undefined : spill);
   }
 
   /** The head and the shards for these entries, and the paths of the files that were not in the last answer. */
@@ -611,18 +661,24 @@ export class SearchIndexState {
     const known = new Set(this.files?.map((file) => file.path));
     const shards = this.shardFiles();
     const references: ShardReference[] = shards.map(({ from, shard }) => ({ from, file: shard.file.path }));
-    const headTerms = this.head.terms().map((term) => this.head.take(term));
-    const headIndex = `{${documentStats(indexed, SEARCHED_FIELDS, 'head', this.parts)},"storedFields":{${this.parts.stored.joined()}},"dirtCount":0,"index":[${headTerms.join(',')}],"serializationVersion":2}`;
+    // The head's terms come between these two: the head's MiniSearch index, then the notes'.
+    const headStart =
+      `{"format":${FORMAT},"fields":${JSON.stringify(SEARCHED_FIELDS)},"stopWords":${JSON.stringify(STOP_WORDS)},` +
+      `"index":{${documentStats(indexed, SEARCHED_FIELDS, 'head', this.parts)},"storedFields":{${this.parts.stored.joined()}},"dirtCount":0,"index":[`;
     // Everything of a MiniSearch index but its terms, and no stored fields: results show the head's.
     const notesIndex = `{${documentStats(indexed, SHARD_FIELDS, 'notes', this.parts)},"dirtCount":0,"serializationVersion":2}`;
-    const headText =
-      `{"format":${FORMAT},"fields":${JSON.stringify(SEARCHED_FIELDS)},"stopWords":${JSON.stringify(STOP_WORDS)},"index":${headIndex},` +
-      `"notes":{"fields":${JSON.stringify(SHARD_FIELDS)},"queryLength":${SHARD_QUERY_LENGTH},"index":${notesIndex},"shards":${JSON.stringify(references)}}}`;
+    const headEnd = `],"serializationVersion":2},"notes":{"fields":${JSON.stringify(SHARD_FIELDS)},"queryLength":${SHARD_QUERY_LENGTH},"index":${notesIndex},"shards":${JSON.stringify(references)}}}`;
+    const headTerms = this.head.terms();
+    const previousHead = this.files?.[0];
+    let head: OutputFile;
+    if (this.spill !== undefined && !this.keepTerms) head = spilledParts(this.spill, SEARCH_INDEX_FILE, headStart, headTerms, (term) => this.head.take(term), headEnd);
+    else {
+      const headText = `${headStart}${headTerms.map((term) => this.head.take(term)).join(',')}${headEnd}`;
+      head = previousHead?.contents === headText ? previousHead : { path: SEARCH_INDEX_FILE, contents: headText };
+    }
     this.head.done();
     this.notes.done();
     this.shards = shards.map(({ shard }) => shard);
-    const previousHead = this.files?.[0];
-    const head = previousHead?.contents === headText ? previousHead : { path: SEARCH_INDEX_FILE, contents: headText };
     this.files = [head, ...this.shards.map((shard) => shard.file)];
     const fresh = this.files.filter((file) => !known.has(file.path) || (file === head && head !== previousHead)).map((file) => file.path);
     return { files: this.files, fresh };
@@ -645,9 +701,49 @@ export class SearchIndexState {
         return { from, shard: old };
       }
       const contents = `{"format":${FORMAT},"index":[${mine.map((term) => notes.take(term)).join(',')}]}`;
-      return { from, shard: { terms: mine, file: { path: contentName(contents), contents } } };
+      const file = this.spill !== undefined && !this.keepTerms ? spilledFile(this.spill, contentName(contents), contents) : { path: contentName(contents), contents };
+      return { from, shard: { terms: mine, file } };
     });
   }
+}
+
+/** A file whose contents are read from the spill each time they are asked for. */
+function spilledFile(spill: StringSpill, path: string, contents: string): OutputFile {
+  return readFrom(spill, path, spill.put(contents));
+}
+
+function readFrom(spill: StringSpill, path: string, place: Place): OutputFile {
+  return Object.defineProperty({ path } as OutputFile, 'contents', { get: () => spill.read(place), enumerable: true });
+}
+
+/** Bytes of text gathered before each write to the spill. */
+const SPILL_PIECE_LENGTH = 1 << 16;
+
+/**
+ * The file `start`, the texts of `items` joined by commas, `end`, written to the spill piece by
+ * piece and never whole in memory until it is read back. Every piece is JSON or made of JSON,
+ * which has no lone surrogate: its UTF-8 reads back the same.
+ */
+function spilledParts<T>(spill: StringSpill, path: string, start: string, items: readonly T[], textOf: (item: T) => string, end: string): OutputFile {
+  let at: number | undefined;
+  let bytes = 0;
+  const write = (text: string) => {
+    const written = Buffer.from(text);
+    const from = spill.putBytes(written);
+    if (at !== undefined && from !== at + bytes) throw new Error('internal: a spilled file was written in two places');
+    at ??= from;
+    bytes += written.length;
+  };
+  let piece = start;
+  for (let i = 0; i < items.length; i++) {
+    piece += i === 0 ? textOf(items[i]!) : `,${textOf(items[i]!)}`;
+    if (piece.length >= SPILL_PIECE_LENGTH) {
+      write(piece);
+      piece = '';
+    }
+  }
+  write(piece + end);
+  return readFrom(spill, path, { at: at!, bytes, encoding: 'utf8' });
 }
 
 /**
@@ -671,12 +767,13 @@ export interface EarlierIndexedEntries {
 
 /**
  * The head and the shards, updated from `cache` for the entries that changed; `fresh` lists the
- * files not given before. Without a cache, entries are taken from `earlier` when it has them.
+ * files not given before. Without a cache, entries are taken from `earlier` when it has them, and
+ * the files are written to `spill` when there is one, to be read back when they are written.
  */
-export function searchIndexFile(site: Site, cache?: { search?: SearchIndexState }, earlier?: (settingsKey: string) => EarlierIndexedEntries): { files: OutputFile[]; fresh: string[] } {
+export function searchIndexFile(site: Site, cache?: { search?: SearchIndexState }, earlier?: (settingsKey: string) => EarlierIndexedEntries, spill?: StringSpill): { files: OutputFile[]; fresh: string[] } {
   if (cache === undefined) {
     const key = settingsKeyOf(site);
-    const files = new SearchIndexState(key, defaults, false, earlier?.(key)).update(site).files;
+    const files = new SearchIndexState(key, defaults, false, earlier?.(key), spill).update(site).files;
     return { files, fresh: files.map((file) => file.path) };
   }
   const key = settingsKeyOf(site);

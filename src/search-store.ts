@@ -1,28 +1,26 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import type { Diagnostic } from './diagnostics.js';
-import { readV8Store } from './v8-store.js';
+import { EntryStoreWriter, readEntryStore, type EntryPlace } from './v8-store.js';
 import type { EarlierIndexedEntries, FieldTerms, IndexedEntry } from './search-index.js';
 import type { Episode } from './site.js';
 import { notesDigestOf } from './spilled-entry.js';
 
 /** Bumped whenever the terms made of the same entry change without the package version changing. */
-export const SEARCH_STORE_FORMAT = 2;
+export const SEARCH_STORE_FORMAT = 3;
 
 const FILE_NAME = 'search.v8';
 
 /** An indexed entry as kept: the entry's own fields are those of the entry it is asked for. */
 type KeptTerms = Omit<IndexedEntry, 'entry'>;
 
-interface StoreFile {
-  format: number;
-  podsiteVersion: string;
-  /** The settings that shape the index (address, time zone). */
+/**
+ * What the file holds: under the settings that shape the index (address, time zone), each entry's
+ * terms serialized on its own, read one at a time, so that they never all live in memory as maps.
+ */
+interface Stored {
   key: string;
-  /** Each entry's terms serialized on its own: read one at a time, they never all live in memory as maps. */
-  entries: Map<string, Uint8Array>;
+  places: Map<string, EntryPlace>;
 }
 
 export interface SearchStoreOptions {
@@ -37,40 +35,37 @@ export interface SearchStoreOptions {
  * tokenized again. Only a shortcut: a file that cannot be read is ignored and written anew.
  */
 export class SearchStore {
-  private readonly used = new Map<string, Uint8Array>();
+  private readonly used: EntryStoreWriter;
   private changed = false;
   private key: string | undefined;
 
   private constructor(
     private readonly options: SearchStoreOptions,
-    private stored: StoreFile | undefined,
-  ) {}
+    private stored: Stored | undefined,
+  ) {
+    this.used = new EntryStoreWriter(options.folder);
+  }
 
   static open(options: SearchStoreOptions): { store: SearchStore; diagnostics: Diagnostic[] } {
-    const read = readV8Store<StoreFile>(options, {
-      fileName: FILE_NAME,
-      format: SEARCH_STORE_FORMAT,
-      hasShape: (stored) => stored.entries instanceof Map && typeof stored.key === 'string',
-      without: 'the search index is made again from the entries',
-    });
+    const read = readEntryStore(options, { fileName: FILE_NAME, format: SEARCH_STORE_FORMAT, without: 'the search index is made again from the entries' });
     return { store: new SearchStore(options, read.stored), diagnostics: read.diagnostics };
   }
 
   /** The entries of the index made under `settingsKey`: those of another address or time zone do not count. */
   entries(settingsKey: string): EarlierIndexedEntries {
     this.key = settingsKey;
-    const known = this.stored?.key === settingsKey ? this.stored.entries : new Map<string, Uint8Array>();
+    const known = this.stored?.key === settingsKey ? this.stored.places : new Map<string, EntryPlace>();
     // Asked for and kept right after, for the same entry: its id is worked out once.
     let last: { entry: Episode; id: string } | undefined;
     const served = new Set<string>();
     const idFor = (entry: Episode) => (last?.entry === entry ? last.id : (last = { entry, id: idOf(entry) }).id);
     return {
       get: (entry) => {
-        const bytes = known.get(idFor(entry));
-        if (bytes === undefined) return undefined;
+        const place = known.get(idFor(entry));
+        if (place === undefined) return undefined;
         let kept: unknown;
         try {
-          kept = deserialize(bytes);
+          kept = deserialize(place.source.readBytes(place));
         } catch {
           return undefined;
         }
@@ -84,12 +79,12 @@ export class SearchStore {
         // Terms read from the store go back as they were read; others (new, or unreadable) are serialized.
         const earlier = served.has(id) ? known.get(id) : undefined;
         if (earlier !== undefined) {
-          this.used.set(id, earlier);
+          this.used.keepEarlier(id, earlier);
           return;
         }
         this.changed = true;
         const { entry: _made, ...terms } = indexed;
-        this.used.set(id, serialize(terms));
+        this.used.keepNew(id, serialize(terms));
       },
     };
   }
@@ -98,18 +93,8 @@ export class SearchStore {
   async save(): Promise<void> {
     if (this.key === undefined) return;
     const sameKey = this.stored?.key === this.key;
-    if (sameKey && !this.changed && this.used.size === this.stored!.entries.size) return;
-    const file = path.join(this.options.folder, FILE_NAME);
-    const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-    const stored: StoreFile = { format: SEARCH_STORE_FORMAT, podsiteVersion: this.options.podsiteVersion, key: this.key, entries: this.used };
-    try {
-      await mkdir(this.options.folder, { recursive: true });
-      await writeFile(temporary, serialize(stored));
-      await rename(temporary, file);
-    } catch {
-      // Only costs time at the next build.
-      await rm(temporary, { force: true }).catch(() => undefined);
-    }
+    if (sameKey && !this.changed && this.used.size === this.stored!.places.size) return;
+    await this.used.save(FILE_NAME, { format: SEARCH_STORE_FORMAT, podsiteVersion: this.options.podsiteVersion, key: this.key });
   }
 }
 

@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { deserialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { readPlace, StringSpill } from './notes-spill.js';
 
 export interface V8StoreOptions {
   folder: string;
@@ -31,11 +34,7 @@ export function readV8Store<T extends object>(options: V8StoreOptions, spec: V8S
   } catch {
     return { diagnostics: [] };
   }
-  const ignored = (what: string) => ({
-    diagnostics: [
-      diagnostic(`${options.displayFolder}/${spec.fileName}`, { line: 0, column: 0 }, 'cache-ignored', `the build cache file is ${what}: ignored, ${spec.without}`, 'nothing to do: the file is written anew after this build (deleting .podsite-cache/ is always safe)'),
-    ],
-  });
+  const ignored = (what: string) => ({ diagnostics: [ignoredStore(options, spec, what)] });
   let stored: Partial<T> & { format?: unknown; podsiteVersion?: unknown };
   try {
     stored = deserialize(bytes) as typeof stored;
@@ -47,4 +46,200 @@ export function readV8Store<T extends object>(options: V8StoreOptions, spec: V8S
     return ignored(`from another version of podsite (${String(stored.podsiteVersion)}, format ${String(stored.format)}; this is ${options.podsiteVersion}, format ${spec.format})`);
   }
   return { stored: stored as T, diagnostics: [] };
+}
+
+function ignoredStore(options: V8StoreOptions, spec: EntryStoreSpec, what: string): Diagnostic {
+  return diagnostic(`${options.displayFolder}/${spec.fileName}`, { line: 0, column: 0 }, 'cache-ignored', `the build cache file is ${what}: ignored, ${spec.without}`, 'nothing to do: the file is written anew after this build (deleting .podsite-cache/ is always safe)');
+}
+
+/**
+ * What begins a store of entries (after the 4 bytes of its length): the entries' ids and sizes,
+ * whose bytes follow it back to back in the same order, each serialized on its own.
+ */
+interface EntriesHeader {
+  format: number;
+  podsiteVersion: string;
+  key: string;
+  ids: string[];
+  sizes: number[];
+}
+
+/** Bytes of the number that gives the length of the header, at the start of a store of entries. */
+const LENGTH_BYTES = 4;
+
+/** Bytes gathered before each write when a store is saved: one write per entry would be thousands of them. */
+const WRITE_CHUNK_BYTES = 1 << 20;
+
+/** Where the bytes of one entry are: in the store file read when the build began, or in this build's scratch file. */
+export interface EntryPlace {
+  readonly source: { readBytes(place: { at: number; bytes: number }): Buffer };
+  readonly at: number;
+  readonly bytes: number;
+}
+
+export type EntryStoreSpec = Omit<V8StoreSpec<never>, 'hasShape'>;
+
+/**
+ * A store of `.podsite-cache/` whose entries are read one at a time, when asked for: opening it
+ * reads its header (ids and sizes), not the entries, and the file stays open while any entry may
+ * be read. The header of this podsite and format, the file's size and each size are checked; a
+ * file that fails is ignored with a `cache-ignored` warning. A missing file is no warning.
+ */
+export function readEntryStore(options: V8StoreOptions, spec: EntryStoreSpec): { stored?: { key: string; places: Map<string, EntryPlace> }; diagnostics: Diagnostic[] } {
+  const ignored = (what: string) => ({ diagnostics: [ignoredStore(options, spec, what)] });
+  let fd: number;
+  try {
+    fd = openSync(path.join(options.folder, spec.fileName), 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { diagnostics: [] };
+    return ignored(`unreadable (${(error as Error).message})`);
+  }
+  let keepOpen = false;
+  try {
+    const size = fstatSync(fd).size;
+    if (size < LENGTH_BYTES) return ignored('damaged (perhaps cut short)');
+    const headerBytes = readPlace(fd, { at: 0, bytes: LENGTH_BYTES, encoding: 'utf8' }).readUInt32LE(0);
+    if (LENGTH_BYTES + headerBytes > size) return ignored('damaged (perhaps cut short)');
+    let header: Partial<EntriesHeader>;
+    try {
+      header = deserialize(readPlace(fd, { at: LENGTH_BYTES, bytes: headerBytes, encoding: 'utf8' })) as typeof header;
+    } catch {
+      return ignored('damaged (its header cannot be read)');
+    }
+    if (typeof header !== 'object' || header === null || !('format' in header) || !('podsiteVersion' in header)) return ignored('not a podsite build cache');
+    if (header.format !== spec.format || header.podsiteVersion !== options.podsiteVersion) {
+      return ignored(`from another version of podsite (${String(header.podsiteVersion)}, format ${String(header.format)}; this is ${options.podsiteVersion}, format ${spec.format})`);
+    }
+    const { key, ids, sizes } = header;
+    if (typeof key !== 'string' || !Array.isArray(ids) || !Array.isArray(sizes) || ids.length !== sizes.length) return ignored('not a podsite build cache');
+    const file = new EntriesFile(fd);
+    const places = new Map<string, EntryPlace>();
+    let at = LENGTH_BYTES + headerBytes;
+    for (let index = 0; index < ids.length; index++) {
+      const id = ids[index];
+      const bytes = sizes[index];
+      if (typeof id !== 'string' || typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) return ignored('damaged (an entry has the wrong shape)');
+      places.set(id, { source: file, at, bytes });
+      at += bytes;
+    }
+    if (at !== size) return ignored(at > size ? 'damaged (perhaps cut short)' : 'damaged (longer than its entries)');
+    keepOpen = places.size > 0;
+    if (keepOpen) entriesFiles.register(file, fd);
+    return { stored: { key, places }, diagnostics: [] };
+  } catch (error) {
+    return ignored(`unreadable (${(error as Error).message})`);
+  } finally {
+    if (!keepOpen) closeSync(fd);
+  }
+}
+
+/** A store file read by `readEntryStore`, open while any of its entries may be read: closed once they are all let go. */
+class EntriesFile {
+  constructor(private readonly fd: number) {}
+
+  readBytes(place: { at: number; bytes: number }): Buffer {
+    return readPlace(this.fd, { ...place, encoding: 'utf8' });
+  }
+}
+
+const entriesFiles = new FinalizationRegistry<number>((fd) => closeSync(fd));
+
+/**
+ * The entries of a store that this build keeps. A new entry goes to a scratch file as soon as it is
+ * kept, beside the cache folder and removed at once where the system allows it, rather than wait
+ * in memory for the end of the build (about 20 MB of bytes for each store at 20,000 episodes);
+ * `save` then writes the store file entry by entry, a chunk at a time, never whole in memory.
+ * A build that never saves (one with errors) leaves no file in the cache.
+ */
+export class EntryStoreWriter {
+  private readonly places = new Map<string, EntryPlace>();
+  private scratch: StringSpill | undefined;
+  /** A scratch file that could not be made or written: the store is not saved, which only costs time at the next build. */
+  private failed = false;
+
+  constructor(private readonly folder: string) {}
+
+  get size(): number {
+    return this.places.size;
+  }
+
+  has(id: string): boolean {
+    return this.places.has(id);
+  }
+
+  /** An entry of the store read at the start, kept as it was. */
+  keepEarlier(id: string, place: EntryPlace): void {
+    this.places.set(id, place);
+  }
+
+  keepNew(id: string, bytes: Uint8Array): void {
+    if (this.failed) return;
+    try {
+      const scratch = (this.scratch ??= new StringSpill(this.folder));
+      this.places.set(id, { source: scratch, at: scratch.putBytes(bytes), bytes: bytes.length });
+    } catch {
+      this.failed = true;
+      this.places.clear();
+    }
+  }
+
+  /** Writes the entries kept, in the order they were kept, through a temporary file renamed into place. */
+  async save(fileName: string, header: Omit<EntriesHeader, 'ids' | 'sizes'>): Promise<void> {
+    if (this.failed) return;
+    const file = path.join(this.folder, fileName);
+    const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    const headerBytes = serialize({ ...header, ids: [...this.places.keys()], sizes: [...this.places.values()].map((place) => place.bytes) } satisfies EntriesHeader);
+    let handle: FileHandle | undefined;
+    try {
+      await mkdir(this.folder, { recursive: true });
+      handle = await open(temporary, 'w');
+      const length = Buffer.alloc(LENGTH_BYTES);
+      length.writeUInt32LE(headerBytes.length);
+      await writeAll(handle, length, LENGTH_BYTES);
+      await writeAll(handle, headerBytes, headerBytes.length);
+      const chunk = Buffer.allocUnsafe(WRITE_CHUNK_BYTES);
+      let filled = 0;
+      for (const place of this.places.values()) {
+        const bytes = place.source.readBytes(place);
+        if (filled + bytes.length > WRITE_CHUNK_BYTES) {
+          await writeAll(handle, chunk, filled);
+          filled = 0;
+        }
+        if (bytes.length > WRITE_CHUNK_BYTES) await writeAll(handle, bytes, bytes.length);
+        else filled += bytes.copy(chunk, filled);
+      }
+      await writeAll(handle, chunk, filled);
+      await handle.close();
+      handle = undefined;
+      await rename(temporary, file);
+    } catch {
+      // Only costs time at the next build.
+      await handle?.close().catch(() => undefined);
+      await rm(temporary, { force: true }).catch(() => undefined);
+    }
+  }
+}
+
+async function writeAll(handle: FileHandle, bytes: Uint8Array, length: number): Promise<void> {
+  for (let done = 0; done < length; ) done += (await handle.write(bytes, done, length - done)).bytesWritten;
+}
+
+/**
+ * Pieces of a file joined a chunk at a time, for `writeFile`: joined whole, a file of the cache
+ * (about 20 MB a notes shard at 20,000 episodes) would be in memory twice while it is written;
+ * written piece by piece, thousands of writes would take several times as long.
+ */
+export function* inChunks(pieces: readonly Uint8Array[], chunkBytes = WRITE_CHUNK_BYTES): Generator<Buffer> {
+  let group: Uint8Array[] = [];
+  let bytes = 0;
+  for (const piece of pieces) {
+    group.push(piece);
+    bytes += piece.length;
+    if (bytes >= chunkBytes) {
+      yield Buffer.concat(group, bytes);
+      group = [];
+      bytes = 0;
+    }
+  }
+  if (group.length > 0) yield Buffer.concat(group, bytes);
 }

@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { serialize, setFlagsFromString } from 'node:v8';
+import { deserialize, serialize, setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { hashText } from '../src/build-store.js';
 import { parseSettings } from '../src/config.js';
@@ -9,6 +9,7 @@ import { parseEntry } from '../src/entry.js';
 import type { SourceFile } from '../src/load.js';
 import { SpilledTexts, StringSpill } from '../src/notes-spill.js';
 import { PARSE_STORE_FORMAT, ParseStore, type ParseStoreOptions } from '../src/parse-store.js';
+import { EntryStoreWriter } from '../src/v8-store.js';
 import { episodeFile, MINIMAL_SETTINGS } from './helpers.js';
 
 const settings = parseSettings(MINIMAL_SETTINGS, '/project/podsite.yaml').settings!;
@@ -24,6 +25,20 @@ const EPISODE = source(
     'Some **notes**.\n',
   ),
 );
+
+/** A store that kept what parsing made of these files, saved. */
+async function savedStore(options: ParseStoreOptions, ...files: SourceFile[]): Promise<void> {
+  const store = ParseStore.open(options).store;
+  for (const file of files) store.keep(file, parseEntry(file, settings));
+  await store.save();
+}
+
+/** Bytes as a store file begins: their length, then them. */
+function withLength(bytes: Uint8Array): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(bytes.length);
+  return Buffer.concat([length, bytes]);
+}
 
 async function storeOptions(extra: Partial<ParseStoreOptions> = {}): Promise<ParseStoreOptions> {
   const folder = await mkdtemp(path.join(tmpdir(), 'podsite-parse-store-'));
@@ -78,23 +93,92 @@ describe('the parse store', () => {
   it('ignores with a warning a damaged file or one of another version, and an entry of the wrong shape quietly', async () => {
     const options = await storeOptions();
     const file = path.join(options.folder, 'parsed.v8');
-    await writeFile(file, serialize({ format: PARSE_STORE_FORMAT, podsiteVersion: '1.0.0', key: 'settings-1', entries: new Map() }).subarray(0, 10));
-    const cut = ParseStore.open(options);
-    expect(cut.diagnostics.map((d) => [d.file, d.rule, d.severity])).toEqual([['.podsite-cache/parsed.v8', 'cache-ignored', 'warning']]);
+    await savedStore(options, EPISODE);
+    const whole = await readFile(file);
+    for (const cut of [whole.subarray(0, 3), whole.subarray(0, 10), whole.subarray(0, whole.length - 1)]) {
+      await writeFile(file, cut);
+      const opened = ParseStore.open(options);
+      expect(opened.diagnostics.map((d) => [d.file, d.rule, d.severity])).toEqual([['.podsite-cache/parsed.v8', 'cache-ignored', 'warning']]);
+      expect(opened.store.get(EPISODE)).toBeUndefined();
+    }
+    await writeFile(file, Buffer.concat([whole, Buffer.from([0])]));
+    expect(ParseStore.open(options).diagnostics[0]!.message).toContain('longer than its entries');
 
-    await writeFile(file, serialize({ format: PARSE_STORE_FORMAT, podsiteVersion: '0.9.0', key: 'settings-1', entries: new Map() }));
-    expect(ParseStore.open(options).diagnostics[0]!.message).toContain('another version');
+    await writeFile(file, whole);
+    expect(ParseStore.open({ ...options, podsiteVersion: '0.9.0' }).diagnostics[0]!.message).toContain('another version');
 
-    await writeFile(file, serialize({ hello: 'world' }));
+    await writeFile(file, withLength(serialize({ hello: 'world' })));
     expect(ParseStore.open(options).diagnostics[0]!.message).toContain('not a podsite build cache');
 
     const id = `${EPISODE.file}\0${hashText(EPISODE.text)}`;
-    await writeFile(file, serialize({ format: PARSE_STORE_FORMAT, podsiteVersion: '1.0.0', key: 'settings-1', entries: new Map([[id, serialize({ episode: { title: 'No date' }, markdownFrom: 0, diagnostics: [] })]]) }));
+    const wrongShape = new EntryStoreWriter(options.folder);
+    wrongShape.keepNew(id, serialize({ episode: { title: 'No date' }, markdownFrom: 0, diagnostics: [] }));
+    await wrongShape.save('parsed.v8', { format: PARSE_STORE_FORMAT, podsiteVersion: '1.0.0', key: 'settings-1' });
     const shape = ParseStore.open(options);
     expect(shape.diagnostics).toEqual([]);
     expect(shape.store.get(EPISODE)).toBeUndefined();
     expect((await readdir(options.folder)).sort()).toEqual(['parsed.v8']);
   });
+
+  it('writes its file entry by entry after a header of ids and sizes, each entry serialized on its own', async () => {
+    const options = await storeOptions();
+    const other = source('2024-03-04-other.md', episodeFile('title: Other\nepisode: 2\naudio:\n  url: https://media.example.com/2.mp3\n  length: 1000'));
+    await savedStore(options, EPISODE, other);
+    const bytes = await readFile(path.join(options.folder, 'parsed.v8'));
+    const headerLength = bytes.readUInt32LE(0);
+    const header = deserialize(bytes.subarray(4, 4 + headerLength)) as { format: number; podsiteVersion: string; key: string; ids: string[]; sizes: number[] };
+    expect(header).toMatchObject({ format: PARSE_STORE_FORMAT, podsiteVersion: '1.0.0', key: 'settings-1' });
+    expect(header.ids).toEqual([EPISODE, other].map((file) => `${file.file}\0${hashText(file.text)}`));
+    let at = 4 + headerLength;
+    const titles = header.sizes.map((size) => {
+      const entry = deserialize(bytes.subarray(at, (at += size))) as { episode: { title: string } };
+      return entry.episode.title;
+    });
+    expect(titles).toEqual(['First', 'Other']);
+    expect(at).toBe(bytes.length);
+  });
+
+  it('keeps new entries outside the cache folder until it is saved: a build that never saves leaves nothing there', async () => {
+    const project = await mkdtemp(path.join(tmpdir(), 'podsite-parse-project-'));
+    const options = await storeOptions({ folder: path.join(project, '.podsite-cache') });
+    const store = ParseStore.open(options).store;
+    store.keep(EPISODE, parseEntry(EPISODE, settings));
+    expect(await readdir(project)).toEqual([]);
+    await store.save();
+    expect(ParseStore.open(options).store.get(EPISODE)).toEqual(parseEntry(EPISODE, settings));
+  });
+
+  it('goes on without saving when its scratch file cannot be made: the store is only a shortcut', async () => {
+    const project = await mkdtemp(path.join(tmpdir(), 'podsite-parse-project-'));
+    const options = await storeOptions({ folder: path.join(project, 'missing', '.podsite-cache') });
+    const temporaryFolder = process.env.TMPDIR;
+    process.env.TMPDIR = path.join(project, 'no-temporary-folder');
+    try {
+      const store = ParseStore.open(options).store;
+      expect(() => store.keep(EPISODE, parseEntry(EPISODE, settings))).not.toThrow();
+      await store.save();
+    } finally {
+      if (temporaryFolder === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = temporaryFolder;
+    }
+    expect(await readdir(project)).toEqual([]);
+  });
+
+  it('gives back an earlier entry after the file it was read from was replaced', async () => {
+    const options = await storeOptions();
+    const other = source('2024-03-04-other.md', episodeFile('title: Other\nepisode: 2'));
+    await savedStore(options, EPISODE);
+    // The second build keeps the first entry as read from the first file, which its own save replaces.
+    const second = ParseStore.open(options).store;
+    const earlier = second.get(EPISODE)!;
+    second.keep(EPISODE, earlier);
+    second.keep(other, parseEntry(other, settings));
+    await second.save();
+    const third = ParseStore.open(options).store;
+    expect(third.get(EPISODE)).toEqual(parseEntry(EPISODE, settings));
+    expect(third.get(other)).toEqual(parseEntry(other, settings));
+  });
+
   it('gives an episode that keeps fast properties once its body and text are spilled', async () => {
     const options = await storeOptions();
     const first = ParseStore.open(options).store;

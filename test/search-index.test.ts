@@ -5,9 +5,10 @@ import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { createCache } from '../src/cache.js';
-import { foldTerm, NOTES_INDEXED_CHARACTERS, SEARCH_INDEX_FILE, searchIndexFile, searchIndexFiles, SearchIndexState, type IndexedEntry, type ShardReference } from '../src/search-index.js';
+import { foldTerm, NOTES_INDEXED_CHARACTERS, PackedPostings, SEARCH_INDEX_FILE, searchIndexFile, searchIndexFiles, SearchIndexState, type IndexedEntry, type ShardReference } from '../src/search-index.js';
 import type { OutputFile } from '../src/pages.js';
 import type { Site } from '../src/site.js';
+import { StringSpill } from '../src/notes-spill.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
 
 const audio = (n: number) => `episode: ${n}\naudio:\n  url: https://media.example.com/${n}.mp3\n  length: ${1000 + n}`;
@@ -273,6 +274,44 @@ describe('the search index', () => {
       const held = JSON.stringify(indexed, (_key, value: unknown) => (value instanceof Map ? [...value] : value));
       for (const text of notes) expect(held).not.toContain(text);
     }
+  });
+
+  it('made once with a spill, gives the same files, each read back from the spill when it is asked for', async () => {
+    const { root, site } = await siteOf(WORDY);
+    // Enough entries for a head written to the spill in several pieces.
+    const entries = Array.from({ length: 1500 }, (_, i) => site.entries.map((entry) => ({ ...entry, title: `${entry.title} ${i}`, path: `${entry.path}${i}/` }))).flat();
+    const large: Site = { ...site, entries };
+    const spill = new StringSpill(path.join(root, 'dist'));
+    const spilled = new SearchIndexState('key', { shardBytes: 600 }, false, undefined, spill).update(large).files;
+    expect(spilled.length).toBeGreaterThan(10);
+    expect(spilled.every((file) => typeof Object.getOwnPropertyDescriptor(file, 'contents')?.get === 'function')).toBe(true);
+    expect(Buffer.byteLength(spilled[0]!.contents)).toBeGreaterThan(2 ** 17);
+    expect(spilled).toEqual(searchIndexFiles(large, { shardBytes: 600 }));
+  });
+
+  it('made once, packs each posting in one number, or three for a large count or id, and gives them back in order', () => {
+    const postings = new PackedPostings();
+    const pushed: [number, number, number][] = [
+      [0, 0, 1],
+      [1, 2, 254],
+      [1, 3, 255],
+      [7, 1, 100_000],
+      [2 ** 22 - 1, 3, 254],
+      [2 ** 22, 0, 1],
+      [2 ** 30 - 1, 2, 3],
+    ];
+    for (const [id, field, count] of pushed) postings.push(id, field, count);
+    const given: [number, number, number][] = [];
+    postings.forEach((id, field, count) => given.push([id, field, count]));
+    expect(given).toEqual(pushed);
+  });
+
+  it('made once or kept between builds, gives the same bytes for a word said hundreds of times in an entry', async () => {
+    const { site } = await siteOf({ ...WORDY, 'episodes/2024-03-02-again.md': episodeFile('title: Again and again', `${'zeppelin '.repeat(300)}\n`) });
+    const once = searchIndexFiles(site, { shardBytes: 600 });
+    expect(once.some((file) => file.contents.includes('"zeppelin",{"0":{'))).toBe(true);
+    expect(once.map((file) => file.contents).join('')).toContain(':300');
+    expect(new SearchIndexState('key', { shardBytes: 600 }).update(site).files).toEqual(once);
   });
 
   it('kept between builds, gives after any edits the bytes of an index made from scratch', async () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { searchIndexFile, searchIndexFiles } from '../src/search-index.js';
 import { SEARCH_STORE_FORMAT, SearchStore, type SearchStoreOptions } from '../src/search-store.js';
+import { EntryStoreWriter, readEntryStore } from '../src/v8-store.js';
 import type { Site } from '../src/site.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
 
@@ -16,6 +17,13 @@ async function site(): Promise<Site> {
     'episodes/2024-02-10-two.md': episodeFile('title: Two\nepisode: 2\naudio:\n  url: https://media.example.com/2.mp3\n  length: 2000', 'Kubernetes, Quarkus and the rest.\n'),
   });
   return (await build({ cwd: root, write: false, cache: false })).site!;
+}
+
+/** A store that kept the terms of the site's entries, saved. */
+async function savedStore(made: Site, options: SearchStoreOptions): Promise<void> {
+  const store = SearchStore.open(options).store;
+  searchIndexFile(made, undefined, (key) => store.entries(key));
+  await store.save();
 }
 
 async function storeOptions(): Promise<SearchStoreOptions> {
@@ -42,32 +50,52 @@ describe('the search store', () => {
   });
 
   it('ignores with a warning a damaged file or one of another version', async () => {
+    const made = await site();
     const options = await storeOptions();
+    await savedStore(made, options);
     const file = path.join(options.folder, 'search.v8');
-    await writeFile(file, serialize({ format: SEARCH_STORE_FORMAT, podsiteVersion: '1.0.0', key: 'k', entries: new Map() }).subarray(0, 8));
-    expect(SearchStore.open(options).diagnostics.map((d) => [d.file, d.rule, d.severity])).toEqual([['.podsite-cache/search.v8', 'cache-ignored', 'warning']]);
-    await writeFile(file, serialize({ format: SEARCH_STORE_FORMAT, podsiteVersion: '0.1.0', key: 'k', entries: new Map() }));
-    expect(SearchStore.open(options).diagnostics[0]!.message).toContain('another version');
+    const whole = await readFile(file);
+    for (const cut of [whole.subarray(0, 8), whole.subarray(0, whole.length - 1)]) {
+      await writeFile(file, cut);
+      const opened = SearchStore.open(options);
+      expect(opened.diagnostics.map((d) => [d.file, d.rule, d.severity])).toEqual([['.podsite-cache/search.v8', 'cache-ignored', 'warning']]);
+      expect(opened.store.entries(`${made.settings.url}\n${made.settings.timezone}`).get(made.entries[0]!)).toBeUndefined();
+    }
+    await writeFile(file, whole);
+    expect(SearchStore.open({ ...options, podsiteVersion: '0.1.0' }).diagnostics[0]!.message).toContain('another version');
   });
 
   it('refuses a kept entry of the wrong shape and indexes that entry afresh', async () => {
     const made = await site();
     const fresh = searchIndexFiles(made);
     const options = await storeOptions();
-    const first = SearchStore.open(options).store;
-    searchIndexFile(made, undefined, (key) => first.entries(key));
-    await first.save();
+    await savedStore(made, options);
     // Every entry's bytes replaced by a value that deserializes but is not terms.
-    const file = path.join(options.folder, 'search.v8');
-    const stored = deserialize(await readFile(file)) as { entries: Map<string, Uint8Array> };
-    expect(stored.entries.size).toBe(made.entries.length);
-    for (const id of stored.entries.keys()) stored.entries.set(id, serialize({ stored: 1 }));
-    await writeFile(file, serialize(stored));
+    const stored = readEntryStore(options, { fileName: 'search.v8', format: SEARCH_STORE_FORMAT, without: '' }).stored!;
+    expect(stored.places.size).toBe(made.entries.length);
+    const shapeless = new EntryStoreWriter(options.folder);
+    for (const id of stored.places.keys()) shapeless.keepNew(id, serialize({ stored: 1 }));
+    await shapeless.save('search.v8', { format: SEARCH_STORE_FORMAT, podsiteVersion: options.podsiteVersion, key: stored.key });
 
-    const shapeless = SearchStore.open(options);
-    expect(shapeless.diagnostics).toEqual([]);
-    const entries = shapeless.store.entries(`${made.settings.url}\n${made.settings.timezone}`);
+    const opened = SearchStore.open(options);
+    expect(opened.diagnostics).toEqual([]);
+    const entries = opened.store.entries(`${made.settings.url}\n${made.settings.timezone}`);
     expect(made.entries.map((entry) => entries.get(entry))).toEqual(made.entries.map(() => undefined));
     expect(searchIndexFile(made, undefined, (key) => SearchStore.open(options).store.entries(key)).files).toEqual(fresh);
+  });
+
+  it('writes its file entry by entry after a header of ids and sizes, each entry the terms of one entry', async () => {
+    const made = await site();
+    const options = await storeOptions();
+    await savedStore(made, options);
+    const bytes = await readFile(path.join(options.folder, 'search.v8'));
+    const headerLength = bytes.readUInt32LE(0);
+    const header = deserialize(bytes.subarray(4, 4 + headerLength)) as { format: number; key: string; ids: string[]; sizes: number[] };
+    expect(header).toMatchObject({ format: SEARCH_STORE_FORMAT, key: `${made.settings.url}\n${made.settings.timezone}` });
+    expect(header.ids).toHaveLength(made.entries.length);
+    let at = 4 + headerLength;
+    const stored = header.sizes.map((size) => (deserialize(bytes.subarray(at, (at += size))) as { stored: string }).stored);
+    expect(at).toBe(bytes.length);
+    expect(stored.every((text) => typeof text === 'string')).toBe(true);
   });
 });
