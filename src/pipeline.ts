@@ -25,7 +25,7 @@ import { chromeOf, FEED_PATH, generatedAddresses, planPages, renderSpecs, type O
 import { placeSitePages, readSitePages } from './site-pages.js';
 import { machineFiles, robotsFiles, SITEMAP_PATH, SITEMAP_URL_LIMIT } from './machines.js';
 import { castOf, readPeople } from './people.js';
-import { absoluteUrl, type Site } from './site.js';
+import { absoluteUrl, type Episode, type Site } from './site.js';
 import { searchIndexFile, searchLibraryFile } from './search-index.js';
 import { createRenderer } from './templates.js';
 import { listMediaFiles, MEDIA_SITE_FOLDER } from './media-files.js';
@@ -305,6 +305,28 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       options.onProgress?.('markdown', ++renderedSoFar, missing.length);
       return spill ? spill.putNotes(notes) : notes;
     };
+    const entries: Episode[] = new Array(measured.length);
+    const makeEntry = (index: number, notes: RenderedNotes) => {
+      const { file, episode } = measured[index]!;
+      const memo = cached(file);
+      store?.notes.keep(file, notes);
+      if (notes.unknownTags.length > 0 || notes.remoteMedia.length > 0 || notes.tooDeep !== undefined) collect(...notesDiagnostics(episode, notes, settings));
+      const cast = memo?.cast ?? castOf(episode, people.value);
+      if (cast.diagnostics.length > 0) collect(...cast.diagnostics);
+      // An entry made before the audio's facts changed is made again.
+      const entry = memo?.entry?.version === episode.version ? memo.entry : spilledTexts ? spilledEntry(settings, episode, notes as SpilledNotes, cast.value, spilledTexts.bodyOf(episode)!) : toEpisode(settings, episode, notes, cast.value);
+      if (memo) {
+        memo.notes = notes;
+        memo.cast = cast;
+        memo.entry = entry;
+      }
+      entries[index] = stampEntry(entry, now);
+    };
+    // The entries whose notes are known first: meanwhile, the worker thread renders the others.
+    measured.forEach(({ file }, index) => {
+      const notes = known.get(file);
+      if (notes !== undefined) makeEntry(index, notes);
+    });
     const renderedAhead = await ahead?.notes;
     // Those the worker thread rendered from the same body (the audio facts never change it).
     const unrendered = renderedAhead === undefined ? missing : missing.filter(({ file, episode }) => {
@@ -318,22 +340,11 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     if (rendered.workers > 0) workers.set('markdown', rendered.workers);
     unrendered.forEach(({ file }, index) => known.set(file, rendered.notes[index]!));
     notesCount.rendered = missing.length;
-    return measured.map(({ file, episode }) => {
-      const memo = cached(file);
-      const notes = known.get(file)!;
-      store?.notes.keep(file, notes);
-      if (notes.unknownTags.length > 0 || notes.remoteMedia.length > 0 || notes.tooDeep !== undefined) collect(...notesDiagnostics(episode, notes, settings));
-      const cast = memo?.cast ?? castOf(episode, people.value);
-      if (cast.diagnostics.length > 0) collect(...cast.diagnostics);
-      // An entry made before the audio's facts changed is made again.
-      const entry = memo?.entry?.version === episode.version ? memo.entry : spilledTexts ? spilledEntry(settings, episode, notes as SpilledNotes, cast.value, spilledTexts.bodyOf(episode)!) : toEpisode(settings, episode, notes, cast.value);
-      if (memo) {
-        memo.notes = notes;
-        memo.cast = cast;
-        memo.entry = entry;
-      }
-      return stampEntry(entry, now);
+    const missingFiles = new Set(missing.map(({ file }) => file));
+    measured.forEach(({ file }, index) => {
+      if (missingFiles.has(file)) makeEntry(index, known.get(file)!);
     });
+    return entries;
   });
   notesCount.reused = entries.length - notesCount.rendered;
   // The entries hold all the parsed episodes held; these lists would keep them to the end of the
