@@ -49,7 +49,7 @@ export async function backgroundRemovals(): Promise<void> {
 }
 
 /**
- * The staging, previous and trash folders that builds of `outputFolder` left beside it and that no
+ * The staging, previous, trash and spill folders that builds of `outputFolder` left beside it and that no
  * running build owns: each is named after the process that made it, and only a process that is gone is
  * taken to have left it (a running build may still swap its own back).
  */
@@ -64,8 +64,10 @@ export function leftoverFolders(outputFolder: string): string[] {
   }
   const found: string[] = [];
   for (const name of names) {
-    const match = name.startsWith(prefix) ? /^(?:tmp|old|trash)-(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length)) : null;
-    if (match && !isRunning(Number(match[1]))) found.push(path.join(parent, name));
+    // spill-: the folder of a build's spill (notes-spill.ts), left when the build was killed in the
+    // moment between making it and removing it; its suffix is mkdtemp's, letters and digits.
+    const match = name.startsWith(prefix) ? /^(?:tmp|old|trash)-(\d+)-[0-9a-f]+$|^spill-(\d+)-[0-9A-Za-z]+$/.exec(name.slice(prefix.length)) : null;
+    if (match && !isRunning(Number(match[1] ?? match[2]))) found.push(path.join(parent, name));
   }
   return found;
 }

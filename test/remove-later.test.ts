@@ -21,17 +21,18 @@ describe('the previous output, once replaced', () => {
     const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'public/artwork.png': 'not really a png', 'episodes/2024-01-01-e1.md': episode(1) });
     expect((await build({ cwd: root })).ok).toBe(true);
     const dead = deadPid();
-    const killed = [`.dist.old-${dead}-0a1b2c3d`, `.dist.tmp-${dead}-0a1b2c3d`];
+    const killed = [`.dist.old-${dead}-0a1b2c3d`, `.dist.tmp-${dead}-0a1b2c3d`, `.dist.spill-${dead}-Ha5ixA`];
     for (const name of killed) await writeFiles(path.join(root, name));
     // Looks like a leftover, but its build is running (this process).
     const running = `.dist.tmp-${process.pid}-0a1b2c3d`;
     await writeFiles(path.join(root, running));
+    await writeFiles(path.join(root, `.dist.spill-${process.pid}-Ab12Cd`));
     expect(leftoverFolders(path.join(root, 'dist')).sort()).toEqual(killed.map((name) => path.join(root, name)).sort());
 
     await writeFile(path.join(root, 'episodes/2024-01-01-e1.md'), episode(1, 'New notes.\n'));
     expect((await build({ cwd: root })).ok).toBe(true);
     await backgroundRemovals();
-    expect((await readdir(root)).filter((name) => name.startsWith('.dist.')).sort()).toEqual(['.dist.spare', running].sort());
+    expect((await readdir(root)).filter((name) => name.startsWith('.dist.')).sort()).toEqual(['.dist.spare', running, `.dist.spill-${process.pid}-Ab12Cd`].sort());
     expect(existsSync(path.join(root, running, 'a/b/index.html'))).toBe(true);
     expect(await readTree(path.join(root, 'dist'))).toEqual(await readTree(await coldBuild(root)));
   });
