@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { deserialize, serialize } from 'node:v8';
-import path from 'node:path';
-import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
+import { serialize } from 'node:v8';
+import type { Diagnostic, Result } from './diagnostics.js';
 import type { PeopleRegistry } from './people.js';
 import { saveStoreFile } from './store-file.js';
+import { readV8Store, type V8StoreOptions } from './v8-store.js';
 
 /** Bumped whenever the file's shape changes. */
 const PEOPLE_STORE_FORMAT = 1;
@@ -13,18 +12,17 @@ const FILE_NAME = 'people.v8';
 /** In V8's own serialization, which keeps each person's fields as made (those left undefined too) and the registry's shared references. */
 interface StoredPeople {
   format: number;
+  podsiteVersion: string;
   key: string;
   people: Result<PeopleRegistry>;
 }
 
-export interface PeopleStoreOptions {
-  folder: string;
+export interface PeopleStoreOptions extends V8StoreOptions {
   /**
    * Everything the people are made from: the person files themselves, the settings, and podsite's
    * code (bios are rendered like show notes). Any change reads and renders them all again.
    */
   key: string;
-  displayFolder: string;
 }
 
 /**
@@ -42,28 +40,13 @@ export class PeopleStore {
   ) {}
 
   static open(options: PeopleStoreOptions): { store: PeopleStore; diagnostics: Diagnostic[] } {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path.join(options.folder, FILE_NAME));
-    } catch {
-      return { store: new PeopleStore(options, undefined), diagnostics: [] };
-    }
-    let stored: Partial<StoredPeople> | null = null;
-    try {
-      stored = deserialize(bytes) as Partial<StoredPeople> | null;
-    } catch {
-      // Reported below.
-    }
-    if (stored === null || typeof stored !== 'object' || typeof stored.key !== 'string' || !isPeople(stored.people)) {
-      return {
-        store: new PeopleStore(options, undefined),
-        diagnostics: [
-          diagnostic(`${options.displayFolder}/${FILE_NAME}`, { line: 0, column: 0 }, 'cache-ignored', 'the build cache file is not the people folder as podsite keeps it: ignored, the people are read again', 'nothing to do: the file is written anew after this build (deleting .podsite-cache/ is always safe)'),
-        ],
-      };
-    }
-    const kept = stored.format === PEOPLE_STORE_FORMAT && stored.key === options.key ? stored.people : undefined;
-    return { store: new PeopleStore(options, kept), diagnostics: [] };
+    const read = readV8Store<StoredPeople>(options, {
+      fileName: FILE_NAME,
+      format: PEOPLE_STORE_FORMAT,
+      hasShape: (stored) => typeof stored.key === 'string' && isPeople(stored.people),
+      without: 'the people are read again',
+    });
+    return { store: new PeopleStore(options, read.stored?.key === options.key ? read.stored.people : undefined), diagnostics: read.diagnostics };
   }
 
   /** The people as the last build made them from the same files, settings and podsite. */
@@ -76,10 +59,10 @@ export class PeopleStore {
     this.made = made;
   }
 
-  /** Writes the people of this build through a temporary file renamed into place, unless they are the ones read. */
+  /** Writes the people of this build, unless they are the ones read. */
   async save(): Promise<void> {
     if (this.made === undefined || this.made === this.kept) return;
-    const stored: StoredPeople = { format: PEOPLE_STORE_FORMAT, key: this.options.key, people: this.made };
+    const stored: StoredPeople = { format: PEOPLE_STORE_FORMAT, podsiteVersion: this.options.podsiteVersion, key: this.options.key, people: this.made };
     await saveStoreFile(this.options.folder, FILE_NAME, serialize(stored));
   }
 }

@@ -227,7 +227,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
           const searchStore = SearchStore.open({ folder, podsiteVersion: podsiteVersion(), displayFolder });
           const feedStore = FeedStore.open({ folder, key: feedStoreKey(settingsKey, options), podsiteVersion: podsiteVersion(), displayFolder });
           // Bios are rendered by podsite's code: any change of it reads the people again.
-          const peopleStore = PeopleStore.open({ folder, key: hashText(JSON.stringify([codeDigest(), podsiteVersion(), settingsKey])), displayFolder });
+          const peopleStore = PeopleStore.open({ folder, key: hashText(JSON.stringify([codeDigest(), settingsKey])), podsiteVersion: podsiteVersion(), displayFolder });
           collect(...opened.diagnostics, ...parsedStore.diagnostics, ...searchStore.diagnostics, ...feedStore.diagnostics, ...peopleStore.diagnostics);
           return { notes: opened.store, parsed: parsedStore.store, search: searchStore.store, feed: feedStore.store, people: peopleStore.store };
         })
@@ -522,6 +522,8 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value, chrome: chromeOf(site) } : undefined;
   if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, ...(knownFiles && { files: filesRead(sources.found, knownFiles.known) }), nextChange });
 
+  /** The build cache, but the feed's items, which only a build that writes the feed has. */
+  const saveStores = () => Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store?.people.save(), store && knownFiles?.known.save((file) => store.notes.hashOf(file))]);
   if (options.write !== false) {
     await stage('write', async () => {
       try {
@@ -529,7 +531,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
         // After the site: a ledger must never record an episode whose feed was not published.
         if (identity.ledger !== undefined) await writeLedgerFile(settings.build.ledger, identity.ledger);
         // Only what a successful build made is worth keeping.
-        await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store?.feed.save(feedItems), store?.people.save(), store && knownFiles?.known.save((file) => store.notes.hashOf(file))]);
+        await Promise.all([saveStores(), store?.feed.save(feedItems)]);
         // Pages and the sitemap linked from the last build's output: the files its record describes.
         const kept = new Set([...pages.written, ...machines.written]);
         for (const file of pages.rendered) kept.delete(file);
@@ -545,7 +547,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       }
     });
   }
-  if (options.write === false && !hasErrors(diagnostics)) await Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store?.people.save(), store && knownFiles?.known.save((file) => store.notes.hashOf(file))]);
+  if (options.write === false && !hasErrors(diagnostics)) await saveStores();
   return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, ...(knownFiles && { files: filesRead(sources.found, knownFiles.known) }), nextChange });
 }
 

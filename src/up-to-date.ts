@@ -7,6 +7,8 @@ import type { Settings } from './config.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { CACHE_FOLDER } from './facts-cache.js';
 import type { KeptFile } from './link-pages.js';
+// Files changed this long before the inputs were looked at, or later, are compared by their bytes too.
+import { RACY_WINDOW_MS } from './known-files.js';
 
 /**
  * Bumped when the record's shape changes, or when what a build makes from the same files changes
@@ -14,12 +16,6 @@ import type { KeptFile } from './link-pages.js';
  */
 const RECORD_FORMAT = 1;
 
-/**
- * Files changed this long before the inputs were looked at, or later, are compared by their bytes
- * too: a second write within the same tick of the file system's clock, of the same size, would
- * otherwise look unchanged (git's "racily clean" files). A second covers the coarsest clocks in use.
- */
-const RACY_WINDOW_MS = 1000;
 
 /** Past this many files and folders, a project is not walked at every build: it is built instead. */
 const MAX_WALKED = 200_000;
