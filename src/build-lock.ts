@@ -79,7 +79,9 @@ async function removeDeadCandidates(file: string, host: string): Promise<void> {
     if (!name.startsWith(prefix)) continue;
     const candidate = path.join(path.dirname(file), name);
     const holder = parseHolder((await readFile(candidate, 'utf8').catch(() => undefined)) ?? '');
-    if (holder !== undefined && holder.hostname === host && holder.pid !== process.pid && !isRunning(holder.pid)) await unlink(candidate).catch(() => undefined);
+    // Killed while writing it, a build leaves its candidate empty or cut short: its name says whose it was.
+    const pid = holder?.pid ?? Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
+    if ((holder === undefined || holder.hostname === host) && Number.isSafeInteger(pid) && pid !== process.pid && !isRunning(pid)) await unlink(candidate).catch(() => undefined);
   }
 }
 

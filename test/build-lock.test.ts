@@ -71,8 +71,12 @@ describe('the lock of the output folder', () => {
     await writeFile(dead, lockText(Number(path.basename(dead).split('-')[1])));
     await writeFile(running, lockText(process.pid));
     await writeFile(elsewhere, lockText(1, 'another-machine.example'));
+    // Killed while writing it: empty, named after its dead process.
+    const cut = path.join(root, `.dist.lock.new-${deadPid()}-0e0f0a0b`);
+    await writeFile(cut, '');
     expect((await build({ cwd: root, cache: false })).ok).toBe(true);
     expect(existsSync(dead)).toBe(false);
+    expect(existsSync(cut)).toBe(false);
     expect(existsSync(running)).toBe(true);
     expect(existsSync(elsewhere)).toBe(true);
   });
