@@ -7,7 +7,7 @@ import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { RenderedNotes } from './markdown.js';
 import { deserialize, serialize } from 'node:v8';
 import { knownHashOf } from './known-files.js';
-import { encodedString, readPlace, SpilledNotes, type Encoding, type Place, type StringSource } from './notes-spill.js';
+import { encodedString, PlaceReader, readPlace, SpilledNotes, type Encoding, type Place, type StringSource } from './notes-spill.js';
 import { inChunks } from './v8-store.js';
 
 /**
@@ -249,11 +249,15 @@ export class BuildStore {
 
 /** A shard file, kept open while any of its notes may be read: closed once they are all let go. */
 class NotesFile implements StringSource {
+  private readonly reader: PlaceReader;
+
   constructor(
     readonly fd: number,
     /** Where the notes' bytes start, after the header. */
     private readonly start: number,
-  ) {}
+  ) {
+    this.reader = new PlaceReader(fd);
+  }
 
   /** Closes the file once none of its notes can be read any more; a file of no use is closed at once instead. */
   keepOpen(): void {
@@ -261,11 +265,11 @@ class NotesFile implements StringSource {
   }
 
   read(place: Place): string {
-    return this.bytes(place).toString(place.encoding);
+    return this.reader.text({ ...place, at: this.start + place.at });
   }
 
   bytes(place: Place): Buffer {
-    return readPlace(this.fd, { ...place, at: this.start + place.at });
+    return this.reader.bytes({ ...place, at: this.start + place.at });
   }
 }
 

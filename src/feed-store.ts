@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { serialize } from 'node:v8';
 import type { Diagnostic } from './diagnostics.js';
 import { readV8Store } from './v8-store.js';
+import { PlaceReader } from './notes-spill.js';
 import { xmlText, type FeedItemSource, type FeedItemXml } from './feed.js';
 import type { FeedCheckInParts, ItemCheck } from './feed-check.js';
 import { hashText } from './build-store.js';
@@ -96,6 +97,9 @@ export class FeedStore {
   }
 }
 
+/** The last feed's bytes read at once: its kept items are asked for in the order it has them. */
+const FEED_READ_AHEAD_BYTES = 1 << 20;
+
 /**
  * The feed's items for `planFeed` (as its item cache) and for the writer: gives an item kept by the
  * last build from the last feed's bytes, and notes where each item of this build is written.
@@ -110,7 +114,7 @@ export class FeedItems implements FeedItemSource {
   private readonly placed = new Map<string, StoredItem>();
   private readonly written: string[] = [];
   private broken = false;
-  private scratch = Buffer.alloc(0);
+  private readonly readers = new Map<number, PlaceReader>();
 
   constructor(
     private readonly outputFolder: string,
@@ -125,12 +129,14 @@ export class FeedItems implements FeedItemSource {
     const fd = this.fileOf(kept.file);
     if (fd === null) return undefined;
     // Kept as bytes: an item that is written again as it was need not be decoded, nor encoded
-    // again. Read into one buffer, reused by the next item (the writer copies each piece at once):
-    // a buffer per item is memory outside V8's heap that V8 answers with full collections.
-    if (this.scratch.length < kept.length) this.scratch = Buffer.allocUnsafeSlow(Math.max(kept.length, this.scratch.length * 2));
-    const xml = this.scratch.subarray(0, kept.length);
+    // again. Read into one buffer, reused by the next items (the writer copies each piece at once):
+    // a buffer per item is memory outside V8's heap that V8 answers with full collections. The
+    // items come in the order of the last feed, a megabyte of them at a time.
+    let reader = this.readers.get(fd);
+    if (reader === undefined) this.readers.set(fd, (reader = new PlaceReader(fd, FEED_READ_AHEAD_BYTES)));
+    let xml: Buffer;
     try {
-      if (readSync(fd, xml, 0, kept.length, kept.start) !== kept.length) return undefined;
+      xml = reader.view({ at: kept.start, bytes: kept.length });
     } catch {
       return undefined;
     }

@@ -30,6 +30,7 @@ export interface Place {
  */
 export class StringSpill implements StringSource {
   private readonly fd: number;
+  private readonly reader: PlaceReader;
   private size = 0;
 
   /**
@@ -40,6 +41,7 @@ export class StringSpill implements StringSource {
   constructor(beside?: string) {
     const folder = spillFolder(beside);
     this.fd = openSync(path.join(folder, 'strings'), 'w+');
+    this.reader = new PlaceReader(this.fd);
     // The site a build returns reads its notes from here, for as long as it is used: the file is
     // closed when the spill is collected, and removed at once where an open file can be (POSIX).
     let left: string | undefined;
@@ -67,12 +69,12 @@ export class StringSpill implements StringSource {
   }
 
   read(place: Place): string {
-    return readPlace(this.fd, place).toString(place.encoding);
+    return this.reader.text(place);
   }
 
   /** The bytes written at `place`, as `putBytes` was given them. */
   readBytes(place: Omit<Place, 'encoding'>): Buffer {
-    return readPlace(this.fd, { ...place, encoding: 'utf8' });
+    return this.reader.bytes(place);
   }
 
   /** Notes whose HTML and text live in the spill; the rest, small, stays in memory. */
@@ -122,6 +124,66 @@ export function readPlace(fd: number, place: Place): Buffer {
     done += read;
   }
   return bytes;
+}
+
+/** Bytes read at once around a small place: the next places asked for are most often beside it. */
+const READ_AHEAD_BYTES = 64 * 1024;
+
+/**
+ * Reads places of one file whose written bytes never change (a spill, a store file read as the
+ * build began). Its places are mostly read in the order they were written, or in the reverse
+ * order: a build after an edit reads thousands of small entries, and one system call for each took
+ * a tenth of its time. A small place is read with the bytes around it, kept until a place outside
+ * them is asked for.
+ */
+export class PlaceReader {
+  private window: Buffer | undefined;
+  private windowAt = 0;
+  private windowBytes = 0;
+
+  constructor(
+    private readonly fd: number,
+    private readonly readAheadBytes = READ_AHEAD_BYTES,
+  ) {}
+
+  /** The bytes at `place`, in a buffer of their own. */
+  bytes(place: Omit<Place, 'encoding'>): Buffer {
+    const start = this.windowed(place);
+    return start === undefined ? readPlace(this.fd, { ...place, encoding: 'utf8' }) : Buffer.from(this.window!.subarray(start, start + place.bytes));
+  }
+
+  text(place: Place): string {
+    const start = this.windowed(place);
+    return start === undefined ? readPlace(this.fd, place).toString(place.encoding) : this.window!.toString(place.encoding, start, start + place.bytes);
+  }
+
+  /** The bytes at `place` without a copy: valid until the next read. */
+  view(place: Omit<Place, 'encoding'>): Buffer {
+    const start = this.windowed(place);
+    return start === undefined ? readPlace(this.fd, { ...place, encoding: 'utf8' }) : this.window!.subarray(start, start + place.bytes);
+  }
+
+  /** Where the place starts in the window, read again around it if need be; undefined for a place too large to read ahead of. */
+  private windowed(place: Omit<Place, 'encoding'>): number | undefined {
+    const size = this.readAheadBytes;
+    if (place.bytes > size / 4) return undefined;
+    if (place.at >= this.windowAt && place.at + place.bytes <= this.windowAt + this.windowBytes) return place.at - this.windowAt;
+    // Going back, the window ends with the place; going on, it starts with it.
+    const from = place.at < this.windowAt ? Math.max(0, place.at + place.bytes - size) : place.at;
+    const needed = place.at + place.bytes - from;
+    const window = (this.window ??= Buffer.allocUnsafeSlow(size));
+    let read = 0;
+    // Keep nothing of a window that a failed read may have half overwritten.
+    this.windowBytes = 0;
+    while (read < needed) {
+      const got = readSync(this.fd, window, read, size - read, from + read);
+      if (got === 0) throw new Error('a file of strings was cut short');
+      read += got;
+    }
+    this.windowAt = from;
+    this.windowBytes = read;
+    return place.at - from;
+  }
 }
 
 /** Rendered notes as a file keeps them (the spill, the build cache): `html` and `text` are read from it at each use. */

@@ -4,7 +4,7 @@ import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { readPlace, StringSpill } from './notes-spill.js';
+import { PlaceReader, readPlace, StringSpill } from './notes-spill.js';
 
 export interface V8StoreOptions {
   folder: string;
@@ -135,10 +135,14 @@ export function readEntryStore(options: V8StoreOptions, spec: EntryStoreSpec): {
 
 /** A store file read by `readEntryStore`, open while any of its entries may be read: closed once they are all let go. */
 class EntriesFile {
-  constructor(private readonly fd: number) {}
+  private readonly reader: PlaceReader;
+
+  constructor(fd: number) {
+    this.reader = new PlaceReader(fd);
+  }
 
   readBytes(place: { at: number; bytes: number }): Buffer {
-    return readPlace(this.fd, { ...place, encoding: 'utf8' });
+    return this.reader.bytes(place);
   }
 }
 
