@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerScript } from './worker-script.js';
 
 /** Every file and folder under a folder, by absolute path. */
 export interface FolderListing {
@@ -42,7 +43,7 @@ export function listFolder(root: string): FolderListing {
  */
 export function listFolderInBackground(root: string): Promise<FolderListing> {
   return new Promise((resolve, reject) => {
-    const thread = new Worker(workerScript(), { workerData: root });
+    const thread = new Worker(workerScript('folder-listing-worker', import.meta.url), { workerData: root });
     let answered = false;
     thread.once('message', (reply: FolderListing | { error: string; code?: string }) => {
       answered = true;
@@ -56,7 +57,3 @@ export function listFolderInBackground(root: string): Promise<FolderListing> {
   });
 }
 
-/** The compiled worker beside this module; under vitest, the one `npm test` compiled into lib/ (see render-pool.ts). */
-function workerScript(): URL {
-  return import.meta.url.endsWith('.ts') ? new URL('../lib/folder-listing-worker.js', import.meta.url) : new URL('./folder-listing-worker.js', import.meta.url);
-}

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { MarkdownOptions, RenderedNotes } from './markdown.js';
 import { loadMarkdownEngine } from './markdown-engine.js';
+import { workerScript } from './worker-script.js';
 
 /** How the notes of a build are spread over worker threads. */
 export interface RenderPoolOptions {
@@ -73,7 +74,7 @@ export async function renderAll(markdowns: Markdowns, markdown: MarkdownOptions,
     for (const batch of batches) for (const text of batch().markdowns) notes.push(keep(renderMarkdown(text, markdown)));
     return { notes, workers: 0 };
   }
-  const done = await inThreads(batches, workers, settings.worker ?? workerScript(), keep, renderMarkdown);
+  const done = await inThreads(batches, workers, settings.worker ?? workerScript('render-worker', import.meta.url), keep, renderMarkdown);
   const notes: RenderedNotes[] = [];
   for (const batch of done) notes.push(...batch);
   return { notes, workers };
@@ -98,7 +99,7 @@ export function startNotesWorker(worker?: URL): NotesWorker {
   let thread: Worker | undefined;
   try {
     // It loads its modules, the Markdown engine among them, as soon as it starts.
-    thread = new Worker(worker ?? workerScript());
+    thread = new Worker(worker ?? workerScript('render-worker', import.meta.url));
     thread.on('message', (reply: RenderReply) => answer('notes' in reply ? reply.notes : undefined));
     thread.on('error', () => answer(undefined));
     thread.on('messageerror', () => answer(undefined));
@@ -116,13 +117,6 @@ export function startNotesWorker(worker?: URL): NotesWorker {
   };
 }
 
-/**
- * The compiled worker beside this module. Under vitest this module is src/render-pool.ts, and
- * Node 20 cannot start a worker from TypeScript: the worker is then the one `npm test` compiled into lib/.
- */
-function workerScript(): URL {
-  return import.meta.url.endsWith('.ts') ? new URL('../lib/render-worker.js', import.meta.url) : new URL('./render-worker.js', import.meta.url);
-}
 
 /**
  * Each thread, workers and the calling one, takes the next batch as soon as it is done with one, so
