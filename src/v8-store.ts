@@ -72,6 +72,7 @@ const WRITE_CHUNK_BYTES = 1 << 20;
 
 /** Where the bytes of one entry are: in the store file read when the build began, or in this build's scratch file. */
 export interface EntryPlace {
+  /** The entry's bytes, valid until the next read of the same source: they are deserialized or copied at once. */
   readonly source: { readBytes(place: { at: number; bytes: number }): Buffer };
   readonly at: number;
   readonly bytes: number;
@@ -142,7 +143,7 @@ class EntriesFile {
   }
 
   readBytes(place: { at: number; bytes: number }): Buffer {
-    return this.reader.bytes(place);
+    return this.reader.view(place);
   }
 }
 
@@ -204,11 +205,12 @@ export class EntryStoreWriter {
       const chunk = Buffer.allocUnsafe(WRITE_CHUNK_BYTES);
       let filled = 0;
       for (const place of this.places.values()) {
-        const bytes = place.source.readBytes(place);
-        if (filled + bytes.length > WRITE_CHUNK_BYTES) {
+        if (filled + place.bytes > WRITE_CHUNK_BYTES) {
           await writeAll(handle, chunk, filled);
           filled = 0;
         }
+        // Read after the wait: the bytes are a view of the source's window until its next read.
+        const bytes = place.source.readBytes(place);
         if (bytes.length > WRITE_CHUNK_BYTES) await writeAll(handle, bytes, bytes.length);
         else filled += bytes.copy(chunk, filled);
       }
