@@ -211,18 +211,15 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     streaming.notesWorker = undefined;
   }
 
+  // Notes are made from the Markdown alone, under these options: another title, address or person renders none again.
+  const notesKey = hashText(JSON.stringify(['notes', markdownOptionsOf(settings)]));
   // `podsite dev` keeps what it made in memory; a plain build finds it on disk.
   const store =
     options.cache === undefined
       ? await stage('cache', async () => {
           const folder = cacheFolder;
           const displayFolder = displayCacheFolder;
-          const opened = await BuildStore.open({
-            folder,
-            // The same key as the memory cache's: any change of settings, people or options starts afresh.
-            key: hashText(settingsKey),
-            displayFolder,
-          });
+          const opened = await BuildStore.open({ folder, key: notesKey, displayFolder });
           const parsedStore = ParseStore.open({ folder, key: hashText(settingsKey), podsiteVersion: podsiteVersion(), hashOf: (file) => opened.store.hashOf(file), displayFolder });
           const searchStore = SearchStore.open({ folder, podsiteVersion: podsiteVersion(), displayFolder });
           const feedStore = FeedStore.open({ folder, key: feedStoreKey(settingsKey, options), podsiteVersion: podsiteVersion(), displayFolder });
@@ -292,11 +289,24 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     spilledTexts.spillSources(sources.files, [...parsed, ...measured]);
   }
   const notesCount = { rendered: 0, reused: 0 };
+  /** Where notes are kept on disk for the next run: the build cache of a plain build, or the one `podsite dev` opened. */
+  let notesStore = store?.notes;
   const entries = await stage('markdown', async () => {
     const known = new Map<SourceFile, RenderedNotes>();
     for (const { file } of measured) {
       const notes = cached(file)?.notes ?? store?.notes.get(file);
       if (notes !== undefined) known.set(file, notes);
+    }
+    // `podsite dev` starting, or after a change of settings, lacks many notes in memory: it takes them from the build cache.
+    const lacking = cache === undefined ? 0 : measured.length - known.size;
+    if (cache !== undefined && lacking >= NOTES_FROM_DISK_MIN) {
+      const opened = await BuildStore.open({ folder: cacheFolder, key: notesKey, displayFolder: displayCacheFolder });
+      collect(...opened.diagnostics);
+      notesStore = opened.store;
+      for (const { file } of measured) {
+        const notes = known.has(file) ? undefined : notesStore.get(file);
+        if (notes !== undefined) known.set(file, notes);
+      }
     }
     // The notes neither in memory nor in the build cache, all in one call: a large archive is spread over worker threads.
     const missing = measured.filter(({ file }) => !known.has(file));
@@ -309,7 +319,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     const makeEntry = (index: number, notes: RenderedNotes) => {
       const { file, episode } = measured[index]!;
       const memo = cached(file);
-      store?.notes.keep(file, notes);
+      notesStore?.keep(file, notes);
       if (notes.unknownTags.length > 0 || notes.remoteMedia.length > 0 || notes.tooDeep !== undefined) collect(...notesDiagnostics(episode, notes, settings));
       const cast = memo?.cast ?? castOf(episode, people.value);
       if (cast.diagnostics.length > 0) collect(...cast.diagnostics);
@@ -547,9 +557,15 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       }
     });
   }
-  if (options.write === false && !hasErrors(diagnostics)) await saveStores();
+  if (options.write === false && !hasErrors(diagnostics)) await Promise.all([saveStores(), store === undefined && notesStore?.save()]);
   return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, ...(knownFiles && { files: filesRead(sources.found, knownFiles.known) }), nextChange });
 }
+
+/**
+ * Notes lacking in `podsite dev`'s memory from which it opens the build cache: its headers cost
+ * about as long as rendering a few notes, and a save of one episode lacks only its own.
+ */
+const NOTES_FROM_DISK_MIN = 10;
 
 /** Episode files read by this build, at the load stage or later, and those it never read. */
 function filesRead(found: number, known: KnownFiles): { read: number; known: number } {

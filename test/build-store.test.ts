@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
 import { BuildStore, digestOf, hashText, STORE_FORMAT, textDigest } from '../src/build-store.js';
 import { main, type CliIo } from '../src/cli.js';
+import { DevSession } from '../src/dev/session.js';
 import type { RenderedNotes } from '../src/markdown.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject, readTree } from './helpers.js';
 
@@ -203,9 +204,15 @@ describe('build with the store', () => {
     expect([...site.values()].some((contents) => contents.toString().includes('A line added'))).toBe(true);
   });
 
-  it('renders everything again when the settings change, and keeps only the files of the last build', async () => {
+  it('renders everything again when the Markdown settings change, nothing when others do, and keeps only the files of the last build', async () => {
     const root = await project(3);
     expect((await build(options(root))).notes).toEqual({ rendered: 3, reused: 0 });
+    // Another title and address change every page, not the notes.
+    await writeFile(path.join(root, 'podsite.yaml'), MINIMAL_SETTINGS.replace(/^title: .*$/m, 'title: Another Show').replace(/^url: .*$/m, 'url: https://other.example.org'));
+    const retitled = await build(options(root));
+    expect(retitled.diagnostics).toEqual([]);
+    expect(retitled.notes).toEqual({ rendered: 0, reused: 3 });
+    expect(await readFile(path.join(root, 'dist/index.html'), 'utf8')).toContain('Another Show');
     await writeFile(path.join(root, 'podsite.yaml'), `${MINIMAL_SETTINGS}build:\n  html: sanitize\n`);
     const changed = await build(options(root));
     expect(changed.diagnostics).toEqual([]);
@@ -215,6 +222,28 @@ describe('build with the store', () => {
     await rm(firstEpisode(root));
     expect((await build(options(root))).notes).toEqual({ rendered: 0, reused: 2 });
     expect(await cacheEntries(path.join(root, '.podsite-cache')), 'the entry of the file gone is dropped').toBe(2);
+  });
+
+  it('gives `podsite dev` the notes the last build or dev session rendered, and keeps those it renders for the next', async () => {
+    const root = await project(12);
+    expect((await build(options(root))).notes).toEqual({ rendered: 12, reused: 0 });
+    // Drafts, future episodes and another output: other settings for the pages, the same notes.
+    const started = await new DevSession({ cwd: root, now: () => NOW }).rebuild();
+    expect(started?.ok).toBe(true);
+    expect(started?.result.notes).toEqual({ rendered: 0, reused: 12 });
+
+    await writeFile(firstEpisode(root), episode(1, '\nA line added.\n'));
+    await writeFile(path.join(root, 'episodes/2024-03-01-new.md'), episode(13));
+    const session = new DevSession({ cwd: root, now: () => NOW });
+    expect((await session.rebuild())?.result.notes).toEqual({ rendered: 2, reused: 11 });
+    // What it rendered is in the cache for the next session: none rendered there.
+    expect((await new DevSession({ cwd: root, now: () => NOW }).rebuild())?.result.notes).toEqual({ rendered: 0, reused: 13 });
+
+    // A save in the session renders its episode (before the build, on dev's fast path), from memory for the others.
+    await writeFile(firstEpisode(root), episode(1, '\nAnother line.\n'));
+    expect(await session.rebuild([firstEpisode(root)])).toMatchObject({ ok: true, full: false });
+    // Only a session's full builds keep their notes: the next session renders that save again.
+    expect((await new DevSession({ cwd: root, now: () => NOW }).rebuild())?.result.notes).toEqual({ rendered: 1, reused: 12 });
   });
 
   it('starts afresh, with a warning, from a damaged cache, and quietly from a deleted one', async () => {
