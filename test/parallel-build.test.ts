@@ -24,8 +24,9 @@ describe('building with worker threads', () => {
     }
     const root = await tempProject(files);
     const now = new Date('2026-01-01T00:00:00Z');
-    const single = await build({ cwd: root, output: 'one', jobs: 1, now });
-    const parallel = await build({ cwd: root, output: 'two', jobs: 2, now });
+    // Without the build cache: the second build would take every note the first one rendered.
+    const single = await build({ cwd: root, output: 'one', jobs: 1, now, cache: false });
+    const parallel = await build({ cwd: root, output: 'two', jobs: 2, now, cache: false });
     expect(single.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(single.ok && parallel.ok).toBe(true);
     expect(single.timings.find((t) => t.stage === 'markdown')?.workers).toBeUndefined();
