@@ -238,6 +238,7 @@ function table(archive, p, eleventy, hugoResult) {
       const total = summarize(p.dev.total);
       row(`dev: edited page on disk, median of ${p.dev.page.length} (worst)`, page.median, (v) => `${s(v)} (${s(page.worst)})`);
       row(`dev: home + archive + feed too, median (worst)`, total.median, (v) => `${s(v)} (${s(total.worst)})`);
+      row('dev: first build, as it starts', p.dev.firstMs, s);
     }
     row('peak RSS, cold build', p.cold.rss, mb, eleventy?.rss, hugoResult?.rss);
     if (p.warm) row('peak RSS, warm build', p.warm.rss, mb);
