@@ -36,9 +36,16 @@ export class SearchIndexStore {
 
   private constructor(
     private readonly options: V8StoreOptions,
-    readonly last: LastSearchIndex | undefined,
+    private last: LastSearchIndex | undefined,
   ) {
     this.kept = new EntryStoreWriter(options.folder);
+  }
+
+  /** The index the last build kept, given once: a build that makes its index again does not hold the old layout meanwhile. */
+  takeLast(): LastSearchIndex | undefined {
+    const last = this.last;
+    this.last = undefined;
+    return last;
   }
 
   static open(options: V8StoreOptions): { store: SearchIndexStore; diagnostics: Diagnostic[] } {

@@ -57,7 +57,7 @@ export interface UpdatedSearchIndex {
 
 /** The index updated, or undefined when it must be made once: the store has no index for these entries, or one found damaged (then with a warning). */
 export function updatedSearchIndex(site: Site, store: SearchIndexStore, earlier: StoredIndexedEntries, options: Options = defaults): UpdatedSearchIndex | { diagnostics: Diagnostic[] } | undefined {
-  const last = store.last;
+  const last = store.takeLast();
   if (last === undefined || last.layout.key !== layoutKeyOf(settingsKeyOf(site), options)) return undefined;
   const changes = changedEntries(site, last.layout, earlier);
   if (changes === undefined) return undefined;
