@@ -78,15 +78,21 @@ async function replaceIn(file: string, from: RegExp, to: string): Promise<void> 
   await writeFile(file, changed);
 }
 
-describe('the search index of a build after a few edits', () => {
+// Several whole builds each, on a machine shared with other test files.
+describe('the search index of a build after a few edits', { timeout: 180_000 }, () => {
   it('is updated from the last build’s, and is the same as one made from scratch, after an edit of an episode’s notes', async () => {
     const { root, files } = await archive();
     expect((await cached(root)).searchIndex).toBe('made');
+    const shardsBefore = new Set((await searchFiles(path.join(root, 'dist'))).keys());
     // Words of its own, one already in many notes, and a word it had taken out (its count changes).
     await appendFile(episodePath(root, files[20]!), '\nZyzzyvas and quokkas talk about episode podcasts with xylophones.\n');
     const edited = await cached(root);
     expect(edited.searchIndex).toBe('updated');
     await expectSameAsFromScratch(root, edited);
+    // Most shards are the same files; those with the touched terms are new.
+    const shardsAfter = [...(await searchFiles(path.join(root, 'dist'))).keys()].filter((file) => file !== 'search-index.json');
+    expect(shardsAfter.filter((file) => shardsBefore.has(file)).length).toBeGreaterThan(shardsAfter.length / 2);
+    expect(shardsAfter.some((file) => !shardsBefore.has(file))).toBe(true);
 
     // A second edit, from the index the update kept.
     await appendFile(episodePath(root, files[45]!), '\nQuokkas again, and a vibraphone.\n');
