@@ -79,6 +79,8 @@ export interface BuildResult {
   fresh?: string[];
   /** Episodes whose notes were rendered from Markdown by this build, and those taken from a cache. */
   notes?: { rendered: number; reused: number };
+  /** How the search index was made: updated from the one the last build kept (few entries changed), or made from every entry. */
+  searchIndex?: 'updated' | 'made';
   /** Episode files this build read, and those it knew unchanged since the last build by their size, times and inode. */
   files?: { read: number; known: number };
   /** When the output will change with no file changed: the date of the next entry dated in the future. */

@@ -26,7 +26,9 @@ import { placeSitePages, readSitePages } from './site-pages.js';
 import { machineFiles, robotsFiles, SITEMAP_PATH, SITEMAP_URL_LIMIT } from './machines.js';
 import { castOf, readPeople } from './people.js';
 import { absoluteUrl, type Episode, type Site } from './site.js';
-import { searchIndexFile, searchLibraryFile } from './search-index.js';
+import { searchIndexFile, searchLibraryFile, settingsKeyOf } from './search-index.js';
+import { SearchIndexStore } from './search-index-store.js';
+import { updatedSearchIndex } from './search-index-update.js';
 import { createRenderer } from './templates.js';
 import { listMediaFiles, MEDIA_SITE_FOLDER } from './media-files.js';
 import { measureAudio } from './measure-audio.js';
@@ -222,11 +224,12 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
           const opened = await BuildStore.open({ folder, key: notesKey, displayFolder });
           const parsedStore = ParseStore.open({ folder, key: hashText(settingsKey), podsiteVersion: podsiteVersion(), hashOf: (file) => opened.store.hashOf(file), displayFolder });
           const searchStore = SearchStore.open({ folder, podsiteVersion: podsiteVersion(), displayFolder });
+          const searchIndexStore = SearchIndexStore.open({ folder, podsiteVersion: podsiteVersion(), displayFolder });
           const feedStore = FeedStore.open({ folder, key: feedStoreKey(settingsKey, options), podsiteVersion: podsiteVersion(), displayFolder });
           // Bios are rendered by podsite's code: any change of it reads the people again.
           const peopleStore = PeopleStore.open({ folder, key: hashText(JSON.stringify([codeDigest(), settingsKey])), podsiteVersion: podsiteVersion(), displayFolder });
-          collect(...opened.diagnostics, ...parsedStore.diagnostics, ...searchStore.diagnostics, ...feedStore.diagnostics, ...peopleStore.diagnostics);
-          return { notes: opened.store, parsed: parsedStore.store, search: searchStore.store, feed: feedStore.store, people: peopleStore.store };
+          collect(...opened.diagnostics, ...parsedStore.diagnostics, ...searchStore.diagnostics, ...searchIndexStore.diagnostics, ...feedStore.diagnostics, ...peopleStore.diagnostics);
+          return { notes: opened.store, parsed: parsedStore.store, search: searchStore.store, searchIndex: searchIndexStore.store, feed: feedStore.store, people: peopleStore.store };
         })
       : undefined;
 
@@ -499,9 +502,14 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     return { files, fresh: true, written: [] };
   });
   // With a cache, only the terms of entries that changed are indexed again, and only the files they touch are fresh.
+  // Without one, the index the last build made is updated when few entries changed, and made once otherwise.
   const search = await stage('search index', async () => {
-    const index = searchIndexFile(site, cache, store && ((key) => store.search.entries(key)), spill);
-    return { files: [...index.files, await searchLibraryFile()], fresh: index.fresh };
+    const earlier = store?.search.entries(settingsKeyOf(site));
+    const updated = store && earlier && updatedSearchIndex(site, store.searchIndex, earlier);
+    if (updated) collect(...updated.diagnostics);
+    const index: ReturnType<typeof searchIndexFile> = updated && 'files' in updated ? updated : searchIndexFile(site, cache, earlier && (() => earlier), spill);
+    if (index.made) store?.searchIndex.keep(index.made);
+    return { files: [...index.files, await searchLibraryFile()], fresh: index.fresh, how: index === updated ? ('updated' as const) : ('made' as const) };
   });
 
   const attachments = await stage('attachment files', () => attachmentOutput(site, cache?.attachmentFiles));
@@ -530,10 +538,10 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   // Last: any stage may have read an episode file trusted by its stats.
   if (knownFiles) collect(...knownFiles.known.changedDiagnostics());
   if (cache) cache.lastGood = renderer && !hasErrors(diagnostics) ? { settings, rules, renderer, templates, people: people.value, chrome: chromeOf(site) } : undefined;
-  if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, ...(knownFiles && { files: filesRead(sources.found, knownFiles.known) }), nextChange });
+  if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, searchIndex: search.how, ...(knownFiles && { files: filesRead(sources.found, knownFiles.known) }), nextChange });
 
   /** The build cache, but the feed's items, which only a build that writes the feed has. */
-  const saveStores = () => Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store?.people.save(), store && knownFiles?.known.save((file) => store.notes.hashOf(file))]);
+  const saveStores = () => Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store?.searchIndex.save(), store?.people.save(), store && knownFiles?.known.save((file) => store.notes.hashOf(file))]);
   if (options.write !== false) {
     await stage('write', async () => {
       try {
@@ -558,7 +566,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     });
   }
   if (options.write === false && !hasErrors(diagnostics)) await Promise.all([saveStores(), store === undefined && notesStore?.save()]);
-  return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, ...(knownFiles && { files: filesRead(sources.found, knownFiles.known) }), nextChange });
+  return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, searchIndex: search.how, ...(knownFiles && { files: filesRead(sources.found, knownFiles.known) }), nextChange });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -22,7 +22,7 @@ export const SEARCH_SHARD_FOLDER = 'search';
 export const SEARCH_LIBRARY_FILE = 'assets/minisearch.js';
 
 /** Bumped when the files' shape changes, so that a theme's script can tell an index it does not know. */
-const FORMAT = 2;
+export const FORMAT = 2;
 
 /** What a result shows; nothing else is stored, so the notes cost only their terms. */
 export interface StoredFields {
@@ -192,7 +192,7 @@ export interface IndexedEntry {
   lengths: { head: string; notes: string };
 }
 
-function indexEntry(site: Site, entry: Episode): Omit<IndexedEntry, 'entry'> {
+export function indexEntry(site: Site, entry: Episode): Omit<IndexedEntry, 'entry'> {
   const head = documentOf(site, entry, 0, NOTES_INDEXED_CHARACTERS);
   const stored: StoredFields = { title: head.title, url: head.url, date: head.date };
   const fields = {
@@ -461,7 +461,7 @@ function insertionPoint(sorted: readonly string[], term: string): number {
  * What MiniSearch's `toJSON` writes besides the terms and the stored fields, for these fields of
  * these entries: the averages are summed in the order `add` sums them, so the numbers are the same.
  */
-function documentStats(indexed: readonly IndexedEntry[], fields: readonly string[], index: 'head' | 'notes', parts: DocumentParts): string {
+export function documentStats(indexed: readonly IndexedEntry[], fields: readonly string[], index: 'head' | 'notes', parts: DocumentParts): string {
   const averages: number[] = [];
   for (let id = 0; id < indexed.length; id++) {
     const terms = indexed[id]![index];
@@ -500,7 +500,7 @@ class JoinedParts {
 }
 
 /** The parts of the head's document lists that follow the entries: their stored fields and the lengths of their fields. */
-class DocumentParts {
+export class DocumentParts {
   readonly stored = new JoinedParts();
   readonly head = new JoinedParts();
   readonly notes = new JoinedParts();
@@ -529,7 +529,7 @@ class DocumentParts {
   }
 }
 
-interface Range {
+export interface Range {
   /** A prefix shared by every term of the range; the smallest term of the range starts with it. */
   from: string;
   /** Places in the sorted terms, `end` excluded. */
@@ -544,7 +544,7 @@ interface Range {
  * that a query word as long as the prefixes falls in one shard, and a typo past them is forgiven.
  * `sums[i]` is the size in the file of the terms before the i-th (each with the comma after it).
  */
-function rangesOf(terms: readonly string[], sums: readonly number[], start: number, end: number, prefix: string, limit: number, ranges: Range[]): void {
+export function rangesOf(terms: readonly string[], sums: readonly number[], start: number, end: number, prefix: string, limit: number, ranges: Range[]): void {
   const bytes = sums[end]! - sums[start]!;
   if (bytes <= limit || end - start === 1) {
     ranges.push({ from: prefix, start, end, bytes });
@@ -563,7 +563,7 @@ function rangesOf(terms: readonly string[], sums: readonly number[], start: numb
 }
 
 /** Neighbouring ranges joined while they fit, so that rare first letters do not each make a file. */
-function joined(ranges: readonly Range[], limit: number): Range[] {
+export function joined(ranges: readonly Range[], limit: number): Range[] {
   const shards: Range[] = [];
   for (const range of ranges) {
     const last = shards.at(-1);
@@ -576,7 +576,7 @@ function joined(ranges: readonly Range[], limit: number): Range[] {
 }
 
 /** A short hash of the contents in the name: a browser's cached shard can never meet another head. */
-const contentName = (contents: string) => `${SEARCH_SHARD_FOLDER}/notes-${createHash('sha256').update(contents).digest('hex').slice(0, 12)}.json`;
+export const contentName = (contents: string | Uint8Array) => `${SEARCH_SHARD_FOLDER}/notes-${createHash('sha256').update(contents).digest('hex').slice(0, 12)}.json`;
 
 interface Shard {
   terms: readonly string[];
@@ -598,6 +598,12 @@ export class SearchIndexState {
   private shards: Shard[] = [];
   private files: OutputFile[] | undefined;
   private readonly parts = new DocumentParts();
+  /** An index made once for a build with a store records what the next build needs to update it rather than make it again. */
+  private readonly recording: boolean;
+  private entryIds: string[] = [];
+  private madeShards: (Pick<Range, 'start' | 'end'> & { path: string; bytes: SearchFileBytes })[] = [];
+  /** What was recorded, once the files are made. */
+  made: MadeSearchIndex | undefined;
 
   constructor(
     /** What shapes a result besides the entries: another address or time zone needs another state. */
@@ -618,6 +624,7 @@ export class SearchIndexState {
   ) {
     this.head = new TermIndex(!keepTerms, keepTerms ? undefined : spill);
     this.notes = new TermIndex(!keepTerms, keepTerms ? undefined : spill);
+    this.recording = !keepTerms && earlier?.idOf !== undefined;
   }
 
   /** The head and the shards for these entries, and the paths of the files that were not in the last answer. */
@@ -638,6 +645,7 @@ export class SearchIndexState {
           now = this.keepTerms ? { ...made, entry: sourceOf(entry) } : made;
         }
         this.earlier?.keep(entry, now);
+        if (this.recording) this.entryIds.push(this.earlier!.idOf!(entry));
         byFile.set(entry.file, now);
         indexed.push(now);
       }
@@ -661,20 +669,53 @@ export class SearchIndexState {
     const known = new Set(this.files?.map((file) => file.path));
     const shards = this.shardFiles();
     const references: ShardReference[] = shards.map(({ from, shard }) => ({ from, file: shard.file.path }));
-    // The head's terms come between these two: the head's MiniSearch index, then the notes'.
-    const headStart =
-      `{"format":${FORMAT},"fields":${JSON.stringify(SEARCHED_FIELDS)},"stopWords":${JSON.stringify(STOP_WORDS)},` +
-      `"index":{${documentStats(indexed, SEARCHED_FIELDS, 'head', this.parts)},"storedFields":{${this.parts.stored.joined()}},"dirtCount":0,"index":[`;
-    // Everything of a MiniSearch index but its terms, and no stored fields: results show the head's.
-    const notesIndex = `{${documentStats(indexed, SHARD_FIELDS, 'notes', this.parts)},"dirtCount":0,"serializationVersion":2}`;
-    const headEnd = `],"serializationVersion":2},"notes":{"fields":${JSON.stringify(SHARD_FIELDS)},"queryLength":${SHARD_QUERY_LENGTH},"index":${notesIndex},"shards":${JSON.stringify(references)}}}`;
+    const { start: headStart, end: headEnd } = headAround(indexed, this.parts, references);
     const headTerms = this.head.terms();
     const previousHead = this.files?.[0];
+    // An index made once for a build store tells it the size of each term's entry, and the digest of the head.
+    const record = !this.recording ? undefined : { sizes: new Uint32Array(headTerms.length), digest: createHash('sha256') };
+    let termsMade = 0;
+    const takeHeadTerm = (term: string) => {
+      const text = this.head.take(term);
+      if (record) record.sizes[termsMade++] = Buffer.byteLength(text) + 1;
+      return text;
+    };
     let head: OutputFile;
-    if (this.spill !== undefined && !this.keepTerms) head = spilledParts(this.spill, SEARCH_INDEX_FILE, headStart, headTerms, (term) => this.head.take(term), headEnd);
-    else {
-      const headText = `${headStart}${headTerms.map((term) => this.head.take(term)).join(',')}${headEnd}`;
+    let headBytes: SearchFileBytes | undefined;
+    if (this.spill !== undefined && !this.keepTerms) {
+      const spilled = spilledParts(this.spill, SEARCH_INDEX_FILE, headStart, headTerms, takeHeadTerm, headEnd, record?.digest);
+      head = spilled.file;
+      headBytes = { source: this.spill, at: spilled.place.at, bytes: spilled.place.bytes };
+    } else {
+      const headText = `${headStart}${headTerms.map(takeHeadTerm).join(',')}${headEnd}`;
       head = previousHead?.contents === headText ? previousHead : { path: SEARCH_INDEX_FILE, contents: headText };
+      if (record) {
+        headBytes = Buffer.from(headText);
+        record.digest.update(headBytes);
+      }
+    }
+    if (record) {
+      const notes = this.notes.terms();
+      this.made = {
+        layout: {
+          key: layoutKeyOf(this.settingsKey, this.options),
+          entryIds: this.entryIds,
+          stored: indexed.map((entry) => entry.stored),
+          headLengths: indexed.map((entry) => entry.lengths.head),
+          notesLengths: indexed.map((entry) => entry.lengths.notes),
+          headTerms: [...headTerms],
+          headSizes: record.sizes,
+          headTermsAt: Buffer.byteLength(headStart),
+          headDigest: record.digest.digest('base64url'),
+          notesTerms: [...notes],
+          notesSizes: Uint32Array.from(notes, (term) => this.notes.bytes(term)),
+          shards: this.madeShards.map(({ start, end, path }) => ({ start, end, path })),
+        },
+        head: headBytes!,
+        shards: this.madeShards.map(({ bytes }) => bytes),
+      };
+      this.madeShards = [];
+      this.entryIds = [];
     }
     this.head.done();
     this.notes.done();
@@ -700,19 +741,77 @@ export class SearchIndexState {
       if (old !== undefined && old.terms.length === mine.length && mine.every((term, i) => term === old.terms[i] && !notes.changed.has(term))) {
         return { from, shard: old };
       }
-      const contents = `{"format":${FORMAT},"index":[${mine.map((term) => notes.take(term)).join(',')}]}`;
-      const file = this.spill !== undefined && !this.keepTerms ? spilledFile(this.spill, contentName(contents), contents) : { path: contentName(contents), contents };
+      const contents = shardContents(mine.map((term) => notes.take(term)));
+      let file: OutputFile;
+      if (this.spill !== undefined && !this.keepTerms) {
+        const place = this.spill.put(contents);
+        file = readFrom(this.spill, contentName(contents), place);
+        if (this.recording) this.madeShards.push({ start, end, path: file.path, bytes: { source: this.spill, at: place.at, bytes: place.bytes } });
+      } else {
+        file = { path: contentName(contents), contents };
+        if (this.recording) this.madeShards.push({ start, end, path: file.path, bytes: Buffer.from(contents) });
+      }
       return { from, shard: { terms: mine, file } };
     });
   }
 }
 
-/** A file whose contents are read from the spill each time they are asked for. */
-function spilledFile(spill: StringSpill, path: string, contents: string): OutputFile {
-  return readFrom(spill, path, spill.put(contents));
+/** A shard's file, its terms' entries given. */
+export const shardContents = (texts: readonly string[]) => `${SHARD_START}${texts.join(',')}${SHARD_END}`;
+export const SHARD_START = `{"format":${FORMAT},"index":[`;
+export const SHARD_END = ']}';
+
+/**
+ * The head around its terms: the head's MiniSearch index, then the notes' (everything of a
+ * MiniSearch index but its terms, and no stored fields: results show the head's).
+ */
+export function headAround(indexed: readonly IndexedEntry[], parts: DocumentParts, references: readonly ShardReference[]): { start: string; end: string } {
+  const start =
+    `{"format":${FORMAT},"fields":${JSON.stringify(SEARCHED_FIELDS)},"stopWords":${JSON.stringify(STOP_WORDS)},` +
+    `"index":{${documentStats(indexed, SEARCHED_FIELDS, 'head', parts)},"storedFields":{${parts.stored.joined()}},"dirtCount":0,"index":[`;
+  const notesIndex = `{${documentStats(indexed, SHARD_FIELDS, 'notes', parts)},"dirtCount":0,"serializationVersion":2}`;
+  const end = `],"serializationVersion":2},"notes":{"fields":${JSON.stringify(SHARD_FIELDS)},"queryLength":${SHARD_QUERY_LENGTH},"index":${notesIndex},"shards":${JSON.stringify(references)}}}`;
+  return { start, end };
 }
 
-function readFrom(spill: StringSpill, path: string, place: Place): OutputFile {
+/** Where the bytes of a made file are: in the build's spill, or in memory when it has none. */
+export type SearchFileBytes = { readonly source: { readBytes(place: { at: number; bytes: number }): Buffer }; readonly at: number; readonly bytes: number } | Uint8Array;
+
+/**
+ * What a build keeps of the index it made, so that the next one, if few entries changed, updates
+ * it: the entries' ids in order and the parts of the head that follow them, every term in order
+ * with the size of its entry in the file (the comma after it included), and the shards as ranges
+ * of the notes' terms. The entries' texts themselves are in the files, kept beside.
+ */
+export interface SearchIndexLayout {
+  /** The settings key, the shards' size and the files' format: another one is another index. */
+  key: string;
+  entryIds: string[];
+  stored: string[];
+  headLengths: string[];
+  notesLengths: string[];
+  headTerms: string[];
+  headSizes: Uint32Array;
+  /** Where the first term's entry starts in the head, in bytes. */
+  headTermsAt: number;
+  /** The head's sha256, base64url: its bytes are trusted only if they are the ones written. */
+  headDigest: string;
+  notesTerms: string[];
+  notesSizes: Uint32Array;
+  /** Places in `notesTerms`, `end` excluded; the file's name has a digest of its contents. */
+  shards: { start: number; end: number; path: string }[];
+}
+
+export interface MadeSearchIndex {
+  layout: SearchIndexLayout;
+  head: SearchFileBytes;
+  shards: SearchFileBytes[];
+}
+
+export const layoutKeyOf = (settingsKey: string, options: Options) => JSON.stringify([settingsKey, options.shardBytes, FORMAT]);
+
+/** A file whose contents are read from the spill each time they are asked for. */
+export function readFrom(spill: StringSpill, path: string, place: Place): OutputFile {
   return Object.defineProperty({ path } as OutputFile, 'contents', { get: () => spill.read(place), enumerable: true });
 }
 
@@ -724,11 +823,12 @@ const SPILL_PIECE_LENGTH = 1 << 16;
  * piece and never whole in memory until it is read back. Every piece is JSON or made of JSON,
  * which has no lone surrogate: its UTF-8 reads back the same.
  */
-function spilledParts<T>(spill: StringSpill, path: string, start: string, items: readonly T[], textOf: (item: T) => string, end: string): OutputFile {
+function spilledParts<T>(spill: StringSpill, path: string, start: string, items: readonly T[], textOf: (item: T) => string, end: string, digest?: Hash): { file: OutputFile; place: Place } {
   let at: number | undefined;
   let bytes = 0;
   const write = (text: string) => {
     const written = Buffer.from(text);
+    digest?.update(written);
     const from = spill.putBytes(written);
     if (at !== undefined && from !== at + bytes) throw new Error('internal: a spilled file was written in two places');
     at ??= from;
@@ -743,7 +843,8 @@ function spilledParts<T>(spill: StringSpill, path: string, start: string, items:
     }
   }
   write(piece + end);
-  return readFrom(spill, path, { at: at!, bytes, encoding: 'utf8' });
+  const place: Place = { at: at!, bytes, encoding: 'utf8' };
+  return { file: readFrom(spill, path, place), place };
 }
 
 /**
@@ -755,14 +856,28 @@ export function searchIndexFiles(site: Site, options: Options = defaults): Outpu
   return new SearchIndexState(settingsKeyOf(site), options, false).update(site).files;
 }
 
-const NO_TERMS: ReadonlyMap<string, number> = new Map();
+export const NO_TERMS: ReadonlyMap<string, number> = new Map();
 
-const settingsKeyOf = (site: Site) => `${site.settings.url}\n${site.settings.timezone}`;
+export const settingsKeyOf = (site: Site) => `${site.settings.url}\n${site.settings.timezone}`;
 
 /** Where entries indexed by an earlier run are found, and those of this run kept. */
 export interface EarlierIndexedEntries {
   get(entry: Episode): IndexedEntry | undefined;
   keep(entry: Episode, indexed: IndexedEntry): void;
+  /** Given by a store: an index made once then records its layout (`made`), by these ids. */
+  idOf?(entry: Episode): string;
+}
+
+/** The entries kept by the search store: by id too, which updating an index from its layout needs. */
+export interface StoredIndexedEntries extends EarlierIndexedEntries {
+  /** What the entry's terms are made from, as a hash: the same id, the same terms (under the same settings key). */
+  idOf(entry: Episode): string;
+  /** Whether the earlier run kept the terms of this id. */
+  has(id: string): boolean;
+  /** The terms kept under this id, when they can be read. */
+  byId(id: string): IndexedEntry | undefined;
+  /** Keeps the terms of this id as the earlier run kept them, without reading them; false when it kept none. */
+  keepAsRead(id: string): boolean;
 }
 
 /**
@@ -770,11 +885,17 @@ export interface EarlierIndexedEntries {
  * files not given before. Without a cache, entries are taken from `earlier` when it has them, and
  * the files are written to `spill` when there is one, to be read back when they are written.
  */
-export function searchIndexFile(site: Site, cache?: { search?: SearchIndexState }, earlier?: (settingsKey: string) => EarlierIndexedEntries, spill?: StringSpill): { files: OutputFile[]; fresh: string[] } {
+export function searchIndexFile(
+  site: Site,
+  cache?: { search?: SearchIndexState },
+  earlier?: (settingsKey: string) => EarlierIndexedEntries,
+  spill?: StringSpill,
+): { files: OutputFile[]; fresh: string[]; made?: MadeSearchIndex } {
   if (cache === undefined) {
     const key = settingsKeyOf(site);
-    const files = new SearchIndexState(key, defaults, false, earlier?.(key), spill).update(site).files;
-    return { files, fresh: files.map((file) => file.path) };
+    const state = new SearchIndexState(key, defaults, false, earlier?.(key), spill);
+    const files = state.update(site).files;
+    return { files, fresh: files.map((file) => file.path), made: state.made };
   }
   const key = settingsKeyOf(site);
   if (cache.search?.settingsKey !== key) cache.search = new SearchIndexState(key);

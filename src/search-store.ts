@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import type { Diagnostic } from './diagnostics.js';
 import { EntryStoreWriter, readEntryStore, type EntryPlace } from './v8-store.js';
-import type { EarlierIndexedEntries, FieldTerms, IndexedEntry } from './search-index.js';
+import type { FieldTerms, IndexedEntry, StoredIndexedEntries } from './search-index.js';
 import type { Episode } from './site.js';
 import { notesDigestOf } from './spilled-entry.js';
 
@@ -52,26 +52,37 @@ export class SearchStore {
   }
 
   /** The entries of the index made under `settingsKey`: those of another address or time zone do not count. */
-  entries(settingsKey: string): EarlierIndexedEntries {
+  entries(settingsKey: string): StoredIndexedEntries {
     this.key = settingsKey;
     const known = this.stored?.key === settingsKey ? this.stored.places : new Map<string, EntryPlace>();
     // Asked for and kept right after, for the same entry: its id is worked out once.
     let last: { entry: Episode; id: string } | undefined;
     const served = new Set<string>();
     const idFor = (entry: Episode) => (last?.entry === entry ? last.id : (last = { entry, id: idOf(entry) }).id);
+    const read = (place: EntryPlace | undefined): KeptTerms | undefined => {
+      if (place === undefined) return undefined;
+      let kept: unknown;
+      try {
+        kept = deserialize(place.source.readBytes(place));
+      } catch {
+        return undefined;
+      }
+      return isKeptTerms(kept) ? kept : undefined;
+    };
     return {
       get: (entry) => {
-        const place = known.get(idFor(entry));
-        if (place === undefined) return undefined;
-        let kept: unknown;
-        try {
-          kept = deserialize(place.source.readBytes(place));
-        } catch {
-          return undefined;
-        }
-        if (!isKeptTerms(kept)) return undefined;
-        served.add(last!.id);
+        const kept = read(known.get(idFor(entry)));
+        if (kept !== undefined) served.add(last!.id);
         return kept;
+      },
+      idOf: idFor,
+      has: (id) => known.has(id),
+      byId: (id) => read(known.get(id)),
+      keepAsRead: (id) => {
+        const earlier = known.get(id);
+        if (earlier === undefined) return false;
+        if (!this.used.has(id)) this.used.keepEarlier(id, earlier);
+        return true;
       },
       keep: (entry, indexed) => {
         const id = idFor(entry);

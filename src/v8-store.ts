@@ -48,7 +48,7 @@ export function readV8Store<T extends object>(options: V8StoreOptions, spec: V8S
   return { stored: stored as T, diagnostics: [] };
 }
 
-function ignoredStore(options: V8StoreOptions, spec: EntryStoreSpec, what: string): Diagnostic {
+export function ignoredStore(options: V8StoreOptions, spec: EntryStoreSpec, what: string): Diagnostic {
   return diagnostic(`${options.displayFolder}/${spec.fileName}`, { line: 0, column: 0 }, 'cache-ignored', `the build cache file is ${what}: ignored, ${spec.without}`, 'nothing to do: the file is written anew after this build (deleting .podsite-cache/ is always safe)');
 }
 
