@@ -72,8 +72,13 @@ export class StringSpill implements StringSource {
     return this.reader.text(place);
   }
 
-  /** The bytes written at `place`, as `putBytes` was given them: valid until the next read. */
+  /** The bytes written at `place`, as `putBytes` was given them, in a buffer of their own. */
   readBytes(place: Omit<Place, 'encoding'>): Buffer {
+    return this.reader.bytes(place);
+  }
+
+  /** The same bytes without a copy, valid until the next read of the spill. */
+  readView(place: Omit<Place, 'encoding'>): Buffer {
     return this.reader.view(place);
   }
 

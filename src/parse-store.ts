@@ -62,7 +62,7 @@ export class ParseStore {
     if (place === undefined) return undefined;
     let kept: KeptEntry;
     try {
-      kept = deserialize(place.source.readBytes(place)) as KeptEntry;
+      kept = deserialize(place.source.readView(place)) as KeptEntry;
     } catch {
       return undefined;
     }

@@ -88,7 +88,7 @@ function lastIndexOf(places: ReadonlyMap<string, EntryPlace>): LastSearchIndex |
   if (layoutPlace === undefined || head === undefined) return 'not a podsite build cache';
   let layout: unknown;
   try {
-    layout = deserialize(layoutPlace.source.readBytes(layoutPlace));
+    layout = deserialize(layoutPlace.source.readView(layoutPlace));
   } catch {
     return 'damaged (its layout cannot be read)';
   }

@@ -8,6 +8,7 @@ import {
   DocumentParts,
   headAround,
   indexEntry,
+  insertionPoint,
   joined,
   layoutKeyOf,
   NO_TERMS,
@@ -371,13 +372,3 @@ function placedFile(path: string, place: EntryPlace): OutputFile {
   return Object.defineProperty({ path } as OutputFile, 'contents', { get: () => place.source.readBytes(place).toString(), enumerable: true });
 }
 
-function insertionPoint<T extends string | number>(sorted: readonly T[], item: T): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (sorted[middle]! < item) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}

@@ -8,6 +8,7 @@ import type { OutputFile } from './pages.js';
 import { siteHref, type Episode, type Site } from './site.js';
 import { removeForbiddenHtmlCharacters } from './xml-text.js';
 import type { Place, StringSpill } from './notes-spill.js';
+import type { EntryPlace } from './v8-store.js';
 
 /**
  * The only door to MiniSearch: the archive's search index, made at build time, and the library the
@@ -446,12 +447,13 @@ export class PackedPostings {
   }
 }
 
-function insertionPoint(sorted: readonly string[], term: string): number {
+/** Where `item` goes in `sorted` (ascending): before the first that is not smaller. */
+export function insertionPoint<T extends string | number>(sorted: readonly T[], item: T): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (sorted[middle]! < term) low = middle + 1;
+    if (sorted[middle]! < item) low = middle + 1;
     else high = middle;
   }
   return low;
@@ -775,7 +777,7 @@ export function headAround(indexed: readonly IndexedEntry[], parts: DocumentPart
 }
 
 /** Where the bytes of a made file are: in the build's spill, or in memory when it has none. */
-export type SearchFileBytes = { readonly source: { readBytes(place: { at: number; bytes: number }): Buffer }; readonly at: number; readonly bytes: number } | Uint8Array;
+export type SearchFileBytes = EntryPlace | Uint8Array;
 
 /**
  * What a build keeps of the index it made, so that the next one, if few entries changed, updates

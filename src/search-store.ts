@@ -63,7 +63,7 @@ export class SearchStore {
       if (place === undefined) return undefined;
       let kept: unknown;
       try {
-        kept = deserialize(place.source.readBytes(place));
+        kept = deserialize(place.source.readView(place));
       } catch {
         return undefined;
       }

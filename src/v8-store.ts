@@ -70,10 +70,17 @@ const LENGTH_BYTES = 4;
 /** Bytes gathered before each write when a store is saved: one write per entry would be thousands of them. */
 const WRITE_CHUNK_BYTES = 1 << 20;
 
+/** A file that entries are read from. */
+export interface EntrySource {
+  /** The bytes at `place`, in a buffer of their own. */
+  readBytes(place: { at: number; bytes: number }): Buffer;
+  /** The same bytes without a copy, valid until the next read of this source: for bytes deserialized or copied at once. */
+  readView(place: { at: number; bytes: number }): Buffer;
+}
+
 /** Where the bytes of one entry are: in the store file read when the build began, or in this build's scratch file. */
 export interface EntryPlace {
-  /** The entry's bytes, valid until the next read of the same source: they are deserialized or copied at once. */
-  readonly source: { readBytes(place: { at: number; bytes: number }): Buffer };
+  readonly source: EntrySource;
   readonly at: number;
   readonly bytes: number;
 }
@@ -143,6 +150,10 @@ class EntriesFile {
   }
 
   readBytes(place: { at: number; bytes: number }): Buffer {
+    return this.reader.bytes(place);
+  }
+
+  readView(place: { at: number; bytes: number }): Buffer {
     return this.reader.view(place);
   }
 }
@@ -209,8 +220,8 @@ export class EntryStoreWriter {
           await writeAll(handle, chunk, filled);
           filled = 0;
         }
-        // Read after the wait: the bytes are a view of the source's window until its next read.
-        const bytes = place.source.readBytes(place);
+        // Read after the wait: the view lasts until the source's next read.
+        const bytes = place.source.readView(place);
         if (bytes.length > WRITE_CHUNK_BYTES) await writeAll(handle, bytes, bytes.length);
         else filled += bytes.copy(chunk, filled);
       }
