@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { cp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { isBundled, workerScript } from '../src/worker-script.js';
-import { episodeFile, MINIMAL_SETTINGS, readTree, tempProject } from './helpers.js';
+import { episodeFile, MINIMAL_SETTINGS, readTree, tempProject, writeFiles } from './helpers.js';
 
 const repository = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
@@ -59,5 +59,26 @@ describe('the CLI as bin/podsite.js runs it, bundled', () => {
     const [one, other] = await Promise.all([readTree(path.join(bundled, 'dist')), readTree(path.join(compiled, 'dist'))]);
     expect([...one.keys()].sort()).toEqual([...other.keys()].sort());
     for (const [file, bytes] of one) expect(bytes.equals(other.get(file)!), file).toBe(true);
+  });
+});
+
+describe('bin/podsite.js', () => {
+  it('runs the bundle unless tsc built the code after it, and the bundle alone where there is no tsc build (a package)', async () => {
+    const root = await tempProject({});
+    await mkdir(path.join(root, 'bin'));
+    await copyFile(path.join(repository, 'bin/podsite.js'), path.join(root, 'bin/podsite.js'));
+    const stub = (name: string) => `export async function main() { process.stdout.write(${JSON.stringify(name)}); return 0; }\n`;
+    await writeFiles(root, { 'lib/cli.bundle.js': stub('bundle'), 'lib/cli.js': stub('compiled'), 'lib/.tsbuildinfo': '{}' });
+    const ran = async () => (await run(process.execPath, [path.join(root, 'bin/podsite.js')])).stdout;
+    const at = (file: string, seconds: number) => utimes(path.join(root, 'lib', file), seconds, seconds);
+
+    await at('.tsbuildinfo', 1_000);
+    await at('cli.bundle.js', 2_000);
+    expect(await ran()).toBe('bundle');
+    // tsc alone, after the bundle: the bundle holds older code.
+    await at('.tsbuildinfo', 3_000);
+    expect(await ran()).toBe('compiled');
+    await rm(path.join(root, 'lib/.tsbuildinfo'));
+    expect(await ran()).toBe('bundle');
   });
 });
