@@ -179,12 +179,13 @@ export function pinGuids(episodes: readonly Episode[], options: PinOptions): Pin
   // Oldest first: of two episodes with one GUID, the later one is reported, usually the copy.
   for (const episode of [...episodes].reverse()) {
     const record = recordOf.get(episode);
-    const at = episode.positions.get('guid') ?? { line: 1, column: 1 };
+    // Asked for only by a diagnostic: positions kept by the parse store are read when first asked for.
+    const at = () => episode.positions.get('guid') ?? { line: 1, column: 1 };
     if (record !== undefined && episode.guid !== undefined && episode.guid !== record.guid) {
       diagnostics.push(
         diagnostic(
           episode.file,
-          at,
+          at(),
           'guid-changed',
           `the guid \`${episode.guid}\` is not \`${record.guid}\`, the GUID ${options.ledgerFile} recorded when this episode was published: apps would take it for a new episode`,
           `write \`guid: ${record.guid}\`, or remove the \`guid:\` line: the recorded GUID is kept`,
@@ -195,7 +196,7 @@ export function pinGuids(episodes: readonly Episode[], options: PinOptions): Pin
     const other = owner.get(guid) ?? recordedElsewhere(byGuid.get(guid), claimed, episode);
     if (other !== undefined) {
       const whose = typeof other === 'string' ? other : other.file;
-      diagnostics.push(diagnostic(episode.file, at, 'duplicate-guid', `the guid \`${guid}\` is also the guid of ${whose}`, 'podcast apps would show only one of them; give each episode its own guid'));
+      diagnostics.push(diagnostic(episode.file, at(), 'duplicate-guid', `the guid \`${guid}\` is also the guid of ${whose}`, 'podcast apps would show only one of them; give each episode its own guid'));
       continue;
     }
     owner.set(guid, episode);

@@ -6,15 +6,17 @@ import type { ParsedEntry } from './entry.js';
 import type { EpisodeSource } from './episode.js';
 import type { SourceFile } from './load.js';
 import { textFrom, textLengthOf } from './known-files.js';
+import { isPackedPositions, PackedPositions, packPositions, type PackedPositionsData } from './packed-positions.js';
 
 /** Bumped whenever what parsing makes of the same file changes without the package version changing. */
-export const PARSE_STORE_FORMAT = 2;
+export const PARSE_STORE_FORMAT = 3;
 
 const FILE_NAME = 'parsed.v8';
 
 /** An entry as kept: the body is not kept twice, it is the end of the file's text. */
 interface KeptEntry {
-  episode: Omit<EpisodeSource, 'markdown'> | undefined;
+  /** Its positions packed (read when first asked for), or as a Map when they cannot be. */
+  episode: (Omit<EpisodeSource, 'markdown' | 'positions'> & { positions: EpisodeSource['positions'] | PackedPositionsData }) | undefined;
   /** Where the body starts in the file's text. */
   markdownFrom: number;
   diagnostics: Diagnostic[];
@@ -68,6 +70,7 @@ export class ParseStore {
     }
     if (!isKeptEntry(kept, textLengthOf(file))) return undefined;
     this.used.keepEarlier(id, place);
+    if (kept.episode !== undefined && !(kept.episode.positions instanceof Map)) kept.episode.positions = new PackedPositions(kept.episode.positions);
     // A slice shares the file's text rather than copying it. Behind the body's getter from the
     // start, as a fresh parse has it: a build that spills the body later then keeps the episode's
     // fast properties, where turning a data property into a getter makes a dictionary.
@@ -99,8 +102,8 @@ export class ParseStore {
   }
 }
 
-function withoutBody({ markdown: _body, ...episode }: EpisodeSource): Omit<EpisodeSource, 'markdown'> {
-  return episode;
+function withoutBody({ markdown: _body, ...episode }: EpisodeSource): NonNullable<KeptEntry['episode']> {
+  return { ...episode, positions: packPositions(episode.positions) ?? episode.positions };
 }
 
 function isKeptEntry(value: unknown, textLength: number): value is KeptEntry {
@@ -109,5 +112,5 @@ function isKeptEntry(value: unknown, textLength: number): value is KeptEntry {
   if (!Array.isArray(kept.diagnostics) || typeof kept.markdownFrom !== 'number' || kept.markdownFrom < 0 || kept.markdownFrom > textLength) return false;
   if (kept.episode === undefined) return true;
   const episode = kept.episode as Partial<EpisodeSource>;
-  return typeof episode.title === 'string' && episode.date instanceof Date && episode.positions instanceof Map && typeof episode.version === 'string' && typeof episode.file === 'string';
+  return typeof episode.title === 'string' && episode.date instanceof Date && (episode.positions instanceof Map || isPackedPositions(episode.positions)) && typeof episode.version === 'string' && typeof episode.file === 'string';
 }

@@ -106,6 +106,21 @@ describe('the GUID ledger', () => {
     expect(repeated.diagnostics).toMatchObject([{ rule: 'duplicate-guid', file: 'episodes/2024-02-01-copy.md' }]);
   });
 
+  it('reads the positions of an episode only for a diagnostic about it', () => {
+    // Kept by the parse store, positions are read from their packed form when first asked for.
+    let read = 0;
+    const counted = (fields: Partial<Episode>) => {
+      const made = episode('episodes/2024-01-01-one.md', fields);
+      const positions = made.positions;
+      return { ...made, positions: { get: (key: string) => (read++, positions.get(key)) } as Episode['positions'] };
+    };
+    const recorded: Ledger = { podcastGuid: undefined, episodes: [{ guid: 'libsyn-1', file: 'episodes/2024-01-01-one.md', episode: 1, published: '2024-01-01T00:00:00.000Z' }] };
+    expect(pinGuids([counted({ number: 1 })], options(recorded)).diagnostics).toEqual([]);
+    expect(read).toBe(0);
+    expect(pinGuids([counted({ number: 1, guid: 'new-guid' })], options(recorded)).diagnostics).toMatchObject([{ rule: 'guid-changed', line: 3, column: 7 }]);
+    expect(read).toBe(1);
+  });
+
   it('warns about a recorded episode whose file is gone, and keeps its record', () => {
     const recorded: Ledger = {
       podcastGuid: undefined,
