@@ -7,6 +7,7 @@ import type { BuildCache, CachedFile } from './cache.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { inputLimitDefaults, type InputLimits } from './input-limits.js';
 import type { KnownFiles } from './known-files.js';
+import { relativeTo } from './relative-path.js';
 
 /** A text file read from the project, named relative to the working folder (as diagnostics name it). */
 export interface SourceFile {
@@ -292,6 +293,7 @@ export async function loadEpisodeFiles(
   // One at a time and blocking: for thousands of small files this was 4 to 5 times faster than
   // promises through libuv's thread pool (4,000 files: 115 ms against 560 ms, 64 at a time), and
   // never more than one file is open (every file at once once ran out of file descriptors).
+  const relativeToRoot = relativeTo(root);
   for (const index of reading) {
     const absolutePath = absolutePaths[index]!;
     if (known === undefined) {
@@ -299,7 +301,7 @@ export async function loadEpisodeFiles(
       continue;
     }
     // Unchanged since the last build by its stats: its text stays on disk.
-    const found = known.known.lookup(path.relative(root, absolutePath).split(path.sep).join('/'), absolutePath, known.taken);
+    const found = known.known.lookup(relativeToRoot(absolutePath), absolutePath, known.taken);
     if ('source' in found) {
       read[index] = { source: found.source };
       continue;

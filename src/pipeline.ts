@@ -47,6 +47,7 @@ import { PeopleStore } from './people-store.js';
 import { defaults as renderPoolDefaults, startNotesWorker, type NotesWorker, type RenderPoolOptions } from './render-pool.js';
 import type { ParsedEntry } from './entry.js';
 import { loadMarkdownEngine } from './markdown-engine.js';
+import { relativeTo, resolveFrom } from './relative-path.js';
 
 /** The sitemap as a file of the output. */
 const SITEMAP_FILE = SITEMAP_PATH.slice(1);
@@ -392,10 +393,12 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     const memoKey = `${settings.build.root}\0${cwd}`;
     let memo = cache && ledgerPaths.get(cache);
     if (cache && memo?.key !== memoKey) ledgerPaths.set(cache, (memo = { key: memoKey, paths: new Map() }));
+    const fromCwd = resolveFrom(cwd);
+    const relativeToRoot = relativeTo(settings.build.root);
     const ledgerPath = (file: string) => {
       let found = memo?.paths.get(file);
       if (found === undefined) {
-        found = path.relative(settings.build.root, path.resolve(cwd, file)).split(path.sep).join('/');
+        found = relativeToRoot(fromCwd(file));
         memo?.paths.set(file, found);
       }
       return found;

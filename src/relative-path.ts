@@ -1,0 +1,26 @@
+import path from 'node:path';
+
+/** A segment `.` or `..`, an empty segment, or a trailing slash: a path `path.relative` would have to resolve. */
+const UNRESOLVED = /(^|\/)\.\.?(\/|$)|\/\/|\/$/;
+
+/**
+ * `path.relative(folder, file)` with forward slashes, for the thousands of files a build finds
+ * inside `folder`: the folder's prefix is cut from a path that needs no resolving, where
+ * `path.relative` resolves both paths each time (4,000 episodes, twice a build: about 40 ms in
+ * profiles). Any other path goes through `path.relative`.
+ */
+export function relativeTo(folder: string): (file: string) => string {
+  const resolved = path.resolve(folder);
+  const prefix = resolved.endsWith(path.sep) ? resolved : `${resolved}${path.sep}`;
+  return (file) => {
+    if (path.sep === '/' && file.startsWith(prefix) && !UNRESOLVED.test(file.slice(prefix.length - 1))) return file.slice(prefix.length);
+    return path.relative(resolved, file).split(path.sep).join('/');
+  };
+}
+
+/** `path.resolve(folder, file)` for the many paths given relative to one folder, with the same shortcut. */
+export function resolveFrom(folder: string): (file: string) => string {
+  const resolved = path.resolve(folder);
+  const prefix = resolved.endsWith(path.sep) ? resolved : `${resolved}${path.sep}`;
+  return (file) => (path.sep === '/' && file !== '' && !file.startsWith('/') && !UNRESOLVED.test(`/${file}`) ? `${prefix}${file}` : path.resolve(resolved, file));
+}
