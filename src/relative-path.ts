@@ -22,5 +22,5 @@ export function relativeTo(folder: string): (file: string) => string {
 export function resolveFrom(folder: string): (file: string) => string {
   const resolved = path.resolve(folder);
   const prefix = resolved.endsWith(path.sep) ? resolved : `${resolved}${path.sep}`;
-  return (file) => (path.sep === '/' && file !== '' && !file.startsWith('/') && !UNRESOLVED.test(`/${file}`) ? `${prefix}${file}` : path.resolve(resolved, file));
+  return (file) => (path.sep === '/' && !file.startsWith('/') && !UNRESOLVED.test(`/${file}`) ? `${prefix}${file}` : path.resolve(resolved, file));
 }
