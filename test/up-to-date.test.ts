@@ -263,3 +263,26 @@ describe('after a change, pages that did not change', () => {
   });
 });
 
+
+describe("the digest of podsite's own code", () => {
+  it('is taken from a walk of the inputs that went through all of it, and only then', async () => {
+    const { codeDigest, codeDigestWithin, listInputs } = await import('../src/up-to-date.js');
+    // Under vitest the code is src/; its package folder holds it, the default theme and package.json.
+    const code = path.resolve('src');
+    const packageFolder = path.dirname(code);
+    const templates = path.join(packageFolder, 'templates');
+    const packageFile = path.join(packageFolder, 'package.json');
+    const standalone = codeDigest();
+    expect(codeDigestWithin(listInputs([code, templates], [], [packageFile])!)).toBe(standalone);
+    // The project holds the code, as when podsite's own repository is built: the code is walked inside it.
+    expect(codeDigestWithin(listInputs([packageFolder], [path.join(packageFolder, 'dist')], [packageFile])!)).toBe(standalone);
+    const project = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS });
+    expect(codeDigestWithin(listInputs([code, project, templates], [path.join(project, 'dist')], [path.join(project, 'podsite.yaml'), packageFile])!)).toBe(standalone);
+
+    expect(codeDigestWithin(listInputs([code], [], [packageFile])!), 'without the default theme').toBeUndefined();
+    expect(codeDigestWithin(listInputs([code, templates], [], [])!), 'without package.json').toBeUndefined();
+    expect(codeDigestWithin(listInputs([packageFolder], [path.join(code, 'cli.ts')], [packageFile])!), 'a file of the code skipped').toBeUndefined();
+    expect(codeDigestWithin(listInputs([packageFolder], [path.join(code, 'dist')], [packageFile])!), 'an output folder in the code, whose leftovers are skipped beside it').toBeUndefined();
+    expect(codeDigestWithin(listInputs([project], [], [packageFile])!), 'the code not walked').toBeUndefined();
+  });
+});
