@@ -60,10 +60,11 @@ async function listFiles(folder: string, skip: (name: string) => boolean = isHid
   }
   const files: string[] = [];
   let realFolder: string | undefined;
+  const relativeToFolder = relativeTo(folder);
   for (const entry of entries) {
     if (!entry.isFile() && !entry.isSymbolicLink()) continue;
     const absolute = path.join(entry.parentPath, entry.name);
-    const relative = path.relative(folder, absolute).split(path.sep).join('/');
+    const relative = relativeToFolder(absolute);
     if (relative.split('/').some(skip)) continue;
     if (entry.isSymbolicLink()) {
       realFolder ??= realpathSync(folder);

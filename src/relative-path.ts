@@ -18,9 +18,13 @@ export function relativeTo(folder: string): (file: string) => string {
   };
 }
 
-/** `path.resolve(folder, file)` for the many paths given relative to one folder, with the same shortcut. */
+/** `path.resolve(folder, file)` for the many paths given relative to one folder (or absolute already), with the same shortcut. */
 export function resolveFrom(folder: string): (file: string) => string {
   const resolved = path.resolve(folder);
   const prefix = resolved.endsWith(path.sep) ? resolved : `${resolved}${path.sep}`;
-  return (file) => (path.sep === '/' && !file.startsWith('/') && !UNRESOLVED.test(`/${file}`) ? `${prefix}${file}` : path.resolve(resolved, file));
+  return (file) => {
+    if (path.sep !== '/') return path.resolve(resolved, file);
+    if (file.startsWith('/')) return UNRESOLVED.test(file) ? path.resolve(file) : file;
+    return UNRESOLVED.test(`/${file}`) ? path.resolve(resolved, file) : `${prefix}${file}`;
+  };
 }

@@ -29,7 +29,7 @@ describe('relative paths of many files', () => {
   });
 
   it('resolve as path.resolve does', () => {
-    const relativeFiles = ['episodes/one.md', 'a.md', '', '.', '..', '../x.md', './a.md', 'a//b.md', 'a/', '/abs/a.md', '.hidden/a', '..a/b', 'a/../../b'];
+    const relativeFiles = ['/project/episodes/one.md', '/', '/a//b', '/a/./b', '/a/b/', '/a/../b', 'episodes/one.md', 'a.md', '', '.', '..', '../x.md', './a.md', 'a//b.md', 'a/', '/abs/a.md', '.hidden/a', '..a/b', 'a/../../b'];
     for (const folder of FOLDERS) {
       const resolve = resolveFrom(folder);
       for (const file of relativeFiles) expect(resolve(file), `${file} from ${folder}`).toBe(path.resolve(folder, file));
