@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from './worker-script.js';
@@ -7,13 +7,19 @@ import { workerScript } from './worker-script.js';
 export interface FolderListing {
   files: string[];
   folders: string[];
+  /**
+   * With `identities`: the inode and device of each file, two numbers a file in the order of
+   * `files` (NaN for a file gone meanwhile), so that a build tells which files of its spare site
+   * are links to its live site's without an lstat of each on its own thread.
+   */
+  identities?: Float64Array;
 }
 
 /**
  * Every file and folder under `root`, a folder at a time. A folder that is gone by the time it is
  * read, or that became a file, holds nothing: the walk may run while the folder changes.
  */
-export function listFolder(root: string): FolderListing {
+export function listFolder(root: string, withIdentities = false): FolderListing {
   const listing: FolderListing = { files: [], folders: [] };
   const pending = [root];
   for (let folder = pending.pop(); folder !== undefined; folder = pending.pop()) {
@@ -33,7 +39,19 @@ export function listFolder(root: string): FolderListing {
       } else listing.files.push(inside);
     }
   }
+  if (withIdentities) listing.identities = identitiesOf(listing.files);
   return listing;
+}
+
+function identitiesOf(files: readonly string[]): Float64Array {
+  const identities = new Float64Array(files.length * 2).fill(Number.NaN);
+  files.forEach((file, index) => {
+    const stats = lstatSync(file, { throwIfNoEntry: false });
+    if (stats === undefined) return;
+    identities[index * 2] = stats.ino;
+    identities[index * 2 + 1] = stats.dev;
+  });
+  return identities;
 }
 
 /**
@@ -41,9 +59,9 @@ export function listFolder(root: string): FolderListing {
  * core while this thread goes on with the build, where reading them here, or through the thread
  * pool that the build's own reads and writes wait on, costs the build their time.
  */
-export function listFolderInBackground(root: string): Promise<FolderListing> {
+export function listFolderInBackground(root: string, withIdentities = false): Promise<FolderListing> {
   return new Promise((resolve, reject) => {
-    const thread = new Worker(workerScript('folder-listing-worker', import.meta.url), { workerData: root });
+    const thread = new Worker(workerScript('folder-listing-worker', import.meta.url), { workerData: { root, withIdentities } });
     let answered = false;
     thread.once('message', (reply: FolderListing | { error: string; code?: string }) => {
       answered = true;

@@ -209,12 +209,13 @@ export class StagingFolder {
   async linkFrom(files: readonly LinkedFile[]): Promise<Set<string>> {
     const linked = new Set<string>();
     await this.preparing;
+    const spareLinks = await this.spareIdentities();
     await this.guard(() => {
       for (const file of files) {
         const target = path.join(this.folder, file.path);
         try {
           // Most pages of the spare site are already links to the live site's files: left as they are.
-          if (this.placed !== undefined && isLinkOf(target, file)) this.markUsed(path.dirname(target));
+          if (this.placed !== undefined && (spareLinks?.(target, file) ?? isLinkOf(target, file))) this.markUsed(path.dirname(target));
           else {
             this.makeFolderSync(path.dirname(target));
             if (this.placed !== undefined) clearForFile(target);
@@ -274,6 +275,28 @@ export class StagingFolder {
     }
   }
 
+  /**
+   * Whether a file of the spare site is the given file (same inode), by the listing of the spare
+   * taken in the background as the build began: nothing but this build changes the spare once it
+   * is taken, and each path is placed once. Undefined (each file is looked at) until the folder
+   * is known to be the spare, or when the listing failed.
+   */
+  private async spareIdentities(): Promise<((target: string, file: { ino: number; dev: number }) => boolean | undefined) | undefined> {
+    if (this.placed === undefined || this.spare === undefined) return undefined;
+    this.spareLinks ??= this.spare.then((listing) => {
+      if ('error' in listing || listing.identities === undefined) return undefined;
+      const { files, identities } = listing;
+      const indexOf = new Map(files.map((file, index) => [file, index]));
+      return (target: string, file: { ino: number; dev: number }) => {
+        const index = indexOf.get(target);
+        return index !== undefined && identities[index * 2] === file.ino && identities[index * 2 + 1] === file.dev;
+      };
+    });
+    return this.spareLinks;
+  }
+
+  private spareLinks: Promise<((target: string, file: { ino: number; dev: number }) => boolean) | undefined> | undefined;
+
   /** Swaps the new site in; throws the first problem met while writing it, leaving the previous site as it was. */
   async commit(): Promise<void> {
     await this.guard(() => undefined);
@@ -324,7 +347,7 @@ export class StagingFolder {
       this.made = true;
       this.placed = new Set();
       // Listed while the build goes on (the pages found in it meanwhile are placed, and kept).
-      this.spare = listFolderInBackground(this.folder).catch((error: unknown) => ({ error }));
+      this.spare = listFolderInBackground(this.folder, true).catch((error: unknown) => ({ error }));
     } else {
       mkdirSync(this.folder);
       this.made = true;

@@ -1,7 +1,7 @@
-import { mkdir, symlink } from 'node:fs/promises';
+import { link, lstat, mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listFolder, listFolderInBackground } from '../src/folder-listing.js';
+import { listFolder, listFolderInBackground, type FolderListing } from '../src/folder-listing.js';
 import { tempProject } from './helpers.js';
 
 describe('the listing of a folder', () => {
@@ -19,6 +19,21 @@ describe('the listing of a folder', () => {
       folders: ['2024', '2024/01', '2024/01/e1', '2024/02', '2024/02/e2', 'empty', 'empty/inside'],
     });
     expect(sorted(await listFolderInBackground(root))).toEqual(here);
+  });
+
+  it('gives, when asked, the inode and device of each file (of a symbolic link, its own)', async () => {
+    const root = await tempProject({ 'a.html': 'a', '2024/01/e1/index.html': 'e1' });
+    await link(path.join(root, 'a.html'), path.join(root, 'hard-link.html'));
+    await symlink(path.join(root, 'a.html'), path.join(root, 'symbolic.html'));
+    const identities = (listing: FolderListing) => new Map(listing.files.map((file, index) => [path.relative(root, file), [listing.identities![index * 2], listing.identities![index * 2 + 1]]]));
+    const expected = new Map(await Promise.all(['a.html', 'hard-link.html', 'symbolic.html', '2024/01/e1/index.html'].map(async (file) => {
+      const stats = await lstat(path.join(root, file));
+      return [file, [stats.ino, stats.dev]] as const;
+    })));
+    expect(identities(listFolder(root, true))).toEqual(expected);
+    expect(identities(await listFolderInBackground(root, true))).toEqual(expected);
+    expect(identities(listFolder(root, true)).get('hard-link.html')).toEqual(expected.get('a.html'));
+    expect(listFolder(root).identities).toBeUndefined();
   });
 
   it('fails with the code of the problem when the folder cannot be read', async () => {

@@ -79,6 +79,20 @@ describe('the spare site', () => {
     expect(await foldersOf(path.join(root, 'dist'))).toEqual(await foldersOf(path.join(root, 'reference')));
   });
 
+  it('takes from the output a page that changed in the last build only: the spare still has the one before', async () => {
+    const root = await show(6);
+    await built(root);
+    await writeFile(episodePath(root, 1), episode(1, 'Edited once.\n'));
+    await built(root);
+    // The spare holds the first build's page of episode 1; the output, the edited one, unchanged by the next edit.
+    await writeFile(episodePath(root, 5), episode(5, 'Edited elsewhere.\n'));
+    await built(root);
+    const site = await readTree(path.join(root, 'dist'));
+    expect(site.get('2024/01/01/e1/index.html')!.toString()).toContain('Edited once.');
+    const expected = await reference(root);
+    for (const [file, bytes] of expected) expect(site.get(file)!.equals(bytes), file).toBe(true);
+  });
+
   it('never changes the output through the files it shares with it, even in a build that fails', async () => {
     const root = await show();
     await built(root);
