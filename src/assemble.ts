@@ -1,7 +1,7 @@
 import type { Settings } from './config.js';
 import { wallTime } from './dates.js';
 import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
-import type { EpisodeSource } from './episode.js';
+import type { EntryAddress, EpisodeSource } from './episode.js';
 import type { RenderedNotes } from './markdown.js';
 import type { EpisodePeople, Person } from './people.js';
 import type { SitePage } from './site-pages.js';
@@ -85,6 +85,21 @@ export function toEpisode(settings: Settings, source: EpisodeSource, notes: Rend
 /** What an entry holds besides its notes, body and summary, which a build that spills them reads through getters. */
 export type NotesAndBody = 'markdown' | 'html' | 'text' | 'summary';
 
+/** Where an entry goes on the site: from its date in the settings' time zone, its slug and number. */
+export function addressOf(settings: Settings, source: Pick<EpisodeSource, 'date' | 'slug' | 'number'>): EntryAddress {
+  const local = wallTime(source.date, settings.timezone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const path = expandPermalink(settings.build.permalink, {
+    year: String(local.year),
+    month: pad(local.month),
+    day: pad(local.day),
+    slug: source.slug,
+    episode: source.number === undefined ? source.slug : String(source.number),
+  });
+  const outputFile = outputFileOf(path);
+  return { path, url: absoluteUrl(settings, path), outputFile, addressKey: outputFile.normalize('NFC').toLowerCase(), year: local.year };
+}
+
 /** What lists and the feed show of an entry: its description, else the start of its notes, else its title. */
 export function summaryOf(settings: Settings, source: Pick<EpisodeSource, 'description' | 'title'>, text: string): string {
   return source.description ?? (excerpt(text, settings.build.excerptLength) || source.title);
@@ -96,15 +111,7 @@ export function summaryOf(settings: Settings, source: Pick<EpisodeSource, 'descr
  * against 0.4 KB).
  */
 export function entryWithoutNotes(settings: Settings, source: EpisodeSource, people: EpisodePeople): Omit<Episode, NotesAndBody> {
-  const local = wallTime(source.date, settings.timezone);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const path = expandPermalink(settings.build.permalink, {
-    year: String(local.year),
-    month: pad(local.month),
-    day: pad(local.day),
-    slug: source.slug,
-    episode: source.number === undefined ? source.slug : String(source.number),
-  });
+  const { path, url, outputFile, addressKey, year } = source.address ?? addressOf(settings, source);
   // One object literal naming every property, in one order: V8 then gives all entries one hidden
   // class with fast properties. A spread gave each entry a hidden class of its own (every pass over
   // thousands of entries megamorphic), and Object.assign onto {} left them in dictionary mode,
@@ -136,13 +143,13 @@ export function entryWithoutNotes(settings: Settings, source: EpisodeSource, peo
     positions: source.positions,
     version: source.version,
     path,
-    url: absoluteUrl(settings, path),
-    outputFile: outputFileOf(path),
-    addressKey: outputFileOf(path).normalize('NFC').toLowerCase(),
+    url,
+    outputFile,
+    addressKey,
     newer: undefined,
     older: undefined,
     future: false,
-    year: local.year,
+    year,
     key: source.version,
     people,
     // Found on disk at each build, by attachFiles (src/attachments.ts).

@@ -1,3 +1,4 @@
+import { addressOf } from './assemble.js';
 import type { Settings } from './config.js';
 import type { Diagnostic } from './diagnostics.js';
 import { parseEpisode, type EpisodeSource } from './episode.js';
@@ -19,6 +20,7 @@ export interface ParsedEntry {
 export function parseEntry(file: SourceFile, settings: Settings): ParsedEntry {
   const parsed = parseEpisode(file.file, file.text, settings);
   if (parsed.episode === undefined) return parsed;
+  parsed.episode.address = addressOf(settings, parsed.episode);
   return { ...parsed, diagnostics: [...parsed.diagnostics, ...validateEntry(parsed.episode, settings.limits)] };
 }
 

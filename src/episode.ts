@@ -58,6 +58,21 @@ export interface EpisodeSource {
   positions: Positions;
   /** Changes whenever the file's name or text does: what a rebuild compares. */
   version: string;
+  /**
+   * Where the entry goes on the site, under the settings it was parsed with (parseEntry): worked out
+   * once per file and kept by the parse store, where making it for each entry of a large archive at
+   * every build (a time zone's wall time, a URL) cost tens of milliseconds.
+   */
+  address?: EntryAddress;
+}
+
+/** What the permalink, time zone and address of the settings make of an entry's date, slug and number. */
+export interface EntryAddress {
+  path: string;
+  url: string;
+  outputFile: string;
+  addressKey: string;
+  year: number;
 }
 
 export type EpisodeSettings = Pick<Settings, 'timezone' | 'frontMatter'> & { build: Pick<Settings['build'], 'audioUrl'>; limits?: Partial<Settings['limits']> };

@@ -3,7 +3,7 @@ import type { Diagnostic } from './diagnostics.js';
 import { EntryStoreWriter, readEntryStore, type EntryPlace } from './v8-store.js';
 import { withBody } from './notes-spill.js';
 import type { ParsedEntry } from './entry.js';
-import type { EpisodeSource } from './episode.js';
+import type { EntryAddress, EpisodeSource } from './episode.js';
 import type { SourceFile } from './load.js';
 import { textFrom, textLengthOf } from './known-files.js';
 import { isPackedPositions, PackedPositions, packPositions, type PackedPositionsData } from './packed-positions.js';
@@ -112,5 +112,11 @@ function isKeptEntry(value: unknown, textLength: number): value is KeptEntry {
   if (!Array.isArray(kept.diagnostics) || typeof kept.markdownFrom !== 'number' || kept.markdownFrom < 0 || kept.markdownFrom > textLength) return false;
   if (kept.episode === undefined) return true;
   const episode = kept.episode as Partial<EpisodeSource>;
-  return typeof episode.title === 'string' && episode.date instanceof Date && (episode.positions instanceof Map || isPackedPositions(episode.positions)) && typeof episode.version === 'string' && typeof episode.file === 'string';
+  return typeof episode.title === 'string' && episode.date instanceof Date && (episode.positions instanceof Map || isPackedPositions(episode.positions)) && typeof episode.version === 'string' && typeof episode.file === 'string' && (episode.address === undefined || isAddress(episode.address));
+}
+
+function isAddress(value: unknown): value is EntryAddress {
+  if (typeof value !== 'object' || value === null) return false;
+  const { path, url, outputFile, addressKey, year } = value as Partial<EntryAddress>;
+  return typeof path === 'string' && typeof url === 'string' && typeof outputFile === 'string' && typeof addressKey === 'string' && typeof year === 'number';
 }

@@ -6,8 +6,8 @@ import type { Cue } from './transcript-text.js';
 import type { SitePage } from './site-pages.js';
 import type { Transcript } from './transcripts.js';
 
-/** An episode or post ready for templates and the feed. */
-export interface Episode extends EpisodeSource {
+/** An episode or post ready for templates and the feed; where it goes is in its own fields (`path`, `url`...). */
+export interface Episode extends Omit<EpisodeSource, 'address'> {
   html: string;
   /** Plain text of the notes. */
   text: string;

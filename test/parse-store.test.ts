@@ -131,7 +131,7 @@ describe('the parse store', () => {
     expect((await readdir(options.folder)).sort()).toEqual(['parsed.v8']);
   });
 
-  it('keeps positions packed, and does not trust packed positions whose lengths do not add up', async () => {
+  it('keeps positions packed and the address, and does not trust packed positions whose lengths do not add up, nor an address of the wrong shape', async () => {
     const options = await storeOptions();
     await savedStore(options, EPISODE);
     const file = path.join(options.folder, 'parsed.v8');
@@ -139,13 +139,20 @@ describe('the parse store', () => {
     const headerBytes = whole.readUInt32LE(0);
     const kept = deserialize(whole.subarray(4 + headerBytes)) as { episode: { positions: { paths: string; numbers: Int32Array } } };
     expect(kept.episode.positions.numbers).toBeInstanceOf(Int32Array);
+    expect(kept.episode).toHaveProperty('address.path', '/2024/03/01/first/');
     expect(ParseStore.open(options).store.get(EPISODE)).toBeDefined();
 
-    kept.episode.positions.paths += 'x';
-    const tampered = new EntryStoreWriter(options.folder);
-    tampered.keepNew(`${EPISODE.file}\0${hashText(EPISODE.text)}`, serialize(kept));
-    await tampered.save('parsed.v8', { format: PARSE_STORE_FORMAT, podsiteVersion: '1.0.0', key: 'settings-1' });
-    expect(ParseStore.open(options).store.get(EPISODE)).toBeUndefined();
+    const tamperedWith = async (change: (entry: typeof kept) => void) => {
+      const copy = deserialize(serialize(kept)) as typeof kept;
+      change(copy);
+      const tampered = new EntryStoreWriter(options.folder);
+      tampered.keepNew(`${EPISODE.file}\0${hashText(EPISODE.text)}`, serialize(copy));
+      await tampered.save('parsed.v8', { format: PARSE_STORE_FORMAT, podsiteVersion: '1.0.0', key: 'settings-1' });
+      return ParseStore.open(options).store.get(EPISODE);
+    };
+    expect(await tamperedWith(() => undefined)).toBeDefined();
+    expect(await tamperedWith((entry) => (entry.episode.positions.paths += 'x'))).toBeUndefined();
+    expect(await tamperedWith((entry) => Object.assign(entry.episode, { address: { path: 7 } }))).toBeUndefined();
   });
 
   it('writes its file entry by entry after a header of ids and sizes, each entry serialized on its own', async () => {
