@@ -1,5 +1,5 @@
 import type { Settings } from './config.js';
-import { wallTime } from './dates.js';
+import { rememberWallTime, wallTime } from './dates.js';
 import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
 import type { EntryAddress, EpisodeSource } from './episode.js';
 import type { RenderedNotes } from './markdown.js';
@@ -85,6 +85,14 @@ export function toEpisode(settings: Settings, source: EpisodeSource, notes: Rend
 /** What an entry holds besides its notes, body and summary, which a build that spills them reads through getters. */
 export type NotesAndBody = 'markdown' | 'html' | 'text' | 'summary';
 
+/** The address the parse gave the entry (its date's wall time then known to `wallTime`), or one worked out now. */
+function addressFor(settings: Settings, source: EpisodeSource): EntryAddress {
+  const kept = source.address;
+  if (kept === undefined || kept.timeZone !== settings.timezone) return addressOf(settings, source);
+  rememberWallTime(source.date, kept.timeZone, kept.wall);
+  return kept;
+}
+
 /** Where an entry goes on the site: from its date in the settings' time zone, its slug and number. */
 export function addressOf(settings: Settings, source: Pick<EpisodeSource, 'date' | 'slug' | 'number'>): EntryAddress {
   const local = wallTime(source.date, settings.timezone);
@@ -97,7 +105,7 @@ export function addressOf(settings: Settings, source: Pick<EpisodeSource, 'date'
     episode: source.number === undefined ? source.slug : String(source.number),
   });
   const outputFile = outputFileOf(path);
-  return { path, url: absoluteUrl(settings, path), outputFile, addressKey: outputFile.normalize('NFC').toLowerCase(), year: local.year };
+  return { path, url: absoluteUrl(settings, path), outputFile, addressKey: outputFile.normalize('NFC').toLowerCase(), year: local.year, timeZone: settings.timezone, wall: { ...local } };
 }
 
 /** What lists and the feed show of an entry: its description, else the start of its notes, else its title. */
@@ -111,7 +119,7 @@ export function summaryOf(settings: Settings, source: Pick<EpisodeSource, 'descr
  * against 0.4 KB).
  */
 export function entryWithoutNotes(settings: Settings, source: EpisodeSource, people: EpisodePeople): Omit<Episode, NotesAndBody> {
-  const { path, url, outputFile, addressKey, year } = source.address ?? addressOf(settings, source);
+  const { path, url, outputFile, addressKey, year } = addressFor(settings, source);
   // One object literal naming every property, in one order: V8 then gives all entries one hidden
   // class with fast properties. A spread gave each entry a hidden class of its own (every pass over
   // thousands of entries megamorphic), and Object.assign onto {} left them in dictionary mode,

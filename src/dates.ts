@@ -52,6 +52,15 @@ export function wallTime(instant: Date, timeZone: string): Readonly<WallTime> {
   return known;
 }
 
+/**
+ * A wall time worked out by an earlier build and kept with its entry (src/parse-store.ts), given
+ * back by `wallTime` from now on: pages, lists and the feed show the dates of many entries.
+ */
+export function rememberWallTime(instant: Date, timeZone: string, known: Readonly<WallTime>): void {
+  if (wallTimes.size >= WALL_TIMES_KEPT) return;
+  wallTimes.set(`${timeZone} ${instant.getTime()}`, Object.isFrozen(known) ? known : Object.freeze(known));
+}
+
 const numbersFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** `MM/DD/YYYY, HH:MM:SS`: the same fields as partsFormatter's, in one string rather than an array of parts. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { MAX_NAME_BYTES, nameProblem } from './contain.js';
 import { withBidiClosed } from './bidi.js';
+import type { WallTime } from './dates.js';
 import type { Settings } from './config.js';
 import { parseDate, parseDuration } from './dates.js';
 import { blocksValue, diagnostic, type Diagnostic, type Position } from './diagnostics.js';
@@ -73,6 +74,9 @@ export interface EntryAddress {
   outputFile: string;
   addressKey: string;
   year: number;
+  /** The date's wall time in this zone, which pages and the feed show too. */
+  timeZone: string;
+  wall: WallTime;
 }
 
 export type EpisodeSettings = Pick<Settings, 'timezone' | 'frontMatter'> & { build: Pick<Settings['build'], 'audioUrl'>; limits?: Partial<Settings['limits']> };

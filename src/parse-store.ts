@@ -3,6 +3,7 @@ import type { Diagnostic } from './diagnostics.js';
 import { EntryStoreWriter, readEntryStore, type EntryPlace } from './v8-store.js';
 import { withBody } from './notes-spill.js';
 import type { ParsedEntry } from './entry.js';
+import type { WallTime } from './dates.js';
 import type { EntryAddress, EpisodeSource } from './episode.js';
 import type { SourceFile } from './load.js';
 import { textFrom, textLengthOf } from './known-files.js';
@@ -54,7 +55,7 @@ export class ParseStore {
   static open(options: ParseStoreOptions): { store: ParseStore; diagnostics: Diagnostic[] } {
     const read = readEntryStore(options, { fileName: FILE_NAME, format: PARSE_STORE_FORMAT, without: 'its episodes are parsed again' });
     // Other settings or options: every entry is stale, which is no problem.
-    return { store: new ParseStore(options, read.stored?.key === options.key ? read.stored.places : new Map()), diagnostics: read.diagnostics };
+    return { store: new ParseStore(options, read.stored?.key === storedKey(options) ? read.stored.places : new Map()), diagnostics: read.diagnostics };
   }
 
   /** What parsing made of exactly this file (name and text) under the same settings. */
@@ -94,13 +95,19 @@ export class ParseStore {
   /** Writes the entries of this build through a temporary file renamed into place, when any changed. */
   async save(): Promise<void> {
     if (!this.changed && this.used.size === this.known.size) return;
-    await this.used.save(FILE_NAME, { format: PARSE_STORE_FORMAT, podsiteVersion: this.options.podsiteVersion, key: this.options.key });
+    await this.used.save(FILE_NAME, { format: PARSE_STORE_FORMAT, podsiteVersion: this.options.podsiteVersion, key: storedKey(this.options) });
   }
 
   private idOf(file: SourceFile): string {
     return `${file.file}\0${this.options.hashOf(file)}`;
   }
 }
+
+/**
+ * The key of the settings, and the version of the time zone rules: an entry keeps its date's wall
+ * time (its address), which new rules for a zone (Node comes with them) may change.
+ */
+export const storedKey = (options: Pick<ParseStoreOptions, 'key'>) => `${options.key}\0${process.versions.tz ?? ''}\0${process.versions.icu ?? ''}`;
 
 function withoutBody({ markdown: _body, ...episode }: EpisodeSource): NonNullable<KeptEntry['episode']> {
   return { ...episode, positions: packPositions(episode.positions) ?? episode.positions };
@@ -117,6 +124,12 @@ function isKeptEntry(value: unknown, textLength: number): value is KeptEntry {
 
 function isAddress(value: unknown): value is EntryAddress {
   if (typeof value !== 'object' || value === null) return false;
-  const { path, url, outputFile, addressKey, year } = value as Partial<EntryAddress>;
-  return typeof path === 'string' && typeof url === 'string' && typeof outputFile === 'string' && typeof addressKey === 'string' && typeof year === 'number';
+  const { path, url, outputFile, addressKey, year, timeZone, wall } = value as Partial<EntryAddress>;
+  return typeof path === 'string' && typeof url === 'string' && typeof outputFile === 'string' && typeof addressKey === 'string' && typeof year === 'number' && typeof timeZone === 'string' && isWallTime(wall);
+}
+
+function isWallTime(value: unknown): value is WallTime {
+  if (typeof value !== 'object' || value === null) return false;
+  const { year, month, day, hour, minute, second, weekday } = value as Partial<WallTime>;
+  return [year, month, day, hour, minute, second].every(Number.isInteger) && typeof weekday === 'string';
 }

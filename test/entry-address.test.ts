@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toEpisode } from '../src/assemble.js';
 import { parseSettings } from '../src/config.js';
+import { wallTime } from '../src/dates.js';
 import { parseEntry } from '../src/entry.js';
 import { episodeFile, MINIMAL_SETTINGS } from './helpers.js';
 
@@ -19,6 +20,8 @@ describe('where an entry goes', () => {
       outputFile: '2024/01/01/late/index.html',
       addressKey: '2024/01/01/late/index.html',
       year: 2024,
+      timeZone: 'Europe/Paris',
+      wall: { year: 2024, month: 1, day: 1, hour: 3, minute: 30, second: 0, weekday: 'Mon' },
     });
     const newYork = parseEntry(file, settingsIn('America/New_York', 'build:\n  permalink: /:year/:episode/\n')).episode!.address;
     expect(newYork).toMatchObject({ path: '/2023/7/', year: 2023 });
@@ -27,9 +30,16 @@ describe('where an entry goes', () => {
   it('is taken by the entry as the parse gave it, not worked out again', () => {
     const settings = settingsIn('Europe/Paris');
     const source = parseEntry(file, settings).episode!;
-    source.address = { path: '/kept/', url: 'https://show.example.com/kept/', outputFile: 'kept/index.html', addressKey: 'kept/index.html', year: 1999 };
-    const entry = toEpisode(settings, source, { html: '', text: '', unknownTags: [], remoteMedia: [], chapters: [] } as never, { hosts: [], guests: [] });
+    const wall = { year: 1999, month: 12, day: 31, hour: 23, minute: 59, second: 58, weekday: 'Fri' };
+    source.address = { path: '/kept/', url: 'https://show.example.com/kept/', outputFile: 'kept/index.html', addressKey: 'kept/index.html', year: 1999, timeZone: 'Europe/Paris', wall };
+    const notes = { html: '', text: '', unknownTags: [], remoteMedia: [], chapters: [] } as never;
+    const entry = toEpisode(settings, source, notes, { hosts: [], guests: [] });
     expect([entry.path, entry.url, entry.outputFile, entry.addressKey, entry.year]).toEqual(['/kept/', 'https://show.example.com/kept/', 'kept/index.html', 'kept/index.html', 1999]);
     expect('address' in entry, 'an entry has its own fields').toBe(false);
+    // Its wall time is the one pages and the feed show from then on.
+    expect(wallTime(source.date, 'Europe/Paris')).toEqual(wall);
+
+    const otherZone = settingsIn('Asia/Tokyo');
+    expect(toEpisode(otherZone, source, notes, { hosts: [], guests: [] }).path, 'an address made in another time zone is not taken').toBe('/2024/01/01/late/');
   });
 });

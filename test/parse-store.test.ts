@@ -10,7 +10,7 @@ import type { EpisodeSource } from '../src/episode.js';
 import type { SourceFile } from '../src/load.js';
 import { SpilledTexts, StringSpill, withBody } from '../src/notes-spill.js';
 import { PackedPositions } from '../src/packed-positions.js';
-import { PARSE_STORE_FORMAT, ParseStore, type ParseStoreOptions } from '../src/parse-store.js';
+import { PARSE_STORE_FORMAT, ParseStore, storedKey, type ParseStoreOptions } from '../src/parse-store.js';
 import { EntryStoreWriter } from '../src/v8-store.js';
 import { episodeFile, MINIMAL_SETTINGS } from './helpers.js';
 
@@ -73,6 +73,7 @@ describe('the parse store', () => {
     expect(again.get(source('2024-03-02-other-name.md', EPISODE.text)), 'the name is part of what is parsed').toBeUndefined();
     expect(again.get({ ...EPISODE, text: `${EPISODE.text}More.\n` })).toBeUndefined();
     expect(ParseStore.open({ ...options, key: 'settings-2' }).store.get(EPISODE), 'other settings').toBeUndefined();
+    expect(storedKey(options), 'other rules of time zones, with another Node').toContain(`\0${process.versions.tz ?? ''}\0`);
   });
 
   it('keeps a file that does not parse, with its diagnostics', async () => {
@@ -124,7 +125,7 @@ describe('the parse store', () => {
     const id = `${EPISODE.file}\0${hashText(EPISODE.text)}`;
     const wrongShape = new EntryStoreWriter(options.folder);
     wrongShape.keepNew(id, serialize({ episode: { title: 'No date' }, markdownFrom: 0, diagnostics: [] }));
-    await wrongShape.save('parsed.v8', { format: PARSE_STORE_FORMAT, podsiteVersion: '1.0.0', key: 'settings-1' });
+    await wrongShape.save('parsed.v8', { format: PARSE_STORE_FORMAT, podsiteVersion: '1.0.0', key: storedKey({ key: 'settings-1' }) });
     const shape = ParseStore.open(options);
     expect(shape.diagnostics).toEqual([]);
     expect(shape.store.get(EPISODE)).toBeUndefined();
@@ -147,12 +148,13 @@ describe('the parse store', () => {
       change(copy);
       const tampered = new EntryStoreWriter(options.folder);
       tampered.keepNew(`${EPISODE.file}\0${hashText(EPISODE.text)}`, serialize(copy));
-      await tampered.save('parsed.v8', { format: PARSE_STORE_FORMAT, podsiteVersion: '1.0.0', key: 'settings-1' });
+      await tampered.save('parsed.v8', { format: PARSE_STORE_FORMAT, podsiteVersion: '1.0.0', key: storedKey({ key: 'settings-1' }) });
       return ParseStore.open(options).store.get(EPISODE);
     };
     expect(await tamperedWith(() => undefined)).toBeDefined();
     expect(await tamperedWith((entry) => (entry.episode.positions.paths += 'x'))).toBeUndefined();
     expect(await tamperedWith((entry) => Object.assign(entry.episode, { address: { path: 7 } }))).toBeUndefined();
+    expect(await tamperedWith((entry) => Object.assign((entry.episode as unknown as { address: { wall: object } }).address.wall, { month: 'January' }))).toBeUndefined();
   });
 
   it('writes its file entry by entry after a header of ids and sizes, each entry serialized on its own', async () => {
@@ -162,7 +164,7 @@ describe('the parse store', () => {
     const bytes = await readFile(path.join(options.folder, 'parsed.v8'));
     const headerLength = bytes.readUInt32LE(0);
     const header = deserialize(bytes.subarray(4, 4 + headerLength)) as { format: number; podsiteVersion: string; key: string; ids: string[]; sizes: number[] };
-    expect(header).toMatchObject({ format: PARSE_STORE_FORMAT, podsiteVersion: '1.0.0', key: 'settings-1' });
+    expect(header).toMatchObject({ format: PARSE_STORE_FORMAT, podsiteVersion: '1.0.0', key: storedKey({ key: 'settings-1' }) });
     expect(header.ids).toEqual([EPISODE, other].map((file) => `${file.file}\0${hashText(file.text)}`));
     let at = 4 + headerLength;
     const titles = header.sizes.map((size) => {
