@@ -100,13 +100,33 @@ async function bundleChunks(): Promise<OutputChunk[]> {
 const packageOf = (moduleId: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(moduleId)?.[1];
 const packagesOf = (chunks: Iterable<OutputChunk>) => new Set([...chunks].flatMap((chunk) => chunk.moduleIds.flatMap((id) => packageOf(id) ?? [])));
 
+/** A chunk and every chunk it imports statically: what Node reads and compiles when it is imported. */
+function loadedWith(start: OutputChunk, chunks: readonly OutputChunk[]): OutputChunk[] {
+  const byName = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
+  const loaded = new Set<OutputChunk>();
+  const visit = (chunk: OutputChunk) => {
+    if (loaded.has(chunk)) return;
+    loaded.add(chunk);
+    for (const name of chunk.imports) if (byName.has(name)) visit(byName.get(name)!);
+  };
+  visit(start);
+  return [...loaded];
+}
+
 describe('the bundle', () => {
-  it('leaves out the packages podsite never runs', async () => {
+  it('leaves out the packages podsite never runs, and the pipeline loads audio parsing only when a file is read', async () => {
     const chunks = await bundleChunks();
     const bundled = packagesOf(chunks);
     // Reached only through gray-matter's own YAML engine (podsite passes its own) and handlebars' source maps.
     for (const unused of ['js-yaml', 'esprima', 'source-map']) expect(bundled).not.toContain(unused);
-    for (const used of ['gray-matter', 'handlebars']) expect(bundled).toContain(used);
+
+    const pipeline = chunks.find((chunk) => chunk.moduleIds.includes(path.join(repository, 'lib/pipeline.js')))!;
+    const loaded = packagesOf(loadedWith(pipeline, chunks));
+    for (const used of ['gray-matter', 'handlebars', 'yaml', 'saxes']) expect(loaded).toContain(used);
+    for (const later of ['music-metadata', 'file-type']) {
+      expect(bundled).toContain(later);
+      expect(loaded).not.toContain(later);
+    }
   });
 
   it('keeps JavaScript front matter from running in the bundled CLI, as in lib/', async () => {
