@@ -8,29 +8,17 @@
 // src/worker-script.ts knows these names.
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
-
-const lib = fileURLToPath(new URL('../lib/', import.meta.url));
-const entries = { cli: 'cli.js', 'render-worker': 'render-worker.js', 'folder-listing-worker': 'folder-listing-worker.js' };
+import { inputOptions, lib, outputOptions } from './bundle-options.mjs';
 
 // Chunks of an earlier bundle whose names this one no longer uses.
 for (const name of await readdir(lib)) {
   if (/^bundle-.*\.js$|\.bundle\.js$/.test(name)) await rm(path.join(lib, name));
 }
 
-const bundle = await rolldown({
-  input: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, path.join(lib, file)])),
-  platform: 'node',
-  // Node's own modules stay imports; every package is bundled.
-  onLog(level, log, handle) {
-    // gray-matter evaluates JavaScript front matter with eval, bundled or not: nothing to say.
-    if (log.code === 'EVAL') return;
-    handle(level, log);
-  },
-});
+const bundle = await rolldown(inputOptions);
 try {
-  await bundle.write({ dir: lib, format: 'esm', entryFileNames: '[name].bundle.js', chunkFileNames: 'bundle-[name].js', sourcemap: false });
+  await bundle.write(outputOptions);
 } finally {
   await bundle.close();
 }

@@ -1,9 +1,16 @@
-import { parseBlob, parseWebStream, type IFormat } from 'music-metadata';
+import type { IFormat } from 'music-metadata';
 
 /**
  * The only door to music-metadata: what an audio file says about itself. Callers hand it bytes
  * (a Blob of a local file, or the first bytes a host sent); it never reads the disk or the network.
  */
+
+/**
+ * music-metadata, with the file-type detection it brings, is loaded when a file is first read: a
+ * build whose audio facts are all in the cache reads none, and bundled they were 200 KB of code
+ * that every build compiled. Outside `read`, so that a failed load is podsite's error, not the file's.
+ */
+const musicMetadata = () => import('music-metadata');
 
 /** What the audio itself tells; either may be unknown for a format that does not say. */
 export interface MediaFacts {
@@ -19,6 +26,7 @@ export type MediaReading = { facts: MediaFacts } | { problem: string };
 export async function readMediaBlob(blob: Blob): Promise<MediaReading> {
   // Without a file name or a MIME type, the format is told from the content.
   const untyped = blob.type === '' ? blob : blob.slice(0, blob.size, '');
+  const { parseBlob } = await musicMetadata();
   const reading = await read(() => parseBlob(untyped, { skipCovers: true, duration: true }));
   return 'problem' in reading ? reading : { facts: reading.facts };
 }
@@ -34,6 +42,7 @@ export async function readMediaStart(bytes: Uint8Array, totalSize: number): Prom
   const whole = isIsoMedia(bytes) ? completeBoxesLength(bytes) : undefined;
   const sent = whole === undefined ? bytes : bytes.subarray(0, whole);
   const size = whole ?? totalSize;
+  const { parseWebStream } = await musicMetadata();
   const reading = await read(() =>
     // A stream keeps the file's real size, where a Buffer would claim only its own.
     parseWebStream(new Blob([new Uint8Array(sent)]).stream(), { size }, { skipCovers: true, skipPostHeaders: true }),

@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { rolldown, type InputOptions, type OutputChunk, type OutputOptions } from 'rolldown';
 import { describe, expect, it } from 'vitest';
 import { isBundled, workerScript } from '../src/worker-script.js';
 import { episodeFile, MINIMAL_SETTINGS, readTree, tempProject, writeFiles } from './helpers.js';
@@ -80,5 +82,65 @@ describe('bin/podsite.js', () => {
     expect(await ran()).toBe('compiled');
     await rm(path.join(root, 'lib/.tsbuildinfo'));
     expect(await ran()).toBe('bundle');
+  });
+});
+
+/** The chunks of the bundle as scripts/bundle.mjs makes it, made in memory. */
+async function bundleChunks(): Promise<OutputChunk[]> {
+  const options = (await import(pathToFileURL(path.join(repository, 'scripts/bundle-options.mjs')).href)) as { inputOptions: InputOptions; outputOptions: OutputOptions };
+  const bundle = await rolldown(options.inputOptions);
+  try {
+    const { output } = await bundle.generate(options.outputOptions);
+    return output.filter((file): file is OutputChunk => file.type === 'chunk');
+  } finally {
+    await bundle.close();
+  }
+}
+
+const packageOf = (moduleId: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(moduleId)?.[1];
+const packagesOf = (chunks: Iterable<OutputChunk>) => new Set([...chunks].flatMap((chunk) => chunk.moduleIds.flatMap((id) => packageOf(id) ?? [])));
+
+/** A chunk and every chunk it imports statically: what Node reads and compiles when it is imported. */
+function loadedWith(start: OutputChunk, chunks: readonly OutputChunk[]): OutputChunk[] {
+  const byName = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
+  const loaded = new Set<OutputChunk>();
+  const visit = (chunk: OutputChunk) => {
+    if (loaded.has(chunk)) return;
+    loaded.add(chunk);
+    for (const name of chunk.imports) if (byName.has(name)) visit(byName.get(name)!);
+  };
+  visit(start);
+  return [...loaded];
+}
+
+describe('the bundle', () => {
+  it('leaves out the packages podsite never runs, and the pipeline loads audio parsing only when a file is read', async () => {
+    const chunks = await bundleChunks();
+    const bundled = packagesOf(chunks);
+    // Reached only through gray-matter's own YAML engine (podsite passes its own) and handlebars' source maps.
+    for (const unused of ['js-yaml', 'esprima', 'source-map']) expect(bundled).not.toContain(unused);
+
+    const pipeline = chunks.find((chunk) => chunk.moduleIds.includes(path.join(repository, 'lib/pipeline.js')))!;
+    const loaded = packagesOf(loadedWith(pipeline, chunks));
+    for (const used of ['gray-matter', 'handlebars', 'yaml', 'saxes']) expect(loaded).toContain(used);
+    for (const later of ['music-metadata', 'file-type']) {
+      expect(bundled).toContain(later);
+      expect(loaded).not.toContain(later);
+    }
+  });
+
+  it('keeps JavaScript front matter from running in the bundled CLI, as in lib/', async () => {
+    const root = await tempProject({
+      'podsite.yaml': MINIMAL_SETTINGS,
+      'episodes/2024-01-01-js.md': "---js\nrequire('fs').writeFileSync('evaluated', 'x')\n---\nNotes.\n",
+      'episodes/2024-01-02-function.md': episodeFile("title: !!js/function \"function () { require('fs').writeFileSync('evaluated', 'x') }\""),
+      'episodes/2024-01-03-yaml.md': '---yaml\ntitle: Named YAML\n---\nNotes.\n',
+    });
+    const built = await run(process.execPath, [path.join(repository, 'bin/podsite.js'), 'build'], { cwd: root }).catch((failed: { stdout: string; stderr: string }) => failed);
+    const output = built.stdout + built.stderr;
+    expect(output).toMatch(/2024-01-01-js\.md[^]*missing-front-matter/);
+    expect(output).toMatch(/2024-01-02-function\.md[^]*Unresolved tag: tag:yaml\.org,2002:js\/function/);
+    expect(output).not.toMatch(/internal error|js-yaml/i);
+    expect(existsSync(path.join(root, 'evaluated'))).toBe(false);
   });
 });
