@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { digestOfText } from './digest.js';
 import { deserialize, serialize } from 'node:v8';
 import type { Diagnostic } from './diagnostics.js';
 import { EntryStoreWriter, readEntryStore, type EntryPlace } from './v8-store.js';
@@ -111,12 +111,8 @@ export class SearchStore {
 
 /** What an entry's terms are made from; the same as the fields `unchanged` compares in search-index.ts. */
 function idOf(entry: Episode): string {
-  return createHash('sha256')
-    .update(JSON.stringify([entry.title, entry.description ?? null, entry.path, entry.date.getTime()]))
-    .update('\0')
-    // The notes' text by its digest, which the build cache keeps: the text itself is not read.
-    .update(notesDigestOf(entry))
-    .digest('base64url');
+  // The notes' text by its digest, which the build cache keeps: the text itself is not read.
+  return digestOfText('sha256', `${JSON.stringify([entry.title, entry.description ?? null, entry.path, entry.date.getTime()])}\0${notesDigestOf(entry)}`, 'base64url');
 }
 
 function isFieldTerms(value: unknown): value is FieldTerms {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { digestOfText } from './digest.js';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -292,7 +293,7 @@ export function recordBuild(last: LastBuild, inputs: Fingerprint, result: BuildR
   }
 }
 
-const hashKey = (key: string) => createHash('sha1').update(key).digest('base64url');
+const hashKey = (key: string) => digestOfText('sha1', key, 'base64url');
 
 let code: string | undefined;
 const CODE_ROOTS = [CODE_FOLDER, path.join(PACKAGE_FOLDER, 'templates')];
