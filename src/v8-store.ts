@@ -76,6 +76,8 @@ export interface EntrySource {
   readBytes(place: { at: number; bytes: number }): Buffer;
   /** The same bytes without a copy, valid until the next read of this source: for bytes deserialized or copied at once. */
   readView(place: { at: number; bytes: number }): Buffer;
+  /** The bytes at `place`, read straight into `target` at `offset`. */
+  readInto(place: { at: number; bytes: number }, target: Uint8Array, offset: number): void;
 }
 
 /** Where the bytes of one entry are: in the store file read when the build began, or in this build's scratch file. */
@@ -156,6 +158,10 @@ class EntriesFile {
   readView(place: { at: number; bytes: number }): Buffer {
     return this.reader.view(place);
   }
+
+  readInto(place: { at: number; bytes: number }, target: Uint8Array, offset: number): void {
+    this.reader.into(place, target, offset);
+  }
 }
 
 const entriesFiles = new FinalizationRegistry<number>((fd) => closeSync(fd));
@@ -215,15 +221,17 @@ export class EntryStoreWriter {
       await writeAll(handle, headerBytes, headerBytes.length);
       const chunk = Buffer.allocUnsafe(WRITE_CHUNK_BYTES);
       let filled = 0;
-      for (const place of this.places.values()) {
-        if (filled + place.bytes > WRITE_CHUNK_BYTES) {
-          await writeAll(handle, chunk, filled);
-          filled = 0;
+      for (const run of runsOf(this.places.values())) {
+        for (let done = 0; done < run.bytes; ) {
+          if (filled === WRITE_CHUNK_BYTES) {
+            await writeAll(handle, chunk, filled);
+            filled = 0;
+          }
+          const piece = Math.min(run.bytes - done, WRITE_CHUNK_BYTES - filled);
+          run.source.readInto({ at: run.at + done, bytes: piece }, chunk, filled);
+          filled += piece;
+          done += piece;
         }
-        // Read after the wait: the view lasts until the source's next read.
-        const bytes = place.source.readView(place);
-        if (bytes.length > WRITE_CHUNK_BYTES) await writeAll(handle, bytes, bytes.length);
-        else filled += bytes.copy(chunk, filled);
       }
       await writeAll(handle, chunk, filled);
       await handle.close();
@@ -235,6 +243,25 @@ export class EntryStoreWriter {
       await rm(temporary, { force: true }).catch(() => undefined);
     }
   }
+}
+
+/**
+ * The places as runs of bytes that follow each other in one source, in the same order: after an
+ * edit, nearly every entry is kept from the last store file, where it followed the one before, and
+ * the file is copied a chunk at a time rather than with a read and a copy for each of its thousands
+ * of entries (144 ms of CPU for parsed.v8, search.v8 and search-index.v8 in a profiled build).
+ */
+export function* runsOf(places: Iterable<EntryPlace>): Generator<EntryPlace> {
+  let run: { source: EntrySource; at: number; bytes: number } | undefined;
+  for (const place of places) {
+    if (run !== undefined && run.source === place.source && run.at + run.bytes === place.at) {
+      run.bytes += place.bytes;
+      continue;
+    }
+    if (run !== undefined) yield run;
+    run = { source: place.source, at: place.at, bytes: place.bytes };
+  }
+  if (run !== undefined) yield run;
 }
 
 async function writeAll(handle: FileHandle, bytes: Uint8Array, length: number): Promise<void> {
