@@ -7,7 +7,7 @@ import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { RenderedNotes } from './markdown.js';
 import { deserialize, serialize } from 'node:v8';
 import { knownHashOf } from './known-files.js';
-import { encodedString, PlaceReader, readPlace, SpilledNotes, type Encoding, type Place, type StringSource } from './notes-spill.js';
+import { encodedString, PlaceReader, readPlace, SpilledNotes, type Place, type StringSource } from './notes-spill.js';
 import { inChunks } from './v8-store.js';
 
 /**
@@ -161,29 +161,55 @@ export class BuildStore {
     this.stale.clear();
   }
 
-  /** A shard file: its header, then the HTML and text of each entry; notes read from a shard are copied as bytes, not decoded. */
+  /**
+   * A shard file: its header, then the HTML and text of each entry. Notes read from a shard are
+   * copied as bytes, not decoded, and those that follow each other in it (nearly all of them after
+   * an edit: both files list the entries by hash) are read together, rather than with a read and a
+   * buffer for each HTML and text.
+   */
   private shardBytes(entries: readonly [string, RenderedNotes][]): Iterable<Buffer> {
     const pieces: Buffer[] = [];
     const kept: KeptNotes[] = [];
     let at = 0;
+    let run: { file: NotesFile; at: number; bytes: number } | undefined;
+    const endRun = () => {
+      if (run !== undefined) pieces.push(run.file.payload(run));
+      run = undefined;
+    };
     const place = (bytes: Buffer) => {
+      endRun();
       pieces.push(bytes);
       at += bytes.length;
       return [at - bytes.length, bytes.length] as const;
     };
-    for (const [hash, notes] of entries) {
-      let html: { bytes: Buffer; encoding: Encoding };
-      let text: { bytes: Buffer; encoding: Encoding };
-      if (notes instanceof StoredNotes) ({ html, text } = notes.bytes());
+    const placeStored = (file: NotesFile, stored: Place) => {
+      if (run?.file === file && run.at + run.bytes === stored.at) run.bytes += stored.bytes;
       else {
-        html = encodedString(notes.html);
-        text = encodedString(notes.text);
+        endRun();
+        run = { file, at: stored.at, bytes: stored.bytes };
       }
-      const [htmlAt, htmlBytes] = place(html.bytes);
-      const [textAt, textBytes] = place(text.bytes);
-      const encodings = (html.encoding === 'utf16le' ? 1 : 0) | (text.encoding === 'utf16le' ? 2 : 0);
-      kept.push([hash, htmlAt, htmlBytes, textAt, textBytes, encodings, notes.unknownTags, notes.remoteMedia, notes.tooDeep ?? null, textDigest(notes)]);
+      at += stored.bytes;
+      return [at - stored.bytes, stored.bytes] as const;
+    };
+    for (const [hash, notes] of entries) {
+      let html: readonly [number, number];
+      let text: readonly [number, number];
+      let encodings: number;
+      if (notes instanceof StoredNotes) {
+        const stored = notes.places();
+        html = placeStored(stored.file, stored.html);
+        text = placeStored(stored.file, stored.text);
+        encodings = (stored.html.encoding === 'utf16le' ? 1 : 0) | (stored.text.encoding === 'utf16le' ? 2 : 0);
+      } else {
+        const htmlBytes = encodedString(notes.html);
+        const textBytes = encodedString(notes.text);
+        html = place(htmlBytes.bytes);
+        text = place(textBytes.bytes);
+        encodings = (htmlBytes.encoding === 'utf16le' ? 1 : 0) | (textBytes.encoding === 'utf16le' ? 2 : 0);
+      }
+      kept.push([hash, html[0], html[1], text[0], text[1], encodings, notes.unknownTags, notes.remoteMedia, notes.tooDeep ?? null, textDigest(notes)]);
     }
+    endRun();
     const header: ShardHeader = { format: STORE_FORMAT, podsiteVersion: this.version, key: this.options.key, payloadBytes: at, entries: kept };
     const headerBytes = serialize(header);
     const length = Buffer.alloc(LENGTH_BYTES);
@@ -268,8 +294,9 @@ class NotesFile implements StringSource {
     return this.reader.text({ ...place, at: this.start + place.at });
   }
 
-  bytes(place: Place): Buffer {
-    return this.reader.bytes({ ...place, at: this.start + place.at });
+  /** The bytes of notes at `place` (one note's HTML or text, or several that follow each other), as the file has them. */
+  payload(place: { at: number; bytes: number }): Buffer {
+    return this.reader.bytes({ at: this.start + place.at, bytes: place.bytes });
   }
 }
 
@@ -289,9 +316,9 @@ class StoredNotes extends SpilledNotes {
     super(file, html, text, unknownTags, remoteMedia, tooDeep);
   }
 
-  /** The HTML and text as the file has them, to be written again without being decoded. */
-  bytes(): { html: { bytes: Buffer; encoding: Encoding }; text: { bytes: Buffer; encoding: Encoding } } {
-    return { html: { bytes: this.file.bytes(this.htmlPlace), encoding: this.htmlPlace.encoding }, text: { bytes: this.file.bytes(this.textPlace), encoding: this.textPlace.encoding } };
+  /** Where the HTML and text are in their file, to be copied as bytes without being decoded. */
+  places(): { file: NotesFile; html: Place; text: Place } {
+    return { file: this.file, html: this.htmlPlace, text: this.textPlace };
   }
 }
 
