@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { podsiteManifest } from './manifest.js';
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { RenderedNotes } from './markdown.js';
 import { deserialize, serialize } from 'node:v8';
 import { knownHashOf } from './known-files.js';
 import { encodedString, PlaceReader, readPlace, SpilledNotes, type Place, type StringSource } from './notes-spill.js';
-import { inChunks } from './v8-store.js';
+import { withHeader, writePieces, type FilePiece } from './v8-store.js';
 
 /**
  * Bumped whenever the shape of an entry, or what the Markdown stage makes of the same text, changes
@@ -148,12 +148,17 @@ export class BuildStore {
       const file = path.join(folder, shardName(index));
       const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
       const entries = [...this.used[index]!].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      let handle: FileHandle | undefined;
       try {
-        await writeFile(temporary, this.shardBytes(entries));
+        handle = await open(temporary, 'w');
+        await writePieces(handle, this.shardPieces(entries));
+        await handle.close();
+        handle = undefined;
         await rename(temporary, file);
         // The notes of podsite before this format, a file each shard too: never read again.
         await rm(path.join(folder, `notes-${index.toString(16)}.json`), { force: true });
       } catch {
+        await handle?.close().catch(() => undefined);
         await rm(temporary, { force: true }).catch(() => undefined);
       }
     }
@@ -164,16 +169,17 @@ export class BuildStore {
   /**
    * A shard file: its header, then the HTML and text of each entry. Notes read from a shard are
    * copied as bytes, not decoded, and those that follow each other in it (nearly all of them after
-   * an edit: both files list the entries by hash) are read together, rather than with a read and a
-   * buffer for each HTML and text.
+   * an edit: both files list the entries by hash) as one run, read a chunk at a time as the file is
+   * written, rather than with a read and a buffer for each HTML and text. Notes made by this build
+   * are in memory until the shard is written.
    */
-  private shardBytes(entries: readonly [string, RenderedNotes][]): Iterable<Buffer> {
-    const pieces: Buffer[] = [];
+  private shardPieces(entries: readonly [string, RenderedNotes][]): Iterable<FilePiece> {
+    const pieces: FilePiece[] = [];
     const kept: KeptNotes[] = [];
     let at = 0;
-    let run: { file: NotesFile; at: number; bytes: number } | undefined;
+    let run: { source: NotesFile; at: number; bytes: number } | undefined;
     const endRun = () => {
-      if (run !== undefined) pieces.push(run.file.payload(run));
+      if (run !== undefined) pieces.push(run);
       run = undefined;
     };
     const place = (bytes: Buffer) => {
@@ -183,10 +189,10 @@ export class BuildStore {
       return [at - bytes.length, bytes.length] as const;
     };
     const placeStored = (file: NotesFile, stored: Place) => {
-      if (run?.file === file && run.at + run.bytes === stored.at) run.bytes += stored.bytes;
+      if (run?.source === file && run.at + run.bytes === stored.at) run.bytes += stored.bytes;
       else {
         endRun();
-        run = { file, at: stored.at, bytes: stored.bytes };
+        run = { source: file, at: stored.at, bytes: stored.bytes };
       }
       at += stored.bytes;
       return [at - stored.bytes, stored.bytes] as const;
@@ -211,10 +217,7 @@ export class BuildStore {
     }
     endRun();
     const header: ShardHeader = { format: STORE_FORMAT, podsiteVersion: this.version, key: this.options.key, payloadBytes: at, entries: kept };
-    const headerBytes = serialize(header);
-    const length = Buffer.alloc(LENGTH_BYTES);
-    length.writeUInt32LE(headerBytes.length);
-    return inChunks([length, headerBytes, ...pieces]);
+    return withHeader(serialize(header), pieces);
   }
 
   /** Reads the header of one shard; says what is wrong with the file when it cannot be trusted. */
@@ -294,9 +297,9 @@ class NotesFile implements StringSource {
     return this.reader.text({ ...place, at: this.start + place.at });
   }
 
-  /** The bytes of notes at `place` (one note's HTML or text, or several that follow each other), as the file has them. */
-  payload(place: { at: number; bytes: number }): Buffer {
-    return this.reader.bytes({ at: this.start + place.at, bytes: place.bytes });
+  /** The bytes of notes at `place` (one note's HTML or text, or several that follow each other), read straight into `target` at `offset`. */
+  readInto(place: { at: number; bytes: number }, target: Uint8Array, offset: number): void {
+    this.reader.into({ at: this.start + place.at, bytes: place.bytes }, target, offset);
   }
 }
 

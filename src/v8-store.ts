@@ -215,25 +215,7 @@ export class EntryStoreWriter {
     try {
       await mkdir(this.folder, { recursive: true });
       handle = await open(temporary, 'w');
-      const length = Buffer.alloc(LENGTH_BYTES);
-      length.writeUInt32LE(headerBytes.length);
-      await writeAll(handle, length, LENGTH_BYTES);
-      await writeAll(handle, headerBytes, headerBytes.length);
-      const chunk = Buffer.allocUnsafe(WRITE_CHUNK_BYTES);
-      let filled = 0;
-      for (const run of runsOf(this.places.values())) {
-        for (let done = 0; done < run.bytes; ) {
-          if (filled === WRITE_CHUNK_BYTES) {
-            await writeAll(handle, chunk, filled);
-            filled = 0;
-          }
-          const piece = Math.min(run.bytes - done, WRITE_CHUNK_BYTES - filled);
-          run.source.readInto({ at: run.at + done, bytes: piece }, chunk, filled);
-          filled += piece;
-          done += piece;
-        }
-      }
-      await writeAll(handle, chunk, filled);
+      await writePieces(handle, withHeader(headerBytes, runsOf(this.places.values())));
       await handle.close();
       handle = undefined;
       await rename(temporary, file);
@@ -268,22 +250,53 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array, length: number): 
   for (let done = 0; done < length; ) done += (await handle.write(bytes, done, length - done)).bytesWritten;
 }
 
+/** A file's pieces after its header and the 4 bytes of its length. */
+export function* withHeader(header: Uint8Array, pieces: Iterable<FilePiece>): Generator<FilePiece> {
+  yield lengthOf(header);
+  yield header;
+  yield* pieces;
+}
+
+/** The 4 bytes that give the length of a header, before it. */
+export function lengthOf(header: Uint8Array): Buffer {
+  const length = Buffer.alloc(LENGTH_BYTES);
+  length.writeUInt32LE(header.length);
+  return length;
+}
+
+/** Bytes of a file to write: in memory, or at a place of a file that are read when their turn comes. */
+export type FilePiece = Uint8Array | { source: Pick<EntrySource, 'readInto'>; at: number; bytes: number };
+
 /**
- * Pieces of a file joined a chunk at a time, for `writeFile`: joined whole, a file of the cache
- * (about 20 MB a notes shard at 20,000 episodes) would be in memory twice while it is written;
- * written piece by piece, thousands of writes would take several times as long.
+ * Writes the pieces in order, gathered a chunk at a time: one write per piece would be thousands of
+ * them, and the file whole in memory would hold it twice (a notes shard is about 20 MB at 20,000
+ * episodes). Bytes at a place of a file are read straight into the chunk; bytes in memory of a chunk
+ * or more are written as they are.
  */
-export function* inChunks(pieces: readonly Uint8Array[], chunkBytes = WRITE_CHUNK_BYTES): Generator<Buffer> {
-  let group: Uint8Array[] = [];
-  let bytes = 0;
+export async function writePieces(handle: FileHandle, pieces: Iterable<FilePiece>, chunkBytes = WRITE_CHUNK_BYTES): Promise<void> {
+  let chunk: Buffer | undefined;
+  let filled = 0;
   for (const piece of pieces) {
-    group.push(piece);
-    bytes += piece.length;
-    if (bytes >= chunkBytes) {
-      yield Buffer.concat(group, bytes);
-      group = [];
-      bytes = 0;
+    const inMemory = piece instanceof Uint8Array;
+    const bytes = inMemory ? piece.length : piece.bytes;
+    if (inMemory && bytes >= chunkBytes) {
+      if (filled > 0) await writeAll(handle, chunk!, filled);
+      filled = 0;
+      await writeAll(handle, piece, bytes);
+      continue;
+    }
+    for (let done = 0; done < bytes; ) {
+      chunk ??= Buffer.allocUnsafe(chunkBytes);
+      if (filled === chunkBytes) {
+        await writeAll(handle, chunk, filled);
+        filled = 0;
+      }
+      const part = Math.min(bytes - done, chunkBytes - filled);
+      if (inMemory) chunk.set(piece.subarray(done, done + part), filled);
+      else piece.source.readInto({ at: piece.at + done, bytes: part }, chunk, filled);
+      filled += part;
+      done += part;
     }
   }
-  if (group.length > 0) yield Buffer.concat(group, bytes);
+  if (filled > 0) await writeAll(handle, chunk!, filled);
 }

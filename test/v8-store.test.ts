@@ -1,16 +1,28 @@
-import { mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EntryStoreWriter, inChunks, readEntryStore, runsOf, type EntrySource } from '../src/v8-store.js';
+import { EntryStoreWriter, readEntryStore, runsOf, writePieces, type EntrySource } from '../src/v8-store.js';
 
 describe('a cache file written in chunks', () => {
-  it('gives the pieces back in order, joined into chunks of at least the size asked but the last, never split', () => {
-    const pieces = [3, 0, 5, 1, 9, 2, 2, 4].map((length, i) => Buffer.alloc(length, i + 1));
-    const chunks = [...inChunks(pieces, 6)];
-    expect(Buffer.concat(chunks)).toEqual(Buffer.concat(pieces));
-    expect(chunks.map((chunk) => chunk.length)).toEqual([8, 10, 8]);
-    expect([...inChunks([], 6)]).toEqual([]);
+  it('writes the pieces in order, those in memory and those read from a place of a file, the same at any size of chunk', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'podsite-pieces-'));
+    try {
+      const file = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz');
+      const source = { readInto: (place: { at: number; bytes: number }, target: Uint8Array, offset: number) => void file.copy(target, offset, place.at, place.at + place.bytes) };
+      const pieces = [Buffer.from('abc'), Buffer.alloc(0), { source, at: 2, bytes: 9 }, Buffer.from('0123456789ABCDEF'), { source, at: 0, bytes: 0 }, Buffer.from('x'), { source, at: 30, bytes: 6 }];
+      const expected = Buffer.concat([Buffer.from('abc'), file.subarray(2, 11), Buffer.from('0123456789ABCDEF'), Buffer.from('x'), file.subarray(30, 36)]);
+      for (const chunkBytes of [1, 4, 6, 16, 1 << 20]) {
+        const target = path.join(folder, `pieces-${chunkBytes}`);
+        const handle = await open(target, 'w');
+        await writePieces(handle, pieces, chunkBytes);
+        await handle.close();
+        expect(readFileSync(target).toString(), `chunks of ${chunkBytes}`).toBe(expected.toString());
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 
