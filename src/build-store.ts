@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { podsiteManifest } from './manifest.js';
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { RenderedNotes } from './markdown.js';
 import { deserialize, serialize } from 'node:v8';
 import { knownHashOf } from './known-files.js';
-import { encodedString, PlaceReader, readPlace, SpilledNotes, type Encoding, type Place, type StringSource } from './notes-spill.js';
-import { inChunks } from './v8-store.js';
+import { encodedString, PlaceReader, readPlace, SpilledNotes, type Place, type StringSource } from './notes-spill.js';
+import { withHeader, writePieces, type FilePiece } from './v8-store.js';
 
 /**
  * Bumped whenever the shape of an entry, or what the Markdown stage makes of the same text, changes
@@ -148,12 +148,17 @@ export class BuildStore {
       const file = path.join(folder, shardName(index));
       const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
       const entries = [...this.used[index]!].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      let handle: FileHandle | undefined;
       try {
-        await writeFile(temporary, this.shardBytes(entries));
+        handle = await open(temporary, 'w');
+        await writePieces(handle, this.shardPieces(entries));
+        await handle.close();
+        handle = undefined;
         await rename(temporary, file);
         // The notes of podsite before this format, a file each shard too: never read again.
         await rm(path.join(folder, `notes-${index.toString(16)}.json`), { force: true });
       } catch {
+        await handle?.close().catch(() => undefined);
         await rm(temporary, { force: true }).catch(() => undefined);
       }
     }
@@ -161,34 +166,58 @@ export class BuildStore {
     this.stale.clear();
   }
 
-  /** A shard file: its header, then the HTML and text of each entry; notes read from a shard are copied as bytes, not decoded. */
-  private shardBytes(entries: readonly [string, RenderedNotes][]): Iterable<Buffer> {
-    const pieces: Buffer[] = [];
+  /**
+   * A shard file: its header, then the HTML and text of each entry. Notes read from a shard are
+   * copied as bytes, not decoded, and those that follow each other in it (nearly all of them after
+   * an edit: both files list the entries by hash) as one run, read a chunk at a time as the file is
+   * written, rather than with a read and a buffer for each HTML and text. Notes made by this build
+   * are in memory until the shard is written.
+   */
+  private shardPieces(entries: readonly [string, RenderedNotes][]): Iterable<FilePiece> {
+    const pieces: FilePiece[] = [];
     const kept: KeptNotes[] = [];
     let at = 0;
+    let run: { source: NotesFile; at: number; bytes: number } | undefined;
+    const endRun = () => {
+      if (run !== undefined) pieces.push(run);
+      run = undefined;
+    };
     const place = (bytes: Buffer) => {
+      endRun();
       pieces.push(bytes);
       at += bytes.length;
       return [at - bytes.length, bytes.length] as const;
     };
-    for (const [hash, notes] of entries) {
-      let html: { bytes: Buffer; encoding: Encoding };
-      let text: { bytes: Buffer; encoding: Encoding };
-      if (notes instanceof StoredNotes) ({ html, text } = notes.bytes());
+    const placeStored = (file: NotesFile, stored: Place) => {
+      if (run?.source === file && run.at + run.bytes === stored.at) run.bytes += stored.bytes;
       else {
-        html = encodedString(notes.html);
-        text = encodedString(notes.text);
+        endRun();
+        run = { source: file, at: stored.at, bytes: stored.bytes };
       }
-      const [htmlAt, htmlBytes] = place(html.bytes);
-      const [textAt, textBytes] = place(text.bytes);
-      const encodings = (html.encoding === 'utf16le' ? 1 : 0) | (text.encoding === 'utf16le' ? 2 : 0);
-      kept.push([hash, htmlAt, htmlBytes, textAt, textBytes, encodings, notes.unknownTags, notes.remoteMedia, notes.tooDeep ?? null, textDigest(notes)]);
+      at += stored.bytes;
+      return [at - stored.bytes, stored.bytes] as const;
+    };
+    for (const [hash, notes] of entries) {
+      let html: readonly [number, number];
+      let text: readonly [number, number];
+      let encodings: number;
+      if (notes instanceof StoredNotes) {
+        const stored = notes.places();
+        html = placeStored(stored.file, stored.html);
+        text = placeStored(stored.file, stored.text);
+        encodings = (stored.html.encoding === 'utf16le' ? 1 : 0) | (stored.text.encoding === 'utf16le' ? 2 : 0);
+      } else {
+        const htmlBytes = encodedString(notes.html);
+        const textBytes = encodedString(notes.text);
+        html = place(htmlBytes.bytes);
+        text = place(textBytes.bytes);
+        encodings = (htmlBytes.encoding === 'utf16le' ? 1 : 0) | (textBytes.encoding === 'utf16le' ? 2 : 0);
+      }
+      kept.push([hash, html[0], html[1], text[0], text[1], encodings, notes.unknownTags, notes.remoteMedia, notes.tooDeep ?? null, textDigest(notes)]);
     }
+    endRun();
     const header: ShardHeader = { format: STORE_FORMAT, podsiteVersion: this.version, key: this.options.key, payloadBytes: at, entries: kept };
-    const headerBytes = serialize(header);
-    const length = Buffer.alloc(LENGTH_BYTES);
-    length.writeUInt32LE(headerBytes.length);
-    return inChunks([length, headerBytes, ...pieces]);
+    return withHeader(serialize(header), pieces);
   }
 
   /** Reads the header of one shard; says what is wrong with the file when it cannot be trusted. */
@@ -268,8 +297,9 @@ class NotesFile implements StringSource {
     return this.reader.text({ ...place, at: this.start + place.at });
   }
 
-  bytes(place: Place): Buffer {
-    return this.reader.bytes({ ...place, at: this.start + place.at });
+  /** The bytes of notes at `place` (one note's HTML or text, or several that follow each other), read straight into `target` at `offset`. */
+  readInto(place: { at: number; bytes: number }, target: Uint8Array, offset: number): void {
+    this.reader.into({ at: this.start + place.at, bytes: place.bytes }, target, offset);
   }
 }
 
@@ -289,9 +319,9 @@ class StoredNotes extends SpilledNotes {
     super(file, html, text, unknownTags, remoteMedia, tooDeep);
   }
 
-  /** The HTML and text as the file has them, to be written again without being decoded. */
-  bytes(): { html: { bytes: Buffer; encoding: Encoding }; text: { bytes: Buffer; encoding: Encoding } } {
-    return { html: { bytes: this.file.bytes(this.htmlPlace), encoding: this.htmlPlace.encoding }, text: { bytes: this.file.bytes(this.textPlace), encoding: this.textPlace.encoding } };
+  /** Where the HTML and text are in their file, to be copied as bytes without being decoded. */
+  places(): { file: NotesFile; html: Place; text: Place } {
+    return { file: this.file, html: this.htmlPlace, text: this.textPlace };
   }
 }
 

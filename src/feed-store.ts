@@ -83,6 +83,8 @@ export class FeedStore {
     if (items === undefined) return;
     const made = items.made();
     if (made === undefined) return;
+    // A build that changed nothing of the feed (a page's template, a public file) has nothing to write.
+    if (this.stored !== undefined && sameItems(this.stored, made)) return;
     const file = path.join(this.options.folder, FILE_NAME);
     const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     const stored: StoreFile = { format: FEED_STORE_FORMAT, podsiteVersion: this.options.podsiteVersion, key: this.options.key, ...made };
@@ -223,6 +225,24 @@ export class FeedItems implements FeedItemSource {
     this.open.set(file, fd);
     return fd;
   }
+}
+
+/**
+ * Whether this build placed every item where the store says, in the same feed files, each with the
+ * very check read from the store (an item made and checked again has a check of its own, and is
+ * written, even when it is the same).
+ */
+function sameItems(stored: StoreFile, made: Pick<StoreFile, 'files' | 'items'>): boolean {
+  if (stored.files.size !== made.files.size || stored.items.size !== made.items.size) return false;
+  for (const [file, identity] of made.files) {
+    const kept = stored.files.get(file);
+    if (kept === undefined || kept.length !== identity.length || kept.some((value, index) => value !== identity[index])) return false;
+  }
+  for (const [key, item] of made.items) {
+    const kept = stored.items.get(key);
+    if (kept === undefined || kept.file !== item.file || kept.start !== item.start || kept.length !== item.length || kept.forbidden !== item.forbidden || kept.check !== item.check) return false;
+  }
+  return true;
 }
 
 const ITEM_START = Buffer.from('<item');

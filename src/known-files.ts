@@ -150,8 +150,14 @@ export class KnownFiles {
     );
   }
 
-  /** Writes the files of this build through a temporary file renamed into place. `hashOf` gives the hash of a file read. */
+  /**
+   * Writes the files of this build through a temporary file renamed into place, unless they are the
+   * very records the last build left (every file trusted by its stats, none added or gone): a build
+   * that changed no episode file (a template, a setting of the theme) then writes nothing here.
+   * `hashOf` gives the hash of a file read.
+   */
   async save(hashOf: (file: SourceFile) => string): Promise<void> {
+    if (this.asLastBuildLeft()) return;
     const files: KnownFile[] = [];
     for (const [absolutePath, seen] of this.seen) {
       if (Array.isArray(seen)) files.push(seen);
@@ -163,6 +169,13 @@ export class KnownFiles {
     files.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const stored: StoredFiles = { format: KNOWN_FILES_FORMAT, key: this.options.key, files };
     await saveStoreFile(this.options.folder, FILE_NAME, JSON.stringify(stored));
+  }
+
+  /** Whether the files of this build are those the last build left, each record the one it read (none when the file was missing, damaged or of another key: it is written). */
+  private asLastBuildLeft(): boolean {
+    if (this.known.size === 0 || this.seen.size !== this.known.size) return false;
+    for (const [absolutePath, seen] of this.seen) if (seen !== this.known.get(absolutePath)) return false;
+    return true;
   }
 }
 

@@ -82,6 +82,11 @@ export class StringSpill implements StringSource {
     return this.reader.view(place);
   }
 
+  /** The bytes written at `place`, read straight into `target` at `offset`. */
+  readInto(place: Omit<Place, 'encoding'>, target: Uint8Array, offset: number): void {
+    this.reader.into(place, target, offset);
+  }
+
   /** Notes whose HTML and text live in the spill; the rest, small, stays in memory. */
   putNotes(notes: RenderedNotes): SpilledNotes {
     return new SpilledNotes(this, this.put(notes.html), this.put(notes.text), notes.unknownTags, notes.remoteMedia, notes.tooDeep);
@@ -170,6 +175,15 @@ export class PlaceReader {
   view(place: Omit<Place, 'encoding'>): Buffer {
     const start = this.windowed(place);
     return start === undefined ? readPlace(this.fd, { ...place, encoding: 'utf8' }) : this.window!.subarray(start, start + place.bytes);
+  }
+
+  /** Reads the bytes at `place` straight into `target` at `offset`: for long runs of bytes copied as they are, which a window would only copy twice. */
+  into(place: Omit<Place, 'encoding'>, target: Uint8Array, offset: number): void {
+    for (let done = 0; done < place.bytes; ) {
+      const read = readSync(this.fd, target, offset + done, place.bytes - done, place.at + done);
+      if (read === 0) throw new Error('a file of strings was cut short');
+      done += read;
+    }
   }
 
   /** Where the place starts in the window, read again around it if need be; undefined for a place too large to read ahead of. */

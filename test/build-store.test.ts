@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { deserialize, serialize } from 'node:v8';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
 import { BuildStore, digestOf, hashText, STORE_FORMAT, textDigest } from '../src/build-store.js';
 import { main, type CliIo } from '../src/cli.js';
 import { DevSession } from '../src/dev/session.js';
+import { PlaceReader } from '../src/notes-spill.js';
 import type { RenderedNotes } from '../src/markdown.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject, readTree } from './helpers.js';
 
@@ -110,6 +111,35 @@ describe('build store', () => {
     await writeFile(file, bytes);
     expect(notes.html).toBe('<b>Ho</b>\n');
     expect(notes.text).toBe('Hi');
+  });
+
+  it('after one edit, writes the shards it touched with the notes of the others copied a run at a time, and reads them all back the same', async () => {
+    const folder = path.join(await tempProject({}), 'cache');
+    const options = { folder, key: 'k', displayFolder: 'cache' };
+    const texts = Array.from({ length: 400 }, (_, n) => `episode ${n}`);
+    // Some notes in UTF-16 (a lone surrogate), so that runs cross both encodings.
+    const notesOf = (text: string): RenderedNotes => ({ ...NOTES, html: `<p>${text}</p>\n`.repeat(1 + (text.length % 5)), text: text.endsWith('7') ? `${text} \ud83c` : text });
+    const first = await BuildStore.open(options);
+    for (const text of texts) first.store.keep({ text }, notesOf(text));
+    await first.store.save();
+
+    const edited = texts.map((text) => (text === 'episode 200' ? 'episode 200, edited' : text));
+    const next = await BuildStore.open(options);
+    for (const text of edited) next.store.keep({ text }, next.store.get({ text }) ?? notesOf(text));
+    const reads = [vi.spyOn(PlaceReader.prototype, 'bytes'), vi.spyOn(PlaceReader.prototype, 'view'), vi.spyOn(PlaceReader.prototype, 'text'), vi.spyOn(PlaceReader.prototype, 'into')];
+    try {
+      await next.store.save();
+      // The shard that lost the old notes and the one that has the new: a run or three each, not two reads an entry.
+      expect(reads.reduce((count, read) => count + read.mock.calls.length, 0)).toBeLessThanOrEqual(6);
+    } finally {
+      for (const read of reads) read.mockRestore();
+    }
+
+    const after = await BuildStore.open(options);
+    expect(after.diagnostics).toEqual([]);
+    for (const text of edited) expect(plain(after.store.get({ text })), text).toEqual(notesOf(text));
+    expect(after.store.get({ text: 'episode 200' })).toBeUndefined();
+    expect(await cacheEntries(folder)).toBe(edited.length);
   });
 
   it('ignores, with a warning, a file cut short, one of another version and one with an entry in the wrong place', async () => {

@@ -44,6 +44,33 @@ describe('the feed store', () => {
     expect(await readTree(path.join(root, 'dist'))).toEqual(later.tree);
   });
 
+  it('is not written again by a build that changed nothing of the feed, and is after an edit', async () => {
+    const root = await show();
+    expect((await build(options(root))).ok).toBe(true);
+    const storeFile = path.join(root, '.podsite-cache/feed.v8');
+    const written = await stat(storeFile);
+    // A real build (a file of the project changed) whose feed is the same file, linked from the last site.
+    await writeFile(path.join(root, 'public/robots-note.txt'), 'a public file\n');
+    const same = await build(options(root));
+    expect(same.ok).toBe(true);
+    expect(same.upToDate).toBeUndefined();
+    expect((await stat(storeFile)).ino).toBe(written.ino);
+    expect((await stat(storeFile)).mtimeMs).toBe(written.mtimeMs);
+
+    await writeFile(path.join(root, 'episodes/2024-01-05-e5.md'), episode(5, 'New notes of episode 5.\n'));
+    expect((await build(options(root))).ok).toBe(true);
+    expect((await stat(storeFile)).ino).not.toBe(written.ino);
+    const stored = deserialize(await readFile(storeFile)) as { items: Map<string, { file: string; start: number; length: number }> };
+    const feed = await readFile(path.join(root, 'dist/feed.xml'));
+    const items = [...stored.items.values()].map((item) => feed.subarray(item.start, item.start + item.length).toString());
+    expect(items.filter((item) => item.includes('New notes of episode 5.'))).toHaveLength(1);
+    expect(items.every((item) => item.startsWith('<item') && item.endsWith('</item>'))).toBe(true);
+    // And the next build reads the items from there: the same feed as a build from nothing.
+    await writeFile(path.join(root, 'episodes/2024-01-07-e7.md'), episode(7, 'New notes of episode 7.\n'));
+    expect((await build(options(root))).ok).toBe(true);
+    expect(await readTree(path.join(root, 'dist'))).toEqual((await cold(root)).tree);
+  });
+
   it('reads an unchanged item from the last feed rather than making it again', async () => {
     const root = await show();
     expect((await build(options(root))).ok).toBe(true);

@@ -120,6 +120,49 @@ describe('known episode files', () => {
     });
   });
 
+  it('writes nothing when every file is the one the last build left, and the file read anew when one changed', async () => {
+    await inKnownFolder(async ({ folder, file, options }) => {
+      const other = path.join(folder, 'b.md');
+      await writeFile(other, 'Another file.\n');
+      await utimes(other, HOUR_AGO, HOUR_AGO);
+      // Both read, then saved.
+      const first = KnownFiles.open(options).known;
+      for (const [name, absolute] of [['a.md', file], ['b.md', other]] as const) {
+        const found = first.lookup(name, absolute);
+        if ('source' in found || found.stats === undefined) throw new Error('unreachable');
+        first.read({ file: name, absolutePath: absolute, text: await readFile(absolute, 'utf8') }, found.stats, found.observedAt);
+      }
+      await first.save((read) => hashText(read.text));
+      const stored = path.join(options.folder, 'files.json');
+      const saved = await stat(stored);
+
+      // Both trusted by their stats: the file stays the one written.
+      const trusted = KnownFiles.open(options).known;
+      expect('source' in trusted.lookup('a.md', file) && 'source' in trusted.lookup('b.md', other)).toBe(true);
+      await trusted.save(() => expect.unreachable('no file was read'));
+      expect((await stat(stored)).ino).toBe(saved.ino);
+      expect((await stat(stored)).mtimeMs).toBe(saved.mtimeMs);
+
+      // One of them only: the other is gone from the next build's list.
+      const fewer = KnownFiles.open(options).known;
+      expect('source' in fewer.lookup('a.md', file)).toBe(true);
+      await fewer.save(() => expect.unreachable('no file was read'));
+      expect((await stat(stored)).ino).not.toBe(saved.ino);
+      const after = KnownFiles.open(options);
+      expect(after.diagnostics).toEqual([]);
+      expect('source' in after.known.lookup('a.md', file)).toBe(true);
+      expect('source' in after.known.lookup('b.md', other)).toBe(false);
+
+      // One edited: read again, and kept with its new hash.
+      await writeFile(file, 'Hello, edited world.\n');
+      await utimes(file, HOUR_AGO, new Date(Date.now() - 2 * RACY_WINDOW_MS));
+      await readAndSave(file, options);
+      const edited = KnownFiles.open(options).known.lookup('a.md', file);
+      if (!('source' in edited)) throw new Error('the edited file was not kept');
+      expect(knownHashOf(edited.source)).toBe(hashText('Hello, edited world.\n'));
+    });
+  });
+
   it('ignores a damaged store with a warning, and one of another key without one', async () => {
     await inKnownFolder(async ({ folder, file, options }) => {
     await readAndSave(file, options);
