@@ -3,14 +3,16 @@ import type { Positions } from './schema.js';
 
 /**
  * An episode's positions as the parse store keeps them: the paths joined into one string, and for
- * each path its length, line, column, end line and end column (NO_VALUE when absent) in one array.
+ * each path its length, line, column, end line and end column (NO_VALUE when absent) in one array
+ * of small integers (an Int32Array went through a host-object callback of Node's deserializer:
+ * 4,000 of them took about a third longer to deserialize than plain arrays, in a scratch script).
  * Kept as a Map, the 20 or so positions of an episode were about 40 objects to deserialize, and to
  * carry through the young generation, at every build for every unchanged episode: at 4,000
  * episodes about half of the parse store's deserialization, for positions that only a diagnostic reads.
  */
 export interface PackedPositionsData {
   paths: string;
-  numbers: Int32Array;
+  numbers: number[];
 }
 
 const FIELDS = 5;
@@ -18,18 +20,12 @@ const NO_VALUE = -1;
 
 /** The packed form of `positions`, or undefined when a position holds anything the packed form cannot say exactly. */
 export function packPositions(positions: Positions): PackedPositionsData | undefined {
-  const numbers = new Int32Array(positions.size * FIELDS);
+  const numbers: number[] = [];
   const paths: string[] = [];
-  let index = 0;
   for (const [path, position] of positions) {
     if (!isPackable(position)) return undefined;
-    numbers[index] = path.length;
-    numbers[index + 1] = position.line;
-    numbers[index + 2] = position.column;
-    numbers[index + 3] = position.endLine ?? NO_VALUE;
-    numbers[index + 4] = position.endColumn ?? NO_VALUE;
+    numbers.push(path.length, position.line, position.column, position.endLine ?? NO_VALUE, position.endColumn ?? NO_VALUE);
     paths.push(path);
-    index += FIELDS;
   }
   return { paths: paths.join(''), numbers };
 }
@@ -47,7 +43,8 @@ const isCount = (value: unknown): value is number => typeof value === 'number' &
 export function isPackedPositions(value: unknown): value is PackedPositionsData {
   if (typeof value !== 'object' || value === null) return false;
   const { paths, numbers } = value as Partial<PackedPositionsData>;
-  if (typeof paths !== 'string' || !(numbers instanceof Int32Array) || numbers.length % FIELDS !== 0) return false;
+  if (typeof paths !== 'string' || !Array.isArray(numbers) || numbers.length % FIELDS !== 0) return false;
+  for (const number of numbers) if (!Number.isSafeInteger(number)) return false;
   let length = 0;
   for (let index = 0; index < numbers.length; index += FIELDS) {
     if (numbers[index]! < 0 || numbers[index + 1]! < 0 || numbers[index + 2]! < 0 || numbers[index + 3]! < NO_VALUE || numbers[index + 4]! < NO_VALUE) return false;

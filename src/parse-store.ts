@@ -10,7 +10,7 @@ import { textFrom, textLengthOf } from './known-files.js';
 import { isPackedPositions, PackedPositions, packPositions, type PackedPositionsData } from './packed-positions.js';
 
 /** Bumped whenever what parsing makes of the same file changes without the package version changing. */
-export const PARSE_STORE_FORMAT = 4;
+export const PARSE_STORE_FORMAT = 5;
 
 const FILE_NAME = 'parsed.v8';
 

@@ -44,12 +44,14 @@ describe('packed positions', () => {
     const packed = packPositions(POSITIONS)!;
     expect(isPackedPositions(packed)).toBe(true);
     expect(isPackedPositions({ ...packed, paths: `${packed.paths}x` })).toBe(false);
-    expect(isPackedPositions({ ...packed, numbers: packed.numbers.subarray(1) })).toBe(false);
-    expect(isPackedPositions({ ...packed, numbers: Array.from(packed.numbers) })).toBe(false);
+    expect(isPackedPositions({ ...packed, numbers: packed.numbers.slice(1) })).toBe(false);
+    expect(isPackedPositions({ ...packed, numbers: Int32Array.from(packed.numbers) })).toBe(false);
+    expect(isPackedPositions({ ...packed, numbers: packed.numbers.map((n, index) => (index === 2 ? n + 0.5 : n)) })).toBe(false);
+    expect(isPackedPositions({ ...packed, numbers: packed.numbers.map((n, index) => (index === 2 ? String(n) : n)) })).toBe(false);
     const negative = packed.numbers.slice();
     negative[1] = -4;
     expect(isPackedPositions({ ...packed, numbers: negative })).toBe(false);
-    expect(isPackedPositions({ paths: '', numbers: new Int32Array(0) })).toBe(true);
+    expect(isPackedPositions({ paths: '', numbers: [] })).toBe(true);
     expect(isPackedPositions(new Map())).toBe(false);
   });
 });
