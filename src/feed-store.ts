@@ -10,6 +10,7 @@ import { xmlText, type FeedItemSource, type FeedItemXml } from './feed.js';
 import type { FeedCheckInParts, ItemCheck } from './feed-check.js';
 import { hashText } from './build-store.js';
 import { codeDigest } from './up-to-date.js';
+import { runtimeVersion } from './runtime-version.js';
 
 /** Bumped whenever what is kept of an item, or what its check finds, changes without podsite's code changing. */
 export const FEED_STORE_FORMAT = 1;
@@ -255,5 +256,5 @@ function isItemBytes(xml: Buffer): boolean {
 
 /** The store's key: the settings' (as the other stores have it), the options that shape items, and podsite's code, whose checks find what they find. */
 export function feedStoreKey(settingsKey: string, options: { analytics?: boolean; future?: boolean }): string {
-  return hashText(JSON.stringify([settingsKey, options.analytics !== false, options.future === true, codeDigest()]));
+  return hashText(JSON.stringify([settingsKey, options.analytics !== false, options.future === true, codeDigest(), runtimeVersion()]));
 }

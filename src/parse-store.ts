@@ -7,6 +7,7 @@ import type { WallTime } from './dates.js';
 import type { EntryAddress, EpisodeSource } from './episode.js';
 import type { SourceFile } from './load.js';
 import { textFrom, textLengthOf } from './known-files.js';
+import { runtimeVersion } from './runtime-version.js';
 import { isPackedPositions, PackedPositions, packPositions, type PackedPositionsData } from './packed-positions.js';
 
 /** Bumped whenever what parsing makes of the same file changes without the package version changing. */
@@ -103,11 +104,8 @@ export class ParseStore {
   }
 }
 
-/**
- * The key of the settings, and the version of the time zone rules: an entry keeps its date's wall
- * time (its address), which new rules for a zone (Node comes with them) may change.
- */
-export const storedKey = (options: Pick<ParseStoreOptions, 'key'>) => `${options.key}\0${process.versions.tz ?? ''}\0${process.versions.icu ?? ''}`;
+/** The key of the settings, and of the runtime: an entry keeps its date's wall time (its address), which new rules for a zone (Node comes with them) may change. */
+export const storedKey = (options: Pick<ParseStoreOptions, 'key'>) => `${options.key}\0${runtimeVersion()}`;
 
 function withoutBody({ markdown: _body, ...episode }: EpisodeSource): NonNullable<KeptEntry['episode']> {
   return { ...episode, positions: packPositions(episode.positions) ?? episode.positions };

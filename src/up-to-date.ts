@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { digestOfText } from './digest.js';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +9,8 @@ import { CACHE_FOLDER } from './facts-cache.js';
 import type { KeptFile } from './link-pages.js';
 // Files changed this long before the inputs were looked at, or later, are compared by their bytes too.
 import { RACY_WINDOW_MS } from './known-files.js';
+import { digestOfText } from './digest.js';
+import { runtimeVersion } from './runtime-version.js';
 
 /**
  * Bumped when the record's shape changes, or when what a build makes from the same files changes
@@ -250,7 +251,7 @@ export function lastBuildFor(options: BuildOptions): LastBuild {
   const configPath = path.resolve(cwd, options.config ?? 'podsite.yaml');
   const folder = path.resolve(cwd, options.cacheFolder ?? path.join(path.dirname(configPath), CACHE_FOLDER));
   // Everything that changes what a build makes of the same files, but is not a file.
-  const key = JSON.stringify([RECORD_FORMAT, configPath, cwd, options.output, options.ledger, options.baseUrl, options.drafts, options.future === true, options.analytics !== false]);
+  const key = JSON.stringify([RECORD_FORMAT, configPath, cwd, options.output, options.ledger, options.baseUrl, options.drafts, options.future === true, options.analytics !== false, runtimeVersion()]);
   const name = `last-build-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.json`;
   return new LastBuild(path.join(folder, name), key, path.relative(cwd, path.join(folder, name)).split(path.sep).join('/'), configPath);
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { appendFile, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
 import { main, type CliIo } from '../src/cli.js';
 import { episodeFile, MINIMAL_SETTINGS, readTree, tempProject } from './helpers.js';
@@ -284,5 +284,29 @@ describe("the digest of podsite's own code", () => {
     expect(codeDigestWithin(listInputs([packageFolder], [path.join(code, 'cli.ts')], [packageFile])!), 'a file of the code skipped').toBeUndefined();
     expect(codeDigestWithin(listInputs([packageFolder], [path.join(code, 'dist')], [packageFile])!), 'an output folder in the code, whose leftovers are skipped beside it').toBeUndefined();
     expect(codeDigestWithin(listInputs([project], [], [packageFile])!), 'the code not walked').toBeUndefined();
+  });
+});
+
+describe('what a build keeps, under another runtime', () => {
+  it('is not taken: another Node, or its time zone data, builds again', async () => {
+    const root = await project();
+    const keys = async () => {
+      const { lastBuildFor } = await import('../src/up-to-date.js');
+      const { feedStoreKey } = await import('../src/feed-store.js');
+      return [lastBuildFor(options(root)).recordFile, feedStoreKey('settings', {})];
+    };
+    const here = await keys();
+    vi.resetModules();
+    vi.doMock('../src/runtime-version.js', () => ({ runtimeVersion: () => 'node 99.0.0, icu 1.0, tz 2099a' }));
+    try {
+      const other = await keys();
+      expect(other[0], 'the record of the last build').not.toBe(here[0]);
+      expect(other[1], 'the feed store').not.toBe(here[1]);
+    } finally {
+      vi.doUnmock('../src/runtime-version.js');
+      vi.resetModules();
+    }
+    const { runtimeVersion } = await import('../src/runtime-version.js');
+    expect(runtimeVersion()).toBe(`node ${process.versions.node}, icu ${process.versions.icu}, tz ${process.versions.tz}`);
   });
 });
