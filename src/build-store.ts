@@ -8,7 +8,7 @@ import type { RenderedNotes } from './markdown.js';
 import { deserialize, serialize } from 'node:v8';
 import { knownHashOf } from './known-files.js';
 import { encodedString, PlaceReader, readPlace, SpilledNotes, type Place, type StringSource } from './notes-spill.js';
-import { withHeader, writePieces, type FilePiece } from './v8-store.js';
+import { runsOf, withHeader, writePieces, type FilePiece } from './v8-store.js';
 
 /**
  * Bumped whenever the shape of an entry, or what the Markdown stage makes of the same text, changes
@@ -177,25 +177,11 @@ export class BuildStore {
     const pieces: FilePiece[] = [];
     const kept: KeptNotes[] = [];
     let at = 0;
-    let run: { source: NotesFile; at: number; bytes: number } | undefined;
-    const endRun = () => {
-      if (run !== undefined) pieces.push(run);
-      run = undefined;
-    };
-    const place = (bytes: Buffer) => {
-      endRun();
-      pieces.push(bytes);
-      at += bytes.length;
-      return [at - bytes.length, bytes.length] as const;
-    };
-    const placeStored = (file: NotesFile, stored: Place) => {
-      if (run?.source === file && run.at + run.bytes === stored.at) run.bytes += stored.bytes;
-      else {
-        endRun();
-        run = { source: file, at: stored.at, bytes: stored.bytes };
-      }
-      at += stored.bytes;
-      return [at - stored.bytes, stored.bytes] as const;
+    const place = (piece: FilePiece) => {
+      const bytes = piece instanceof Uint8Array ? piece.length : piece.bytes;
+      pieces.push(piece);
+      at += bytes;
+      return [at - bytes, bytes] as const;
     };
     for (const [hash, notes] of entries) {
       let html: readonly [number, number];
@@ -203,8 +189,8 @@ export class BuildStore {
       let encodings: number;
       if (notes instanceof StoredNotes) {
         const stored = notes.places();
-        html = placeStored(stored.file, stored.html);
-        text = placeStored(stored.file, stored.text);
+        html = place({ source: stored.file, at: stored.html.at, bytes: stored.html.bytes });
+        text = place({ source: stored.file, at: stored.text.at, bytes: stored.text.bytes });
         encodings = (stored.html.encoding === 'utf16le' ? 1 : 0) | (stored.text.encoding === 'utf16le' ? 2 : 0);
       } else {
         const htmlBytes = encodedString(notes.html);
@@ -215,9 +201,8 @@ export class BuildStore {
       }
       kept.push([hash, html[0], html[1], text[0], text[1], encodings, notes.unknownTags, notes.remoteMedia, notes.tooDeep ?? null, textDigest(notes)]);
     }
-    endRun();
     const header: ShardHeader = { format: STORE_FORMAT, podsiteVersion: this.version, key: this.options.key, payloadBytes: at, entries: kept };
-    return withHeader(serialize(header), pieces);
+    return withHeader(serialize(header), runsOf(pieces));
   }
 
   /** Reads the header of one shard; says what is wrong with the file when it cannot be trusted. */

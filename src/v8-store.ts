@@ -228,20 +228,23 @@ export class EntryStoreWriter {
 }
 
 /**
- * The places as runs of bytes that follow each other in one source, in the same order: after an
- * edit, nearly every entry is kept from the last store file, where it followed the one before, and
- * the file is copied a chunk at a time rather than with a read and a copy for each of its thousands
- * of entries (144 ms of CPU for parsed.v8, search.v8 and search-index.v8 in a profiled build).
+ * The pieces, with places that follow each other in one source joined into runs, in the same order:
+ * after an edit, nearly every entry is kept from the last store file, where it followed the one
+ * before, and the file is copied a chunk at a time rather than with a read and a copy for each of
+ * its thousands of entries (144 ms of CPU for parsed.v8, search.v8 and search-index.v8 in a
+ * profiled build). Bytes in memory end a run and pass as they are.
  */
-export function* runsOf(places: Iterable<EntryPlace>): Generator<EntryPlace> {
-  let run: { source: EntrySource; at: number; bytes: number } | undefined;
-  for (const place of places) {
-    if (run !== undefined && run.source === place.source && run.at + run.bytes === place.at) {
-      run.bytes += place.bytes;
+export function* runsOf(pieces: Iterable<FilePiece>): Generator<FilePiece> {
+  let run: { source: FilePlace['source']; at: number; bytes: number } | undefined;
+  for (const piece of pieces) {
+    if (!(piece instanceof Uint8Array) && run !== undefined && run.source === piece.source && run.at + run.bytes === piece.at) {
+      run.bytes += piece.bytes;
       continue;
     }
     if (run !== undefined) yield run;
-    run = { source: place.source, at: place.at, bytes: place.bytes };
+    run = undefined;
+    if (piece instanceof Uint8Array) yield piece;
+    else run = { source: piece.source, at: piece.at, bytes: piece.bytes };
   }
   if (run !== undefined) yield run;
 }
@@ -264,8 +267,15 @@ export function lengthOf(header: Uint8Array): Buffer {
   return length;
 }
 
-/** Bytes of a file to write: in memory, or at a place of a file that are read when their turn comes. */
-export type FilePiece = Uint8Array | { source: Pick<EntrySource, 'readInto'>; at: number; bytes: number };
+/** Bytes at a place of a file, read when their turn comes. */
+export interface FilePlace {
+  source: Pick<EntrySource, 'readInto'>;
+  at: number;
+  bytes: number;
+}
+
+/** Bytes of a file to write: in memory, or at a place of a file. */
+export type FilePiece = Uint8Array | FilePlace;
 
 /**
  * Writes the pieces in order, gathered a chunk at a time: one write per piece would be thousands of

@@ -137,12 +137,17 @@ describe('a store of entries saved after a few changed', () => {
       { source: last, at: 0, bytes: 10 },
       { source: last, at: 10, bytes: 0 },
       { source: last, at: 10, bytes: 2 },
+      // Bytes in memory pass as they are, between runs: the place after them starts its own.
+      new Uint8Array([1, 2]),
+      { source: last, at: 12, bytes: 4 },
     ];
     expect([...runsOf(places)]).toEqual([
       { source: last, at: 10, bytes: 10 },
       { source: scratch, at: 20, bytes: 3 },
       { source: last, at: 20, bytes: 1 },
       { source: last, at: 0, bytes: 12 },
+      new Uint8Array([1, 2]),
+      { source: last, at: 12, bytes: 4 },
     ]);
   });
 
