@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { digestOfText } from './digest.js';
 import { podsiteManifest } from './manifest.js';
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { mkdir, open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
@@ -320,11 +321,11 @@ export function textDigest(notes: RenderedNotes): string {
 
 /** The digest `textDigest` gives for this text. */
 export function digestOf(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
+  return digestOfText('sha256', text, 'base64url');
 }
 
 export function hashText(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return digestOfText('sha256', text, 'hex');
 }
 
 function shardOf(hash: string): number {

@@ -1,10 +1,10 @@
-import { digestOfText } from './digest.js';
 import { deserialize, serialize } from 'node:v8';
 import type { Diagnostic } from './diagnostics.js';
 import { EntryStoreWriter, readEntryStore, type EntryPlace } from './v8-store.js';
 import type { FieldTerms, IndexedEntry, StoredIndexedEntries } from './search-index.js';
 import type { Episode } from './site.js';
 import { notesDigestOf } from './spilled-entry.js';
+import { digestOf } from './build-store.js';
 
 /** Bumped whenever the terms made of the same entry change without the package version changing. */
 export const SEARCH_STORE_FORMAT = 3;
@@ -112,7 +112,7 @@ export class SearchStore {
 /** What an entry's terms are made from; the same as the fields `unchanged` compares in search-index.ts. */
 function idOf(entry: Episode): string {
   // The notes' text by its digest, which the build cache keeps: the text itself is not read.
-  return digestOfText('sha256', `${JSON.stringify([entry.title, entry.description ?? null, entry.path, entry.date.getTime()])}\0${notesDigestOf(entry)}`, 'base64url');
+  return digestOf(`${JSON.stringify([entry.title, entry.description ?? null, entry.path, entry.date.getTime()])}\0${notesDigestOf(entry)}`);
 }
 
 function isFieldTerms(value: unknown): value is FieldTerms {
