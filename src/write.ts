@@ -281,7 +281,7 @@ export class StagingFolder {
    * is taken, and each path is placed once. Undefined (each file is looked at) until the folder
    * is known to be the spare, or when the listing failed.
    */
-  private async spareIdentities(): Promise<((target: string, file: { ino: number; dev: number }) => boolean | undefined) | undefined> {
+  private async spareIdentities(): Promise<((target: string, file: { ino: number; dev: number }) => boolean) | undefined> {
     if (this.placed === undefined || this.spare === undefined) return undefined;
     this.spareLinks ??= this.spare.then((listing) => {
       if ('error' in listing || listing.identities === undefined) return undefined;
