@@ -21,7 +21,7 @@ import { SearchStore } from './search-store.js';
 import { FeedStore, feedStoreKey } from './feed-store.js';
 import { CACHE_FOLDER } from './facts-cache.js';
 import { attachFiles, attachmentContext, attachmentOutput } from './attachments.js';
-import { chromeOf, FEED_PATH, generatedAddresses, planPages, renderSpecs, type OutputFile, type PageKind, type PageSpec } from './pages.js';
+import { archiveEntryKey, chromeOf, FEED_PATH, generatedAddresses, planPages, renderSpecs, type OutputFile, type PageKind, type PageSpec } from './pages.js';
 import { placeSitePages, readSitePages } from './site-pages.js';
 import { machineFiles, robotsFiles, SITEMAP_PATH, SITEMAP_URL_LIMIT } from './machines.js';
 import { castOf, readPeople } from './people.js';
@@ -455,8 +455,9 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   const pagesKey = hashText(JSON.stringify([settingsKey, themeKey]));
   const previousPage = placed.diagnostics.length === 0 ? await hooks.previousPages?.(pagesKey) : undefined;
   const reusePrevious = previousPage && ((spec: PageSpec) => previousPage(spec.output, spec.key));
+  const archiveKey = archiveEntryKey(templates);
   const render = async (kind: PageKind) => {
-    const specs = planPages(site, strings, [kind]);
+    const specs = planPages(site, strings, [kind], archiveKey);
     planned.push(...specs);
     if (!renderer) return { value: [], written: [], diagnostics: [], rendered: [] };
     if (staging) {
