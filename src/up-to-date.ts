@@ -11,6 +11,7 @@ import type { KeptFile } from './link-pages.js';
 // Files changed this long before the inputs were looked at, or later, are compared by their bytes too.
 import { RACY_WINDOW_MS } from './known-files.js';
 import { digestOfText } from './digest.js';
+import { joinUnder } from './relative-path.js';
 import { runtimeVersion } from './runtime-version.js';
 
 /**
@@ -190,7 +191,8 @@ export class LastBuild {
     if (record?.pages === undefined || this.outputSeen !== undefined) return;
     const { folder, files } = record.output;
     // Failing that (no thread to be had), each page is looked at when it is asked for.
-    this.outputSeen = fileIdentitiesInBackground(files.map(([file]) => path.join(folder, file))).catch(() => undefined);
+    const inFolder = joinUnder(folder);
+    this.outputSeen = fileIdentitiesInBackground(files.map(([file]) => inFolder(file))).catch(() => undefined);
   }
 
   /**
@@ -205,11 +207,12 @@ export class LastBuild {
     const { keys } = record.pages;
     const seen = await this.outputSeen;
     const indexOf = new Map(record.output.files.map((file, index) => [file[0], index]));
+    const inFolder = joinUnder(record.output.folder);
     return (output, key) => {
       const index = indexOf.get(output);
       if (index === undefined || keys[output] !== this.hashOfKey(output, key)) return undefined;
       const known = record.output.files[index]!;
-      const file = path.join(record.output.folder, output);
+      const file = inFolder(output);
       const found = seen === undefined ? identityNow(file) : identityIn(seen, index);
       if (found === undefined || !sameIdentity([output, found.size, found.mtimeMs, found.ino], known)) return undefined;
       this.checked.set(output, known);
@@ -408,8 +411,9 @@ function sameIdentity(a: FileIdentity | null, b: FileIdentity | null): boolean {
 
 /** Every output file still the one the build wrote: same size, time and inode. */
 function outputIntact(output: BuildRecord['output']): boolean {
+  const inFolder = joinUnder(output.folder);
   for (const file of output.files) {
-    const stats = lstatSync(path.join(output.folder, file[0]), { throwIfNoEntry: false });
+    const stats = lstatSync(inFolder(file[0]), { throwIfNoEntry: false });
     if (stats === undefined || !stats.isFile() || !sameIdentity(identity(file[0], stats), file)) return false;
   }
   return true;
@@ -444,6 +448,7 @@ export function listInputs(roots: readonly string[], skip: readonly string[], fi
     else found.push({ kind: 'line', text: `o\0${file}\0${stats.mtimeMs}\n` });
   };
   const walkFolder = (folder: string): boolean => {
+    const inFolder = joinUnder(folder);
     let entries;
     try {
       entries = readdirSync(folder, { withFileTypes: true });
@@ -455,7 +460,7 @@ export function listInputs(roots: readonly string[], skip: readonly string[], fi
     found.push({ kind: 'line', text: `d\0${folder}\n` });
     for (const entry of entries) {
       if (++walked > MAX_WALKED) return false;
-      const full = path.join(folder, entry.name);
+      const full = inFolder(entry.name);
       if (NEVER_INPUTS.has(entry.name) || skipped.has(full) || isBuildLeftover(full, skip)) continue;
       if (entry.isDirectory()) {
         if (!walkFolder(full)) return false;
