@@ -7,7 +7,7 @@ import type { BuildCache, CachedFile } from './cache.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { inputLimitDefaults, type InputLimits } from './input-limits.js';
 import type { KnownFiles } from './known-files.js';
-import { relativeTo } from './relative-path.js';
+import { joinUnder, relativeTo } from './relative-path.js';
 
 /** A text file read from the project, named relative to the working folder (as diagnostics name it). */
 export interface SourceFile {
@@ -281,7 +281,7 @@ export async function loadEpisodeFiles(
   const reading: number[] = [];
   // Joined once per listing: an edit keeps the listing, and 4,000 joins at each rebuild showed in profiles.
   let paths = listingPaths.get(listing);
-  if (paths?.folder !== folder) listingPaths.set(listing, (paths = { folder, paths: names.map((name) => path.join(folder, name)) }));
+  if (paths?.folder !== folder) listingPaths.set(listing, (paths = { folder, paths: names.map(joinUnder(folder)) }));
   const { paths: absolutePaths } = paths;
   absolutePaths.forEach((absolutePath, index) => {
     const cached = cache?.files.get(absolutePath);

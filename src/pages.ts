@@ -175,7 +175,22 @@ export function entryPageSpec(settings: Settings, entry: Episode): PageSpec {
 
 const pageInfo = (settings: Settings, info: Omit<PageInfo, 'canonical'>): PageInfo => ({ ...info, canonical: absoluteUrl(settings, info.path) });
 
-export function planPages(site: Site, strings: Strings, kinds: readonly PageKind[] = ['entries', 'lists']): PageSpec[] {
+/**
+ * What the archive's key holds of each entry: what the built-in archive shows of it (its kind,
+ * counted, its date, address and title) when the archive, the layout and every partial are the
+ * built-in theme's; everything the entry holds when any of them is the podcaster's own, which may
+ * show anything. An edit of notes then leaves the built-in archive's key as it was: thousands of
+ * entries are not rendered again into the same page.
+ */
+export function archiveEntryKey(templates: ReadonlyMap<string, Pick<TemplateFile, 'builtIn'>>): (entry: Episode) => string {
+  const builtIn = (name: string) => templates.get(name)?.builtIn === true;
+  const ownTheme = !builtIn('archive') || !builtIn('layout') || [...templates].some(([name, file]) => name.startsWith('partials/') && !file.builtIn);
+  return ownTheme ? entryKey : shownInBuiltInArchive;
+}
+
+const shownInBuiltInArchive = (entry: Episode) => JSON.stringify([entry.kind, entry.date.getTime(), entry.path, entry.title]);
+
+export function planPages(site: Site, strings: Strings, kinds: readonly PageKind[] = ['entries', 'lists'], archiveKey: (entry: Episode) => string = entryKey): PageSpec[] {
   const { settings } = site;
   const page = (info: Omit<PageInfo, 'canonical'>) => pageInfo(settings, info);
   const specs: PageSpec[] = [];
@@ -220,7 +235,7 @@ export function planPages(site: Site, strings: Strings, kinds: readonly PageKind
       entryCount: site.entries.length,
       episodeCount: site.episodes.length,
     }),
-  }, () => site.entries.map(entryKey).join('|')));
+  }, () => site.entries.map(archiveKey).join('|')));
   specs.push(...peopleSpecs(site, strings, page), ...tagSpecs(site, strings, page), ...seasonSpecs(site, strings, page));
   for (const sitePage of site.pages) {
     specs.push({

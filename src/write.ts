@@ -4,9 +4,10 @@ import { copyFile, link, lstat, mkdir, open, readdir, readFile, rename, rm, stat
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
 import type { LinkedFile } from './link-pages.js';
-import { listFolderInBackground, type FolderListing } from './folder-listing.js';
+import { IDENTITY_FIELDS, listFolderInBackground, type FolderListing } from './folder-listing.js';
 import type { PublicFile } from './load.js';
 import { isRunning, leftoverFolders, removeInBackground } from './remove-later.js';
+import { joinUnder } from './relative-path.js';
 import type { OutputFile } from './pages.js';
 
 export interface OutputPlan {
@@ -122,7 +123,11 @@ export class StagingFolder {
     const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
     this.folder = path.join(parent, `.${name}.tmp-${suffix}`);
     this.previous = path.join(parent, `.${name}.old-${suffix}`);
+    this.inside = joinUnder(this.folder);
   }
+
+  /** The absolute path of a file of the new site, by its path in the site. */
+  private readonly inside: (relative: string) => string;
 
   /** Whether the folder is the spare site being brought up to date, rather than a folder made empty. */
   get reused(): boolean {
@@ -212,7 +217,7 @@ export class StagingFolder {
     const spareLinks = await this.spareIdentities();
     await this.guard(() => {
       for (const file of files) {
-        const target = path.join(this.folder, file.path);
+        const target = this.inside(file.path);
         try {
           // Most pages of the spare site are already links to the live site's files: left as they are.
           if (this.placed !== undefined && (spareLinks?.(target, file) ?? isLinkOf(target, file))) this.markUsed(path.dirname(target));
@@ -289,7 +294,7 @@ export class StagingFolder {
       const indexOf = new Map(files.map((file, index) => [file, index]));
       return (target: string, file: { ino: number; dev: number }) => {
         const index = indexOf.get(target);
-        return index !== undefined && identities[index * 2] === file.ino && identities[index * 2 + 1] === file.dev;
+        return index !== undefined && identities[index * IDENTITY_FIELDS + 2] === file.ino && identities[index * IDENTITY_FIELDS + 3] === file.dev;
       };
     });
     return this.spareLinks;
@@ -373,7 +378,7 @@ export class StagingFolder {
    * would change in place.
    */
   private place(relative: string): string {
-    const target = path.join(this.folder, relative);
+    const target = this.inside(relative);
     if (this.placed !== undefined) {
       clearForFile(target);
       this.placed.add(target);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { planPages } from '../src/pages.js';
+import { loadTheme } from '../src/load.js';
+import { archiveEntryKey, chromeOf, planPages, renderSpecs } from '../src/pages.js';
+import { createRenderer } from '../src/templates.js';
 import type { Episode } from '../src/site.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
 
@@ -37,5 +39,43 @@ describe('planned pages', () => {
     expect([shown.newer?.newer, shown.newer?.older, shown.older?.newer]).toEqual([undefined, undefined, undefined]);
     expect((context(newest!.path).episode as Episode).newer).toBeUndefined();
     expect((context(oldest!.path).episode as Episode).older).toBeUndefined();
+  });
+});
+
+describe('the key of the archive', () => {
+  it('holds what the built-in archive reads of each entry, so that an edit of anything else leaves the page as it was', async () => {
+    const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/a.md': episode(1, 'one'), 'episodes/b.md': episode(2, 'two') });
+    const result = await build({ cwd: root, write: false });
+    const site = result.site!;
+    const { theme } = await loadTheme(root, result.settings!.build.templates);
+    const { renderer } = createRenderer(result.settings!, theme.templates, result.settings!.build.templates);
+    const archive = planPages(site, {}).find((spec) => spec.path === '/archive/')!;
+    // Every property the templates look up on an entry, by any means Handlebars has.
+    const read = new Set<string>();
+    const watched = (entry: Episode) =>
+      new Proxy(entry, {
+        get: (target, name, receiver) => (typeof name === 'string' && read.add(name), Reflect.get(target, name, receiver)),
+        has: (target, name) => (typeof name === 'string' && read.add(name), Reflect.has(target, name)),
+        getOwnPropertyDescriptor: (target, name) => (typeof name === 'string' && read.add(name), Reflect.getOwnPropertyDescriptor(target, name)),
+      });
+    const context = archive.context() as { years: { year: number; entries: Episode[] }[] };
+    const spec = { ...archive, context: () => ({ ...context, years: context.years.map((year) => ({ ...year, entries: year.entries.map(watched) })) }) };
+    const rendered = renderSpecs(result.settings!, renderer!, theme.templates, [spec], undefined, chromeOf(site));
+    expect(rendered.value[0]!.contents).toContain('Day 2');
+    expect(read.size).toBeGreaterThan(0);
+    // The counts of entries and episodes come from each entry's kind, which the key holds too.
+    expect([...read].filter((name) => !['kind', 'date', 'path', 'title'].includes(name))).toEqual([]);
+    const key = archiveEntryKey(theme.templates);
+    const [entry] = site.entries;
+    expect(key({ ...entry!, html: '<p>other notes</p>', summary: 'other', number: 99 })).toBe(key(entry!));
+    for (const changed of [{ title: 'Other' }, { path: '/other/' }, { date: new Date(0) }, { kind: 'post' as const }]) expect(key({ ...entry!, ...changed })).not.toBe(key(entry!));
+  });
+
+  it('holds everything an entry holds when a template of the podcaster may show it', async () => {
+    const builtIn = { builtIn: true };
+    const [entry] = (await build({ cwd: await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/a.md': episode(1, 'one') }), write: false })).site!.entries;
+    const own = (name: string) => new Map([['archive', builtIn], ['layout', builtIn], ['partials/header', builtIn], [name, { builtIn: false }]]);
+    expect(archiveEntryKey(own('episode'))(entry!)).not.toBe(entry!.key);
+    for (const name of ['archive', 'layout', 'partials/header', 'partials/mine']) expect(archiveEntryKey(own(name))(entry!), name).toBe(entry!.key);
   });
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { relativeTo, resolveFrom } from '../src/relative-path.js';
+import { joinUnder, relativeTo, resolveFrom } from '../src/relative-path.js';
 
 const FOLDERS = ['/project', '/project/', '/', '/a/b/../project', '/project/./sub'];
 const FILES = [
@@ -33,6 +33,14 @@ describe('relative paths of many files', () => {
     for (const folder of FOLDERS) {
       const resolve = resolveFrom(folder);
       for (const file of relativeFiles) expect(resolve(file), `${file} from ${folder}`).toBe(path.resolve(folder, file));
+    }
+  });
+
+  it('join as path.join does', () => {
+    const relativeFiles = ['episodes/one.md', 'a.md', '2024/01/02/slug/index.html', '/abs/a.md', '/', '', '.', '..', '../x.md', './a.md', 'a//b.md', 'a/', 'a/.', 'a/..', '.hidden/a', '..a/b', 'a/../../b', 'été 🎙.md'];
+    for (const folder of [...FOLDERS, 'relative/folder', 'relative/../folder/', '', '.', './here', '..']) {
+      const join = joinUnder(folder);
+      for (const file of relativeFiles) expect(join(file), `${file} under ${folder}`).toBe(path.join(folder, file));
     }
   });
 });

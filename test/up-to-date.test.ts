@@ -232,6 +232,32 @@ describe('after a change, pages that did not change', () => {
     expect(await readFile(path.join(root, 'dist', entryPage(4)), 'utf8')).not.toContain('by hand');
   });
 
+  it('leave the built-in archive as it was after an edit of notes; a new title, or a partial of the podcaster, renders it again', async () => {
+    const root = await project();
+    await builtAndUpToDate(root);
+    const archive = path.join(root, 'dist/archive/index.html');
+    const before = await stat(archive);
+    await writeFile(path.join(root, 'episodes/2024-01-01-e1.md'), episode(1, 'New notes.'));
+    const edited = await build(options(root));
+    expect(edited.fresh).toContain(entryPage(1));
+    expect(edited.fresh).not.toContain('archive/index.html');
+    expect((await stat(archive)).ino).toBe(before.ino);
+
+    await writeFile(path.join(root, 'episodes/2024-01-01-e1.md'), episode(1, 'New notes.').replace('title: Episode 1', 'title: The first one'));
+    const retitled = await build(options(root));
+    expect(retitled.fresh).toContain('archive/index.html');
+    expect(await readFile(archive, 'utf8')).toContain('The first one');
+
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(root, 'templates/partials'), { recursive: true });
+    await writeFile(path.join(root, 'templates/partials/footer.hbs'), '<footer>Our own footer</footer>');
+    expect((await build(options(root))).ok).toBe(true);
+    await writeFile(path.join(root, 'episodes/2024-01-01-e1.md'), episode(1, 'Newer notes.').replace('title: Episode 1', 'title: The first one'));
+    expect((await build(options(root))).fresh).toContain('archive/index.html');
+    expect((await build(options(root, { cache: false, output: 'cold' }))).ok).toBe(true);
+    expect(await readTree(path.join(root, 'dist'))).toEqual(await readTree(path.join(root, 'cold')));
+  });
+
   it('leave no folder of an entry that is gone, though the folders of the last output are made ahead', async () => {
     const root = await project();
     await writeFile(path.join(root, 'episodes/2024-01-04-e4.md'), episode(4));
