@@ -245,7 +245,7 @@ export class BuildStore {
         if (!isKeptNotes(entry, payloadBytes)) return 'damaged (an entry has the wrong shape)';
         const [hash, htmlAt, htmlBytes, textAt, textBytes, encodings, unknownTags, remoteMedia, tooDeep, digest] = entry;
         // An entry filed under the wrong shard was not written by this code: it is not trusted.
-        if (!/^[0-9a-f]{64}$/.test(hash) || shardOf(hash) !== index) return 'damaged (an entry has a wrong hash)';
+        if (!SHA256_HEX.test(hash) || shardOf(hash) !== index) return 'damaged (an entry has a wrong hash)';
         const html: Place = { at: htmlAt, bytes: htmlBytes, encoding: encodings & 1 ? 'utf16le' : 'utf8' };
         const text: Place = { at: textAt, bytes: textBytes, encoding: encodings & 2 ? 'utf16le' : 'utf8' };
         shard.set(hash, new StoredNotes(strings, html, text, unknownTags, remoteMedia, tooDeep ?? undefined, digest));
@@ -344,22 +344,33 @@ function isPlace(value: unknown, field: 'name' | 'url'): boolean {
   return isRecord(value) && typeof value[field] === 'string' && typeof value.line === 'number' && typeof value.column === 'number';
 }
 
+/** A hash as the shards file entries under: one pattern for the thousands of entries a build opens, not one made for each. */
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Checked with no function or array made for each entry: a build opens thousands of them. */
 function isKeptNotes(value: unknown, payloadBytes: number): value is KeptNotes {
   if (!Array.isArray(value) || value.length !== 10) return false;
   const [hash, htmlAt, htmlBytes, textAt, textBytes, encodings, unknownTags, remoteMedia, tooDeep, digest] = value as unknown[];
-  const inPayload = (at: unknown, bytes: unknown) => Number.isSafeInteger(at) && Number.isSafeInteger(bytes) && (at as number) >= 0 && (bytes as number) >= 0 && (at as number) + (bytes as number) <= payloadBytes;
   return (
     typeof hash === 'string' &&
-    inPayload(htmlAt, htmlBytes) &&
-    inPayload(textAt, textBytes) &&
+    isInPayload(htmlAt, htmlBytes, payloadBytes) &&
+    isInPayload(textAt, textBytes, payloadBytes) &&
     (encodings === 0 || encodings === 1 || encodings === 2 || encodings === 3) &&
-    Array.isArray(unknownTags) &&
-    unknownTags.every((tag) => isPlace(tag, 'name')) &&
-    Array.isArray(remoteMedia) &&
-    remoteMedia.every((media) => isPlace(media, 'url')) &&
+    arePlaces(unknownTags, 'name') &&
+    arePlaces(remoteMedia, 'url') &&
     (tooDeep === null || (isRecord(tooDeep) && typeof tooDeep.line === 'number' && typeof tooDeep.column === 'number' && typeof tooDeep.what === 'string' && typeof tooDeep.limit === 'number')) &&
     typeof digest === 'string'
   );
+}
+
+function isInPayload(at: unknown, bytes: unknown, payloadBytes: number): boolean {
+  return Number.isSafeInteger(at) && Number.isSafeInteger(bytes) && (at as number) >= 0 && (bytes as number) >= 0 && (at as number) + (bytes as number) <= payloadBytes;
+}
+
+function arePlaces(value: unknown, field: 'name' | 'url'): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) if (!isPlace(item, field)) return false;
+  return true;
 }
 
 let version: string | undefined;

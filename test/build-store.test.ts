@@ -176,6 +176,12 @@ describe('build store', () => {
     // Notes said to lie past the end of the file.
     await writeFile(path.join(folder, shard), withHeader(good, { ...header, entries: [[hashText('text'), 0, header.payloadBytes + 1, ...header.entries[0]!.slice(3)]] }));
     expect((await BuildStore.open(options)).diagnostics[0]!.message).toContain('wrong shape');
+    // An unknown tag or a remote medium that is not a place in the notes.
+    for (const [index, list] of [[6, [{ name: 'x-tag', line: 'one', column: 1 }]], [7, [{ url: 5, line: 1, column: 1 }]]] as const) {
+      const entry = header.entries[0]!.map((value, at) => (at === index ? list : value));
+      await writeFile(path.join(folder, shard), withHeader(good, { ...header, entries: [entry] }));
+      expect((await BuildStore.open(options)).diagnostics[0]?.message, `field ${index}`).toContain('wrong shape');
+    }
 
     // A file that is no cache at all.
     await writeFile(path.join(folder, shard), withHeader(good, [1, 2, 3]));

@@ -177,6 +177,12 @@ describe('known episode files', () => {
     // A list whose entries are not files: not trusted either.
     await writeFile(stored, JSON.stringify({ format: 1, key: 'k', files: [[file, 'a', 'b']] }));
     expect(KnownFiles.open(options).diagnostics.map((d) => d.rule)).toEqual(['cache-ignored']);
+    // Nine fields, one of the wrong type: its hash a number, or its size a string.
+    const record = JSON.parse(text).files[0] as unknown[];
+    for (const [index, wrong] of [[6, 7], [1, '12'], [0, 3], [8, null]] as const) {
+      await writeFile(stored, JSON.stringify({ format: 1, key: 'k', files: [record.map((value, at) => (at === index ? wrong : value))] }));
+      expect(KnownFiles.open(options).diagnostics.map((d) => d.rule), `field ${index}`).toEqual(['cache-ignored']);
+    }
     });
   });
 });

@@ -51,6 +51,14 @@ describe('packed positions', () => {
     const negative = packed.numbers.slice();
     negative[1] = -4;
     expect(isPackedPositions({ ...packed, numbers: negative })).toBe(false);
+    // An end line or column may be absent (-1), nothing lower.
+    const belowAbsent = packed.numbers.slice();
+    belowAbsent[3] = -2;
+    expect(isPackedPositions({ ...packed, numbers: belowAbsent })).toBe(false);
+    // A line or column is never absent.
+    const absentColumn = packed.numbers.slice();
+    absentColumn[2] = -1;
+    expect(isPackedPositions({ ...packed, numbers: absentColumn })).toBe(false);
     expect(isPackedPositions({ paths: '', numbers: [] })).toBe(true);
     expect(isPackedPositions(new Map())).toBe(false);
   });
