@@ -10,7 +10,7 @@ import { displayDate } from './dates.js';
 import type { EpisodeSource } from './episode.js';
 import { markdownOptionsOf, notesDiagnostics, parseEntry, renderAllNotes, stampEntry } from './entry.js';
 import { podcastGuid, renderFeed } from './feed.js';
-import { formatLedger, parseLedger, pinGuids } from './ledger.js';
+import { formatLedger, isFormatted, parseLedger, pinGuids } from './ledger.js';
 import type { RenderedNotes } from './markdown.js';
 import { listPublicFiles, loadEpisodeFiles, loadPageFiles, loadPeopleFiles, loadTheme, readLedgerFile, readSettingsFile, skippedLinkDiagnostics, type SkippedLink, type SourceFile } from './load.js';
 import { checkFeedFile } from './check-feed.js';
@@ -416,8 +416,10 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       },
     });
     collect(...pinned.diagnostics);
-    // Only a build that writes the site writes the ledger.
-    const next = options.write === false ? undefined : formatLedger(pinned.next);
+    // Only a build that writes the site writes the ledger; one that changes none of its records
+    // finds it as it was without making its text again (thousands of records).
+    const unchanged = () => text !== undefined && ledger?.ledger !== undefined && pinned.keepsRecords && isFormatted(text, ledger.ledger);
+    const next = options.write === false ? undefined : unchanged() ? text : formatLedger(pinned.next);
     return { guids: pinned.guids, podcastGuid: pinned.podcastGuid, ledger: next === text ? undefined : next };
   });
 
