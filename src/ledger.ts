@@ -218,9 +218,10 @@ export function pinGuids(episodes: readonly Episode[], options: PinOptions): Pin
     if (record.episode !== undefined) byNumber.set(numberKey(record.season, record.episode), record);
   }
   for (const episode of episodes) claim(episode, byFile.get(options.fileOf(episode)));
-  for (const episode of episodes) if (episode.guid !== undefined) claim(episode, byGuid.get(episode.guid));
+  // Most episodes are found by file: the others' keys are not made for them.
+  for (const episode of episodes) if (episode.guid !== undefined && !recordOf.has(episode)) claim(episode, byGuid.get(episode.guid));
   for (const episode of episodes) {
-    if (episode.number !== undefined && episode.episodeType === 'full') claim(episode, byNumber.get(numberKey(episode.season, episode.number)));
+    if (episode.number !== undefined && episode.episodeType === 'full' && !recordOf.has(episode)) claim(episode, byNumber.get(numberKey(episode.season, episode.number)));
   }
 
   const guids = new Map<Episode, string>();

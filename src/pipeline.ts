@@ -175,6 +175,9 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   if (knownFiles && knownFiles.known.size > 0 && options.write !== false && cache === undefined && options.onEntryPages === undefined && (pool.jobs ?? renderPoolDefaults.jobs) > 1) {
     streaming.notesWorker = startNotesWorker(pool.worker);
   }
+  // Read while the episodes are parsed and rendered: the ledger stage has no wait for thousands of records.
+  const ledgerFile = path.relative(cwd, settings.build.ledger) || settings.build.ledger;
+  const ledgerRead = readLedgerFile(settings.build.ledger, ledgerFile);
   const [sources, theme, listedPublicFiles, peopleFiles, listedMediaFiles, pageFiles] = await stage('load', () =>
     Promise.all([
       loadEpisodeFiles(cwd, settings.build.episodes, cache, settings.limits, knownFiles && { known: knownFiles.known, taken: hooks.inputStats?.() }),
@@ -382,16 +385,16 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   });
 
   const identity = await stage('ledger', async () => {
-    const ledgerFile = path.relative(cwd, settings.build.ledger) || settings.build.ledger;
-    const read = await readLedgerFile(settings.build.ledger, ledgerFile);
+    const read = await ledgerRead;
     if (read.diagnostic) collect(read.diagnostic);
     const { text } = read;
     const ledger = text === undefined ? undefined : cache?.ledger?.text === text ? cache.ledger.parsed : parseLedger(text, ledgerFile);
     if (cache && text !== undefined && ledger) cache.ledger = { text, parsed: ledger };
     collect(...(ledger?.diagnostics ?? []));
     // path.relative for every episode, twice, is a measurable part of a rebuild in podsite dev: kept while the folders stay.
+    // A plain build asks for each path more than once too (the episode files, then each episode, then its record).
     const memoKey = `${settings.build.root}\0${cwd}`;
-    let memo = cache && ledgerPaths.get(cache);
+    let memo = cache ? ledgerPaths.get(cache) : { key: memoKey, paths: new Map<string, string>() };
     if (cache && memo?.key !== memoKey) ledgerPaths.set(cache, (memo = { key: memoKey, paths: new Map() }));
     const fromCwd = resolveFrom(cwd);
     const relativeToRoot = relativeTo(settings.build.root);
