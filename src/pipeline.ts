@@ -175,9 +175,6 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   if (knownFiles && knownFiles.known.size > 0 && options.write !== false && cache === undefined && options.onEntryPages === undefined && (pool.jobs ?? renderPoolDefaults.jobs) > 1) {
     streaming.notesWorker = startNotesWorker(pool.worker);
   }
-  // Read while the episodes are parsed and rendered: the ledger stage has no wait for thousands of records.
-  const ledgerFile = path.relative(cwd, settings.build.ledger) || settings.build.ledger;
-  const ledgerRead = readLedgerFile(settings.build.ledger, ledgerFile);
   const [sources, theme, listedPublicFiles, peopleFiles, listedMediaFiles, pageFiles] = await stage('load', () =>
     Promise.all([
       loadEpisodeFiles(cwd, settings.build.episodes, cache, settings.limits, knownFiles && { known: knownFiles.known, taken: hooks.inputStats?.() }),
@@ -366,6 +363,11 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   // The entries hold all the parsed episodes held; these lists would keep them to the end of the
   // build (each a dictionary in V8 once its body is spilled: about 30 MB at 20,000 episodes).
   for (const list of [parsed, published, measured]) list.length = 0;
+
+  // Read while the entries are assembled: the ledger stage has no wait for thousands of records. Not
+  // earlier: its text (3 MB at 20,000 episodes) would add to the Markdown stage's peak of a first build.
+  const ledgerFile = path.relative(cwd, settings.build.ledger) || settings.build.ledger;
+  const ledgerRead = readLedgerFile(settings.build.ledger, ledgerFile);
 
   // Transcripts are looked for at every build: they may come and go while the episode file stays the same.
   await stage('attachments', () => {
