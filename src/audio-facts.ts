@@ -80,6 +80,11 @@ export function applyAudioFacts(episode: EpisodeSource, finding: AudioFinding | 
   return { episode: copy, diagnostics };
 }
 
+/** Whether applyAudioFacts gives the episode back as it is, with nothing to say: nothing learnt, and a length written (or no audio). */
+export function keepsItsAudio(episode: EpisodeSource, finding: AudioFinding | undefined): boolean {
+  return finding === undefined && (episode.audio === undefined || episode.audio.length !== undefined);
+}
+
 type Report = (key: string, rule: RuleId, message: string, hint?: string) => void;
 
 function measuredAudio(audio: Audio, finding: AudioFinding, keys: FieldKeys, report: Report): Audio {

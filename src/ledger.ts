@@ -26,18 +26,44 @@ export const LEDGER_ABOUT =
 
 /** One record a line, oldest first, so that a new episode is one added line in a diff. */
 export function formatLedger(ledger: Ledger): string {
-  const records = ledger.episodes.map((record) => `    ${JSON.stringify(record)}`);
-  return [
-    '{',
-    `  "about": ${JSON.stringify(LEDGER_ABOUT)},`,
-    '  "version": 1,',
-    ...(ledger.podcastGuid === undefined ? [] : [`  "podcastGuid": ${JSON.stringify(ledger.podcastGuid)},`]),
-    `  "episodes": [${records.length === 0 ? ']' : ''}`,
-    ...(records.length === 0 ? [] : [records.join(',\n'), '  ]']),
-    '}',
-    '',
-  ].join('\n');
+  return `${ledgerHead(ledger)}${ledger.episodes.map(recordLine).join(RECORD_SEPARATOR)}${ledgerTail(ledger)}`;
 }
+
+/**
+ * Whether `text` is what formatLedger makes of `ledger`, compared a record at a time: a build
+ * that changes no record need not make the whole text again to find it the same.
+ */
+export function isFormatted(text: string, ledger: Ledger): boolean {
+  const head = ledgerHead(ledger);
+  if (!text.startsWith(head)) return false;
+  let at = head.length;
+  const { episodes } = ledger;
+  for (let index = 0; index < episodes.length; index++) {
+    if (index > 0) {
+      if (!text.startsWith(RECORD_SEPARATOR, at)) return false;
+      at += RECORD_SEPARATOR.length;
+    }
+    const line = recordLine(episodes[index]!);
+    if (!text.startsWith(line, at)) return false;
+    at += line.length;
+  }
+  const tail = ledgerTail(ledger);
+  return text.length === at + tail.length && text.endsWith(tail);
+}
+
+const RECORD_SEPARATOR = ',\n';
+
+const recordLine = (record: LedgerRecord) => `    ${JSON.stringify(record)}`;
+
+/** The text before the first record. */
+function ledgerHead(ledger: Ledger): string {
+  const podcastGuid = ledger.podcastGuid === undefined ? '' : `  "podcastGuid": ${JSON.stringify(ledger.podcastGuid)},\n`;
+  const episodes = ledger.episodes.length === 0 ? '  "episodes": []\n' : '  "episodes": [\n';
+  return `{\n  "about": ${JSON.stringify(LEDGER_ABOUT)},\n  "version": 1,\n${podcastGuid}${episodes}`;
+}
+
+/** The text after the last record. */
+const ledgerTail = (ledger: Ledger) => (ledger.episodes.length === 0 ? '}\n' : '\n  ]\n}\n');
 
 export interface ParsedLedger {
   ledger: Ledger | undefined;
@@ -48,10 +74,9 @@ export interface ParsedLedger {
 
 /** Reads the ledger's text; `file` is how diagnostics name it. */
 export function parseLedger(text: string, file: string): ParsedLedger {
-  const lines = new Map<LedgerRecord, number>();
   const invalid = (message: string, position: Position = { line: 1, column: 1 }): ParsedLedger => ({
     ledger: undefined,
-    lines,
+    lines: new Map(),
     diagnostics: [
       diagnostic(file, position, 'invalid-ledger', message, 'podsite writes this file: take it back from version control, or delete it to start a new ledger (every episode then keeps the GUID it has now)'),
     ],
@@ -67,34 +92,51 @@ export function parseLedger(text: string, file: string): ParsedLedger {
     return invalid('the ledger must be an object with `"version": 1` and an `"episodes"` list');
   }
   if (data.podcastGuid !== undefined && typeof data.podcastGuid !== 'string') return invalid('`podcastGuid` must be a text');
-  const recordLines = guidLines(text);
-  const episodes: LedgerRecord[] = [];
-  for (const [index, value] of data.episodes.entries()) {
-    const record = ledgerRecord(value);
+  const values: unknown[] = data.episodes;
+  const episodes: LedgerRecord[] = new Array(values.length);
+  for (let index = 0; index < values.length; index++) {
+    const record = ledgerRecord(values[index]);
     if (record === undefined) {
       return invalid(`record ${index + 1} of the ledger needs a \`guid\` and a \`file\` (texts), and whole numbers for \`season\` and \`episode\``);
     }
-    episodes.push(record);
-    const line = recordLines.get(record.guid);
-    if (line !== undefined) lines.set(record, line);
+    episodes[index] = record;
   }
-  return { ledger: { podcastGuid: data.podcastGuid as string | undefined, episodes }, lines, diagnostics: [] };
+  // Lines are asked for only by a diagnostic about a record: most builds never look the ledger's lines over.
+  let lines: Map<LedgerRecord, number> | undefined;
+  return {
+    ledger: { podcastGuid: data.podcastGuid as string | undefined, episodes },
+    get lines() {
+      return (lines ??= recordLines(text, episodes));
+    },
+    diagnostics: [],
+  };
 }
 
 function ledgerRecord(value: unknown): LedgerRecord | undefined {
   if (!isObject(value) || typeof value.guid !== 'string' || value.guid === '' || typeof value.file !== 'string') return undefined;
-  const whole = (n: unknown) => n === undefined || (typeof n === 'number' && Number.isInteger(n));
-  if (!whole(value.season) || !whole(value.episode) || (value.published !== undefined && typeof value.published !== 'string')) return undefined;
-  return {
-    guid: value.guid,
-    file: value.file,
-    ...(value.season !== undefined && { season: value.season as number }),
-    ...(value.episode !== undefined && { episode: value.episode as number }),
-    ...(value.published !== undefined && { published: value.published as string }),
-  };
+  const { season, episode, published } = value;
+  if (!isWholeOrAbsent(season) || !isWholeOrAbsent(episode) || (published !== undefined && typeof published !== 'string')) return undefined;
+  // Keys in this order, as formatLedger writes them back.
+  const record: LedgerRecord = { guid: value.guid, file: value.file };
+  if (season !== undefined) record.season = season;
+  if (episode !== undefined) record.episode = episode;
+  if (published !== undefined) record.published = published;
+  return record;
 }
 
+const isWholeOrAbsent = (n: unknown): n is number | undefined => n === undefined || (typeof n === 'number' && Number.isInteger(n));
+
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function recordLines(text: string, records: readonly LedgerRecord[]): Map<LedgerRecord, number> {
+  const byGuid = guidLines(text);
+  const lines = new Map<LedgerRecord, number>();
+  for (const record of records) {
+    const line = byGuid.get(record.guid);
+    if (line !== undefined) lines.set(record, line);
+  }
+  return lines;
+}
 
 function guidLines(text: string): Map<string, number> {
   const found = new Map<string, number>();
@@ -143,6 +185,11 @@ export interface PinnedGuids {
   podcastGuid: string;
   /** The ledger after this build. */
   next: Ledger;
+  /**
+   * Whether the ledger after this build has exactly the records of the one read, in the same
+   * order, and its podcast GUID: then it is written as `formatLedger` wrote that one.
+   */
+  keepsRecords: boolean;
   diagnostics: Diagnostic[];
 }
 
@@ -162,13 +209,19 @@ export function pinGuids(episodes: readonly Episode[], options: PinOptions): Pin
     claimed.set(record, episode);
     recordOf.set(episode, record);
   };
-  const byFile = new Map(records.map((record) => [record.file, record]));
-  const byGuid = new Map(records.map((record) => [record.guid, record]));
-  const byNumber = new Map(records.filter((r) => r.episode !== undefined).map((record) => [numberKey(record.season, record.episode!), record]));
+  const byFile = new Map<string, LedgerRecord>();
+  const byGuid = new Map<string, LedgerRecord>();
+  const byNumber = new Map<string, LedgerRecord>();
+  for (const record of records) {
+    byFile.set(record.file, record);
+    byGuid.set(record.guid, record);
+    if (record.episode !== undefined) byNumber.set(numberKey(record.season, record.episode), record);
+  }
   for (const episode of episodes) claim(episode, byFile.get(options.fileOf(episode)));
-  for (const episode of episodes) if (episode.guid !== undefined) claim(episode, byGuid.get(episode.guid));
+  // Most episodes are found by file: the others' keys are not made for them.
+  for (const episode of episodes) if (episode.guid !== undefined && !recordOf.has(episode)) claim(episode, byGuid.get(episode.guid));
   for (const episode of episodes) {
-    if (episode.number !== undefined && episode.episodeType === 'full') claim(episode, byNumber.get(numberKey(episode.season, episode.number)));
+    if (episode.number !== undefined && episode.episodeType === 'full' && !recordOf.has(episode)) claim(episode, byNumber.get(numberKey(episode.season, episode.number)));
   }
 
   const guids = new Map<Episode, string>();
@@ -177,15 +230,14 @@ export function pinGuids(episodes: readonly Episode[], options: PinOptions): Pin
   const recorded: { guid: string; episode: Episode; published: string | undefined }[] = [];
   const unclaimed: LedgerRecord[] = [];
   // Oldest first: of two episodes with one GUID, the later one is reported, usually the copy.
-  for (const episode of [...episodes].reverse()) {
+  for (let index = episodes.length - 1; index >= 0; index--) {
+    const episode = episodes[index]!;
     const record = recordOf.get(episode);
-    // Asked for only by a diagnostic: positions kept by the parse store are read when first asked for.
-    const at = () => episode.positions.get('guid') ?? { line: 1, column: 1 };
     if (record !== undefined && episode.guid !== undefined && episode.guid !== record.guid) {
       diagnostics.push(
         diagnostic(
           episode.file,
-          at(),
+          guidPosition(episode),
           'guid-changed',
           `the guid \`${episode.guid}\` is not \`${record.guid}\`, the GUID ${options.ledgerFile} recorded when this episode was published: apps would take it for a new episode`,
           `write \`guid: ${record.guid}\`, or remove the \`guid:\` line: the recorded GUID is kept`,
@@ -196,7 +248,7 @@ export function pinGuids(episodes: readonly Episode[], options: PinOptions): Pin
     const other = owner.get(guid) ?? recordedElsewhere(byGuid.get(guid), claimed, episode);
     if (other !== undefined) {
       const whose = typeof other === 'string' ? other : other.file;
-      diagnostics.push(diagnostic(episode.file, at(), 'duplicate-guid', `the guid \`${guid}\` is also the guid of ${whose}`, 'podcast apps would show only one of them; give each episode its own guid'));
+      diagnostics.push(diagnostic(episode.file, guidPosition(episode), 'duplicate-guid', `the guid \`${guid}\` is also the guid of ${whose}`, 'podcast apps would show only one of them; give each episode its own guid'));
       continue;
     }
     owner.set(guid, episode);
@@ -226,7 +278,7 @@ export function pinGuids(episodes: readonly Episode[], options: PinOptions): Pin
   const nextLedger = (): Ledger => {
     const episodes: LedgerRecord[] = recorded.map(({ guid, episode, published }) => ({ guid, file: options.fileOf(episode), ...numbering(episode), published: published ?? episode.date.toISOString() }));
     episodes.push(...unclaimed);
-    episodes.sort((a, b) => (a.published ?? '').localeCompare(b.published ?? '') || a.file.localeCompare(b.file));
+    episodes.sort(byPublication);
     return { podcastGuid, episodes };
   };
   return {
@@ -235,9 +287,51 @@ export function pinGuids(episodes: readonly Episode[], options: PinOptions): Pin
     get next() {
       return (next ??= nextLedger());
     },
+    get keepsRecords() {
+      return keepsRecords(options, recorded, recordOf, unclaimed.length, podcastGuid);
+    },
     diagnostics,
   };
 }
+
+/**
+ * The order of the ledger's records: by publication, then by file. A collator compares as
+ * `localeCompare` does (the same default locale and options) without looking one up at each call,
+ * which made most of the time of sorting thousands of records.
+ */
+function byPublication(a: LedgerRecord, b: LedgerRecord): number {
+  collator ??= new Intl.Collator();
+  return collator.compare(a.published ?? '', b.published ?? '') || collator.compare(a.file, b.file);
+}
+
+let collator: Intl.Collator | undefined;
+
+/**
+ * Whether the next ledger would be the one read: each record it would make from an episode is
+ * the episode's record as read (no new episode, no file renamed, no number changed, a date of
+ * publication recorded), none is left out, and the records read are already in the order it
+ * sorts them in, with no two that sort alike (the sort could then swap them).
+ */
+function keepsRecords(
+  options: PinOptions,
+  recorded: readonly { episode: Episode; published: string | undefined }[],
+  recordOf: ReadonlyMap<Episode, LedgerRecord>,
+  unclaimed: number,
+  podcastGuid: string,
+): boolean {
+  const read = options.ledger?.ledger;
+  if (read === undefined || read.podcastGuid !== podcastGuid || recorded.length + unclaimed !== read.episodes.length) return false;
+  for (const { episode, published } of recorded) {
+    const record = recordOf.get(episode);
+    if (record === undefined || published === undefined || record.file !== options.fileOf(episode) || record.season !== episode.season || record.episode !== episode.number) return false;
+  }
+  const records = read.episodes;
+  for (let index = 1; index < records.length; index++) if (byPublication(records[index - 1]!, records[index]!) >= 0) return false;
+  return true;
+}
+
+/** Asked for only by a diagnostic: positions kept by the parse store are read when first asked for. */
+const guidPosition = (episode: Episode) => episode.positions.get('guid') ?? { line: 1, column: 1 };
 
 /** A record that another episode of the ledger holds, or that belongs to an episode no longer in the archive. */
 function recordedElsewhere(record: LedgerRecord | undefined, claimed: ReadonlyMap<LedgerRecord, Episode>, episode: Episode): string | undefined {

@@ -471,7 +471,7 @@ export async function readSettingsFile(configPath: string, cwd: string): Promise
 /** The GUID ledger's text, none when there is no ledger yet, or why it cannot be read. */
 export async function readLedgerFile(ledgerPath: string, file: string): Promise<{ text?: string; diagnostic?: Diagnostic }> {
   try {
-    return { text: readFileSync(ledgerPath, 'utf8') };
+    return { text: await readFile(ledgerPath, 'utf8') };
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     if (code === 'ENOENT') return {};

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { applyAudioFacts, isLocalAudio, type AudioFinding } from './audio-facts.js';
+import { applyAudioFacts, isLocalAudio, keepsItsAudio, type AudioFinding } from './audio-facts.js';
 import type { Settings } from './config.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { EpisodeSource } from './episode.js';
@@ -24,9 +24,13 @@ export async function measureAudio(
   options: MeasureOptions,
 ): Promise<{ episodes: EpisodeSource[]; diagnostics: Diagnostic[] }> {
   const cacheFolder = options.cacheFolder ?? path.join(settings.build.root, CACHE_FOLDER);
-  const urls = episodes.flatMap((episode) => (episode.audio ? [episode.audio.url] : []));
-  const local = urls.filter(isLocalAudio);
-  const remote = options.probe ? urls.filter((url) => !isLocalAudio(url)) : [];
+  const local: string[] = [];
+  const remote: string[] = [];
+  for (const episode of episodes) {
+    if (episode.audio === undefined) continue;
+    if (isLocalAudio(episode.audio.url)) local.push(episode.audio.url);
+    else if (options.probe) remote.push(episode.audio.url);
+  }
   const [localFindings, hostFindings] = await Promise.all([
     local.length === 0
       ? new Map<string, AudioFinding>()
@@ -36,12 +40,19 @@ export async function measureAudio(
       : probeAudio(remote, { ...(typeof options.probe === 'object' ? options.probe : {}), cacheFile: path.join(cacheFolder, 'probe.json') }),
   ]);
   const diagnostics: Diagnostic[] = [];
-  const measured = episodes.map((episode) => {
+  const measured: EpisodeSource[] = new Array(episodes.length);
+  for (let index = 0; index < episodes.length; index++) {
+    const episode = episodes[index]!;
     const url = episode.audio?.url;
     const finding = url === undefined ? undefined : (localFindings.get(url) ?? hostFindings.get(url));
+    // Most of an archive at each build: not even the small objects of applyAudioFacts are made for them.
+    if (keepsItsAudio(episode, finding)) {
+      measured[index] = episode;
+      continue;
+    }
     const applied = applyAudioFacts(episode, finding);
-    diagnostics.push(...applied.diagnostics);
-    return applied.episode;
-  });
+    if (applied.diagnostics.length > 0) diagnostics.push(...applied.diagnostics);
+    measured[index] = applied.episode;
+  }
   return { episodes: measured, diagnostics };
 }

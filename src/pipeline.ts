@@ -10,7 +10,7 @@ import { displayDate } from './dates.js';
 import type { EpisodeSource } from './episode.js';
 import { markdownOptionsOf, notesDiagnostics, parseEntry, renderAllNotes, stampEntry } from './entry.js';
 import { podcastGuid, renderFeed } from './feed.js';
-import { formatLedger, parseLedger, pinGuids } from './ledger.js';
+import { formatLedger, isFormatted, parseLedger, pinGuids } from './ledger.js';
 import type { RenderedNotes } from './markdown.js';
 import { listPublicFiles, loadEpisodeFiles, loadPageFiles, loadPeopleFiles, loadTheme, readLedgerFile, readSettingsFile, skippedLinkDiagnostics, type SkippedLink, type SourceFile } from './load.js';
 import { checkFeedFile } from './check-feed.js';
@@ -367,6 +367,11 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   // build (each a dictionary in V8 once its body is spilled: about 30 MB at 20,000 episodes).
   for (const list of [parsed, published, measured]) list.length = 0;
 
+  // Read while the entries are assembled: the ledger stage has no wait for thousands of records. Not
+  // earlier: its text (3 MB at 20,000 episodes) would add to the Markdown stage's peak of a first build.
+  const ledgerFile = path.relative(cwd, settings.build.ledger) || settings.build.ledger;
+  const ledgerRead = readLedgerFile(settings.build.ledger, ledgerFile);
+
   // Transcripts are looked for at every build: they may come and go while the episode file stays the same.
   await stage('attachments', () => {
     collect(...attachFiles(entries, attachmentContext(settings, cwd, sources.others, cache)));
@@ -385,16 +390,16 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   });
 
   const identity = await stage('ledger', async () => {
-    const ledgerFile = path.relative(cwd, settings.build.ledger) || settings.build.ledger;
-    const read = await readLedgerFile(settings.build.ledger, ledgerFile);
+    const read = await ledgerRead;
     if (read.diagnostic) collect(read.diagnostic);
     const { text } = read;
     const ledger = text === undefined ? undefined : cache?.ledger?.text === text ? cache.ledger.parsed : parseLedger(text, ledgerFile);
     if (cache && text !== undefined && ledger) cache.ledger = { text, parsed: ledger };
     collect(...(ledger?.diagnostics ?? []));
     // path.relative for every episode, twice, is a measurable part of a rebuild in podsite dev: kept while the folders stay.
+    // A plain build asks for each path more than once too (the episode files, then each episode, then its record).
     const memoKey = `${settings.build.root}\0${cwd}`;
-    let memo = cache && ledgerPaths.get(cache);
+    let memo = cache ? ledgerPaths.get(cache) : { key: memoKey, paths: new Map<string, string>() };
     if (cache && memo?.key !== memoKey) ledgerPaths.set(cache, (memo = { key: memoKey, paths: new Map() }));
     const fromCwd = resolveFrom(cwd);
     const relativeToRoot = relativeTo(settings.build.root);
@@ -419,8 +424,10 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
       },
     });
     collect(...pinned.diagnostics);
-    // Only a build that writes the site writes the ledger.
-    const next = options.write === false ? undefined : formatLedger(pinned.next);
+    // Only a build that writes the site writes the ledger; one that changes none of its records
+    // finds it as it was without making its text again (thousands of records).
+    const unchanged = () => text !== undefined && ledger?.ledger !== undefined && pinned.keepsRecords && isFormatted(text, ledger.ledger);
+    const next = options.write === false ? undefined : unchanged() ? text : formatLedger(pinned.next);
     return { guids: pinned.guids, podcastGuid: pinned.podcastGuid, ledger: next === text ? undefined : next };
   });
 

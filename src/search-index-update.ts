@@ -3,21 +3,22 @@ import type { Diagnostic } from './diagnostics.js';
 import type { OutputFile } from './pages.js';
 import type { LastSearchIndex, SearchIndexStore } from './search-index-store.js';
 import {
+  addToAverage,
   contentName,
   defaults,
-  DocumentParts,
-  headAround,
+  documentIdsText,
+  headAroundDocuments,
   indexEntry,
   insertionPoint,
   joined,
   layoutKeyOf,
-  NO_TERMS,
   rangesOf,
   SEARCH_INDEX_FILE,
   settingsKeyOf,
   SHARD_END,
   SHARD_START,
   type FieldTerms,
+  type HeadDocuments,
   type IndexedEntry,
   type MadeSearchIndex,
   type Options,
@@ -149,11 +150,9 @@ function update(last: LastSearchIndex, changes: ChangedEntries, options: Options
     return { range, path: contentName(bytes), place: undefined, bytes };
   });
 
-  const indexed = entriesOf(layout, changes);
-  const parts = new DocumentParts();
-  indexed.forEach((entry, id) => parts.set(id, entry));
+  const documents = documentsOf(layout, changes);
   const references: ShardReference[] = newShards.map(({ range, path }) => ({ from: range.from, file: path }));
-  const around = headAround(indexed, parts, references);
+  const around = headAroundDocuments(documents.head, references);
   const headStart = Buffer.from(around.start);
   const head = Buffer.concat([headStart, ...joinedTexts(headTerms, 0, headTerms.terms.length, oldHeadBytes, () => 0), Buffer.from(around.end)]);
 
@@ -168,9 +167,9 @@ function update(last: LastSearchIndex, changes: ChangedEntries, options: Options
           layout: {
             key: layout.key,
             entryIds: changes.ids,
-            stored: indexed.map((entry) => entry.stored),
-            headLengths: indexed.map((entry) => entry.lengths.head),
-            notesLengths: indexed.map((entry) => entry.lengths.notes),
+            stored: documents.stored,
+            headLengths: documents.headLengths,
+            notesLengths: documents.notesLengths,
             headTerms: headTerms.terms,
             headSizes: Uint32Array.from(headTerms.sizes),
             headTermsAt: headStart.length,
@@ -345,18 +344,51 @@ function offsetsOf(sizes: Uint32Array): Float64Array {
   return offsets;
 }
 
-/** Each entry as the head's parts need it: its stored fields, and the lengths of its fields. */
-function entriesOf(layout: SearchIndexLayout, changes: ChangedEntries): IndexedEntry[] {
+/**
+ * What the head says of the entries, and their stored fields and lengths for the next layout: the
+ * changed entries' from their terms, the others' from the last layout, in one pass that makes no
+ * object for each of thousands of entries (their number of terms is read from their lengths).
+ */
+function documentsOf(layout: SearchIndexLayout, changes: ChangedEntries): { head: HeadDocuments; stored: string[]; headLengths: string[]; notesLengths: string[] } {
   const changed = new Map(changes.places.map((id, k) => [id, changes.after[k]!]));
-  return layout.entryIds.map((_id, id) => {
+  const count = layout.entryIds.length;
+  const stored: string[] = new Array(count);
+  const headLengths: string[] = new Array(count);
+  const notesLengths: string[] = new Array(count);
+  const storedParts: string[] = new Array(count);
+  const headParts: string[] = new Array(count);
+  const notesParts: string[] = new Array(count);
+  const headAverages: number[] = [];
+  const notesAverages: number[] = [];
+  for (let id = 0; id < count; id++) {
     const now = changed.get(id);
-    if (now !== undefined) return now;
-    const lengths = { head: layout.headLengths[id]!, notes: layout.notesLengths[id]! };
-    return { stored: layout.stored[id]!, lengths, head: uniquesOf(lengths.head), notes: uniquesOf(lengths.notes) };
-  });
+    const head = (headLengths[id] = now === undefined ? layout.headLengths[id]! : now.lengths.head);
+    const notes = (notesLengths[id] = now === undefined ? layout.notesLengths[id]! : now.lengths.notes);
+    stored[id] = now === undefined ? layout.stored[id]! : now.stored;
+    storedParts[id] = `"${id}":${stored[id]}`;
+    headParts[id] = `"${id}":${head}`;
+    notesParts[id] = `"${id}":${notes}`;
+    const headUniques = now === undefined ? uniquesOf(head) : now.head.map((terms) => terms.unique);
+    const notesUniques = now === undefined ? uniquesOf(notes) : now.notes.map((terms) => terms.unique);
+    for (let field = 0; field < headUniques.length; field++) addToAverage(headAverages, id, field, headUniques[field]!);
+    for (let field = 0; field < notesUniques.length; field++) addToAverage(notesAverages, id, field, notesUniques[field]!);
+  }
+  return {
+    head: {
+      count,
+      ids: documentIdsText(count),
+      stored: storedParts.join(','),
+      head: { lengths: headParts.join(','), averages: headAverages },
+      notes: { lengths: notesParts.join(','), averages: notesAverages },
+    },
+    stored,
+    headLengths,
+    notesLengths,
+  };
 }
 
-function uniquesOf(lengths: string): FieldTerms[] {
+/** The number of distinct terms of each field, as an entry's lengths say. */
+function uniquesOf(lengths: string): number[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(lengths);
@@ -364,7 +396,7 @@ function uniquesOf(lengths: string): FieldTerms[] {
     throw new DamagedIndex('an entry’s lengths cannot be read');
   }
   if (!Array.isArray(parsed) || !parsed.every((unique) => typeof unique === 'number')) throw new DamagedIndex('an entry’s lengths have the wrong shape');
-  return parsed.map((unique: number) => ({ unique, terms: NO_TERMS }));
+  return parsed as number[];
 }
 
 /** A file of the last index, the same now: read from the store file when it is written. */

@@ -459,21 +459,51 @@ export function insertionPoint<T extends string | number>(sorted: readonly T[], 
   return low;
 }
 
+/** What the head says of its documents besides their terms: each list joined by commas, and the fields' average lengths. */
+export interface HeadDocuments {
+  count: number;
+  /** `"0":0,"1":1,…` */
+  ids: string;
+  stored: string;
+  head: { lengths: string; averages: number[] };
+  notes: { lengths: string; averages: number[] };
+}
+
 /**
  * What MiniSearch's `toJSON` writes besides the terms and the stored fields, for these fields of
- * these entries: the averages are summed in the order `add` sums them, so the numbers are the same.
+ * these documents.
  */
-export function documentStats(indexed: readonly IndexedEntry[], fields: readonly string[], index: 'head' | 'notes', parts: DocumentParts): string {
+function documentStats(documents: HeadDocuments, fields: readonly string[], index: 'head' | 'notes'): string {
+  return (
+    `"documentCount":${documents.count},"nextId":${documents.count},"documentIds":{${documents.ids}},` +
+    `"fieldIds":${JSON.stringify(Object.fromEntries(fields.map((field, id) => [field, id])))},` +
+    `"fieldLength":{${documents[index].lengths}},"averageFieldLength":${JSON.stringify(documents[index].averages)}`
+  );
+}
+
+/**
+ * Adds the number of distinct terms of a document's field to the running average of that field,
+ * in the order MiniSearch's `add` sums them (document `id` after all those before it), so the
+ * numbers are the same to the last bit.
+ */
+export function addToAverage(averages: number[], id: number, field: number, unique: number): void {
+  averages[field] = ((averages[field] || 0) * id + unique) / (id + 1);
+}
+
+function averageLengths(indexed: readonly IndexedEntry[], index: 'head' | 'notes'): number[] {
   const averages: number[] = [];
   for (let id = 0; id < indexed.length; id++) {
     const terms = indexed[id]![index];
-    for (let field = 0; field < terms.length; field++) averages[field] = ((averages[field] || 0) * id + terms[field]!.unique) / (id + 1);
+    for (let field = 0; field < terms.length; field++) addToAverage(averages, id, field, terms[field]!.unique);
   }
-  return (
-    `"documentCount":${indexed.length},"nextId":${indexed.length},"documentIds":{${parts.ids(indexed.length)}},` +
-    `"fieldIds":${JSON.stringify(Object.fromEntries(fields.map((field, id) => [field, id])))},` +
-    `"fieldLength":{${parts[index].joined()}},"averageFieldLength":${JSON.stringify(averages)}`
-  );
+  return averages;
+}
+
+/** `"0":0,"1":1,…`: the ids of `count` documents. */
+export function documentIdsText(count: number): string {
+  const ids: string[] = [];
+  for (let id = 0; id < count; id++) ids.push(`"${id}":${id}`);
+  return ids.join(',');
 }
 
 /**
@@ -523,9 +553,7 @@ export class DocumentParts {
   /** `"0":0,"1":1,…`: the same for the same number of entries. */
   ids(count: number): string {
     if (this.documentIds?.count !== count) {
-      const ids: string[] = [];
-      for (let id = 0; id < count; id++) ids.push(`"${id}":${id}`);
-      this.documentIds = { count, text: ids.join(',') };
+      this.documentIds = { count, text: documentIdsText(count) };
     }
     return this.documentIds.text;
   }
@@ -768,10 +796,24 @@ export const SHARD_END = ']}';
  * MiniSearch index but its terms, and no stored fields: results show the head's).
  */
 export function headAround(indexed: readonly IndexedEntry[], parts: DocumentParts, references: readonly ShardReference[]): { start: string; end: string } {
+  return headAroundDocuments(
+    {
+      count: indexed.length,
+      ids: parts.ids(indexed.length),
+      stored: parts.stored.joined(),
+      head: { lengths: parts.head.joined(), averages: averageLengths(indexed, 'head') },
+      notes: { lengths: parts.notes.joined(), averages: averageLengths(indexed, 'notes') },
+    },
+    references,
+  );
+}
+
+/** The head around its terms, of documents already summed up. */
+export function headAroundDocuments(documents: HeadDocuments, references: readonly ShardReference[]): { start: string; end: string } {
   const start =
     `{"format":${FORMAT},"fields":${JSON.stringify(SEARCHED_FIELDS)},"stopWords":${JSON.stringify(STOP_WORDS)},` +
-    `"index":{${documentStats(indexed, SEARCHED_FIELDS, 'head', parts)},"storedFields":{${parts.stored.joined()}},"dirtCount":0,"index":[`;
-  const notesIndex = `{${documentStats(indexed, SHARD_FIELDS, 'notes', parts)},"dirtCount":0,"serializationVersion":2}`;
+    `"index":{${documentStats(documents, SEARCHED_FIELDS, 'head')},"storedFields":{${documents.stored}},"dirtCount":0,"index":[`;
+  const notesIndex = `{${documentStats(documents, SHARD_FIELDS, 'notes')},"dirtCount":0,"serializationVersion":2}`;
   const end = `],"serializationVersion":2},"notes":{"fields":${JSON.stringify(SHARD_FIELDS)},"queryLength":${SHARD_QUERY_LENGTH},"index":${notesIndex},"shards":${JSON.stringify(references)}}}`;
   return { start, end };
 }

@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import type { RuleId } from './rules.js';
 import { compareText } from './text.js';
 import type { Settings } from './config.js';
@@ -8,58 +8,63 @@ import type { EpisodeSource } from './episode.js';
  * Checks that need the whole archive: what is unique per file is checked when the file is parsed,
  * and GUIDs when the ledger gives each episode its own (src/ledger.ts).
  * Runs on published entries only, so a draft does not clash with the episode it will replace.
+ * A rebuild runs them over every entry: keys are the values themselves (no string made per entry).
  */
 export function validateArchive(entries: readonly EpisodeSource[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   // Oldest first, so the later file is the one reported: it is usually the one with the mistake.
-  const oldestFirst = [...entries].sort((a, b) => a.date.getTime() - b.date.getTime() || compareText(a.file, b.file));
-  const findDuplicates = (
-    key: (entry: EpisodeSource) => string | undefined,
-    fields: readonly string[],
-    rule: RuleId,
-    describe: (value: string, first: EpisodeSource) => string,
-    hint: string,
-  ) => {
-    const seen = new Map<string, EpisodeSource>();
-    for (const entry of oldestFirst) {
-      const value = key(entry);
-      if (value === undefined) continue;
-      const first = seen.get(value);
-      if (first === undefined) {
-        seen.set(value, entry);
-        continue;
-      }
-      // The first field that was written: an audio URL made from a template has no position of its own.
-      const position = fields.map((field) => entry.positions.get(field)).find((p) => p !== undefined) ?? { line: 1, column: 1 };
-      diagnostics.push(diagnostic(entry.file, position, rule, describe(value, first), hint));
-    }
+  const oldestFirst = oldestFirstOf(entries);
+  const report = (entry: EpisodeSource, fields: readonly string[], rule: RuleId, message: string, hint: string) => {
+    // The first field that was written: an audio URL made from a template has no position of its own.
+    let position: Position | undefined;
+    for (const field of fields) if ((position = entry.positions.get(field)) !== undefined) break;
+    diagnostics.push(diagnostic(entry.file, position ?? { line: 1, column: 1 }, rule, message, hint));
   };
-  findDuplicates(
-    (e) => e.audio?.url,
-    ['audio.url', 'episode'],
-    'duplicate-audio-url',
-    (url, first) => `the audio URL \`${url}\` is also used by ${first.file}`,
-    'Apple Podcasts ignores an episode whose audio URL another episode already has',
-  );
-  findDuplicates(
-    (e) => (e.number === undefined || e.episodeType !== 'full' ? undefined : `${e.season ?? ''}/${e.number}`),
-    ['episode'],
-    'duplicate-episode-number',
-    (key, first) => `episode number ${key.split('/')[1]}${first.season === undefined ? '' : ` of season ${first.season}`} is also the number of ${first.file}`,
-    'check the `episode:` number',
-  );
+
   const firstWithUrl = new Map<string, EpisodeSource>();
-  for (const entry of oldestFirst) if (entry.audio && !firstWithUrl.has(entry.audio.url)) firstWithUrl.set(entry.audio.url, entry);
-  findDuplicates(
+  for (const entry of oldestFirst) {
+    if (entry.audio === undefined) continue;
+    const first = firstWithUrl.get(entry.audio.url);
+    if (first === undefined) firstWithUrl.set(entry.audio.url, entry);
+    else report(entry, ['audio.url', 'episode'], 'duplicate-audio-url', `the audio URL \`${entry.audio.url}\` is also used by ${first.file}`, 'Apple Podcasts ignores an episode whose audio URL another episode already has');
+  }
+
+  // By season, then number: a season is a number or none.
+  const firstWithNumber = new Map<number | undefined, Map<number, EpisodeSource>>();
+  for (const entry of oldestFirst) {
+    if (entry.number === undefined || entry.episodeType !== 'full') continue;
+    let season = firstWithNumber.get(entry.season);
+    if (season === undefined) firstWithNumber.set(entry.season, (season = new Map()));
+    const first = season.get(entry.number);
+    if (first === undefined) season.set(entry.number, entry);
+    else report(entry, ['episode'], 'duplicate-episode-number', `episode number ${entry.number}${first.season === undefined ? '' : ` of season ${first.season}`} is also the number of ${first.file}`, 'check the `episode:` number');
+  }
+
+  const firstWithLength = new Map<number, EpisodeSource>();
+  for (const entry of oldestFirst) {
     // Only one entry per audio URL: the same file twice is duplicate-audio-url.
-    (e) => (e.audio?.length === undefined || firstWithUrl.get(e.audio.url) !== e ? undefined : String(e.audio.length)),
-    ['audio.length', 'audio', 'episode'],
-    'duplicate-audio-length',
-    (length, first) => `the audio length ${length} is also the length of ${first.file}, a different audio file`,
-    'a length copied from another episode makes apps cut or reject the download; use the real size of the file',
-  );
+    const length = entry.audio?.length;
+    if (length === undefined || firstWithUrl.get(entry.audio!.url) !== entry) continue;
+    const first = firstWithLength.get(length);
+    if (first === undefined) firstWithLength.set(length, entry);
+    else report(entry, ['audio.length', 'audio', 'episode'], 'duplicate-audio-length', `the audio length ${length} is also the length of ${first.file}, a different audio file`, 'a length copied from another episode makes apps cut or reject the download; use the real size of the file');
+  }
   diagnostics.push(...numberingGaps(oldestFirst));
   return diagnostics;
+}
+
+/** By date, then file: each date read once, not at each of the sort's comparisons. */
+function oldestFirstOf(entries: readonly EpisodeSource[]): EpisodeSource[] {
+  const times = new Float64Array(entries.length);
+  const order: number[] = new Array(entries.length);
+  for (let index = 0; index < entries.length; index++) {
+    times[index] = entries[index]!.date.getTime();
+    order[index] = index;
+  }
+  order.sort((a, b) => times[a]! - times[b]! || compareText(entries[a]!.file, entries[b]!.file));
+  const sorted: EpisodeSource[] = new Array(entries.length);
+  for (let index = 0; index < order.length; index++) sorted[index] = entries[order[index]!]!;
+  return sorted;
 }
 
 /** Checks of one entry on its own; a rebuild runs them only for the files that changed. */

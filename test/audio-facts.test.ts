@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyAudioFacts, type AudioFinding } from '../src/audio-facts.js';
+import { applyAudioFacts, keepsItsAudio, type AudioFinding } from '../src/audio-facts.js';
 import { parseEpisode, type EpisodeSettings } from '../src/episode.js';
 import { episodeFile } from './helpers.js';
 
@@ -22,6 +22,24 @@ const fromFile = (facts: Partial<AudioFinding>): AudioFinding => ({
 });
 
 describe('applyAudioFacts', () => {
+  it('is passed over only for an episode it gives back as it is, with nothing to say', () => {
+    const cases: [string, AudioFinding | undefined][] = [
+      ['title: X\nepisode: 1\naudio:\n  url: https://media.example.com/x.mp3\n  length: 1000', undefined],
+      ['title: X\nepisode: 1\naudio:\n  url: https://media.example.com/x.mp3', undefined],
+      ['title: X\nepisode: 1\naudio:\n  url: /media/x.mp3', undefined],
+      ['title: X\nepisode: 1\naudio:\n  url: /media/x.mp3\n  length: 1000', fromFile({ size: 1000 })],
+      ['title: X\nepisode: 1\naudio:\n  url: /media/x.mp3\n  length: 1000', fromFile({ size: 12427 })],
+    ];
+    const kept = cases.map(([frontMatter, finding]) => {
+      const before = episode(frontMatter);
+      const applied = applyAudioFacts(before, finding);
+      const unchanged = applied.episode === before && applied.diagnostics.length === 0;
+      if (keepsItsAudio(before, finding)) expect(unchanged).toBe(true);
+      return keepsItsAudio(before, finding);
+    });
+    expect(kept).toEqual([true, false, false, false, false]);
+  });
+
   it('fills in what the front matter leaves out, from the file', () => {
     const before = episode('title: X\nepisode: 1\naudio:\n  url: /media/x.mp3');
     const { episode: after, diagnostics } = applyAudioFacts(before, fromFile({ size: 12427, type: 'audio/mpeg', duration: 3.06 }));

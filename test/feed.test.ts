@@ -137,6 +137,21 @@ describe('the feed', () => {
     expect(await readFile(path.join(root, 'podsite.lock'), 'utf8')).toContain('"file":"episodes/2024-01-15-episode-three.md"');
   });
 
+  it('writes the ledger again when a record changes, or when its text is not as podsite writes it', async () => {
+    const root = await show();
+    const ledgerFile = path.join(root, 'podsite.lock');
+    await build({ cwd: root });
+    const written = await readFile(ledgerFile, 'utf8');
+    // The same records, formatted by hand: written back as podsite writes them.
+    await writeFile(ledgerFile, `${JSON.stringify(JSON.parse(written), null, 2)}\n`);
+    expect((await build({ cwd: root })).diagnostics).toEqual([]);
+    expect(await readFile(ledgerFile, 'utf8')).toBe(written);
+    // A number changed: its record changes.
+    await writeFile(path.join(root, 'episodes/2024-01-08-two.md'), numbered(2).replace('episode: 2', 'episode: 2\nseason: 3'));
+    expect((await build({ cwd: root })).ok).toBe(true);
+    expect(await readFile(ledgerFile, 'utf8')).toContain('"file":"episodes/2024-01-08-two.md","season":3,"episode":2,');
+  });
+
   it('writes the ledger only with the site: not on errors, not for check or dev', async () => {
     const root = await show('', { 'episodes/2024-02-01-broken.md': episodeFile('title: Broken\ndate: 2024-02-30') });
     expect((await build({ cwd: root })).ok).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatLedger, parseLedger, pinGuids, type Ledger, type PinOptions } from '../src/ledger.js';
+import { formatLedger, isFormatted, parseLedger, pinGuids, type Ledger, type PinOptions } from '../src/ledger.js';
 import type { Episode } from '../src/site.js';
 
 /** Just what the ledger reads of an episode. */
@@ -144,5 +144,83 @@ describe('the GUID ledger', () => {
     expect(pinGuids([], options(undefined, { podcastGuid: { computed: 'x', configured } })).podcastGuid).toBe(configured.guid);
     const conflict = pinGuids([], options(recorded, { podcastGuid: { computed: 'x', configured } }));
     expect(conflict.diagnostics).toMatchObject([{ rule: 'guid-changed', file: 'podsite.yaml', line: 9 }]);
+  });
+
+  describe('finds a ledger unchanged without writing it again only when it is', () => {
+    const recorded: Ledger = {
+      podcastGuid: '22222222-2222-5222-8222-222222222222',
+      episodes: [
+        { guid: 'g1', file: 'episodes/2024-01-01-one.md', season: 1, episode: 1, published: '2024-01-01T00:00:00.000Z' },
+        { guid: 'g2', file: 'episodes/2024-01-08-two.md', season: 1, episode: 2, published: '2024-01-08T00:00:00.000Z' },
+        { guid: 'g3', file: 'episodes/2024-01-15-three.md', season: 1, episode: 3, published: '2024-01-15T00:00:00.000Z' },
+      ],
+    };
+    const archive = (changes: Record<number, Partial<Episode>> = {}) =>
+      newestFirst(
+        ...recorded.episodes.map((record, index) => episode(record.file, { season: 1, number: index + 1, date: new Date(record.published!), ...changes[index + 1] })),
+      );
+    /** The shortcut, and what the ledger written without it would be. */
+    const pinned = (episodes: Episode[], ledger: Ledger = recorded, extra: Partial<PinOptions> = {}) => {
+      const made = pinGuids(episodes, options(ledger, { files: new Set(episodes.map((e) => e.file)), ...extra }));
+      return { keeps: made.keepsRecords, same: formatLedger(made.next) === formatLedger(ledger) };
+    };
+
+    it('the same archive: kept', () => {
+      expect(pinned(archive())).toEqual({ keeps: true, same: true });
+      // A guid written in the front matter changes no record (guid-changed says so): kept too.
+      expect(pinned(archive({ 2: { guid: 'other' } }))).toEqual({ keeps: true, same: true });
+    });
+
+    it('a number, a season, a file name or a new episode: written again', () => {
+      expect(pinned(archive({ 2: { number: 7 } }))).toEqual({ keeps: false, same: false });
+      expect(pinned(archive({ 3: { season: 2 } }))).toEqual({ keeps: false, same: false });
+      expect(pinned(archive({ 1: { season: undefined } }))).toEqual({ keeps: false, same: false });
+      expect(pinned(archive({ 2: { file: 'episodes/2024-01-08-second.md' } }))).toEqual({ keeps: false, same: false });
+      const added = episode('episodes/2024-01-22-four.md', { season: 1, number: 4, date: new Date('2024-01-22T00:00:00Z') });
+      expect(pinned([added, ...archive()])).toEqual({ keeps: false, same: false });
+    });
+
+    it('a record without its date of publication, or out of order: written again', () => {
+      const undated = { ...recorded, episodes: recorded.episodes.map((record, index) => (index === 0 ? { ...record, published: undefined } : record)) };
+      expect(pinned(archive(), undated)).toEqual({ keeps: false, same: false });
+      const unordered = { ...recorded, episodes: [recorded.episodes[1]!, recorded.episodes[0]!, recorded.episodes[2]!] };
+      expect(pinned(archive(), unordered)).toEqual({ keeps: false, same: false });
+      // Two records that sort alike (an older record of the same file, left unclaimed) are swapped by the sort.
+      const alike = { ...recorded, episodes: [{ ...recorded.episodes[0]!, guid: 'g0' }, ...recorded.episodes] };
+      expect(pinned(archive(), alike)).toEqual({ keeps: false, same: false });
+    });
+
+    it('a date changed is kept (the ledger keeps when it was first published), a recorded episode left out is not', () => {
+      expect(pinned(archive({ 2: { date: new Date('2024-01-09T00:00:00Z') } }))).toEqual({ keeps: true, same: true });
+      // A copy with a GUID of the ledger is left out: the records stay as they were.
+      expect(pinned(archive({ 3: { guid: 'g1', file: 'episodes/2024-01-15-copy.md', number: 9 } }))).toEqual({ keeps: true, same: true });
+      // Two records with one GUID (a hand edit): the older episode is left out, and its record with it.
+      const twice = { ...recorded, episodes: recorded.episodes.map((record, index) => (index === 1 ? { ...record, guid: 'g1' } : record)) };
+      expect(pinned(archive(), twice)).toEqual({ keeps: false, same: false });
+    });
+
+    it('a record whose file is gone is kept with the others', () => {
+      const gone = archive().filter((e) => e.number !== 2);
+      expect(pinned(gone)).toEqual({ keeps: true, same: true });
+    });
+
+    it('another podcast GUID, or none recorded yet: written again', () => {
+      expect(pinned(archive(), { ...recorded, podcastGuid: undefined })).toEqual({ keeps: false, same: false });
+      expect(pinGuids(archive(), options(undefined)).keepsRecords).toBe(false);
+    });
+
+    it('the text as formatLedger writes it, and nothing else', () => {
+      const text = formatLedger(recorded);
+      expect(isFormatted(text, recorded)).toBe(true);
+      expect(isFormatted(`${JSON.stringify(JSON.parse(text), null, 2)}\n`, recorded)).toBe(false);
+      expect(isFormatted(text.replace('"guid":"g2","file"', '"file"'), recorded)).toBe(false);
+      expect(isFormatted(`${text}\n`, recorded)).toBe(false);
+      expect(isFormatted(text.replace('"about": "podsite', '"about": "Podsite'), recorded)).toBe(false);
+      expect(isFormatted(text.slice(0, -1), recorded)).toBe(false);
+      expect(isFormatted(text, { ...recorded, episodes: recorded.episodes.slice(0, 2) })).toBe(false);
+      const empty: Ledger = { podcastGuid: undefined, episodes: [] };
+      expect(isFormatted(formatLedger(empty), empty)).toBe(true);
+      expect(isFormatted(formatLedger(empty), recorded)).toBe(false);
+    });
   });
 });
