@@ -10,6 +10,7 @@ import { fileIdentitiesInBackground, IDENTITY_FIELDS } from './folder-listing.js
 import type { KeptFile } from './link-pages.js';
 // Files changed this long before the inputs were looked at, or later, are compared by their bytes too.
 import { RACY_WINDOW_MS } from './known-files.js';
+import { workFolderOf } from './dev-output.js';
 import { digestOfText } from './digest.js';
 import { joinUnder } from './relative-path.js';
 import { runtimeVersion } from './runtime-version.js';
@@ -254,7 +255,8 @@ export class LastBuild {
   fingerprint(settings: Settings): Fingerprint | undefined {
     const { build } = settings;
     const roots = outermost([build.root, build.episodes, build.templates, build.public, build.people, build.pages, ...(build.media === undefined ? [] : [build.media]), CODE_FOLDER, path.join(PACKAGE_FOLDER, 'templates')]);
-    const skip = [build.output, path.dirname(this.recordFile), build.ledger].map((folder) => path.resolve(folder));
+    // podsite's own folder holds the site podsite dev serves, rewritten at each save and never read by a build.
+    const skip = [build.output, path.dirname(this.recordFile), build.ledger, workFolderOf(this.configPath)].map((folder) => path.resolve(folder));
     const files = [this.configPath, path.join(PACKAGE_FOLDER, 'package.json'), ...dependencyLockFiles()].map((file) => path.resolve(file));
     const earlier = this.listing;
     this.listing = undefined;

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { appendFile, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
 import { main, type CliIo } from '../src/cli.js';
+import { devOutputFolder } from '../src/dev/session.js';
 import { episodeFile, MINIMAL_SETTINGS, readTree, tempProject } from './helpers.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
@@ -79,6 +80,16 @@ describe('a build with nothing changed', () => {
     expect(out.at(-1)).toMatch(new RegExp(`^Nothing changed since the last build: dist/ is up to date with ${pages} pages \\(3 episodes, 0 posts\\) and a feed of 3 items \\(checked in \\d+ ms\\), 1 warning$`));
     expect(err.join('\n')).toBe(firstWarnings);
     expect(err.join('\n')).toContain('unknown-html-tag');
+  });
+
+  it('is found though podsite dev rewrote the site it serves beside the project', async () => {
+    const root = await project();
+    await builtAndUpToDate(root);
+    const served = devOutputFolder(root);
+    await mkdir(path.join(served, '2024'), { recursive: true });
+    await writeFile(path.join(served, 'index.html'), 'the page podsite dev serves');
+    await writeFile(path.join(served, '2024/page.html'), 'another');
+    expect((await build(options(root))).upToDate).toBeDefined();
   });
 
   it('is never assumed with --no-cache, which neither reads nor writes the record', async () => {

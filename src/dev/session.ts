@@ -7,6 +7,7 @@ import { planRebuild, type WatchedFolders } from './changes.js';
 import { IncrementalWriter, type Undo } from './writer.js';
 import { renderEditedPages } from '../edited-pages.js';
 import { namedTranscriptFiles } from '../transcripts.js';
+import { devOutputOf } from '../dev-output.js';
 
 export interface DevSessionOptions {
   cwd: string;
@@ -36,7 +37,7 @@ export interface DevBuild {
 
 /** Where `podsite dev` writes the site it serves: beside the settings file, never the build's output. */
 export function devOutputFolder(cwd: string, config?: string): string {
-  return path.join(path.dirname(path.resolve(cwd, config ?? 'podsite.yaml')), '.podsite', 'dev');
+  return devOutputOf(path.resolve(cwd, config ?? 'podsite.yaml'));
 }
 
 /**
