@@ -275,8 +275,9 @@ export function lastBuildFor(options: BuildOptions): LastBuild {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const configPath = path.resolve(cwd, options.config ?? 'podsite.yaml');
   const folder = path.resolve(cwd, options.cacheFolder ?? path.join(path.dirname(configPath), CACHE_FOLDER));
-  // Everything that changes what a build makes of the same files, but is not a file.
-  const key = JSON.stringify([RECORD_FORMAT, configPath, cwd, options.output, options.ledger, options.baseUrl, options.drafts, options.future === true, options.analytics !== false, runtimeVersion()]);
+  // Everything that changes what a build makes of the same files, but is not a file; and which
+  // podsite builds: another installation walks its own code, not the one this record walked.
+  const key = JSON.stringify([RECORD_FORMAT, configPath, cwd, options.output, options.ledger, options.baseUrl, options.drafts, options.future === true, options.analytics !== false, runtimeVersion(), CODE_FOLDER]);
   const name = `last-build-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.json`;
   return new LastBuild(path.join(folder, name), key, path.relative(cwd, path.join(folder, name)).split(path.sep).join('/'), configPath);
 }

@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { appendFile, cp, mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { build, type BuildOptions } from '../src/build.js';
 import { main, type CliIo } from '../src/cli.js';
@@ -8,6 +11,7 @@ import { devOutputFolder } from '../src/dev/session.js';
 import { episodeFile, MINIMAL_SETTINGS, readTree, tempProject } from './helpers.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
+const run = promisify(execFile);
 
 function episode(n: number, notes = `Notes of episode ${n}.`): string {
   return episodeFile(`title: Episode ${n}\nepisode: ${n}\naudio:\n  url: https://media.example.com/e${n}.mp3\n  length: ${1000 + n}\n  duration: ${60 + n}`, `${notes}\n`);
@@ -130,6 +134,19 @@ describe('any change means a real build', () => {
       for (const file of reference.output!.files) expect(await readFile(path.join(root, 'dist', file.path), 'utf8'), file.path).toBe(file.contents);
     });
   }
+
+  it('another installation of podsite, though the last build recorded the code of its own as unchanged', async () => {
+    const root = await project();
+    const repository = fileURLToPath(new URL('..', import.meta.url));
+    const other = await tempProject({});
+    for (const part of ['bin', 'lib', 'templates', 'package.json']) await cp(path.join(repository, part), path.join(other, part), { recursive: true });
+    await symlink(path.join(repository, 'node_modules'), path.join(other, 'node_modules'));
+    const cli = async (installation: string) => (await run(process.execPath, [path.join(installation, 'bin/podsite.js'), 'build'], { cwd: root })).stdout;
+    expect(await cli(repository)).toMatch(/^Built /m);
+    expect(await cli(repository)).toMatch(/^Nothing changed/m);
+    expect(await cli(other)).toMatch(/^Built /m);
+    expect(await cli(other)).toMatch(/^Nothing changed/m);
+  });
 
   it('an edit that keeps the size and the modification time of a file just written', async () => {
     const root = await project();
