@@ -125,7 +125,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     ...(last && {
       previousPages: (key: string) => last.previousPages(key),
       previousFolders: () => last.previousFolders(),
-      outputLocked: () => last.lookAtOutput(),
       written: (output: WrittenOutput) => {
         written = output;
       },

@@ -8,9 +8,9 @@ export interface FolderListing {
   files: string[];
   folders: string[];
   /**
-   * With `identities`: each file's `fileIdentities`, in the order of `files`, so that a build
-   * tells which files of its spare site are links to its live site's without an lstat of each on
-   * its own thread.
+   * With `identities`: the inode and device of each file, two numbers a file in the order of
+   * `files` (NaN for a file gone meanwhile), so that a build tells which files of its spare site
+   * are links to its live site's without an lstat of each on its own thread.
    */
   identities?: Float64Array;
 }
@@ -39,29 +39,20 @@ export function listFolder(root: string, withIdentities = false): FolderListing 
       } else listing.files.push(inside);
     }
   }
-  if (withIdentities) listing.identities = fileIdentities(listing.files);
+  if (withIdentities) listing.identities = identitiesOf(listing.files);
   return listing;
 }
 
-/** Numbers `fileIdentities` gives for each file, in this order. */
-export const IDENTITY_FIELDS = 4;
-
-/**
- * The size, modification time (ms), inode and device of each file, four numbers a file in the
- * order of `files`; NaN for a path that is missing or is no regular file (a folder, a link).
- */
-export function fileIdentities(files: readonly string[]): Float64Array {
-  const identities = new Float64Array(files.length * IDENTITY_FIELDS).fill(Number.NaN);
+function identitiesOf(files: readonly string[]): Float64Array {
+  const identities = new Float64Array(files.length * 2).fill(Number.NaN);
   files.forEach((file, index) => {
     const stats = lstatSync(file, { throwIfNoEntry: false });
-    if (stats === undefined || !stats.isFile()) return;
-    identities.set([stats.size, stats.mtimeMs, stats.ino, stats.dev], index * IDENTITY_FIELDS);
+    if (stats === undefined) return;
+    identities[index * 2] = stats.ino;
+    identities[index * 2 + 1] = stats.dev;
   });
   return identities;
 }
-
-/** What the worker thread is asked: a folder to list, or files to look at. */
-export type FolderWork = { root: string; withIdentities: boolean } | { files: readonly string[] };
 
 /**
  * `listFolder` in a worker thread: the thousands of folders of a large site are read on another
@@ -69,26 +60,17 @@ export type FolderWork = { root: string; withIdentities: boolean } | { files: re
  * pool that the build's own reads and writes wait on, costs the build their time.
  */
 export function listFolderInBackground(root: string, withIdentities = false): Promise<FolderListing> {
-  return inBackground<FolderListing>({ root, withIdentities }, `the listing of ${root}`);
-}
-
-/** `fileIdentities` in a worker thread, for the same reason: an lstat of each of thousands of pages. */
-export function fileIdentitiesInBackground(files: readonly string[]): Promise<Float64Array> {
-  return inBackground<Float64Array>({ files }, `the look at ${files.length} files`);
-}
-
-function inBackground<T>(work: FolderWork, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const thread = new Worker(workerScript('folder-listing-worker', import.meta.url), { workerData: work });
+    const thread = new Worker(workerScript('folder-listing-worker', import.meta.url), { workerData: { root, withIdentities } });
     let answered = false;
-    thread.once('message', (reply: T | { error: string; code?: string }) => {
+    thread.once('message', (reply: FolderListing | { error: string; code?: string }) => {
       answered = true;
-      if (typeof reply === 'object' && reply !== null && 'error' in reply) reject(Object.assign(new Error(reply.error), { code: reply.code }));
-      else resolve(reply as T);
+      if ('error' in reply) reject(Object.assign(new Error(reply.error), { code: reply.code }));
+      else resolve(reply);
     });
     thread.once('error', reject);
     thread.once('exit', (code) => {
-      if (!answered) reject(new Error(`${what} stopped (exit code ${code}) before it was done`));
+      if (!answered) reject(new Error(`the listing of ${root} stopped (exit code ${code}) before it was done`));
     });
   });
 }

@@ -64,11 +64,9 @@ export interface PipelineHooks {
   /** Diagnostics found before the pipeline started, given the settings' rules like any other. */
   earlier?: Diagnostic[];
   /** Pages (and the sitemap) of the last build, under settings and theme of this key, by output path and page key: its file in the output. */
-  previousPages?: (key: string) => Promise<((output: string, pageKey: string) => KeptFile | undefined) | undefined>;
+  previousPages?: (key: string) => ((output: string, pageKey: string) => KeptFile | undefined) | undefined;
   /** The folders of the last build's output, relative to it. */
   previousFolders?: () => string[];
-  /** Called once the build holds the lock of the output folder, before it reads the episodes. */
-  outputLocked?: () => void;
   /** Called after a successful write with every output file, the key of every page, and the files linked from the last output. */
   written?: (output: { pages: MadePages; paths: string[]; kept: ReadonlySet<string> }) => void;
   /** Called with the result while the build still holds the lock of the output folder. */
@@ -155,7 +153,6 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
     // Failing that (no permission to rename), this build writes the whole site anew, and its sweep removes what stays aside.
     const restoredFrom = await restoreInterrupted(settings.build.output).catch(() => undefined);
     if (restoredFrom !== undefined) collect(outputRestored(settings.build.output, restoredFrom, cwd));
-    hooks.outputLocked?.();
   }
   const previousFolders = hooks.previousFolders?.();
   if (previousFolders?.length && options.write !== false && cache === undefined && options.onEntryPages === undefined) {
@@ -460,7 +457,7 @@ async function runStages(options: BuildOptions, hooks: PipelineHooks, streaming:
   const planned: PageSpec[] = [];
   // The last build's pages, when they were made with the same settings and theme, and with the same menu.
   const pagesKey = hashText(JSON.stringify([settingsKey, themeKey]));
-  const previousPage = placed.diagnostics.length === 0 ? await hooks.previousPages?.(pagesKey) : undefined;
+  const previousPage = placed.diagnostics.length === 0 ? hooks.previousPages?.(pagesKey) : undefined;
   const reusePrevious = previousPage && ((spec: PageSpec) => previousPage(spec.output, spec.key));
   const archiveKey = archiveEntryKey(templates);
   const render = async (kind: PageKind) => {

@@ -6,7 +6,6 @@ import type { BuildOptions, BuildResult, BuildStats } from './build.js';
 import type { Settings } from './config.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { CACHE_FOLDER } from './facts-cache.js';
-import { fileIdentitiesInBackground, IDENTITY_FIELDS } from './folder-listing.js';
 import type { KeptFile } from './link-pages.js';
 // Files changed this long before the inputs were looked at, or later, are compared by their bytes too.
 import { RACY_WINDOW_MS } from './known-files.js';
@@ -178,46 +177,26 @@ export class LastBuild {
     };
   }
 
-  /** The last output's files as they are once the next build holds its lock, looked at in a worker thread (`lookAtOutput`). */
-  private outputSeen: Promise<Float64Array | undefined> | undefined;
-
-  /**
-   * Starts looking at every file of the last build's output (size, time, inode) on another
-   * thread, for `previousPages`: an lstat of each of thousands of pages, and the objects it
-   * makes, would cost the build's own thread. Called once the build holds the output's lock, so
-   * that no other build changes the output between the look and the links made from it.
-   */
-  lookAtOutput(): void {
-    const record = this.previous;
-    if (record?.pages === undefined || this.outputSeen !== undefined) return;
-    const { folder, files } = record.output;
-    // Failing that (no thread to be had), each page is looked at when it is asked for.
-    const inFolder = joinUnder(folder);
-    this.outputSeen = fileIdentitiesInBackground(files.map(([file]) => inFolder(file))).catch(() => undefined);
-  }
-
   /**
    * The pages of the last build that the next can take from the output instead of rendering them:
    * a page whose key is the same, under the same settings, theme and podsite, and whose file is
    * still the one that build wrote. Gives that file's path and inode: the record proves its bytes, so
    * it is linked into the new output without being read.
    */
-  async previousPages(pagesKey: string): Promise<((output: string, key: string) => KeptFile | undefined) | undefined> {
+  previousPages(pagesKey: string): ((output: string, key: string) => KeptFile | undefined) | undefined {
     const record = this.previous;
     if (record?.pages === undefined || record.pages.key !== pagesKey || record.pages.code !== codeDigest()) return undefined;
     const { keys } = record.pages;
-    const seen = await this.outputSeen;
-    const indexOf = new Map(record.output.files.map((file, index) => [file[0], index]));
+    const identities = new Map(record.output.files.map((file) => [file[0], file]));
     const inFolder = joinUnder(record.output.folder);
     return (output, key) => {
-      const index = indexOf.get(output);
-      if (index === undefined || keys[output] !== this.hashOfKey(output, key)) return undefined;
-      const known = record.output.files[index]!;
+      const known = identities.get(output);
+      if (known === undefined || keys[output] !== this.hashOfKey(output, key)) return undefined;
       const file = inFolder(output);
-      const found = seen === undefined ? identityNow(file) : identityIn(seen, index);
-      if (found === undefined || !sameIdentity([output, found.size, found.mtimeMs, found.ino], known)) return undefined;
+      const stats = lstatSync(file, { throwIfNoEntry: false });
+      if (!stats?.isFile() || !sameIdentity(identity(file, stats), known)) return undefined;
       this.checked.set(output, known);
-      return { from: file, ino: found.ino, dev: found.dev };
+      return { from: file, ino: stats.ino, dev: stats.dev };
     };
   }
 
@@ -386,22 +365,6 @@ function outermost(folders: readonly string[]): string[] {
 function identityOf(file: string): FileIdentity | null {
   const stats = lstatSync(file, { throwIfNoEntry: false });
   return stats === undefined ? null : identity(file, stats);
-}
-
-type SeenFile = { size: number; mtimeMs: number; ino: number; dev: number };
-
-/** A regular file's identity as lstat gives it now; undefined for anything else. */
-function identityNow(file: string): SeenFile | undefined {
-  const stats = lstatSync(file, { throwIfNoEntry: false });
-  return stats?.isFile() ? stats : undefined;
-}
-
-/** The identity of the `index`th file, as `fileIdentities` found it; undefined when it was no regular file. */
-function identityIn(seen: Float64Array, index: number): SeenFile | undefined {
-  const at = index * IDENTITY_FIELDS;
-  const size = seen[at]!;
-  if (Number.isNaN(size)) return undefined;
-  return { size, mtimeMs: seen[at + 1]!, ino: seen[at + 2]!, dev: seen[at + 3]! };
 }
 
 function identity(file: string, stats: Stats): FileIdentity {

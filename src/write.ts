@@ -4,7 +4,7 @@ import { copyFile, link, lstat, mkdir, open, readdir, readFile, rename, rm, stat
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Result } from './diagnostics.js';
 import type { LinkedFile } from './link-pages.js';
-import { IDENTITY_FIELDS, listFolderInBackground, type FolderListing } from './folder-listing.js';
+import { listFolderInBackground, type FolderListing } from './folder-listing.js';
 import type { PublicFile } from './load.js';
 import { isRunning, leftoverFolders, removeInBackground } from './remove-later.js';
 import { joinUnder } from './relative-path.js';
@@ -294,7 +294,7 @@ export class StagingFolder {
       const indexOf = new Map(files.map((file, index) => [file, index]));
       return (target: string, file: { ino: number; dev: number }) => {
         const index = indexOf.get(target);
-        return index !== undefined && identities[index * IDENTITY_FIELDS + 2] === file.ino && identities[index * IDENTITY_FIELDS + 3] === file.dev;
+        return index !== undefined && identities[index * 2] === file.ino && identities[index * 2 + 1] === file.dev;
       };
     });
     return this.spareLinks;
