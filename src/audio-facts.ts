@@ -51,7 +51,8 @@ const DURATION_TOLERANCE_SECONDS = 1;
  */
 export function applyAudioFacts(episode: EpisodeSource, finding: AudioFinding | undefined): { episode: EpisodeSource; diagnostics: Diagnostic[] } {
   const { audio } = episode;
-  if (audio === undefined) return { episode, diagnostics: [] };
+  // Nothing learnt and a length written: most of an archive at each build, given back as it is.
+  if (audio === undefined || (finding === undefined && audio.length !== undefined)) return { episode, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
   const report = (key: string, rule: RuleId, message: string, hint?: string) => diagnostics.push(diagnostic(episode.file, positionOf(episode, key), rule, message, hint));
   // Only an episode with facts or a problem needs them: the others, most of an archive, are passed over at each rebuild.
@@ -78,11 +79,6 @@ export function applyAudioFacts(episode: EpisodeSource, finding: AudioFinding | 
   copy.audio = measured;
   copy.version = version;
   return { episode: copy, diagnostics };
-}
-
-/** Whether applyAudioFacts gives the episode back as it is, with nothing to say: nothing learnt, and a length written (or no audio). */
-export function keepsItsAudio(episode: EpisodeSource, finding: AudioFinding | undefined): boolean {
-  return finding === undefined && (episode.audio === undefined || episode.audio.length !== undefined);
 }
 
 type Report = (key: string, rule: RuleId, message: string, hint?: string) => void;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { applyAudioFacts, isLocalAudio, keepsItsAudio, type AudioFinding } from './audio-facts.js';
+import { applyAudioFacts, isLocalAudio, type AudioFinding } from './audio-facts.js';
 import type { Settings } from './config.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { EpisodeSource } from './episode.js';
@@ -45,11 +45,6 @@ export async function measureAudio(
     const episode = episodes[index]!;
     const url = episode.audio?.url;
     const finding = url === undefined ? undefined : (localFindings.get(url) ?? hostFindings.get(url));
-    // Most of an archive at each build: not even the small objects of applyAudioFacts are made for them.
-    if (keepsItsAudio(episode, finding)) {
-      measured[index] = episode;
-      continue;
-    }
     const applied = applyAudioFacts(episode, finding);
     if (applied.diagnostics.length > 0) diagnostics.push(...applied.diagnostics);
     measured[index] = applied.episode;
