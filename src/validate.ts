@@ -8,7 +8,6 @@ import type { EpisodeSource } from './episode.js';
  * Checks that need the whole archive: what is unique per file is checked when the file is parsed,
  * and GUIDs when the ledger gives each episode its own (src/ledger.ts).
  * Runs on published entries only, so a draft does not clash with the episode it will replace.
- * A rebuild runs them over every entry: keys are the values themselves (no string made per entry).
  */
 export function validateArchive(entries: readonly EpisodeSource[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -21,34 +20,33 @@ export function validateArchive(entries: readonly EpisodeSource[]): Diagnostic[]
     diagnostics.push(diagnostic(entry.file, position ?? { line: 1, column: 1 }, rule, message, hint));
   };
 
-  const firstWithUrl = new Map<string, EpisodeSource>();
-  for (const entry of oldestFirst) {
-    if (entry.audio === undefined) continue;
-    const first = firstWithUrl.get(entry.audio.url);
-    if (first === undefined) firstWithUrl.set(entry.audio.url, entry);
-    else report(entry, ['audio.url', 'episode'], 'duplicate-audio-url', `the audio URL \`${entry.audio.url}\` is also used by ${first.file}`, 'Apple Podcasts ignores an episode whose audio URL another episode already has');
-  }
+  /** Reports each entry whose key an older entry has already; gives the first entry of each key. */
+  const repeats = <K>(keyOf: (entry: EpisodeSource) => K | undefined, repeated: (entry: EpisodeSource, first: EpisodeSource) => void): Map<K, EpisodeSource> => {
+    const firsts = new Map<K, EpisodeSource>();
+    for (const entry of oldestFirst) {
+      const key = keyOf(entry);
+      if (key === undefined) continue;
+      const first = firsts.get(key);
+      if (first === undefined) firsts.set(key, entry);
+      else repeated(entry, first);
+    }
+    return firsts;
+  };
 
-  // By season, then number: a season is a number or none.
-  const firstWithNumber = new Map<number | undefined, Map<number, EpisodeSource>>();
-  for (const entry of oldestFirst) {
-    if (entry.number === undefined || entry.episodeType !== 'full') continue;
-    let season = firstWithNumber.get(entry.season);
-    if (season === undefined) firstWithNumber.set(entry.season, (season = new Map()));
-    const first = season.get(entry.number);
-    if (first === undefined) season.set(entry.number, entry);
-    else report(entry, ['episode'], 'duplicate-episode-number', `episode number ${entry.number}${first.season === undefined ? '' : ` of season ${first.season}`} is also the number of ${first.file}`, 'check the `episode:` number');
-  }
-
-  const firstWithLength = new Map<number, EpisodeSource>();
-  for (const entry of oldestFirst) {
+  const firstWithUrl = repeats(
+    (entry) => entry.audio?.url,
+    (entry, first) => report(entry, ['audio.url', 'episode'], 'duplicate-audio-url', `the audio URL \`${entry.audio!.url}\` is also used by ${first.file}`, 'Apple Podcasts ignores an episode whose audio URL another episode already has'),
+  );
+  repeats(
+    // A season is a number or none: the two make one key only for numbered full episodes.
+    (entry) => (entry.number === undefined || entry.episodeType !== 'full' ? undefined : `${entry.season ?? ''}/${entry.number}`),
+    (entry, first) => report(entry, ['episode'], 'duplicate-episode-number', `episode number ${entry.number}${first.season === undefined ? '' : ` of season ${first.season}`} is also the number of ${first.file}`, 'check the `episode:` number'),
+  );
+  repeats(
     // Only one entry per audio URL: the same file twice is duplicate-audio-url.
-    const length = entry.audio?.length;
-    if (length === undefined || firstWithUrl.get(entry.audio!.url) !== entry) continue;
-    const first = firstWithLength.get(length);
-    if (first === undefined) firstWithLength.set(length, entry);
-    else report(entry, ['audio.length', 'audio', 'episode'], 'duplicate-audio-length', `the audio length ${length} is also the length of ${first.file}, a different audio file`, 'a length copied from another episode makes apps cut or reject the download; use the real size of the file');
-  }
+    (entry) => (entry.audio?.length === undefined || firstWithUrl.get(entry.audio.url) !== entry ? undefined : entry.audio.length),
+    (entry, first) => report(entry, ['audio.length', 'audio', 'episode'], 'duplicate-audio-length', `the audio length ${entry.audio!.length} is also the length of ${first.file}, a different audio file`, 'a length copied from another episode makes apps cut or reject the download; use the real size of the file'),
+  );
   diagnostics.push(...numberingGaps(oldestFirst));
   return diagnostics;
 }
