@@ -3,7 +3,7 @@
 // builds, dev-mode edit latency, peak RSS, output size, and the same minimal site through Eleventy
 // and Hugo when they are installed. Prints one markdown table per archive. See docs/benchmark.md.
 // Usage: npm run bench [-- --sizes 1000,4000,20000] [--only podsite,eleventy,hugo] [--skip-dev]
-//        [--skip-real] [--cold-only] [--edits 10] [--seed 42] [--keep]
+//        [--skip-real] [--cold-only] [--edits 10] [--rebuilds 5] [--seed 42] [--keep]
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -24,6 +24,8 @@ const { values: args } = parseArgs({
     'skip-dev': { type: 'boolean', default: false },
     'skip-real': { type: 'boolean', default: false },
     edits: { type: 'string', default: '10' },
+    // Warm builds are short enough for the machine's drift to move one of them by a fifth: each is run this many times.
+    rebuilds: { type: 'string', default: '5' },
     seed: { type: 'string', default: '42' },
     keep: { type: 'boolean', default: false },
     // Only the cold build (time, RSS, size): for the largest archives, where each build is long.
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
 const sizes = args.sizes.split(',').filter(Boolean).map(Number);
 const only = new Set(args.only.split(','));
 const edits = Number(args.edits);
+const rebuilds = Math.max(1, Number(args.rebuilds));
 const realCorpus = path.resolve(root, '..', 'shared', 'corpus', 'lescastcodeurs');
 
 // Flags that other branches add: passed only when this build of podsite knows them, so the same
@@ -47,16 +50,16 @@ const hasHugo = only.has('hugo') && hugo.status === 0;
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const preload = path.join(root, 'bench', 'max-rss.cjs');
 
-/** Runs a command to its end; returns its wall time in ms and its peak RSS in bytes. */
+/** Runs a command to its end; returns its wall time in ms, its peak RSS in bytes and, with GNU time, its CPU time (user + system, every thread) in ms. */
 async function run(command, commandArgs, { cwd, env }) {
   const rssFile = path.join(tmpdir(), `podsite-bench-rss-${process.pid}-${Date.now()}`);
   let file = command;
   let argv = commandArgs;
   const environment = { ...process.env, ...env };
   if (timeBin) {
-    // GNU time's %M: the child's peak resident set, in KB, whatever it is (node or hugo).
+    // GNU time's %M: the child's peak resident set, in KB, whatever it is (node or hugo); %U and %S its CPU seconds.
     file = timeBin;
-    argv = ['-f', '%M', '-o', rssFile, command, ...commandArgs];
+    argv = ['-f', '%M %U %S', '-o', rssFile, command, ...commandArgs];
   } else if (command === process.execPath) {
     environment.NODE_OPTIONS = `${environment.NODE_OPTIONS ?? ''} --require ${preload}`;
     environment.PODSITE_BENCH_RSS_FILE = rssFile;
@@ -73,12 +76,15 @@ async function run(command, commandArgs, { cwd, env }) {
   const ms = performance.now() - started;
   if (code !== 0) throw new Error(`${command} ${commandArgs.join(' ')} exited with ${code}:\n${output.slice(-3000)}`);
   let rss = Number.NaN;
+  let cpu = Number.NaN;
   if (existsSync(rssFile)) {
     const lines = (await readFile(rssFile, 'utf8')).trim().split('\n');
-    rss = Number(lines.at(-1)) * 1024;
+    const [kb, user, system] = lines.at(-1).split(' ').map(Number);
+    rss = kb * 1024;
+    if (user !== undefined && system !== undefined) cpu = (user + system) * 1000;
     await rm(rssFile, { force: true });
   }
-  return { ms, rss, output };
+  return { ms, rss, cpu, output };
 }
 
 /** Every file under `folder`: their total size, their count, and one hash of names and contents. */
@@ -127,7 +133,7 @@ async function podsiteBuild(archive, out, extra = [], label = 'build') {
   // "Built N pages (…)", or "… is up to date with N pages (…)" when nothing changed since the last build.
   const built = /(?:Built|up to date with) (\d+) pages \((\d+) episodes, (\d+) posts\)/.exec(result.output);
   // Each figure as soon as it is taken: a long run cut short still tells what it measured.
-  console.error(`  podsite ${label}: ${s(result.ms)}, peak RSS ${mb(result.rss)}`);
+  console.error(`  podsite ${label}: ${s(result.ms)}, CPU ${s(result.cpu)}, peak RSS ${mb(result.rss)}`);
   return { ...result, pages: built ? Number(built[1]) : Number.NaN, entries: built ? Number(built[2]) + Number(built[3]) : Number.NaN };
 }
 
@@ -140,21 +146,25 @@ async function benchPodsite(archive) {
   const coldTree = await tree(out);
   console.error(`  podsite output: ${mb(coldTree.bytes)}, ${coldTree.files} files`);
   if (args['cold-only']) return { cold, tree: coldTree, identical: {} };
-  const warm = await podsiteBuild(archive, out, [], 'warm');
+  const warms = [];
+  for (let run = 1; run <= rebuilds; run++) warms.push(await podsiteBuild(archive, out, [], `warm ${run}/${rebuilds}`));
   const warmTree = await tree(out);
   // The same with the record of the last build removed: every stage runs, on the build cache.
   const cache = path.join(archive.folder, '.podsite-cache');
   for (const name of await readdir(cache).catch(() => [])) if (name.startsWith('last-build-')) await rm(path.join(cache, name));
   const pipeline = await podsiteBuild(archive, out, [], 'warm, every stage run');
   const pipelineTree = await tree(out);
-  // One line appended to an episode in the middle of the archive: its page and the feed change.
+  // One line appended to an episode in the middle of the archive, another before each run: its page and the feed change.
   const edited = path.join(archive.folder, archive.episodes, archive.files[Math.floor(archive.files.length / 2)]);
-  await appendFile(edited, `\nEdited by the benchmark at ${new Date().toISOString()}.\n`);
-  const edit = await podsiteBuild(archive, out, [], 'warm, one edit');
+  const editBuilds = [];
+  for (let run = 1; run <= rebuilds; run++) {
+    await appendFile(edited, `\nEdited by the benchmark at ${new Date().toISOString()} (${run}).\n`);
+    editBuilds.push(await podsiteBuild(archive, out, [], `warm, one edit ${run}/${rebuilds}`));
+  }
   rows.cold = cold;
-  rows.warm = warm;
+  rows.warms = warms;
   rows.pipeline = pipeline;
-  rows.edit = edit;
+  rows.edits = editBuilds;
   rows.tree = coldTree;
   rows.identical = { 'cold = warm': coldTree.hash === warmTree.hash && coldTree.hash === pipelineTree.hash };
   if (hasNoCache) {
@@ -184,7 +194,7 @@ async function benchEleventy(archive) {
   await rm(out, { recursive: true, force: true });
   const config = path.join(root, 'bench', 'eleventy', 'eleventy.config.mjs');
   const result = await run(process.execPath, [eleventyCli, '--config', config, '--input', path.join(archive.folder, archive.episodes), '--output', out, '--quiet'], { cwd: archive.folder });
-  console.error(`  Eleventy cold: ${s(result.ms)}, peak RSS ${mb(result.rss)}`);
+  console.error(`  Eleventy cold: ${s(result.ms)}, CPU ${s(result.cpu)}, peak RSS ${mb(result.rss)}`);
   return { ...result, tree: await tree(out) };
 }
 
@@ -207,8 +217,16 @@ async function benchHugo(archive) {
   ].join('\n');
   await writeFile(path.join(site, 'hugo.toml'), (await readFile(path.join(root, 'bench', 'hugo', 'hugo.toml'), 'utf8')) + mounts);
   const result = await run('hugo', ['--source', site, '--destination', out, '--quiet'], { cwd: site });
-  console.error(`  Hugo cold: ${s(result.ms)}, peak RSS ${mb(result.rss)}`);
+  console.error(`  Hugo cold: ${s(result.ms)}, CPU ${s(result.cpu)}, peak RSS ${mb(result.rss)}`);
   return { ...result, tree: await tree(out) };
+}
+
+/** Median, lowest and highest of some figures (NaN when any is unknown). */
+function spread(values) {
+  if (values.some(Number.isNaN)) return { median: Number.NaN, low: Number.NaN, high: Number.NaN };
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return { median: sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2, low: sorted[0], high: sorted.at(-1) };
 }
 
 const s = (ms) => (Number.isNaN(ms) ? 'n/a' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
@@ -230,9 +248,17 @@ function table(archive, p, eleventy, hugoResult) {
   if (p) {
     const entries = p.cold.entries;
     row('cold build', p.cold.ms, s, eleventy?.ms, hugoResult?.ms);
-    if (p.warm) row('warm build, nothing changed', p.warm.ms, s);
+    row('CPU time of the cold build (user + system, all threads)', p.cold.cpu, s, eleventy?.cpu, hugoResult?.cpu);
+    const repeated = (label, results, of) => {
+      const { median, low, high } = spread(results.map(of));
+      row(results.length === 1 ? label : `${label}, median of ${results.length} (range)`, median, (v) => (results.length === 1 ? s(v) : `${s(v)} (${s(low)}–${s(high)})`));
+    };
+    if (p.warms) repeated('warm build, nothing changed', p.warms, (r) => r.ms);
     if (p.pipeline) row('warm build, nothing changed, every stage run (record removed)', p.pipeline.ms, s);
-    if (p.edit) row('warm build, one episode edited', p.edit.ms, s);
+    if (p.edits) {
+      repeated('warm build, one episode edited', p.edits, (r) => r.ms);
+      repeated('CPU time of that build (user + system, all threads)', p.edits, (r) => r.cpu);
+    }
     if (p.dev) {
       const page = summarize(p.dev.page);
       const total = summarize(p.dev.total);
@@ -241,7 +267,7 @@ function table(archive, p, eleventy, hugoResult) {
       row('dev: first build, as it starts', p.dev.firstMs, s);
     }
     row('peak RSS, cold build', p.cold.rss, mb, eleventy?.rss, hugoResult?.rss);
-    if (p.warm) row('peak RSS, warm build', p.warm.rss, mb);
+    if (p.warms) row('peak RSS, warm build', Math.max(...p.warms.map((r) => r.rss)), mb);
     row('output size', p.tree.bytes, (v, of) => `${mb(v)}, ${of.tree.files} files`, eleventy?.tree.bytes, hugoResult?.tree.bytes);
     row('cold build per episode', p.cold.ms / entries, (v) => `${v.toFixed(1)} ms`, eleventy && eleventy.ms / archive.files.length, hugoResult && hugoResult.ms / archive.files.length);
     for (const [check, same] of Object.entries(p.identical)) lines.push(`| output identical, ${check} | ${same ? 'yes' : '**NO**'} |${eleventy ? ' | |' : ''}${hugoResult ? ' | |' : ''}`);
