@@ -5,6 +5,7 @@ import { foldName } from './people.js';
 import { outputFileOf } from './permalink.js';
 import type { Episode, Site } from './site.js';
 import { withLazyKey, type PageSpec } from './pages.js';
+import { entryWith } from './spilled-entry.js';
 import type { Strings } from './templates.js';
 import { compareText } from './text.js';
 
@@ -109,7 +110,7 @@ export function peopleSpecs(site: Site, strings: Strings, page: PageOf): PageSpe
       context: () => ({
         page: page({ title: `${person.name} · ${settings.title}`, description: person.text || person.name, path }),
         person: personView(person, strings),
-        entries: entries.map((entry) => ({ ...entry, asGuest: !hosted(entry) })),
+        entries: entries.map((entry) => entryWith(entry, { asGuest: !hosted(entry) })),
       }),
     }, () => `${JSON.stringify(person)}|${keysOf(entries)}`));
   }

@@ -6,7 +6,7 @@ import { absoluteUrl, siteHref, type Episode, type Site } from './site.js';
 import { templateFailure, type Renderer, type Strings } from './templates.js';
 import { castLinks, peopleSpecs, seasonSpecs, tagLinks, tagSpecs } from './collections.js';
 import { menuPages, placeSitePages, type SitePage } from './site-pages.js';
-import { withNeighbours } from './spilled-entry.js';
+import { entryWith } from './spilled-entry.js';
 import { neighboursOf } from './assemble.js';
 
 /** A file of the generated site, path relative to the output folder. */
@@ -163,7 +163,7 @@ export function entryPageSpec(settings: Settings, entry: Episode): PageSpec {
     lastmod: entry.date,
     context: () => ({
       page: pageInfo(settings, { title: `${entry.title} · ${settings.title}`, description: entry.summary, path: entry.path }),
-      episode: withNeighbours(entry, newer, older),
+      episode: entryWith(entry, { newer, older }),
       hostLinks: castLinks(entry.hosts, entry.people.hosts),
       guestLinks: castLinks(entry.guests, entry.people.guests),
       tagLinks: tagLinks(entry.tags),

@@ -105,18 +105,18 @@ export function notesDigestOf(entry: Episode): string {
 }
 
 /**
- * A copy of an entry with other neighbours, as pages and lists give it to templates. A spread
- * would read the notes and body of a spilled entry from disk into the copy: the archive alone,
- * which lists every entry, would then hold them all at once. Its getters are copied instead.
+ * A copy of an entry with more fields (other neighbours, a badge), as pages and lists give it to
+ * templates. A spread would read the notes and body of a spilled entry from disk into the copy:
+ * the archive, which lists every entry, or the page of a host of every episode, would then hold
+ * them all at once. Its getters are copied instead.
  */
-export function withNeighbours(entry: Episode, newer: Episode | undefined, older: Episode | undefined): Episode {
+export function entryWith<T extends object>(entry: Episode, fields: T): Episode & T {
   const spilled = (entry as Partial<SpilledEntry>)[SPILLED];
-  if (spilled === undefined) return { ...entry, newer, older };
+  if (spilled === undefined) return { ...entry, ...fields };
   // Its descriptors, getters included, onto a new object: the copy keeps fast properties (values
   // stored one by one past a dozen keys make a dictionary, about 3 KB a copy), its hidden notes
   // too, and no notes are read.
   const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(entry)) as Record<string, unknown>;
-  copy.newer = newer;
-  copy.older = older;
-  return copy as unknown as Episode;
+  for (const [name, value] of Object.entries(fields)) copy[name] = value;
+  return copy as unknown as Episode & T;
 }

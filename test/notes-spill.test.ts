@@ -5,7 +5,7 @@ import { parseEntry } from '../src/entry.js';
 import { parseSettings } from '../src/config.js';
 import { renderMarkdown } from '../src/markdown.js';
 import { detachedFromText, spillProperty, SpilledNotes, SpilledTexts, StringSpill } from '../src/notes-spill.js';
-import { spilledEntry, withNeighbours } from '../src/spilled-entry.js';
+import { entryWith, spilledEntry } from '../src/spilled-entry.js';
 import { toEpisode } from '../src/assemble.js';
 import { episodeFile, MINIMAL_SETTINGS, tempProject } from './helpers.js';
 
@@ -117,7 +117,7 @@ describe('the spill of a streamed build', () => {
       bodyReads++;
       return body;
     });
-    const copy = withNeighbours(entry, undefined, undefined);
+    const copy = entryWith(entry, { newer: undefined, older: undefined });
     expect([reads, bodyReads], 'nothing read to make the entry and its copy').toEqual([0, 0]);
     const inMemory = toEpisode(settings, source, rendered, { hosts: [], guests: [] });
     expect(copy.summary).toBe(inMemory.summary);
@@ -156,7 +156,7 @@ describe('the spill of a streamed build', () => {
     setFlagsFromString('--allow-natives-syntax');
     const hasFastProperties = new Function('object', 'return %HasFastProperties(object)') as (object: object) => boolean;
     const [newest, middle, oldest] = streamed.site!.entries;
-    const copy = withNeighbours(middle!, newest, oldest);
+    const copy = entryWith(middle!, { newer: newest, older: oldest });
     expect([newest!, middle!, oldest!, copy].map(hasFastProperties)).toEqual([true, true, true, true]);
     expect(copy.html).toBe(middle!.html);
   });

@@ -42,6 +42,31 @@ describe('planned pages', () => {
   });
 });
 
+describe('the pages of people', () => {
+  it('list the entries of a host without reading their notes from the spill of a streamed build', async () => {
+    const appearing = (day: number, people: string) =>
+      episodeFile(`title: Day ${day}\ndate: 2024-03-0${day}\n${people}\naudio:\n  url: https://cdn.example.com/${day}.mp3\n  length: 1000\n  type: audio/mpeg`, `Notes of day ${day}.\n`);
+    const root = await tempProject({
+      'podsite.yaml': MINIMAL_SETTINGS,
+      'people/ann.md': '---\nname: Ann\n---\nHosts the show.\n',
+      'episodes/a.md': appearing(1, 'hosts: [ann]'),
+      'episodes/b.md': appearing(2, 'guests: [ann]'),
+    });
+    // Written, so the notes of the entries wait in the spill until a page reads them.
+    const result = await build({ cwd: root });
+    expect(result.ok).toBe(true);
+    const page = planPages(result.site!, {}).find((spec) => spec.template === 'person')!;
+    const listed = page.context().entries as (Episode & { asGuest: boolean })[];
+    expect(listed.map((entry) => [entry.title, entry.asGuest])).toEqual([
+      ['Day 2', true],
+      ['Day 1', false],
+    ]);
+    // A host of every episode of a large show: a copy of each that read its notes would hold them all at once.
+    for (const entry of listed) expect(Object.getOwnPropertyDescriptor(entry, 'html')?.get, entry.title).toBeTypeOf('function');
+    expect(listed[1]!.html).toContain('Notes of day 1.');
+  });
+});
+
 describe('the key of the archive', () => {
   it('holds what the built-in archive reads of each entry, so that an edit of anything else leaves the page as it was', async () => {
     const root = await tempProject({ 'podsite.yaml': MINIMAL_SETTINGS, 'episodes/a.md': episode(1, 'one'), 'episodes/b.md': episode(2, 'two') });
