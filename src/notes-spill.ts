@@ -32,6 +32,15 @@ export class StringSpill implements StringSource {
   private readonly fd: number;
   private readonly reader: PlaceReader;
   private size = 0;
+  /** Bytes in the file: `size` less those pending. */
+  private fileBytes = 0;
+  /**
+   * The last bytes put, not yet in the file: one write per WRITE_BEHIND_BYTES rather than one per
+   * string. The search index of a first build puts each of its terms (tens of thousands of short
+   * strings on the real archive), one system call each: 351 ms of a 10.6 s cold build.
+   */
+  private pending: Buffer | undefined;
+  private pendingBytes = 0;
 
   /**
    * `beside`: a folder path whose parent holds the spill (the output folder's, where the new site is
@@ -56,35 +65,71 @@ export class StringSpill implements StringSource {
 
   /** Writes a string; it can be read back, the same to the code unit, until the spill is closed. */
   put(text: string): Place {
-    const { bytes, encoding } = encodedString(text);
+    const encoding: Encoding = isWellFormed(text) ? 'utf8' : 'utf16le';
+    // Most strings are short: encoded straight into the bytes waiting to be written, not into a buffer of their own first.
+    if (text.length <= WRITE_BEHIND_BYTES / 12) {
+      const bytes = Buffer.byteLength(text, encoding);
+      if (this.pendingBytes + bytes > WRITE_BEHIND_BYTES) this.flush();
+      this.pending ??= Buffer.allocUnsafeSlow(WRITE_BEHIND_BYTES);
+      this.pending.write(text, this.pendingBytes, encoding);
+      const at = this.size;
+      this.pendingBytes += bytes;
+      this.size += bytes;
+      return { at, bytes, encoding };
+    }
+    const bytes = Buffer.from(text, encoding);
     return { at: this.putBytes(bytes), bytes: bytes.length, encoding };
   }
 
-  /** Writes bytes as they are; says where they start. */
+  /** Writes bytes as they are (they may wait in memory until the next read needs them); says where they start. */
   putBytes(bytes: Uint8Array): number {
     const at = this.size;
-    for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done, at + done);
     this.size += bytes.length;
+    if (bytes.length > WRITE_BEHIND_BYTES / 4) {
+      this.flush();
+      writeAll(this.fd, bytes, at);
+      this.fileBytes = this.size;
+      return at;
+    }
+    if (this.pendingBytes + bytes.length > WRITE_BEHIND_BYTES) this.flush();
+    this.pending ??= Buffer.allocUnsafeSlow(WRITE_BEHIND_BYTES);
+    this.pending.set(bytes, this.pendingBytes);
+    this.pendingBytes += bytes.length;
     return at;
   }
 
   read(place: Place): string {
-    return this.reader.text(place);
+    return this.reader.text(this.written(place));
   }
 
   /** The bytes written at `place`, as `putBytes` was given them, in a buffer of their own. */
   readBytes(place: Omit<Place, 'encoding'>): Buffer {
-    return this.reader.bytes(place);
+    return this.reader.bytes(this.written(place));
   }
 
   /** The same bytes without a copy, valid until the next read of the spill. */
   readView(place: Omit<Place, 'encoding'>): Buffer {
-    return this.reader.view(place);
+    return this.reader.view(this.written(place));
   }
 
   /** The bytes written at `place`, read straight into `target` at `offset`. */
   readInto(place: Omit<Place, 'encoding'>, target: Uint8Array, offset: number): void {
-    this.reader.into(place, target, offset);
+    this.reader.into(this.written(place), target, offset);
+  }
+
+  /** The place, once the file holds all of it. */
+  private written<T extends Omit<Place, 'encoding'>>(place: T): T {
+    if (place.at + place.bytes > this.fileBytes) this.flush();
+    return place;
+  }
+
+  private flush(): void {
+    if (this.pendingBytes === 0) return;
+    const bytes = this.pending!.subarray(0, this.pendingBytes);
+    // A failed write throws, as it did when each string was written at once; what it held is not written again.
+    this.pendingBytes = 0;
+    writeAll(this.fd, bytes, this.fileBytes);
+    this.fileBytes += bytes.length;
   }
 
   /** Notes whose HTML and text live in the spill; the rest, small, stays in memory. */
@@ -92,6 +137,13 @@ export class StringSpill implements StringSource {
     return new SpilledNotes(this, this.put(notes.html), this.put(notes.text), notes.unknownTags, notes.remoteMedia, notes.tooDeep);
   }
 
+}
+
+/** Bytes put together before they are written: a few pages of the file, outside V8's heap. */
+const WRITE_BEHIND_BYTES = 256 * 1024;
+
+function writeAll(fd: number, bytes: Uint8Array, at: number): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, at + done);
 }
 
 function spillFolder(beside: string | undefined): string {

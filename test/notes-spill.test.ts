@@ -23,6 +23,34 @@ describe('the spill of a streamed build', () => {
     for (const index of [3, 0, 6, 5, 1, 4, 2, 3]) expect(spill.read(places[index]!)).toBe(strings[index]);
   });
 
+  it('reads back each string whether it is in the file yet or still waits to be written, by every kind of read', () => {
+    const spill = new StringSpill();
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const kept: { text: string; place: ReturnType<StringSpill['put']> }[] = [];
+    const check = (index: number, how: number) => {
+      const { text, place } = kept[index]!;
+      const bytes = Buffer.from(text, place.encoding);
+      if (how === 0) expect(spill.read(place)).toBe(text);
+      else if (how === 1) expect(spill.readBytes(place).equals(bytes)).toBe(true);
+      else if (how === 2) expect(spill.readView(place).equals(bytes)).toBe(true);
+      else {
+        const target = Buffer.alloc(place.bytes + 3);
+        spill.readInto(place, target, 3);
+        expect(target.subarray(3).equals(bytes)).toBe(true);
+      }
+    };
+    for (let step = 0; step < 3_000; step++) {
+      const size = random() < 0.02 ? 70_000 + Math.floor(random() * 200_000) : Math.floor(random() * 300);
+      // Some with a lone surrogate, which only UTF-16 carries.
+      const text = `${step}:${step % 5 === 0 ? '\ud83c' : ''}${'é'.repeat(size % 7)}${'x'.repeat(size)}`;
+      kept.push({ text, place: spill.put(text) });
+      // Now the string just put, now one from long ago: in the file, waiting, or across both.
+      if (random() < 0.3) check(random() < 0.5 ? kept.length - 1 : Math.floor(random() * kept.length), Math.floor(random() * 4));
+    }
+    kept.forEach((_, index) => check(index, index % 4));
+  });
+
   it('keeps notes as they were rendered, and the build cache writes them whole', () => {
     const spill = new StringSpill();
     const notes = renderMarkdown('Some *notes* with <Devoxx> and ![a picture](https://example.com/a.png) — café.\n', { html: 'keep' });
