@@ -181,7 +181,9 @@ function update(last: LastSearchIndex, changes: ChangedEntries, options: Options
           head,
           shards: newShards.map(({ place, bytes }): SearchFileBytes => bytes ?? place!),
         };
-  return { files, fresh: files.map((file) => file.path), made, diagnostics: [] };
+  // The shards kept from the last index are its files, unchanged: only the head and the shards cut anew are made afresh.
+  const fresh = made === undefined ? [] : [SEARCH_INDEX_FILE, ...newShards.filter(({ bytes }) => bytes !== undefined).map(({ path }) => path)];
+  return { files, fresh, made, diagnostics: [] };
 }
 
 /** As TermIndex.replace: a term whose count in a field stays the same is not touched. */

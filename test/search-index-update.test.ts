@@ -93,6 +93,9 @@ describe('the search index of a build after a few edits', { timeout: 180_000 }, 
     const shardsAfter = [...(await searchFiles(path.join(root, 'dist'))).keys()].filter((file) => file !== 'search-index.json');
     expect(shardsAfter.filter((file) => shardsBefore.has(file)).length).toBeGreaterThan(shardsAfter.length / 2);
     expect(shardsAfter.some((file) => !shardsBefore.has(file))).toBe(true);
+    // Made afresh: the head and the new shards, not the shards kept as they were.
+    const freshSearch = edited.fresh!.filter((file) => file === 'search-index.json' || file.startsWith('search/'));
+    expect(freshSearch.sort()).toEqual(['search-index.json', ...shardsAfter.filter((file) => !shardsBefore.has(file)).map((file) => file.split(path.sep).join('/'))].sort());
 
     // A second edit, from the index the update kept.
     await appendFile(episodePath(root, files[45]!), '\nQuokkas again, and a vibraphone.\n');
