@@ -23,7 +23,8 @@ export interface Place {
 
 /**
  * The large strings of a build (notes as HTML and as text, episode files), written to a temporary
- * file as soon as they are made and read back each time they are used. A build that streams its
+ * file as they are made (the short ones a few hundred KB at a time) and read back each time they
+ * are used. A build that streams its
  * pages and feed uses each of them once or twice, a batch at a time: holding them all would make
  * its memory grow with the archive (about 430 MB of strings for 20,000 episodes), while the file
  * sits in the system's page cache and a read costs microseconds.
