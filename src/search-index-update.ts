@@ -6,7 +6,7 @@ import {
   addToAverage,
   contentName,
   defaults,
-  documentIdsText,
+  DocumentParts,
   headAroundDocuments,
   indexEntry,
   insertionPoint,
@@ -357,36 +357,20 @@ function documentsOf(layout: SearchIndexLayout, changes: ChangedEntries): { head
   const stored: string[] = new Array(count);
   const headLengths: string[] = new Array(count);
   const notesLengths: string[] = new Array(count);
-  const storedParts: string[] = new Array(count);
-  const headParts: string[] = new Array(count);
-  const notesParts: string[] = new Array(count);
-  const headAverages: number[] = [];
-  const notesAverages: number[] = [];
+  const parts = new DocumentParts();
+  const averages = { head: [] as number[], notes: [] as number[] };
   for (let id = 0; id < count; id++) {
     const now = changed.get(id);
     const head = (headLengths[id] = now === undefined ? layout.headLengths[id]! : now.lengths.head);
     const notes = (notesLengths[id] = now === undefined ? layout.notesLengths[id]! : now.lengths.notes);
     stored[id] = now === undefined ? layout.stored[id]! : now.stored;
-    storedParts[id] = `"${id}":${stored[id]}`;
-    headParts[id] = `"${id}":${head}`;
-    notesParts[id] = `"${id}":${notes}`;
+    parts.setTexts(id, stored[id]!, head, notes);
     const headUniques = now === undefined ? uniquesOf(head) : now.head.map((terms) => terms.unique);
     const notesUniques = now === undefined ? uniquesOf(notes) : now.notes.map((terms) => terms.unique);
-    for (let field = 0; field < headUniques.length; field++) addToAverage(headAverages, id, field, headUniques[field]!);
-    for (let field = 0; field < notesUniques.length; field++) addToAverage(notesAverages, id, field, notesUniques[field]!);
+    for (let field = 0; field < headUniques.length; field++) addToAverage(averages.head, id, field, headUniques[field]!);
+    for (let field = 0; field < notesUniques.length; field++) addToAverage(averages.notes, id, field, notesUniques[field]!);
   }
-  return {
-    head: {
-      count,
-      ids: documentIdsText(count),
-      stored: storedParts.join(','),
-      head: { lengths: headParts.join(','), averages: headAverages },
-      notes: { lengths: notesParts.join(','), averages: notesAverages },
-    },
-    stored,
-    headLengths,
-    notesLengths,
-  };
+  return { head: parts.documents(count, averages), stored, headLengths, notesLengths };
 }
 
 /** The number of distinct terms of each field, as an entry's lengths say. */

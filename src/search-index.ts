@@ -500,7 +500,7 @@ function averageLengths(indexed: readonly IndexedEntry[], index: 'head' | 'notes
 }
 
 /** `"0":0,"1":1,…`: the ids of `count` documents. */
-export function documentIdsText(count: number): string {
+function documentIdsText(count: number): string {
   const ids: string[] = [];
   for (let id = 0; id < count; id++) ids.push(`"${id}":${id}`);
   return ids.join(',');
@@ -540,10 +540,25 @@ export class DocumentParts {
 
   /** Entry `id` is now `entry`, or gone. */
   set(id: number, entry: IndexedEntry | undefined): void {
-    if (entry === undefined) return;
-    this.stored.set(id, `"${id}":${entry.stored}`);
-    this.head.set(id, `"${id}":${entry.lengths.head}`);
-    this.notes.set(id, `"${id}":${entry.lengths.notes}`);
+    if (entry !== undefined) this.setTexts(id, entry.stored, entry.lengths.head, entry.lengths.notes);
+  }
+
+  /** Entry `id`'s stored fields and field lengths, as the head writes them. */
+  setTexts(id: number, stored: string, headLengths: string, notesLengths: string): void {
+    this.stored.set(id, `"${id}":${stored}`);
+    this.head.set(id, `"${id}":${headLengths}`);
+    this.notes.set(id, `"${id}":${notesLengths}`);
+  }
+
+  /** The first `count` entries as the head says them, with the average lengths of their fields. */
+  documents(count: number, averages: { head: number[]; notes: number[] }): HeadDocuments {
+    return {
+      count,
+      ids: this.ids(count),
+      stored: this.stored.joined(),
+      head: { lengths: this.head.joined(), averages: averages.head },
+      notes: { lengths: this.notes.joined(), averages: averages.notes },
+    };
   }
 
   truncate(length: number): void {
@@ -796,16 +811,7 @@ export const SHARD_END = ']}';
  * MiniSearch index but its terms, and no stored fields: results show the head's).
  */
 export function headAround(indexed: readonly IndexedEntry[], parts: DocumentParts, references: readonly ShardReference[]): { start: string; end: string } {
-  return headAroundDocuments(
-    {
-      count: indexed.length,
-      ids: parts.ids(indexed.length),
-      stored: parts.stored.joined(),
-      head: { lengths: parts.head.joined(), averages: averageLengths(indexed, 'head') },
-      notes: { lengths: parts.notes.joined(), averages: averageLengths(indexed, 'notes') },
-    },
-    references,
-  );
+  return headAroundDocuments(parts.documents(indexed.length, { head: averageLengths(indexed, 'head'), notes: averageLengths(indexed, 'notes') }), references);
 }
 
 /** The head around its terms, of documents already summed up. */
