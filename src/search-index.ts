@@ -243,7 +243,7 @@ class TermIndex {
    */
   private readonly spilled = new Map<string, Place>();
   private readonly sizes = new Map<string, number>();
-  /** Terms whose documents were taken out or put in since the last `done`: each is serialized again. */
+  /** Terms whose documents were taken out or put in since the last `done`: each is serialized again. None in an index made once, where every term is new. */
   private readonly touched = new Set<string>();
   /** Those of them whose entry in the file is not what it was (an entry saved again often leaves most of its terms as they were). */
   readonly changed = new Set<string>();
@@ -280,7 +280,6 @@ class TermIndex {
   private add(id: number, after: readonly FieldTerms[]): void {
     for (let field = 0; field < after.length; field++) {
       for (const [term, count] of after[field]!.terms) {
-        this.touched.add(term);
         let postings = this.packed.get(term);
         if (postings === undefined) {
           this.packed.set(term, (postings = new PackedPostings()));
@@ -351,27 +350,29 @@ class TermIndex {
     return text;
   }
 
-  /** The term's `[term, {fieldId: {documentId: count}}]`, as MiniSearch's `toJSON` writes it (integer keys sort themselves). */
+  /** The term's `[term, {fieldId: {documentId: count}}]`, as MiniSearch's `toJSON` writes it. */
   text(term: string, keep = true): string {
     const place = this.spilled.get(term);
     const before = place === undefined ? this.texts.get(term) : this.spill!.read(place);
-    // In an index made once, every term is touched, and its text made only once.
-    let text = this.touched.has(term) && !this.once ? undefined : before;
+    // In an index made once, every term's text is made once.
+    let text = !this.once && this.touched.has(term) ? undefined : before;
     if (text === undefined) {
-      const data: Record<number, Record<number, number>> = {};
       if (this.once) {
-        // Integer keys: the objects list them in order, whatever the order they were set in.
-        this.packed.get(term)!.forEach((id, field, count) => ((data[field] ??= {})[id] = count));
+        text = termEntryText(term, this.packed.get(term)!);
         this.packed.delete(term);
       } else {
-        for (const [id, counts] of this.postings.get(term)!) {
-          for (let field = 0; field < counts.length; field++) {
-            const count = counts[field];
-            if (count !== undefined) (data[field] ??= {})[id] = count;
-          }
-        }
+        const documents = this.postings.get(term)!;
+        text = termEntryText(term, {
+          forEach(each) {
+            for (const [id, counts] of documents) {
+              for (let field = 0; field < counts.length; field++) {
+                const count = counts[field];
+                if (count !== undefined) each(id, field, count);
+              }
+            }
+          },
+        });
       }
-      text = JSON.stringify([term, data]);
       if (keep && this.once && this.spill !== undefined) this.spilled.set(term, this.spill.put(text));
       else if (keep) this.texts.set(term, text);
       if (text !== before) {
@@ -392,6 +393,38 @@ class TermIndex {
   }
 }
 
+/** A term's postings, one `(document id, field, count)` at a time. */
+export interface Postings {
+  forEach(each: (id: number, field: number, count: number) => void): void;
+}
+
+/**
+ * `[term, {fieldId: {documentId: count}}]` as `JSON.stringify` writes those objects, integer keys
+ * in ascending order. Written as a string when the postings come by ascending document id, as they
+ * do in a first build: making and serializing an object per term took most of writing the index.
+ */
+export function termEntryText(term: string, postings: Postings): string {
+  const fields: string[] = [];
+  const lastIds: number[] = [];
+  let ascending = true;
+  postings.forEach((id, field, count) => {
+    const last = lastIds[field];
+    if (last !== undefined && id <= last) ascending = false;
+    lastIds[field] = id;
+    fields[field] = last === undefined ? `"${id}":${count}` : `${fields[field]!},"${id}":${count}`;
+  });
+  if (!ascending) {
+    const data: Record<number, Record<number, number>> = {};
+    postings.forEach((id, field, count) => ((data[field] ??= {})[id] = count));
+    return JSON.stringify([term, data]);
+  }
+  let text = '';
+  for (let field = 0; field < fields.length; field++) {
+    if (fields[field] !== undefined) text += `${text === '' ? '' : ','}"${field}":{${fields[field]!}}`;
+  }
+  return `[${JSON.stringify(term)},{${text}}]`;
+}
+
 /** Bits of a packed posting that hold its field: the head has three fields, the shards one. */
 const FIELD_BITS = 2;
 
@@ -407,7 +440,7 @@ const SHORT_KEY_LIMIT = 2 ** 24;
  * (about 30 MB of postings at 20,000 episodes, all held until the shards are cut). A count of 255
  * or more, or an id past 4 million, takes three numbers: the marker, the key, the count.
  */
-export class PackedPostings {
+export class PackedPostings implements Postings {
   private values = new Uint32Array(2);
   private length = 0;
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import MiniSearch from 'minisearch';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -5,7 +6,7 @@ import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { createCache } from '../src/cache.js';
-import { foldTerm, NOTES_INDEXED_CHARACTERS, PackedPostings, SEARCH_INDEX_FILE, searchIndexFile, searchIndexFiles, SearchIndexState, type IndexedEntry, type ShardReference } from '../src/search-index.js';
+import { foldTerm, NOTES_INDEXED_CHARACTERS, PackedPostings, SEARCH_INDEX_FILE, searchIndexFile, searchIndexFiles, SearchIndexState, termEntryText, type IndexedEntry, type ShardReference } from '../src/search-index.js';
 import type { OutputFile } from '../src/pages.js';
 import type { Site } from '../src/site.js';
 import { StringSpill } from '../src/notes-spill.js';
@@ -304,6 +305,22 @@ describe('the search index', () => {
     const given: [number, number, number][] = [];
     postings.forEach((id, field, count) => given.push([id, field, count]));
     expect(given).toEqual(pushed);
+  });
+
+  it('writes a term and its postings as JSON.stringify writes them, whatever the order of the documents', () => {
+    const posting = fc.tuple(fc.nat({ max: 2 ** 30 - 1 }), fc.nat({ max: 3 }), fc.integer({ min: 1, max: 100_000 }));
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.array(posting, { maxLength: 40 }), fc.boolean(), (term, drawn, sorted) => {
+        // One count per document and field, as an entry's terms give them.
+        const unique = [...new Map(drawn.map((p) => [`${p[0]} ${p[1]}`, p])).values()];
+        const postings = sorted ? unique.sort((a, b) => a[0] - b[0] || a[1] - b[1]) : unique;
+        const data: Record<number, Record<number, number>> = {};
+        for (const [id, field, count] of postings) (data[field] ??= {})[id] = count;
+        const given = { forEach: (each: (id: number, field: number, count: number) => void) => postings.forEach((p) => each(...p)) };
+        expect(termEntryText(term, given)).toBe(JSON.stringify([term, data]));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('made once or kept between builds, gives the same bytes for a word said hundreds of times in an entry', async () => {
