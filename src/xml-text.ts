@@ -1,19 +1,44 @@
-/** Characters that XML 1.0 forbids (C0 controls but tab, LF, CR; U+FFFE/U+FFFF; lone surrogates). */
-const FORBIDDEN_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
+/**
+ * What may be a character that XML 1.0 forbids: C0 controls but tab, LF and CR, U+FFFE, U+FFFF,
+ * and surrogates, which are forbidden only when lone. No lookaround and no `u` flag: the feed's
+ * every field, the full notes included, goes through it, and those made the search many times slower.
+ */
+const SUSPECT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/g;
 
+/** UTF-16 index of the first character XML 1.0 forbids at or after `from`, or -1. */
+function forbiddenXmlCharacterAt(text: string, from: number): number {
+  SUSPECT_IN_XML.lastIndex = from;
+  for (let match = SUSPECT_IN_XML.exec(text); match !== null; match = SUSPECT_IN_XML.exec(text)) {
+    const at = match.index;
+    const code = text.charCodeAt(at);
+    if (code < 0xd800 || code > 0xdbff) return at;
+    const next = text.charCodeAt(at + 1);
+    if (!(next >= 0xdc00 && next <= 0xdfff)) return at;
+    // A pair: one character beyond the BMP, all of which XML allows.
+    SUSPECT_IN_XML.lastIndex = at + 2;
+  }
+  return -1;
+}
+
+/** Whether the text holds a character XML 1.0 forbids (C0 controls but tab, LF, CR; U+FFFE/U+FFFF; lone surrogates). */
 export function hasForbiddenXmlCharacters(text: string): boolean {
-  FORBIDDEN_IN_XML.lastIndex = 0;
-  return FORBIDDEN_IN_XML.test(text);
+  return forbiddenXmlCharacterAt(text, 0) !== -1;
 }
 
 /** UTF-16 index of the first forbidden character, or -1. */
 export function indexOfForbiddenXmlCharacter(text: string): number {
-  FORBIDDEN_IN_XML.lastIndex = 0;
-  return text.search(FORBIDDEN_IN_XML);
+  return forbiddenXmlCharacterAt(text, 0);
 }
 
+/** The text without the characters XML 1.0 forbids; the same string when it has none, which is nearly always. */
 export function removeForbiddenXmlCharacters(text: string): string {
-  return text.replace(FORBIDDEN_IN_XML, '');
+  let kept = '';
+  let from = 0;
+  for (let at = forbiddenXmlCharacterAt(text, 0); at !== -1; at = forbiddenXmlCharacterAt(text, from)) {
+    kept += text.slice(from, at);
+    from = at + 1;
+  }
+  return from === 0 ? text : kept + text.slice(from);
 }
 
 /**
