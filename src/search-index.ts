@@ -2,12 +2,12 @@ import { createHash, type Hash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import MiniSearch from 'minisearch';
 import { isoDate } from './dates.js';
 import type { OutputFile } from './pages.js';
 import { siteHref, type Episode, type Site } from './site.js';
 import { removeForbiddenHtmlCharacters } from './xml-text.js';
 import type { Place, StringSpill } from './notes-spill.js';
+import { wordsOf } from './search-words.js';
 import type { EntryPlace } from './v8-store.js';
 
 /**
@@ -151,12 +151,6 @@ export interface ShardReference {
   file: string;
 }
 
-/**
- * MiniSearch's own tokenizer: the files are MiniSearch's serialized form, written here without
- * building a MiniSearch index (see TermIndex), so the words must be cut exactly as it cuts them.
- */
-const tokenize = MiniSearch.getDefault('tokenize') as (text: string, fieldName?: string) => string[];
-
 /** One field of one entry as MiniSearch indexes it: its length in distinct words, and its terms with their counts. */
 export interface FieldTerms {
   /** Distinct words before processing, stop words included: MiniSearch's field length, which scores use. */
@@ -165,7 +159,7 @@ export interface FieldTerms {
 }
 
 function fieldTerms(text: string, field: string): FieldTerms {
-  const tokens = tokenize(text, field);
+  const tokens = wordsOf(text);
   const terms = new Map<string, number>();
   for (const token of tokens) {
     const term = indexTerm(token, field);
