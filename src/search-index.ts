@@ -159,13 +159,15 @@ export interface FieldTerms {
 }
 
 function fieldTerms(text: string, field: string): FieldTerms {
-  const tokens = wordsOf(text);
+  // Counted by word first: each distinct word is then made a term once, where a word of the notes comes back several times.
+  const words = new Map<string, number>();
+  for (const word of wordsOf(text)) words.set(word, (words.get(word) ?? 0) + 1);
   const terms = new Map<string, number>();
-  for (const token of tokens) {
-    const term = indexTerm(token, field);
-    if (term) terms.set(term, (terms.get(term) ?? 0) + 1);
+  for (const [word, count] of words) {
+    const term = indexTerm(word, field);
+    if (term) terms.set(term, (terms.get(term) ?? 0) + count);
   }
-  return { unique: new Set(tokens).size, terms };
+  return { unique: words.size, terms };
 }
 
 /** What an entry's terms are made from: an entry with the same is not indexed again. */
