@@ -8,8 +8,7 @@ import type { StagingFolder } from './write.js';
 
 /**
  * Pages rendered at a time before they are written: enough to keep the disk busy, few enough that
- * memory holds two batches of pages (one rendering, one writing) and not the archive's whole HTML
- * (20,000 pages are 300 MB).
+ * memory holds one batch of pages and not the archive's whole HTML (20,000 pages are 300 MB).
  */
 export const PAGE_BATCH = 256;
 
@@ -33,15 +32,6 @@ export async function writePages(
   const diagnostics: Diagnostic[] = [];
   const written: string[] = [];
   const rendered: string[] = [];
-  // The batch being written while the next one renders: a cold build of 4,000 episodes waited 0.9 s
-  // for its page writes when each batch was written before the next was rendered.
-  let writing: { done: Promise<void>; count: number } | undefined;
-  const finishWriting = async () => {
-    if (writing === undefined) return;
-    await writing.done;
-    onBatch?.(writing.count);
-    writing = undefined;
-  };
   for (let start = 0; start < specs.length; start += PAGE_BATCH) {
     let toRender = specs.slice(start, start + PAGE_BATCH);
     if (previous !== undefined) {
@@ -56,13 +46,9 @@ export async function writePages(
     for (const found of batch.diagnostics) {
       if (!diagnostics.some((d) => d.file === found.file && d.message === found.message)) diagnostics.push(found);
     }
-    await finishWriting();
+    await staging.writeFiles(batch.value);
     for (const file of batch.value) written.push(file.path);
-    const done = staging.writeFiles(batch.value);
-    // Awaited at the next batch; until then a failure must not count as unhandled, which would end the process.
-    done.catch(() => undefined);
-    writing = { done, count: written.length };
+    onBatch?.(written.length);
   }
-  await finishWriting();
   return { value: written, diagnostics, rendered };
 }
