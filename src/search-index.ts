@@ -397,7 +397,7 @@ export interface Postings {
 /**
  * `[term, {fieldId: {documentId: count}}]` as `JSON.stringify` writes those objects, integer keys
  * in ascending order. Written as a string when the postings come by ascending document id, as they
- * do in a first build: making and serializing an object per term took most of writing the index.
+ * do in a first build: an object made and serialized per term was the largest cost of the index's terms.
  */
 export function termEntryText(term: string, postings: Postings): string {
   const fields: string[] = [];

@@ -1,7 +1,7 @@
 /**
  * What may be a character that XML 1.0 forbids: C0 controls but tab, LF and CR, U+FFFE, U+FFFF,
- * and surrogates, which are forbidden only when lone. No lookaround and no `u` flag: the feed's
- * every field, the full notes included, goes through it, and those made the search many times slower.
+ * and surrogates, which are forbidden only when lone. No lookaround and no `u` flag: every field
+ * of the feed, the full notes included, is scanned, and those made each scan several times slower.
  */
 const SUSPECT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/g;
 
