@@ -54,7 +54,8 @@ describe('podsite build killed with SIGKILL', () => {
     expect(first.code).toBe(0);
     // A second site, so that the first waits beside it as the spare that the next builds bring up to date in place.
     await writeFile(path.join(root, 'podsite.yaml'), settings('Between'));
-    expect((await runBuild(root)).code).toBe(0);
+    const between = await runBuild(root);
+    expect(between.code).toBe(0);
     expect(await besideOutput(root)).toEqual(['.dist.spare']);
     const previous = await readTree(path.join(root, 'dist'));
     expect(previous.size).toBeGreaterThan(EPISODES);
@@ -62,8 +63,10 @@ describe('podsite build killed with SIGKILL', () => {
     await writeFile(path.join(root, 'podsite.yaml'), settings('After'));
 
     // The first build, made from nothing, costs a little more than the next one (every page differs, but the notes are cached):
-    // the kills are spread over most of it, so that the last ones fall near the swap at the end.
-    const measured = { ms: first.ms * 0.85 };
+    // the kills are spread over most of it, so that the last ones fall near the swap at the end. The second build caps it
+    // (the killed builds take up to about half as long again as it does): a first build slowed by a burst of load on the
+    // machine once set kills that came after the builds had ended.
+    const measured = { ms: Math.min(first.ms * 0.85, between.ms * 1.5) };
     const isNext = (tree: Map<string, Buffer>) => tree.get('index.html')?.toString('utf8').includes('After') === true;
     expect(isNext(previous)).toBe(false);
     /** The new site as a build killed after its swap left it, to compare with the last build's. */
