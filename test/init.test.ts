@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { build } from '../src/build.js';
 import type { CommandOptions } from '../src/cli.js';
 import { runInit } from '../src/commands/init.js';
@@ -67,6 +68,13 @@ describe('podsite init', () => {
     const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     for (const host of ['### GitHub Pages', '### Netlify', '### An S3 bucket', '### Your own server, with rsync']) expect(readme).toContain(host);
     expect(readme).toContain(`- run: npx --yes podsite@${version} build`);
+    // The workflow, read as GitHub reads it: the build cache is restored before the build, under this podsite's version.
+    const workflow = parseYaml(/publish\.yml[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!) as { jobs: { publish: { steps: { uses?: string; run?: string; with?: Record<string, string> }[] } } };
+    const steps = workflow.jobs.publish.steps;
+    const cache = steps.findIndex((step) => step.uses === 'actions/cache@v4');
+    expect(cache).toBeGreaterThan(-1);
+    expect(cache).toBeLessThan(steps.findIndex((step) => step.run?.includes('podsite') === true));
+    expect(steps[cache]!.with).toEqual({ path: '.podsite-cache', key: `podsite-${version}-\${{ github.sha }}`, 'restore-keys': `podsite-${version}-` });
     expect(readme).toContain('https://cafe.example.com/feed.xml');
   });
 

@@ -14,7 +14,9 @@ elsewhere keeps the GUIDs you published.
 
 In the repository's settings, under Pages, choose "GitHub Actions" as the source; set \`url\` in
 \`podsite.yaml\` to the site's address (\`https://<user>.github.io/<repository>/\` unless you use a
-domain of your own). Then add \`.github/workflows/publish.yml\`:
+domain of your own). Then add \`.github/workflows/publish.yml\`. It keeps podsite's build cache
+(\`.podsite-cache/\`) from one run to the next, so that a deployment renders only the episodes that
+changed since the last one:
 
 \`\`\`yaml
 name: Publish
@@ -39,6 +41,11 @@ jobs:
       - uses: actions/setup-node@v4
         with:
           node-version: 20
+      - uses: actions/cache@v4
+        with:
+          path: .podsite-cache
+          key: podsite-${podsiteVersion}-\${{ github.sha }}
+          restore-keys: podsite-${podsiteVersion}-
       - run: ${build}
       - uses: actions/upload-pages-artifact@v3
         with:
