@@ -133,13 +133,14 @@ interface SearchDocument extends StoredFields {
   notes: string;
 }
 
-function documentOf(site: Site, entry: Episode, id: number, notesLength: number): SearchDocument {
+/** `notes`: the entry's whole text, cleaned as below. */
+function documentOf(site: Site, entry: Episode, notes: string): SearchDocument {
   return {
-    id,
+    id: 0,
     // The same text as the pages show (templates.ts), not controls the listener never sees.
     title: removeForbiddenHtmlCharacters(entry.title),
     description: removeForbiddenHtmlCharacters(entry.description ?? ''),
-    notes: startOf(removeForbiddenHtmlCharacters(entry.text), notesLength),
+    notes: startOf(notes, NOTES_INDEXED_CHARACTERS),
     url: siteHref(site.settings, entry.path),
     date: isoDate(entry.date, site.settings.timezone).slice(0, 'YYYY-MM-DD'.length),
   };
@@ -190,12 +191,14 @@ export interface IndexedEntry {
 }
 
 export function indexEntry(site: Site, entry: Episode): Omit<IndexedEntry, 'entry'> {
-  const head = documentOf(site, entry, 0, NOTES_INDEXED_CHARACTERS);
+  // Read once: a streamed build's entry reads its text from the spill at each use.
+  const notes = removeForbiddenHtmlCharacters(entry.text);
+  const head = documentOf(site, entry, notes);
   const stored: StoredFields = { title: head.title, url: head.url, date: head.date };
   const fields = {
     head: SEARCHED_FIELDS.map((field) => fieldTerms(head[field], field)),
     // The shards' one field, the whole notes.
-    notes: [fieldTerms(removeForbiddenHtmlCharacters(entry.text), SHARD_FIELDS[0])],
+    notes: [fieldTerms(notes, SHARD_FIELDS[0])],
   };
   const lengths = (terms: FieldTerms[]) => JSON.stringify(terms.map(({ unique }) => unique));
   return {

@@ -6,7 +6,7 @@ import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { createCache } from '../src/cache.js';
-import { foldTerm, NOTES_INDEXED_CHARACTERS, PackedPostings, SEARCH_INDEX_FILE, searchIndexFile, searchIndexFiles, SearchIndexState, termEntryText, type IndexedEntry, type ShardReference } from '../src/search-index.js';
+import { foldTerm, indexEntry, NOTES_INDEXED_CHARACTERS, PackedPostings, SEARCH_INDEX_FILE, searchIndexFile, searchIndexFiles, SearchIndexState, termEntryText, type IndexedEntry, type ShardReference } from '../src/search-index.js';
 import type { OutputFile } from '../src/pages.js';
 import type { Site } from '../src/site.js';
 import { StringSpill } from '../src/notes-spill.js';
@@ -305,6 +305,17 @@ describe('the search index', () => {
     const given: [number, number, number][] = [];
     postings.forEach((id, field, count) => given.push([id, field, count]));
     expect(given).toEqual(pushed);
+  });
+
+  it('reads an entry\u2019s text once to index it: a streamed build reads it from the spill at each use', async () => {
+    const { site } = await siteOf(FILES);
+    const entry = site.entries.find((e) => e.text.includes('zeppelin'))!;
+    let reads = 0;
+    const counted = Object.defineProperty({ ...entry }, 'text', { get: () => (reads++, entry.text), enumerable: true });
+    const indexed = indexEntry(site, counted);
+    expect(reads).toBe(1);
+    expect(indexed).toEqual(indexEntry(site, entry));
+    expect([...indexed.notes[0]!.terms.keys()]).toContain('zeppelin');
   });
 
   it('writes a term and its postings as JSON.stringify writes them, whatever the order of the documents', () => {
