@@ -70,10 +70,8 @@ export class StringSpill implements StringSource {
     // Most strings are short: encoded straight into the bytes waiting to be written, not into a buffer of their own first.
     if (text.length <= WRITE_BEHIND_BYTES / 12) {
       const bytes = Buffer.byteLength(text, encoding);
-      if (this.pendingBytes + bytes > WRITE_BEHIND_BYTES) this.flush();
-      this.pending ??= Buffer.allocUnsafeSlow(WRITE_BEHIND_BYTES);
-      this.pending.write(text, this.pendingBytes, encoding);
       const at = this.size;
+      this.room(bytes).write(text, this.pendingBytes, encoding);
       this.pendingBytes += bytes;
       this.size += bytes;
       return { at, bytes, encoding };
@@ -92,11 +90,15 @@ export class StringSpill implements StringSource {
       this.fileBytes = this.size;
       return at;
     }
-    if (this.pendingBytes + bytes.length > WRITE_BEHIND_BYTES) this.flush();
-    this.pending ??= Buffer.allocUnsafeSlow(WRITE_BEHIND_BYTES);
-    this.pending.set(bytes, this.pendingBytes);
+    this.room(bytes.length).set(bytes, this.pendingBytes);
     this.pendingBytes += bytes.length;
     return at;
+  }
+
+  /** The buffer of bytes waiting to be written, with room for `bytes` more after `pendingBytes` (written first if it has not). */
+  private room(bytes: number): Buffer {
+    if (this.pendingBytes + bytes > WRITE_BEHIND_BYTES) this.flush();
+    return (this.pending ??= Buffer.allocUnsafeSlow(WRITE_BEHIND_BYTES));
   }
 
   read(place: Place): string {
