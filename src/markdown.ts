@@ -3,7 +3,7 @@ import { parseFragment } from 'parse5';
 import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
 import { toHtml } from 'hast-util-to-html';
 import { htmlTagNames } from 'html-tag-names';
-import type { Element, ElementContent, Root as HastRoot, RootContent } from 'hast';
+import type { Element, Root as HastRoot, RootContent } from 'hast';
 import type { Html, Nodes, Root } from 'mdast';
 import { svgTagNames } from 'svg-tag-names';
 import { remark } from 'remark';
