@@ -128,7 +128,6 @@ function startOf(text: string, length: number): string {
 }
 
 interface SearchDocument extends StoredFields {
-  id: number;
   description: string;
   notes: string;
 }
@@ -136,7 +135,6 @@ interface SearchDocument extends StoredFields {
 /** `notes`: the entry's whole text, cleaned as below. */
 function documentOf(site: Site, entry: Episode, notes: string): SearchDocument {
   return {
-    id: 0,
     // The same text as the pages show (templates.ts), not controls the listener never sees.
     title: removeForbiddenHtmlCharacters(entry.title),
     description: removeForbiddenHtmlCharacters(entry.description ?? ''),

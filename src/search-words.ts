@@ -1,3 +1,5 @@
+import { isHighSurrogate, isLowSurrogate } from './text.js';
+
 /**
  * What MiniSearch's default tokenizer matches between words: line breaks, spaces and punctuation.
  * The search files are MiniSearch's serialized form, written without MiniSearch (see TermIndex),
@@ -36,7 +38,7 @@ export function wordsOf(text: string): string[] {
     // A lone surrogate is a code point of its own, and none is a separator.
     let separator = false;
     if (code < 0xd800 || code > 0xdfff) separator = kindOf(code) === SEPARATOR;
-    else if (code <= 0xdbff && isLowSurrogate(text.charCodeAt(at + 1))) {
+    else if (isHighSurrogate(code) && isLowSurrogate(text.charCodeAt(at + 1))) {
       width = 2;
       separator = SPACE_OR_PUNCTUATION.test(text.slice(at, at + 2));
     }
@@ -48,5 +50,3 @@ export function wordsOf(text: string): string[] {
   words.push(between ? '' : text.slice(start));
   return words;
 }
-
-const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;

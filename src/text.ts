@@ -18,8 +18,8 @@ export function excerpt(text: string, length: number): string {
   return `${kept.replace(/[\s,;:.!?\-–—]+$/u, '')}…`;
 }
 
-const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
-const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+export const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+export const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 
 /** Code-unit order: the same on every machine and locale, and far cheaper than localeCompare in big sorts. */
 export function compareText(a: string, b: string): number {
