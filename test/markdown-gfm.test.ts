@@ -61,8 +61,11 @@ describe('renderMarkdown writes GFM as remark did', () => {
       expect(notes.text).toBe(text);
     });
   });
-  describe('links found in text: http, https, www and e-mail addresses whose domain ends with a letter', () => {
+  describe('links: found in text (http, https, www, e-mail addresses whose domain ends with a letter), addresses percent-encoded', () => {
     it.each([
+      ['[a](http://exämple.com/ä)', '<p><a href="http://ex%C3%A4mple.com/%C3%A4">a</a></p>\n', 'a'],
+      ['www.exämple.com', '<p><a href="http://www.ex%C3%A4mple.com">www.exämple.com</a></p>\n', 'www.exämple.com'],
+      ['[a](http://x.com/%20ä%zz)', '<p><a href="http://x.com/%20%C3%A4%zz">a</a></p>\n', 'a'],
       ['x plain-crypto-js@4.2.1 y', '<p>x plain-crypto-js@4.2.1 y</p>\n', 'x plain-crypto-js@4.2.1 y'],
       ['mail a@b.co now', '<p>mail <a href="mailto:a@b.co">a@b.co</a> now</p>\n', 'mail a@b.co now'],
       ['mailto:a@b.co', '<p>mailto:<a href="mailto:a@b.co">a@b.co</a></p>\n', 'mailto:a@b.co'],
