@@ -8,7 +8,8 @@ import type { StagingFolder } from './write.js';
 
 /**
  * Pages rendered at a time before they are written: enough to keep the disk busy, few enough that
- * memory holds one batch of pages and not the archive's whole HTML (20,000 pages are 300 MB).
+ * memory holds two batches of pages (one rendering, one writing) and not the archive's whole HTML
+ * (20,000 pages are 300 MB).
  */
 export const PAGE_BATCH = 256;
 
@@ -30,15 +31,22 @@ export async function writePages(
   onBatch?: (written: number) => void,
 ): Promise<Result<string[]> & { rendered: string[] }> {
   const diagnostics: Diagnostic[] = [];
-  const written: string[] = [];
+  // The paths of each batch, in the order of the specs: linked ones, then written ones.
+  const batches: string[][] = [];
   const rendered: string[] = [];
+  let done = 0;
+  // A batch is written while the next one renders: the disk and the processor work at once. Its
+  // failure is kept by the staging folder or thrown here, at the next batch or at the end.
+  let writing: Promise<void> = Promise.resolve();
   for (let start = 0; start < specs.length; start += PAGE_BATCH) {
     let toRender = specs.slice(start, start + PAGE_BATCH);
+    const paths: string[] = [];
+    batches.push(paths);
     if (previous !== undefined) {
       const linked = await staging.linkFrom(linkablePages(toRender, previous));
       // A page that could not be linked (a file system without hard links) is rendered.
       if (linked.size > 0) toRender = toRender.filter((spec) => !linked.has(spec.output));
-      for (const file of linked) written.push(file);
+      for (const file of linked) paths.push(file);
     }
     const batch = renderSpecs(settings, renderer, templates, toRender, undefined, chrome);
     rendered.push(...batch.rendered);
@@ -46,9 +54,15 @@ export async function writePages(
     for (const found of batch.diagnostics) {
       if (!diagnostics.some((d) => d.file === found.file && d.message === found.message)) diagnostics.push(found);
     }
-    await staging.writeFiles(batch.value);
-    for (const file of batch.value) written.push(file.path);
-    onBatch?.(written.length);
+    await writing;
+    writing = staging.writeFiles(batch.value).then(() => {
+      for (const file of batch.value) paths.push(file.path);
+      done += paths.length;
+      onBatch?.(done);
+    });
+    // Awaited later: meanwhile a failure must not count as unhandled.
+    writing.catch(() => undefined);
   }
-  return { value: written, diagnostics, rendered };
+  await writing;
+  return { value: batches.flat(), diagnostics, rendered };
 }
