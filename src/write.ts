@@ -137,7 +137,7 @@ export class StagingFolder {
   /** Writes generated files, linking those that the previous site already holds byte for byte. */
   async writeFiles(files: readonly OutputFile[]): Promise<void> {
     await this.guard(async () => {
-      await this.makeFolders(files.map((file) => file.path));
+      this.makeFolders(files.map((file) => file.path));
       await inBatches(files, async (file) => {
         const target = this.place(file.path);
         const bytes = Buffer.from(file.contents);
@@ -154,7 +154,7 @@ export class StagingFolder {
   async writeChunks(relative: string, chunks: Iterable<string | Buffer>): Promise<void> {
     const pieces = chunks[Symbol.iterator]();
     await this.guard(async () => {
-      await this.makeFolders([relative]);
+      this.makeFolders([relative]);
       const target = this.place(relative);
       const handle = await open(target, 'w');
       try {
@@ -196,7 +196,7 @@ export class StagingFolder {
   /** Copies files of the project, linking those unchanged since the previous site. */
   async copyFiles(copies: readonly PublicFile[]): Promise<void> {
     await this.guard(async () => {
-      await this.makeFolders(copies.map((copy) => copy.sitePath));
+      this.makeFolders(copies.map((copy) => copy.sitePath));
       await inBatches(copies, async (copy) => {
         const target = this.place(copy.sitePath);
         const source = copy.absolutePath;
@@ -359,17 +359,15 @@ export class StagingFolder {
     }
   }
 
-  private async makeFolders(relatives: readonly string[]): Promise<void> {
+  private makeFolders(relatives: readonly string[]): void {
     const folders = new Set<string>();
     for (const relative of relatives) {
       const folder = path.dirname(path.join(this.folder, relative));
       if (!this.folders.has(folder)) folders.add(folder);
     }
-    for (const folder of [...folders].sort()) {
-      if (this.placed === undefined) await mkdir(folder, { recursive: true });
-      else this.makeFolderSync(folder);
-      this.folders.add(folder);
-    }
+    // Nearly all were made ahead (`prepareFolders`) or are in the spare site: one awaited `mkdir` for
+    // each, in turn, took 2.6 s of a first build of 4,000 episodes.
+    for (const folder of [...folders].sort()) this.makeFolderSync(folder);
   }
 
   /**
