@@ -365,8 +365,8 @@ export class StagingFolder {
       const folder = path.dirname(path.join(this.folder, relative));
       if (!this.folders.has(folder)) folders.add(folder);
     }
-    // Nearly all were made ahead (`prepareFolders`) or are in the spare site: one awaited `mkdir` for
-    // each, in turn, took 2.6 s of a first build of 4,000 episodes.
+    // At once, a system call for each folder that neither `prepareFolders` nor the spare site made:
+    // one awaited `mkdir` for each, in turn, took 2.6 s of a first build of 4,000 episodes.
     for (const folder of [...folders].sort()) this.makeFolderSync(folder);
   }
 
