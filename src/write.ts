@@ -360,14 +360,9 @@ export class StagingFolder {
   }
 
   private makeFolders(relatives: readonly string[]): void {
-    const folders = new Set<string>();
-    for (const relative of relatives) {
-      const folder = path.dirname(path.join(this.folder, relative));
-      if (!this.folders.has(folder)) folders.add(folder);
-    }
     // At once, a system call for each folder that neither `prepareFolders` nor the spare site made:
     // one awaited `mkdir` for each, in turn, took 2.6 s of a first build of 4,000 episodes.
-    for (const folder of [...folders].sort()) this.makeFolderSync(folder);
+    for (const relative of relatives) this.makeFolderSync(path.dirname(this.inside(relative)));
   }
 
   /**
